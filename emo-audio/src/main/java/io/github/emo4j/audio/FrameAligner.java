@@ -1,0 +1,72 @@
+package io.github.emo4j.audio;
+
+/**
+ * Maps audio feature frames to video frames. Video frame {@code k} is the instant {@code k / fps};
+ * its window holds the features at the instants of frames {@code k-m .. k+m}, each read from the
+ * feature sequence by linear interpolation between feature-frame centres, and clamped at both ends of
+ * the audio. This is EMO's "each frame and its ±m neighbours" made exact for any pair of rates.
+ *
+ * @param featureRate feature frames per second (wav2vec2: 50)
+ * @param fpsNum      video frame rate numerator (30000 for 29.97 fps)
+ * @param fpsDen      video frame rate denominator (1001 for 29.97 fps)
+ * @param m           neighbours on each side
+ */
+public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) {
+
+    public FrameAligner {
+        if (!(featureRate > 0) || fpsNum <= 0 || fpsDen <= 0 || m < 0) {
+            throw new IllegalArgumentException("invalid alignment: featureRate=" + featureRate
+                    + " fps=" + fpsNum + "/" + fpsDen + " m=" + m);
+        }
+    }
+
+    /** Window width {@code 2m+1}. */
+    public int window() {
+        return 2 * m + 1;
+    }
+
+    /** Time in seconds of video frame {@code k}. */
+    public double frameTime(long k) {
+        return k * (double) fpsDen / fpsNum;
+    }
+
+    /**
+     * Windows for video frames {@code first .. first+count-1}.
+     *
+     * @param features feature frames, {@code [frames][dim]}; frame {@code i} covers
+     *                 {@code [i, i+1) / featureRate} and is centred at {@code (i + 0.5) / featureRate}
+     * @return {@code [count][2m+1][dim]} flattened in that order
+     */
+    public float[] windows(float[][] features, long first, int count) {
+        int dim = features.length == 0 ? 0 : features[0].length;
+        float[] out = new float[count * window() * dim];
+        int o = 0;
+        for (int k = 0; k < count; k++) {
+            for (int j = -m; j <= m; j++) {
+                double pos = frameTime(first + k + j) * featureRate - 0.5;
+                interpolate(features, pos, out, o, dim);
+                o += dim;
+            }
+        }
+        return out;
+    }
+
+    private static void interpolate(float[][] f, double pos, float[] out, int at, int dim) {
+        if (f.length == 0) {
+            return;
+        }
+        if (pos <= 0) {
+            System.arraycopy(f[0], 0, out, at, dim);
+            return;
+        }
+        if (pos >= f.length - 1) {
+            System.arraycopy(f[f.length - 1], 0, out, at, dim);
+            return;
+        }
+        int i = (int) Math.floor(pos);
+        float w = (float) (pos - i);
+        for (int d = 0; d < dim; d++) {
+            out[at + d] = f[i][d] * (1 - w) + f[i + 1][d] * w;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.emo4j.audio;
+
+/**
+ * The waveform that wav2vec2-style encoders expect: 16 kHz mono, normalised to zero mean and unit
+ * variance over the whole utterance (Hugging Face's {@code do_normalize}, with its 1e-7 floor).
+ */
+public final class Wav2VecInput {
+    /** The sample rate every wav2vec2 checkpoint of the EMO family was trained at. */
+    public static final int SAMPLE_RATE = 16_000;
+
+    private Wav2VecInput() {
+    }
+
+    /** Resamples to 16 kHz if needed and normalises. */
+    public static float[] from(AudioClip clip) {
+        float[] x = clip.resampledTo(SAMPLE_RATE).samples().clone();
+        normalizeInPlace(x);
+        return x;
+    }
+
+    /** Zero mean, unit variance, in place. */
+    public static void normalizeInPlace(float[] x) {
+        double mean = 0;
+        for (float v : x) {
+            mean += v;
+        }
+        mean /= Math.max(1, x.length);
+        double var = 0;
+        for (float v : x) {
+            double d = v - mean;
+            var += d * d;
+        }
+        var /= Math.max(1, x.length);
+        double inv = 1.0 / Math.sqrt(var + 1e-7);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((x[i] - mean) * inv);
+        }
+    }
+}

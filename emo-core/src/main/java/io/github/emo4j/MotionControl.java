@@ -1,0 +1,39 @@
+package io.github.emo4j;
+
+/**
+ * How strongly each kind of motion is expressed, as Hallo's {@code motion_scale} does it: 1 is the
+ * model's natural amount, 0 freezes that kind of motion, above 1 exaggerates it.
+ *
+ * @param pose       head movement
+ * @param expression facial expression, such as blinking
+ * @param lip        mouth movement with the voice
+ */
+public record MotionControl(double pose, double expression, double lip) {
+
+    public static final MotionControl NATURAL = new MotionControl(1, 1, 1);
+
+    public MotionControl {
+        check("pose", pose);
+        check("expression", expression);
+        check("lip", lip);
+    }
+
+    private static void check(String name, double v) {
+        if (!(v >= 0 && v <= 4)) {
+            throw new InvalidInputException(name + " motion scale must be between 0 and 4: " + v);
+        }
+    }
+
+    /** Parses {@code POSE,EXPRESSION,LIP}. */
+    public static MotionControl parse(String text) {
+        String[] p = text.split(",");
+        if (p.length != 3) {
+            throw new InvalidInputException("motion must be POSE,EXPRESSION,LIP: '" + text + "'");
+        }
+        try {
+            return new MotionControl(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()), Double.parseDouble(p[2].trim()));
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("motion must be three numbers POSE,EXPRESSION,LIP: '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.github.emo4j;
+
+/** Receives progress events from a render, on the rendering thread. Keep it quick. */
+@FunctionalInterface
+public interface ProgressListener {
+
+    void onProgress(Progress progress);
+
+    /** A listener that ignores everything. */
+    ProgressListener NONE = p -> { };
+}

@@ -1,0 +1,79 @@
+package io.github.emo4j;
+
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import java.awt.image.BufferedImage;
+import java.util.Objects;
+
+/**
+ * One render: a portrait, a voice, and how to animate. Immutable; the {@code with...} methods return
+ * changed copies.
+ *
+ * @param portrait the portrait, any size within the pixel limit
+ * @param audio    the voice, mono at any sample rate
+ * @param face     the face box, or {@code null} to detect it
+ * @param steps    sampling steps per clip, or 0 for the pack's default
+ * @param guidance classifier-free guidance scale, or {@code NaN} for the pack's default; 1 or less
+ *                 skips the unconditional pass
+ * @param seed     seed of the initial noise; the same seed gives the same video
+ * @param fps      output frame rate, or 0 for the pack's
+ * @param motion   strength of head, expression and lip motion
+ * @param progress where progress goes
+ * @param cancel   a token to stop the render, or {@code null}
+ */
+public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
+                            long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel) {
+
+    public RenderRequest {
+        Objects.requireNonNull(portrait, "portrait");
+        Objects.requireNonNull(audio, "audio");
+        if (steps < 0 || steps > 1000) {
+            throw new InvalidInputException("steps must be between 1 and 1000: " + steps);
+        }
+        if (!Double.isNaN(guidance) && !(guidance >= 0 && guidance <= 50)) {
+            throw new InvalidInputException("guidance must be between 0 and 50: " + guidance);
+        }
+        if (fps < 0 || fps > 120) {
+            throw new InvalidInputException("fps must be between 1 and 120: " + fps);
+        }
+        motion = motion == null ? MotionControl.NATURAL : motion;
+        progress = progress == null ? ProgressListener.NONE : progress;
+    }
+
+    /** A request with every option at its default. */
+    public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
+        return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null);
+    }
+
+    public RenderRequest withFace(FaceBox f) {
+        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel);
+    }
+
+    public RenderRequest withSteps(int s) {
+        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel);
+    }
+
+    public RenderRequest withGuidance(double g) {
+        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel);
+    }
+
+    public RenderRequest withSeed(long s) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel);
+    }
+
+    public RenderRequest withFps(int f) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel);
+    }
+
+    public RenderRequest withMotion(MotionControl m) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel);
+    }
+
+    public RenderRequest withProgress(ProgressListener p) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel);
+    }
+
+    public RenderRequest withCancel(CancelToken c) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c);
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.emo4j.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * A float tensor over a direct, native-order buffer. ONNX Runtime reads inputs from and writes pinned
+ * outputs into such a buffer without copying, so the sampling loop moves no tensor data through the
+ * Java heap. Not thread-safe.
+ */
+public final class FloatTensor {
+    /** Largest tensor emo4j will allocate, in elements (2 GiB of floats). */
+    public static final long MAX_ELEMENTS = (1L << 29);
+
+    private final long[] shape;
+    private final FloatBuffer data;
+
+    private FloatTensor(long[] shape, FloatBuffer data) {
+        this.shape = shape;
+        this.data = data;
+    }
+
+    /** A zero-filled tensor. */
+    public static FloatTensor zeros(long... shape) {
+        long n = count(shape);
+        FloatBuffer b = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return new FloatTensor(shape.clone(), b);
+    }
+
+    /** A tensor holding a copy of {@code values}. */
+    public static FloatTensor of(float[] values, long... shape) {
+        FloatTensor t = zeros(shape);
+        if (values.length != t.size()) {
+            throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
+        }
+        t.data.put(0, values);
+        return t;
+    }
+
+    /** Number of elements of {@code shape}, checked against {@link #MAX_ELEMENTS}. */
+    public static long count(long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, d);
+            if (n > MAX_ELEMENTS) {
+                throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " is too large");
+            }
+        }
+        return n;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int size() {
+        return data.capacity();
+    }
+
+    /** The backing buffer; absolute get/put only, position is not used. */
+    public FloatBuffer buffer() {
+        return data;
+    }
+
+    public float get(int i) {
+        return data.get(i);
+    }
+
+    public void set(int i, float v) {
+        data.put(i, v);
+    }
+
+    /** Copies {@code n} values from {@code src} at {@code srcOffset} into this tensor at {@code offset}. */
+    public void put(int offset, float[] src, int srcOffset, int n) {
+        data.put(offset, src, srcOffset, n);
+    }
+
+    /** Copies {@code n} values at {@code offset} into {@code dst}. */
+    public void get(int offset, float[] dst, int dstOffset, int n) {
+        data.get(offset, dst, dstOffset, n);
+    }
+
+    /** Copies all of {@code other} into this tensor at {@code offset}. */
+    public void copyFrom(FloatTensor other, int offset) {
+        data.put(offset, other.data, 0, other.size());
+    }
+
+    /** Fills with a constant. */
+    public void fill(float v) {
+        for (int i = 0; i < data.capacity(); i++) {
+            data.put(i, v);
+        }
+    }
+
+    /** An ONNX Runtime view of this tensor sharing its memory. The caller closes it. */
+    public OnnxTensor toOnnx() throws OrtException {
+        return OnnxTensor.createTensor(OrtRuntime.env(), data, shape);
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.emo4j.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.ProviderException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process-wide ONNX Runtime environment and the one place that turns emo4j's provider choices into
+ * session options. A provider list is an order of preference: the first one that can be configured
+ * wins; the ones before it are logged as skipped, with the reason.
+ */
+public final class OrtRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
+
+    private OrtRuntime() {
+    }
+
+    /** The shared environment. ONNX Runtime allows one per process. */
+    public static OrtEnvironment env() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** Providers the loaded ONNX Runtime build can offer on this machine. */
+    public static List<ExecutionProvider> available() {
+        EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
+        List<ExecutionProvider> out = new ArrayList<>();
+        for (ExecutionProvider.Kind k : ExecutionProvider.Kind.values()) {
+            if (ort.contains(ortProvider(k))) {
+                out.add(ExecutionProvider.of(k));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Session options for the first usable provider of {@code preference}.
+     *
+     * @param threads intra-op threads, or 0 for ONNX Runtime's default
+     * @return the options and the provider chosen
+     * @throws ProviderException if none can be used
+     */
+    public static Chosen sessionOptions(List<ExecutionProvider> preference, int threads) {
+        List<String> reasons = new ArrayList<>();
+        EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
+        for (ExecutionProvider p : preference) {
+            String why = unavailableReason(p, ort);
+            if (why == null) {
+                OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                try {
+                    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                    if (threads > 0) {
+                        o.setIntraOpNumThreads(threads);
+                    }
+                    addProvider(o, p);
+                    if (!reasons.isEmpty()) {
+                        LOG.warn("using provider {} after skipping: {}", p, String.join("; ", reasons));
+                    }
+                    return new Chosen(o, p);
+                } catch (OrtException | RuntimeException e) {
+                    o.close();
+                    why = e.getMessage();
+                }
+            }
+            reasons.add(p + ": " + why);
+        }
+        throw new ProviderException("no usable execution provider: " + String.join("; ", reasons));
+    }
+
+    /** Options plus the provider they were set up for. The caller closes the options. */
+    public record Chosen(OrtSession.SessionOptions options, ExecutionProvider provider) {
+    }
+
+    static String unavailableReason(ExecutionProvider p, EnumSet<OrtProvider> ort) {
+        if (ort.contains(ortProvider(p.kind()))) {
+            return null;
+        }
+        return switch (p.kind()) {
+            case CUDA, TENSORRT -> "not in this ONNX Runtime build (the default artifact is CPU-only); "
+                    + "depend on com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime "
+                    + "(Maven profile -Pgpu) and install CUDA and cuDNN";
+            case ROCM -> "not in this ONNX Runtime build; ROCm needs an ONNX Runtime built with ROCm support";
+            case DIRECTML -> "not in this ONNX Runtime build; DirectML needs Windows and "
+                    + "com.microsoft.onnxruntime:onnxruntime_gpu on Windows";
+            case COREML -> "not in this ONNX Runtime build; CoreML is available on macOS only";
+            case OPENVINO -> "not in this ONNX Runtime build; OpenVINO needs an ONNX Runtime built with OpenVINO";
+            case CPU -> "the CPU provider is missing from this ONNX Runtime build";
+        };
+    }
+
+    private static void addProvider(OrtSession.SessionOptions o, ExecutionProvider p) throws OrtException {
+        switch (p.kind()) {
+            case CPU -> { }
+            case CUDA -> o.addCUDA(p.deviceId());
+            case TENSORRT -> o.addTensorrt(p.deviceId());
+            case ROCM -> o.addROCM(p.deviceId());
+            case DIRECTML -> o.addDirectML(p.deviceId());
+            case COREML -> o.addCoreML();
+            case OPENVINO -> o.addOpenVINO("");
+        }
+    }
+
+    static OrtProvider ortProvider(ExecutionProvider.Kind k) {
+        return switch (k) {
+            case CPU -> OrtProvider.CPU;
+            case CUDA -> OrtProvider.CUDA;
+            case TENSORRT -> OrtProvider.TENSOR_RT;
+            case ROCM -> OrtProvider.ROCM;
+            case DIRECTML -> OrtProvider.DIRECT_ML;
+            case COREML -> OrtProvider.CORE_ML;
+            case OPENVINO -> OrtProvider.OPEN_VINO;
+        };
+    }
+}

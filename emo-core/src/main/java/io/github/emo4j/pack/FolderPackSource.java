@@ -1,0 +1,81 @@
+package io.github.emo4j.pack;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.github.emo4j.PackException;
+import io.github.emo4j.onnx.OrtRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * A pack stored as a folder with {@code manifest.json}. Component paths must stay inside the folder:
+ * absolute paths, {@code ..} segments and links that lead outside are refused.
+ */
+public final class FolderPackSource implements PackSource {
+
+    private final Path dir;
+
+    public FolderPackSource(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new PackException(dir + ": pack folder does not exist");
+        }
+        try {
+            this.dir = dir.toRealPath();
+        } catch (IOException e) {
+            throw new PackException(dir + ": cannot open pack folder: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return dir.toString();
+    }
+
+    @Override
+    public String manifest() {
+        Path m = dir.resolve("manifest.json");
+        try {
+            if (!Files.isRegularFile(m)) {
+                throw new PackException(m + ": pack has no manifest.json");
+            }
+            if (Files.size(m) > Json.MAX_CHARS) {
+                throw new PackException(m + ": manifest is too large (" + Files.size(m) + " bytes)");
+            }
+            return Files.readString(m, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PackException(m + ": cannot read manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /** Resolves {@code file} inside the pack, refusing anything that would leave it. */
+    public Path resolve(String file) {
+        Path rel = Path.of(file);
+        if (rel.isAbsolute() || file.contains("\\") || rel.normalize().startsWith("..") || !rel.normalize().equals(rel)) {
+            throw new PackException(dir + ": component path '" + file + "' leaves the pack folder");
+        }
+        Path p = dir.resolve(rel);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.exists(p)) {
+            throw new PackException(p + ": component file is missing");
+        }
+        try {
+            Path real = p.toRealPath();
+            if (!real.startsWith(dir)) {
+                throw new PackException(dir + ": component path '" + file + "' leads outside the pack folder");
+            }
+            if (!Files.isRegularFile(real)) {
+                throw new PackException(p + ": component is not a regular file");
+            }
+            return real;
+        } catch (IOException e) {
+            throw new PackException(p + ": component file is missing or unreadable", e);
+        }
+    }
+
+    @Override
+    public OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException {
+        return OrtRuntime.env().createSession(resolve(file).toString(), options);
+    }
+}

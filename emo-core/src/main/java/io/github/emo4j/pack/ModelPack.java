@@ -1,0 +1,178 @@
+package io.github.emo4j.pack;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.PackException;
+import io.github.emo4j.onnx.OrtRuntime;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded model pack: the manifest and one ONNX Runtime session per component, each checked against
+ * the manifest and the role's tensor contract before the pack is handed out. Closing the pack closes
+ * every session.
+ */
+public final class ModelPack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelPack.class);
+
+    private final PackManifest manifest;
+    private final String source;
+    private final Map<Role, OnnxComponent> components;
+    private final ExecutionProvider provider;
+
+    private ModelPack(PackManifest manifest, String source, Map<Role, OnnxComponent> components, ExecutionProvider provider) {
+        this.manifest = manifest;
+        this.source = source;
+        this.components = components;
+        this.provider = provider;
+    }
+
+    /**
+     * Loads and validates a pack.
+     *
+     * @param src       where it is stored
+     * @param providers execution providers in order of preference
+     * @param threads   intra-op threads per session, 0 for the default
+     */
+    public static ModelPack load(PackSource src, List<ExecutionProvider> providers, int threads) {
+        PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json");
+        OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, threads);
+        Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
+        try (OrtSession.SessionOptions options = chosen.options()) {
+            for (ComponentSpec spec : manifest.components().values()) {
+                OrtSession s;
+                try {
+                    s = src.openSession(spec.file(), options);
+                } catch (OrtException e) {
+                    throw new PackException(src.describe() + ": component " + spec.role().key() + " ("
+                            + spec.file() + ") is not a loadable ONNX model: " + e.getMessage(), e);
+                }
+                OnnxComponent c = new OnnxComponent(spec, s);
+                loaded.put(spec.role(), c);
+                validate(c, src.describe());
+            }
+        } catch (RuntimeException e) {
+            loaded.values().forEach(OnnxComponent::close);
+            throw e;
+        }
+        LOG.debug("loaded pack {} from {} on {}", manifest.name(), src.describe(), chosen.provider());
+        return new ModelPack(manifest, src.describe(), loaded, chosen.provider());
+    }
+
+    private static void validate(OnnxComponent c, String where) {
+        ComponentSpec spec = c.spec();
+        String comp = where + ": component " + spec.role().key();
+        Contract.Io io = Contract.ROLES.get(spec.role());
+        try {
+            Map<String, NodeInfo> ins = c.session().getInputInfo();
+            Map<String, NodeInfo> outs = c.session().getOutputInfo();
+            for (String req : io.requiredInputs()) {
+                if (spec.input(req) == null) {
+                    throw new PackException(comp + ": manifest does not declare required input '" + req + "'");
+                }
+            }
+            for (String req : io.outputs()) {
+                if (spec.output(req) == null) {
+                    throw new PackException(comp + ": manifest does not declare required output '" + req + "'");
+                }
+            }
+            for (TensorSpec t : spec.inputs()) {
+                if (!io.requiredInputs().contains(t.name()) && !io.optionalInputs().contains(t.name())) {
+                    throw new PackException(comp + ": input '" + t.name() + "' is not part of the "
+                            + spec.role().key() + " contract (known: " + union(io.requiredInputs(), io.optionalInputs()) + ")");
+                }
+                compare(comp, "input", t, ins.get(t.name()));
+            }
+            for (String actual : ins.keySet()) {
+                if (spec.input(actual) == null) {
+                    throw new PackException(comp + ": the ONNX model takes input '" + actual + "' that the manifest does not declare");
+                }
+            }
+            for (TensorSpec t : spec.outputs()) {
+                compare(comp, "output", t, outs.get(t.name()));
+            }
+        } catch (OrtException e) {
+            throw new PackException(comp + ": cannot read the model's inputs and outputs: " + e.getMessage(), e);
+        }
+    }
+
+    private static String union(Set<String> a, Set<String> b) {
+        return new java.util.TreeSet<>(java.util.stream.Stream.concat(a.stream(), b.stream()).toList()).toString();
+    }
+
+    private static void compare(String comp, String kind, TensorSpec expected, NodeInfo actual) {
+        String t = comp + " " + kind + " '" + expected.name() + "'";
+        if (actual == null) {
+            throw new PackException(t + ": declared in the manifest but absent from the ONNX model");
+        }
+        if (!(actual.getInfo() instanceof TensorInfo info)) {
+            throw new PackException(t + ": expected a tensor, the model has " + actual.getInfo());
+        }
+        String dtype = switch (info.type) {
+            case FLOAT -> "float32";
+            case FLOAT16 -> "float16";
+            case BFLOAT16 -> "bfloat16";
+            case INT64 -> "int64";
+            default -> info.type.toString().toLowerCase();
+        };
+        if (!dtype.equals(expected.dtype())) {
+            throw new PackException(t + ": dtype expected " + expected.dtype() + ", actual " + dtype);
+        }
+        long[] shape = info.getShape();
+        if (shape.length != expected.rank()) {
+            throw new PackException(t + ": rank expected " + expected.rank() + " " + expected.shape()
+                    + ", actual " + shape.length + " " + java.util.Arrays.toString(shape));
+        }
+        for (int i = 0; i < shape.length; i++) {
+            long want = expected.dim(i);
+            if (want > 0 && shape[i] > 0 && want != shape[i]) {
+                throw new PackException(t + ": dimension " + i + " expected " + want + ", actual " + shape[i]);
+            }
+        }
+    }
+
+    public PackManifest manifest() {
+        return manifest;
+    }
+
+    public PackSettings settings() {
+        return manifest.settings();
+    }
+
+    /** Where the pack was loaded from. */
+    public String source() {
+        return source;
+    }
+
+    /** The provider the sessions run on. */
+    public ExecutionProvider provider() {
+        return provider;
+    }
+
+    public OnnxComponent component(Role role) {
+        OnnxComponent c = components.get(role);
+        if (c == null) {
+            throw new PackException(source + ": pack has no " + role.key() + " component");
+        }
+        return c;
+    }
+
+    /** Time spent inside ONNX Runtime per role, in nanoseconds, since load. */
+    public Map<Role, Long> runNanos() {
+        Map<Role, Long> m = new EnumMap<>(Role.class);
+        components.forEach((r, c) -> m.put(r, c.nanosInRun()));
+        return m;
+    }
+
+    @Override
+    public void close() {
+        components.values().forEach(OnnxComponent::close);
+    }
+}

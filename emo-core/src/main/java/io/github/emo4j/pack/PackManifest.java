@@ -1,0 +1,145 @@
+package io.github.emo4j.pack;
+
+import io.github.emo4j.PackException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pack's {@code manifest.json}: its name, settings, scheduler configuration (diffusers'
+ * {@code scheduler_config.json} keys) and the components by role. Parsing checks every value's type and
+ * range, so an absurd manifest is refused before anything is allocated from it.
+ *
+ * @param name        a short name
+ * @param description what the pack is
+ * @param settings    how to drive it
+ * @param scheduler   the scheduler configuration, diffusers keys
+ * @param components  the networks by role
+ */
+public record PackManifest(String name, String description, PackSettings settings, Map<String, Object> scheduler,
+                           Map<Role, ComponentSpec> components) {
+
+    /** The format tag this version reads. */
+    public static final String FORMAT = "emo4j-pack/1";
+    private static final int MAX_DIM = 1 << 20;
+
+    /** Parses a manifest document; {@code source} names it in error messages. */
+    @SuppressWarnings("unchecked")
+    public static PackManifest parse(String json, String source) {
+        Object doc;
+        try {
+            doc = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new PackException(source + ": " + e.getMessage());
+        }
+        Map<String, Object> m = asMap(doc, source, "manifest");
+        String format = str(m, "format", source);
+        if (!FORMAT.equals(format)) {
+            throw new PackException(source + ": unsupported format '" + format + "' (this version reads " + FORMAT + ")");
+        }
+        Map<String, Object> s = asMap(m.get("settings"), source, "settings");
+        PackSettings settings = new PackSettings(
+                intIn(s, "resolution", 16, 4096, source),
+                intIn(s, "latent_channels", 1, 64, source),
+                intIn(s, "latent_downsample", 1, 64, source),
+                intIn(s, "clip_frames", 1, 256, source),
+                intIn(s, "motion_frames", 0, 64, source),
+                intIn(s, "audio_window", 0, 32, source),
+                intIn(s, "audio_sample_rate", 8000, 192000, source),
+                intIn(s, "audio_chunk_samples", 1, 192000, source),
+                intIn(s, "audio_feature_dim", 1, 1 << 16, source),
+                intIn(s, "fps", 1, 240, source),
+                intIn(s, "default_steps", 1, 1000, source),
+                numIn(s, "default_guidance", 0, 100, source));
+        if (settings.resolution() % settings.latentDownsample() != 0) {
+            throw new PackException(source + ": settings.resolution " + settings.resolution()
+                    + " is not a multiple of latent_downsample " + settings.latentDownsample());
+        }
+        Map<String, Object> sched = asMap(m.get("scheduler"), source, "scheduler");
+        Map<String, Object> comps = asMap(m.get("components"), source, "components");
+        Map<Role, ComponentSpec> components = new EnumMap<>(Role.class);
+        for (Map.Entry<String, Object> e : comps.entrySet()) {
+            Role role = Role.fromKey(e.getKey());
+            if (role == null) {
+                throw new PackException(source + ": unknown component role '" + e.getKey() + "'");
+            }
+            Map<String, Object> c = asMap(e.getValue(), source, "components." + e.getKey());
+            String where = source + ": components." + e.getKey();
+            components.put(role, new ComponentSpec(role, str(c, "file", where),
+                    tensors(c.get("inputs"), where + ".inputs"), tensors(c.get("outputs"), where + ".outputs")));
+        }
+        for (Role r : Role.values()) {
+            if (r.required() && !components.containsKey(r)) {
+                throw new PackException(source + ": required component '" + r.key() + "' is missing");
+            }
+        }
+        String name = str(m, "name", source);
+        Object desc = m.get("description");
+        return new PackManifest(name, desc instanceof String d ? d : "", settings, sched, components);
+    }
+
+    private static List<TensorSpec> tensors(Object o, String where) {
+        if (!(o instanceof List<?> list)) {
+            throw new PackException(where + " must be a list of tensors");
+        }
+        List<TensorSpec> out = new ArrayList<>();
+        for (Object t : list) {
+            Map<String, Object> tm = asMap(t, where, "tensor");
+            String name = str(tm, "name", where);
+            String dtype = str(tm, "dtype", where + "." + name);
+            if (!List.of("float32", "float16", "bfloat16", "int64").contains(dtype)) {
+                throw new PackException(where + "." + name + ": unsupported dtype '" + dtype + "'");
+            }
+            if (!(tm.get("shape") instanceof List<?> shape) || shape.size() > 8) {
+                throw new PackException(where + "." + name + ": shape must be a list of at most 8 dimensions");
+            }
+            List<Object> dims = new ArrayList<>();
+            for (Object d : shape) {
+                if (d instanceof Double v && v == Math.rint(v) && v >= 1 && v <= MAX_DIM) {
+                    dims.add(v.longValue());
+                } else if (d instanceof String sym && sym.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+                    dims.add(sym);
+                } else {
+                    throw new PackException(where + "." + name + ": invalid dimension " + d
+                            + " (a whole number from 1 to " + MAX_DIM + ", or a symbolic name)");
+                }
+            }
+            out.add(new TensorSpec(name, dtype, dims));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o, String source, String what) {
+        if (!(o instanceof Map)) {
+            throw new PackException(source + ": '" + what + "' must be an object");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    private static String str(Map<String, Object> m, String key, String source) {
+        if (!(m.get(key) instanceof String s) || s.isEmpty()) {
+            throw new PackException(source + ": '" + key + "' must be a non-empty string");
+        }
+        return s;
+    }
+
+    private static int intIn(Map<String, Object> m, String key, int lo, int hi, String source) {
+        double v = numIn(m, key, lo, hi, source);
+        if (v != Math.rint(v)) {
+            throw new PackException(source + ": settings." + key + " must be a whole number, not " + v);
+        }
+        return (int) v;
+    }
+
+    private static double numIn(Map<String, Object> m, String key, double lo, double hi, String source) {
+        if (!(m.get(key) instanceof Double v)) {
+            throw new PackException(source + ": settings." + key + " is missing or not a number");
+        }
+        if (v < lo || v > hi) {
+            throw new PackException(source + ": settings." + key + " = " + v + " is outside " + lo + ".." + hi);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.emo4j.pack;
+
+/**
+ * How a pack wants to be driven.
+ *
+ * @param resolution        side of the square face frame the networks work at, in pixels
+ * @param latentChannels    channels of a latent
+ * @param latentDownsample  pixels per latent cell along each axis (8 for an SD VAE, 1 for pixel space)
+ * @param clipFrames        frames generated per clip (EMO: 12)
+ * @param motionFrames      frames of the previous clip given as motion context (EMO: 4)
+ * @param audioWindow       neighbours on each side in a frame's audio window (EMO: 2)
+ * @param audioSampleRate   sample rate of the audio encoder's input
+ * @param audioChunkSamples samples per audio feature frame
+ * @param audioFeatureDim   width of one encoded audio feature
+ * @param fps               frame rate the pack was trained at
+ * @param defaultSteps      sampling steps when the caller gives none
+ * @param defaultGuidance   classifier-free guidance scale when the caller gives none
+ */
+public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
+                           int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
+                           int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance) {
+
+    /** Side of a latent frame. */
+    public int latentSize() {
+        return resolution / latentDownsample;
+    }
+
+    /** Audio feature frames per second. */
+    public double audioFeatureRate() {
+        return audioSampleRate / (double) audioChunkSamples;
+    }
+}

@@ -1,0 +1,17 @@
+package io.github.emo4j.pack;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/** Where a pack's manifest and networks come from: a folder, or the procedural pack built in memory. */
+public interface PackSource {
+
+    /** A name for messages: the folder path, or {@code builtin:procedural}. */
+    String describe();
+
+    /** The manifest text. */
+    String manifest();
+
+    /** Opens an ONNX Runtime session over the component stored as {@code file}. */
+    OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException;
+}

@@ -1,0 +1,31 @@
+package io.github.emo4j.pack;
+
+import java.util.List;
+
+/**
+ * A tensor a component takes or gives, as the manifest declares it.
+ *
+ * @param name  the ONNX input or output name
+ * @param dtype {@code float32}, {@code float16}, {@code bfloat16} or {@code int64}
+ * @param shape each entry a fixed size ({@link Long}) or a symbolic name ({@link String})
+ */
+public record TensorSpec(String name, String dtype, List<Object> shape) {
+
+    public TensorSpec {
+        shape = List.copyOf(shape);
+    }
+
+    /** The fixed size of dimension {@code i}, or -1 when it is symbolic. */
+    public long dim(int i) {
+        return shape.get(i) instanceof Long l ? l : -1;
+    }
+
+    public int rank() {
+        return shape.size();
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + dtype + shape;
+    }
+}

@@ -1,0 +1,388 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.EmoException;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.Progress;
+import io.github.emo4j.RenderCancelledException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.RenderStats;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceCrop;
+import io.github.emo4j.face.FaceDetector;
+import io.github.emo4j.face.HaarFaceDetector;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.onnx.OrtRuntime;
+import io.github.emo4j.pack.ComponentSpec;
+import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.OnnxComponent;
+import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.pack.Role;
+import io.github.emo4j.pack.TensorSpec;
+import io.github.emo4j.sched.Sampler;
+import io.github.emo4j.sched.Scheduler;
+import io.github.emo4j.sched.Schedulers;
+import io.github.emo4j.video.BackgroundSink;
+import io.github.emo4j.video.Compositor;
+import io.github.emo4j.video.FrameSink;
+import io.github.emo4j.video.Mp4Writer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders talking-head videos with a loaded pack, following EMO's method top to bottom:
+ *
+ * <ol>
+ *   <li>the voice becomes per-frame audio windows ({@link AudioConditioning});</li>
+ *   <li>the face is found and cropped; the portrait's crop is encoded once and the ReferenceNet and face
+ *       locator run once per render;</li>
+ *   <li>the video is made clip by clip: each clip of f frames starts from seeded noise and is denoised
+ *       by DDIM (or the pack's scheduler) with classifier-free guidance, conditioned on reference
+ *       features, audio windows, the face mask and the last n frames of the previous clip;</li>
+ *   <li>each clip is decoded, pasted back into the portrait and streamed to the encoder, which runs on
+ *       its own thread.</li>
+ * </ol>
+ *
+ * <p>A renderer holds no per-render state, so one instance serves concurrent renders. Every buffer a
+ * render needs is allocated when it starts and reused for every step; none is allocated per step.
+ */
+public final class Renderer {
+    private static final Logger LOG = LoggerFactory.getLogger(Renderer.class);
+
+    private final ModelPack pack;
+    private final Scheduler scheduler;
+    private final FaceDetector detector;
+
+    /** Called with each decoded clip, {@code [frames][3][R][R]}, before compositing; for tests. */
+    interface ClipObserver {
+        void onDecodedClip(int clip, float[] pixels, int validFrames);
+    }
+
+    private volatile ClipObserver observer;
+
+    public Renderer(ModelPack pack) {
+        this(pack, HaarFaceDetector.frontalFace());
+    }
+
+    public Renderer(ModelPack pack, FaceDetector detector) {
+        this.pack = pack;
+        this.detector = detector;
+        try {
+            this.scheduler = Schedulers.fromConfig(pack.manifest().scheduler());
+        } catch (IllegalArgumentException e) {
+            throw new io.github.emo4j.PackException(pack.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    void observe(ClipObserver o) {
+        this.observer = o;
+    }
+
+    /** What a finished render produced. */
+    public record Outcome(long frames, int fps, int width, int height, RenderStats stats) {
+    }
+
+    /** The face box a render of {@code portrait} would use. */
+    public FaceBox locateFace(BufferedImage portrait, FaceBox given) {
+        if (given != null) {
+            if (!given.fitsIn(portrait.getWidth(), portrait.getHeight())) {
+                throw new InvalidInputException("face box " + given + " does not lie inside the "
+                        + portrait.getWidth() + "x" + portrait.getHeight() + " portrait");
+            }
+            if (given.width() < 16 || given.height() < 16) {
+                throw new InvalidInputException("face box " + given + " is too small (at least 16x16 pixels)");
+            }
+            return given;
+        }
+        return detector.detect(portrait).orElseThrow(() -> new InvalidInputException(
+                "no face found in the portrait; give its position with --face X,Y,W,H"));
+    }
+
+    /**
+     * Renders {@code req} into an MP4 at {@code out}. The file appears only when the render succeeds.
+     */
+    public Outcome render(RenderRequest req, Path out) {
+        long start = System.nanoTime();
+        Map<String, Long> stages = new LinkedHashMap<>();
+        PackSettings s = pack.settings();
+        int fps = req.fps() > 0 ? req.fps() : s.fps();
+        int steps = req.steps() > 0 ? req.steps() : s.defaultSteps();
+        double guidance = Double.isNaN(req.guidance()) ? s.defaultGuidance() : req.guidance();
+        boolean cfg = guidance > 1.0;
+        int batch = cfg ? 2 : 1;
+        double seconds = req.audio().durationSeconds();
+        long frames = Math.round(seconds * fps);
+        if (frames < 1) {
+            throw new InvalidInputException(String.format("audio is too short (%.3f s) for one frame at %d fps", seconds, fps));
+        }
+        if (frames > 24L * 3600 * fps) {
+            throw new InvalidInputException("audio is longer than 24 hours");
+        }
+        int f = s.clipFrames(), n = s.motionFrames(), c = s.latentChannels(), h = s.latentSize(), r = s.resolution();
+        int clips = (int) ((frames + f - 1) / f);
+        req.progress().onProgress(new Progress(Progress.Stage.PREPARE, 0, clips, 0, steps, 0, -1));
+
+        long t = System.nanoTime();
+        BufferedImage portrait = req.portrait();
+        FaceBox face = locateFace(portrait, req.face());
+        FaceCrop crop = FaceCrop.around(face, r);
+        float[] refPixels = crop.extract(portrait);
+        Compositor compositor = new Compositor(portrait, crop);
+        stages.merge("face", System.nanoTime() - t, Long::sum);
+
+        t = System.nanoTime();
+        AudioConditioning audio = AudioConditioning.encode(req.audio(), pack.component(Role.AUDIO_ENCODER), s, fps);
+        stages.merge("audio", System.nanoTime() - t, Long::sum);
+
+        long onnxBefore = 0;
+        List<OnnxTensor> views = new ArrayList<>();
+        try {
+            t = System.nanoTime();
+            // ReferenceNet and face locator: once per render
+            FloatTensor refLatents = FloatTensor.zeros(1, c, h, h);
+            run(Role.VAE_ENCODER, Map.of(Contract.PIXELS, view(views, FloatTensor.of(refPixels, 1, 3, r, r))),
+                    Contract.LATENTS, refLatents, views);
+            FloatTensor refFeatures = FloatTensor.zeros(fixedShape(Role.REFERENCE_NET, Contract.REFERENCE_FEATURES));
+            run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, view(views, refLatents)),
+                    Contract.REFERENCE_FEATURES, refFeatures, views);
+            FloatTensor maskFeatures = FloatTensor.zeros(fixedShape(Role.FACE_LOCATOR, Contract.MASK_FEATURES));
+            run(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, view(views, FloatTensor.of(crop.regionMask(), 1, 1, r, r))),
+                    Contract.MASK_FEATURES, maskFeatures, views);
+            stages.merge("reference", System.nanoTime() - t, Long::sum);
+
+            // Buffers for the whole render, reused by every clip and step.
+            int win = audio.windowValues();
+            FloatTensor sample = FloatTensor.zeros(batch, c, f, h, h);
+            FloatTensor latents = cfg ? FloatTensor.zeros(1, c, f, h, h) : sample;
+            FloatTensor noisePred = FloatTensor.zeros(batch, c, f, h, h);
+            FloatTensor eps = cfg ? FloatTensor.zeros(1, c, f, h, h) : noisePred;
+            FloatTensor windows = FloatTensor.zeros(batch, f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
+            FloatTensor motion = FloatTensor.zeros(1, c, n, h, h);
+            FloatTensor frameTime = FloatTensor.zeros(f);
+            FloatTensor motionScale = FloatTensor.of(new float[] {
+                (float) req.motion().pose(), (float) req.motion().expression(), (float) req.motion().lip()}, 3);
+            LongBuffer timestep = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asLongBuffer();
+            FloatTensor decodeIn = FloatTensor.zeros(f, c, h, h);
+            FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
+
+            OnnxComponent unet = pack.component(Role.DENOISING_UNET);
+            Map<String, OnnxTensor> unetIn = new HashMap<>();
+            unetIn.put(Contract.SAMPLE, view(views, sample));
+            unetIn.put(Contract.TIMESTEP, register(views, OnnxTensor.createTensor(OrtRuntime.env(), timestep, new long[] {1})));
+            bindIfTaken(unet, unetIn, Contract.REFERENCE_FEATURES, refFeatures, views);
+            bindIfTaken(unet, unetIn, Contract.AUDIO_WINDOWS, windows, views);
+            bindIfTaken(unet, unetIn, Contract.MASK_FEATURES, maskFeatures, views);
+            bindIfTaken(unet, unetIn, Contract.MOTION_LATENTS, motion, views);
+            bindIfTaken(unet, unetIn, Contract.FRAME_TIME, frameTime, views);
+            bindIfTaken(unet, unetIn, Contract.MOTION_SCALE, motionScale, views);
+            Map<String, OnnxTensor> unetOut = Map.of(Contract.NOISE_PRED, view(views, noisePred));
+            OnnxComponent decoder = pack.component(Role.VAE_DECODER);
+            Map<String, OnnxTensor> decIn = Map.of(Contract.LATENTS, view(views, decodeIn));
+            Map<String, OnnxTensor> decOut = Map.of(Contract.PIXELS, view(views, decoded));
+
+            int frameValues = 3 * r * r;
+            float[] gen = new float[frameValues];
+            int[] rgb = new int[compositor.width() * compositor.height()];
+            int condOffset = (batch - 1) * f * win;
+            long unetRuns = 0;
+            long unetNanos = 0, decodeNanos = 0, compositeNanos = 0, encodeNanos = 0;
+
+            try (FrameSink sink = new BackgroundSink(new Mp4Writer(out, compositor.width(), compositor.height(), fps, 1,
+                    req.audio().samples(), req.audio().sampleRate()), rgb.length, 2 * f)) {
+                long loopStart = System.nanoTime();
+                for (int clip = 0; clip < clips; clip++) {
+                    long first = (long) clip * f;
+                    int valid = (int) Math.min(f, frames - first);
+                    audio.windows(first, f, windows, condOffset);
+                    for (int k = 0; k < f; k++) {
+                        frameTime.set(k, (float) ((first + k) / (double) fps));
+                    }
+                    Sampler sampler = scheduler.sampler(steps);
+                    long[] ts = sampler.timesteps();
+                    fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
+                    for (int i = 0; i < ts.length; i++) {
+                        checkCancelled(req);
+                        float scale = sampler.inputScale(i);
+                        if (cfg) {
+                            sample.copyFrom(latents, 0);
+                            sample.copyFrom(latents, latents.size());
+                        }
+                        if (scale != 1f) {
+                            scaleInPlace(sample, scale);
+                        }
+                        timestep.put(0, ts[i]);
+                        long u0 = System.nanoTime();
+                        unet.runInto(unetIn, unetOut);
+                        unetNanos += System.nanoTime() - u0;
+                        unetRuns++;
+                        if (cfg) {
+                            combineGuidance(noisePred, eps, (float) guidance);
+                        }
+                        if (!cfg && scale != 1f) {
+                            scaleInPlace(sample, 1f / scale);
+                        }
+                        sampler.step(i, eps.buffer(), latents.buffer());
+                        double done = (clip * (double) ts.length + i + 1) / (clips * (double) ts.length);
+                        double elapsed = (System.nanoTime() - loopStart) / 1e9;
+                        req.progress().onProgress(new Progress(Progress.Stage.DENOISE, clip, clips, i + 1, ts.length,
+                                done, elapsed / done * (1 - done)));
+                    }
+                    long d0 = System.nanoTime();
+                    toFrameMajor(latents, decodeIn, c, f, h * h);
+                    decoder.runInto(decIn, decOut);
+                    decodeNanos += System.nanoTime() - d0;
+                    ClipObserver obs = observer;
+                    if (obs != null) {
+                        float[] all = new float[f * frameValues];
+                        decoded.get(0, all, 0, all.length);
+                        obs.onDecodedClip(clip, all, valid);
+                    }
+                    for (int k = 0; k < valid; k++) {
+                        long c0 = System.nanoTime();
+                        decoded.get(k * frameValues, gen, 0, frameValues);
+                        compositor.compose(gen, refPixels, rgb);
+                        long c1 = System.nanoTime();
+                        sink.accept(rgb);
+                        compositeNanos += c1 - c0;
+                        encodeNanos += System.nanoTime() - c1;
+                    }
+                    keepMotionFrames(latents, motion, c, f, n, h * h);
+                }
+                checkCancelled(req);
+                req.progress().onProgress(new Progress(Progress.Stage.ENCODE, clips - 1, clips, steps, steps, 1, 0));
+                long e0 = System.nanoTime();
+                sink.finish();
+                encodeNanos += System.nanoTime() - e0;
+            }
+            stages.put("denoise", unetNanos);
+            stages.put("vae_decode", decodeNanos);
+            stages.put("composite", compositeNanos);
+            stages.put("encode", encodeNanos);
+            long onnx = 0;
+            // ONNX time of this render: everything measured around runs of the pack's sessions
+            onnx += unetNanos + decodeNanos + stages.getOrDefault("reference", 0L);
+            RenderStats stats = new RenderStats(System.nanoTime() - start, stages, onnx, unetRuns);
+            req.progress().onProgress(new Progress(Progress.Stage.DONE, clips - 1, clips, steps, steps, 1, 0));
+            LOG.debug("rendered {} frames in {} clips: {}", frames, clips, stats);
+            return new Outcome(frames, fps, compositor.width(), compositor.height(), stats);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted() || e instanceof java.io.InterruptedIOException) {
+                throw new RenderCancelledException("render interrupted; no output was written");
+            }
+            throw new EmoException(out + ": cannot write video: " + e.getMessage(), e);
+        } catch (OrtException e) {
+            throw new EmoException("ONNX Runtime error: " + e.getMessage(), e);
+        } finally {
+            for (OnnxTensor v : views) {
+                v.close();
+            }
+        }
+    }
+
+    private void run(Role role, Map<String, OnnxTensor> in, String outName, FloatTensor out, List<OnnxTensor> views)
+            throws OrtException {
+        pack.component(role).runInto(in, Map.of(outName, view(views, out)));
+    }
+
+    private long[] fixedShape(Role role, String output) {
+        ComponentSpec spec = pack.component(role).spec();
+        TensorSpec t = spec.output(output);
+        long[] shape = new long[t.rank()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = t.dim(i);
+            if (shape[i] < 0) {
+                throw new io.github.emo4j.PackException(pack.source() + ": " + role.key() + " output '" + output
+                        + "' must have a fixed shape, not " + t.shape());
+            }
+        }
+        return shape;
+    }
+
+    private static void bindIfTaken(OnnxComponent unet, Map<String, OnnxTensor> in, String name, FloatTensor t,
+                                    List<OnnxTensor> views) throws OrtException {
+        if (unet.takes(name)) {
+            in.put(name, view(views, t));
+        }
+    }
+
+    private static OnnxTensor view(List<OnnxTensor> views, FloatTensor t) throws OrtException {
+        return register(views, t.toOnnx());
+    }
+
+    private static OnnxTensor register(List<OnnxTensor> views, OnnxTensor t) {
+        views.add(t);
+        return t;
+    }
+
+    private static void checkCancelled(RenderRequest req) {
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new RenderCancelledException("render interrupted; no output was written");
+        }
+        if (req.cancel() != null && req.cancel().isCancelled()) {
+            throw new RenderCancelledException("render cancelled; no output was written");
+        }
+    }
+
+    /** Seeded per clip, so a clip's noise does not depend on threads or on other clips. */
+    static void fillNoise(FloatTensor latents, long seed, int clip, float sigma) {
+        Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + clip);
+        for (int i = 0; i < latents.size(); i++) {
+            latents.set(i, (float) rnd.nextGaussian() * sigma);
+        }
+    }
+
+    private static void scaleInPlace(FloatTensor t, float s) {
+        for (int i = 0; i < t.size(); i++) {
+            t.set(i, t.get(i) * s);
+        }
+    }
+
+    /** eps = uncond + g · (cond − uncond); the batch holds the unconditional half first. */
+    static void combineGuidance(FloatTensor pred, FloatTensor eps, float g) {
+        int n = eps.size();
+        var p = pred.buffer();
+        var e = eps.buffer();
+        for (int k = 0; k < n; k++) {
+            float u = p.get(k);
+            e.put(k, u + g * (p.get(n + k) - u));
+        }
+    }
+
+    /** [1, C, F, H, W] → [F, C, H, W]. */
+    static void toFrameMajor(FloatTensor src, FloatTensor dst, int c, int f, int plane) {
+        var s = src.buffer();
+        var d = dst.buffer();
+        for (int ch = 0; ch < c; ch++) {
+            for (int k = 0; k < f; k++) {
+                d.put((k * c + ch) * plane, s, (ch * f + k) * plane, plane);
+            }
+        }
+    }
+
+    /** The last n frames of the clip become the next clip's motion frames. */
+    static void keepMotionFrames(FloatTensor latents, FloatTensor motion, int c, int f, int n, int plane) {
+        var s = latents.buffer();
+        var d = motion.buffer();
+        for (int ch = 0; ch < c; ch++) {
+            for (int j = 0; j < n; j++) {
+                int from = Math.max(0, f - n + j);
+                d.put((ch * n + j) * plane, s, (ch * f + from) * plane, plane);
+            }
+        }
+    }
+}

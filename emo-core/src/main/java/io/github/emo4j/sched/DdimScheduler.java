@@ -1,0 +1,143 @@
+package io.github.emo4j.sched;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * Denoising Diffusion Implicit Models (Song et al., 2021), deterministic (eta = 0), as diffusers'
+ * {@code DDIMScheduler} defines it: timestep spacing {@code leading}, {@code trailing} or
+ * {@code linspace}, {@code steps_offset}, {@code set_alpha_to_one}, {@code clip_sample}, and epsilon,
+ * {@code v_prediction} or {@code sample} outputs. EMO samples with DDIM.
+ */
+public final class DdimScheduler implements Scheduler {
+
+    private final NoiseSchedule schedule;
+    private final double finalAlphaCumprod;
+    private final String spacing;
+    private final int stepsOffset;
+    private final String prediction;
+    private final boolean clipSample;
+    private final double clipRange;
+
+    public DdimScheduler(Map<String, Object> config) {
+        SchedulerConfig c = new SchedulerConfig(config);
+        this.schedule = NoiseSchedule.from(config);
+        this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : schedule.alphaCumprod(0);
+        this.spacing = c.string("timestep_spacing", "leading");
+        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
+        this.prediction = c.string("prediction_type", "epsilon");
+        this.clipSample = c.bool("clip_sample", true);
+        this.clipRange = c.number("clip_sample_range", 1.0);
+        if (!java.util.List.of("leading", "trailing", "linspace").contains(spacing)) {
+            throw new IllegalArgumentException("scheduler config: timestep_spacing '" + spacing + "' is not supported");
+        }
+        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
+            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
+        }
+        if (c.bool("thresholding", false)) {
+            throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
+        }
+    }
+
+    @Override
+    public String className() {
+        return "DDIMScheduler";
+    }
+
+    public NoiseSchedule noiseSchedule() {
+        return schedule;
+    }
+
+    /** The timesteps of a {@code steps}-step trajectory, exactly as diffusers' {@code set_timesteps}. */
+    public long[] timesteps(int steps) {
+        int n = schedule.trainSteps();
+        if (steps < 1 || steps > n) {
+            throw new IllegalArgumentException("steps must be between 1 and " + n + ": " + steps);
+        }
+        long[] t = new long[steps];
+        switch (spacing) {
+            case "linspace" -> {
+                for (int i = 0; i < steps; i++) {
+                    double v = steps == 1 ? 0 : (n - 1) * (double) i / (steps - 1);
+                    t[steps - 1 - i] = Math.round(Math.rint(v));
+                }
+            }
+            case "leading" -> {
+                int ratio = n / steps;
+                for (int i = 0; i < steps; i++) {
+                    t[steps - 1 - i] = (long) i * ratio + stepsOffset;
+                }
+            }
+            default -> {
+                double ratio = n / (double) steps;
+                for (int i = 0; i < steps; i++) {
+                    t[i] = Math.round(Math.rint(n - i * ratio)) - 1;
+                }
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public Sampler sampler(int steps) {
+        long[] ts = timesteps(steps);
+        int stride = schedule.trainSteps() / steps;
+        // Per-step coefficients are computed once, so step() is a single fused pass over the data.
+        double[] sqrtA = new double[steps], sqrtB = new double[steps], sqrtAPrev = new double[steps], sqrtBPrev = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            int t = (int) ts[i];
+            int prev = t - stride;
+            double a = schedule.alphaCumprod(t);
+            double ap = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+            sqrtA[i] = Math.sqrt(a);
+            sqrtB[i] = Math.sqrt(1 - a);
+            sqrtAPrev[i] = Math.sqrt(ap);
+            sqrtBPrev[i] = Math.sqrt(1 - ap);
+        }
+        return new Sampler() {
+            @Override
+            public long[] timesteps() {
+                return ts.clone();
+            }
+
+            @Override
+            public float initNoiseSigma() {
+                return 1f;
+            }
+
+            @Override
+            public float inputScale(int i) {
+                return 1f;
+            }
+
+            @Override
+            public void step(int i, FloatBuffer out, FloatBuffer sample) {
+                double sa = sqrtA[i], sb = sqrtB[i], sap = sqrtAPrev[i], sbp = sqrtBPrev[i];
+                int n = sample.capacity();
+                for (int k = 0; k < n; k++) {
+                    double x = sample.get(k), m = out.get(k);
+                    double x0, eps;
+                    switch (prediction) {
+                        case "epsilon" -> {
+                            x0 = (x - sb * m) / sa;
+                            eps = m;
+                        }
+                        case "sample" -> {
+                            x0 = m;
+                            eps = (x - sa * x0) / sb;
+                        }
+                        default -> {
+                            x0 = sa * x - sb * m;
+                            eps = sa * m + sb * x;
+                        }
+                    }
+                    if (clipSample) {
+                        // diffusers clips x0 but keeps the unclipped epsilon (use_clipped_model_output=False)
+                        x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                    }
+                    sample.put(k, (float) (sap * x0 + sbp * eps));
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,15 @@
+package io.github.emo4j.sched;
+
+/**
+ * A diffusion sampling algorithm, configured once (from a diffusers {@code scheduler_config.json}) and
+ * shared: it is immutable and thread-safe. Each trajectory gets its own {@link Sampler}, which holds
+ * whatever state a multistep method needs.
+ */
+public interface Scheduler {
+
+    /** A sampler for one trajectory of {@code steps} steps. */
+    Sampler sampler(int steps);
+
+    /** The diffusers class name this scheduler implements, e.g. {@code DDIMScheduler}. */
+    String className();
+}

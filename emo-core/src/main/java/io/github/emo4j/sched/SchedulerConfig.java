@@ -1,0 +1,53 @@
+package io.github.emo4j.sched;
+
+import java.util.Map;
+
+/** Typed reads of diffusers-style configuration keys, with diffusers' defaults. */
+final class SchedulerConfig {
+    private final Map<String, Object> m;
+
+    SchedulerConfig(Map<String, Object> m) {
+        this.m = m;
+    }
+
+    double number(String key, double dflt) {
+        Object v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("scheduler config: '" + key + "' must be a number, not " + v);
+        }
+        return n.doubleValue();
+    }
+
+    int integer(String key, int dflt, int lo, int hi) {
+        double d = number(key, dflt);
+        if (d != Math.rint(d) || d < lo || d > hi) {
+            throw new IllegalArgumentException("scheduler config: '" + key + "' must be a whole number in " + lo + ".." + hi + ", not " + d);
+        }
+        return (int) d;
+    }
+
+    boolean bool(String key, boolean dflt) {
+        Object v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException("scheduler config: '" + key + "' must be true or false, not " + v);
+        }
+        return b;
+    }
+
+    String string(String key, String dflt) {
+        Object v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof String s)) {
+            throw new IllegalArgumentException("scheduler config: '" + key + "' must be a string, not " + v);
+        }
+        return s;
+    }
+}

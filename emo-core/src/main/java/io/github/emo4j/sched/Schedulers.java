@@ -1,0 +1,21 @@
+package io.github.emo4j.sched;
+
+import java.util.Map;
+
+/** Creates schedulers from diffusers configuration maps, by their {@code _class_name}. */
+public final class Schedulers {
+    private Schedulers() {
+    }
+
+    /** The scheduler a configuration names. */
+    public static Scheduler fromConfig(Map<String, Object> config) {
+        Object cls = config.get("_class_name");
+        if (!(cls instanceof String name)) {
+            throw new IllegalArgumentException("scheduler config has no _class_name");
+        }
+        return switch (name) {
+            case "DDIMScheduler" -> new DdimScheduler(config);
+            default -> throw new IllegalArgumentException("scheduler '" + name + "' is not supported (supported: DDIMScheduler)");
+        };
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.emo4j.face;
+
+import io.github.emo4j.video.Resample;
+import java.awt.image.BufferedImage;
+
+/**
+ * Where the generated face lives inside the portrait: a square window centred on the face box and
+ * {@value #CROP_TO_FACE} times its size, so the head has room to move and hair and chin are included.
+ * The window is sampled to the model's {@code resolution}; parts of it that fall outside the portrait
+ * repeat the portrait's edge. In crop coordinates (0..1) the face box always spans
+ * {@code [FACE_MIN, FACE_MAX]} on both axes, whatever the portrait, which is what lets a model place
+ * mouth and eyes.
+ *
+ * @param face       the face box in portrait pixels
+ * @param x0         left edge of the crop in portrait pixels (may be negative)
+ * @param y0         top edge of the crop in portrait pixels (may be negative)
+ * @param side       side of the crop in portrait pixels
+ * @param resolution side of the model's square frame
+ */
+public record FaceCrop(FaceBox face, double x0, double y0, double side, int resolution) {
+
+    /** Crop side over the face box side. */
+    public static final double CROP_TO_FACE = 2.0;
+    /** Where the face box lies in normalised crop coordinates. */
+    public static final double FACE_MIN = 0.5 - 0.5 / CROP_TO_FACE;
+    public static final double FACE_MAX = 0.5 + 0.5 / CROP_TO_FACE;
+    /** Width of the feathered border, as a fraction of the crop side. */
+    private static final double FEATHER = 0.12;
+
+    public FaceCrop {
+        if (resolution < 8 || side <= 0) {
+            throw new IllegalArgumentException("invalid crop: side " + side + ", resolution " + resolution);
+        }
+    }
+
+    /** The crop around {@code face} at the model's {@code resolution}. */
+    public static FaceCrop around(FaceBox face, int resolution) {
+        double side = CROP_TO_FACE * Math.max(face.width(), face.height());
+        return new FaceCrop(face, face.centerX() - side / 2, face.centerY() - side / 2, side, resolution);
+    }
+
+    /** The crop as planar RGB in [0, 1], {@code [3][resolution][resolution]} flattened. */
+    public float[] extract(BufferedImage img) {
+        int w = img.getWidth(), h = img.getHeight();
+        int[] px = img.getRGB(0, 0, w, h, null, 0, w);
+        float[] plane = new float[w * h];
+        int n = resolution * resolution;
+        float[] out = new float[3 * n];
+        for (int c = 0; c < 3; c++) {
+            int shift = 16 - 8 * c;
+            for (int i = 0; i < plane.length; i++) {
+                plane[i] = (px[i] >> shift & 0xFF) / 255f;
+            }
+            float[] r = Resample.window(plane, w, h, x0, y0, side, resolution);
+            System.arraycopy(r, 0, out, c * n, n);
+        }
+        return out;
+    }
+
+    /**
+     * Where the face may move, as a soft ellipse around the face box with room for head motion
+     * ({@code resolution²} weights in [0, 1]). This is the face locator's input.
+     */
+    public float[] regionMask() {
+        float[] m = new float[resolution * resolution];
+        double cx = 0.5, cy = 0.5 + 0.04, rx = 0.34, ry = 0.42, soft = 0.06;
+        for (int y = 0; y < resolution; y++) {
+            double v = ((y + 0.5) / resolution - cy) / ry;
+            for (int x = 0; x < resolution; x++) {
+                double u = ((x + 0.5) / resolution - cx) / rx;
+                double d = Math.sqrt(u * u + v * v);
+                m[y * resolution + x] = (float) smoothstep(1 + soft, 1 - soft, d);
+            }
+        }
+        return m;
+    }
+
+    /** Paste-back weights: 1 inside, falling smoothly to 0 at the crop's border. */
+    public float[] featherMask() {
+        float[] m = new float[resolution * resolution];
+        for (int y = 0; y < resolution; y++) {
+            double fy = edge((y + 0.5) / resolution);
+            for (int x = 0; x < resolution; x++) {
+                m[y * resolution + x] = (float) (fy * edge((x + 0.5) / resolution));
+            }
+        }
+        return m;
+    }
+
+    private static double edge(double t) {
+        return smoothstep(0, FEATHER, Math.min(t, 1 - t));
+    }
+
+    private static double smoothstep(double e0, double e1, double x) {
+        double t = Math.max(0, Math.min(1, (x - e0) / (e1 - e0)));
+        return t * t * (3 - 2 * t);
+    }
+}

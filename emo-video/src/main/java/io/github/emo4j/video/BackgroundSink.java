@@ -1,0 +1,123 @@
+package io.github.emo4j.video;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Runs another sink on its own thread, so that encoding overlaps with generating the next frames.
+ * Frames are copied into a small pool of buffers; when the encoder falls behind by {@code depth}
+ * frames, {@link #accept} waits, which bounds memory. An error on the encoding thread is rethrown to
+ * the producer at its next call.
+ */
+public final class BackgroundSink implements FrameSink {
+
+    private static final int[] END = new int[0];
+
+    private final FrameSink target;
+    private final BlockingQueue<int[]> queue;
+    private final BlockingQueue<int[]> free;
+    private final Thread worker;
+    private volatile Throwable failure;
+    private boolean ended;
+
+    public BackgroundSink(FrameSink target, int frameSize, int depth) {
+        this.target = target;
+        this.queue = new ArrayBlockingQueue<>(depth + 1);
+        this.free = new ArrayBlockingQueue<>(depth + 1);
+        for (int i = 0; i < depth; i++) {
+            free.add(new int[frameSize]);
+        }
+        this.worker = new Thread(this::drain, "emo4j-encoder");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                int[] f = queue.take();
+                if (f == END) {
+                    return;
+                }
+                if (failure == null) {
+                    target.accept(f);
+                }
+                free.put(f);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+            // keep the producer from blocking forever on an empty pool
+            free.offer(new int[0]);
+        }
+    }
+
+    @Override
+    public void accept(int[] rgb) throws IOException {
+        rethrow();
+        try {
+            int[] buf = free.take();
+            rethrow();
+            if (buf.length != rgb.length) {
+                buf = new int[rgb.length];
+            }
+            System.arraycopy(rgb, 0, buf, 0, rgb.length);
+            queue.put(buf);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while queueing a frame");
+        }
+    }
+
+    @Override
+    public void finish() throws IOException {
+        end();
+        rethrow();
+        target.finish();
+    }
+
+    private void end() throws IOException {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            queue.put(END);
+            worker.join();
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while finishing the video");
+        }
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure;
+        if (t instanceof IOException io) {
+            throw io;
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t != null) {
+            throw new IOException("encoder failed: " + t, t);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!ended) {
+            ended = true;
+            worker.interrupt();
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        target.close();
+    }
+}

@@ -1,0 +1,36 @@
+package io.github.emo4j.video;
+
+/**
+ * RGB ↔ Y'CbCr by ITU-R BT.601 in limited ("TV") range, Y' 16–235 and Cb/Cr 16–240: what an H.264
+ * stream without colour signalling is decoded as by browsers and players. JCodec's own conversion uses
+ * luma weights that sum to 242/256, which turns mid-grey 128 into 122; this one round-trips.
+ */
+public final class Bt601 {
+    private Bt601() {
+    }
+
+    public static int y(int r, int g, int b) {
+        return clamp8(Math.round(16 + 0.256788f * r + 0.504129f * g + 0.097906f * b));
+    }
+
+    public static int cb(float r, float g, float b) {
+        return clamp8(Math.round(128 - 0.148223f * r - 0.290993f * g + 0.439216f * b));
+    }
+
+    public static int cr(float r, float g, float b) {
+        return clamp8(Math.round(128 + 0.439216f * r - 0.367788f * g - 0.071427f * b));
+    }
+
+    /** Packed {@code 0xRRGGBB} from limited-range Y'CbCr. */
+    public static int rgb(int y, int cb, int cr) {
+        float c = 1.164384f * (y - 16), d = cb - 128, e = cr - 128;
+        int r = clamp8(Math.round(c + 1.596027f * e));
+        int g = clamp8(Math.round(c - 0.391762f * d - 0.812968f * e));
+        int b = clamp8(Math.round(c + 2.017232f * d));
+        return r << 16 | g << 8 | b;
+    }
+
+    static int clamp8(int v) {
+        return v < 0 ? 0 : (v > 255 ? 255 : v);
+    }
+}

@@ -1,0 +1,226 @@
+package io.github.emo4j.video;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.jcodec.codecs.h264.H264Encoder;
+import org.jcodec.common.AudioFormat;
+import org.jcodec.common.Codec;
+import org.jcodec.common.MuxerTrack;
+import org.jcodec.common.VideoCodecMeta;
+import org.jcodec.common.io.FileChannelWrapper;
+import org.jcodec.common.io.NIOUtils;
+import org.jcodec.common.model.ColorSpace;
+import org.jcodec.common.model.Packet;
+import org.jcodec.common.model.Picture;
+import org.jcodec.common.model.Rect;
+import org.jcodec.common.model.Size;
+import org.jcodec.containers.mp4.muxer.MP4Muxer;
+import org.jcodec.containers.mp4.muxer.PCMMP4MuxerTrack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams frames into an H.264 MP4 with the voice track, in constant memory. Output goes to a temporary
+ * file beside the target and is moved into place by {@link #finish()}; closing without finishing
+ * deletes it, so a failed or cancelled render never leaves a file at the target path.
+ *
+ * <p>Colour is converted here (BT.601 limited range, see {@link Bt601}) rather than by JCodec.
+ * Not thread-safe: one writer is fed by one thread.
+ */
+public final class Mp4Writer implements FrameSink {
+    private static final Logger LOG = LoggerFactory.getLogger(Mp4Writer.class);
+
+    /** Default quantiser: on the sample portrait, mean error outside the face stays near 2 levels of 255. */
+    public static final int DEFAULT_QP = 12;
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannelWrapper channel;
+    private final MP4Muxer muxer;
+    private final MuxerTrack videoTrack;
+    private final H264Encoder encoder;
+    private final Picture picture;
+    private final ByteBuffer encodeBuffer;
+    private final int width;
+    private final int height;
+    private final int fpsNum;
+    private final int fpsDen;
+    private final float[] audio;
+    private final int audioRate;
+    private final PCMMP4MuxerTrack audioTrack;
+    private int audioWritten;
+    private long frames;
+    private boolean finished;
+    private boolean closed;
+
+    /**
+     * Opens a writer.
+     *
+     * @param target    the final MP4 path; its parent folder must exist
+     * @param width     even frame width
+     * @param height    even frame height
+     * @param fpsNum    frame rate numerator
+     * @param fpsDen    frame rate denominator
+     * @param audio     mono samples in [-1, 1] to mux, or {@code null} for a silent video
+     * @param audioRate their sample rate
+     */
+    public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate)
+            throws IOException {
+        this(target, width, height, fpsNum, fpsDen, audio, audioRate, DEFAULT_QP);
+    }
+
+    /**
+     * Opens a writer with a chosen quantiser {@code qp} (0 best to 51 smallest; {@value #DEFAULT_QP} by
+     * default).
+     */
+    public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate, int qp)
+            throws IOException {
+        if (qp < 0 || qp > 51) {
+            throw new IllegalArgumentException("quantiser must be between 0 and 51: " + qp);
+        }
+        if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
+            throw new IllegalArgumentException("frame size must be positive and even: " + width + "x" + height);
+        }
+        if (fpsNum <= 0 || fpsDen <= 0) {
+            throw new IllegalArgumentException("invalid frame rate " + fpsNum + "/" + fpsDen);
+        }
+        this.target = target.toAbsolutePath();
+        Path dir = this.target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException(target + ": output folder " + dir + " does not exist");
+        }
+        this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
+        this.width = width;
+        this.height = height;
+        this.fpsNum = fpsNum;
+        this.fpsDen = fpsDen;
+        this.audio = audio;
+        this.audioRate = audioRate;
+        FileChannelWrapper ch = null;
+        try {
+            ch = NIOUtils.writableChannel(temp.toFile());
+            this.channel = ch;
+            this.muxer = MP4Muxer.createMP4MuxerToChannel(ch);
+            this.videoTrack = muxer.addVideoTrack(Codec.H264,
+                    VideoCodecMeta.createSimpleVideoCodecMeta(new Size(width, height), ColorSpace.YUV420J));
+            this.audioTrack = audio == null ? null : muxer.addPCMAudioTrack(AudioFormat.MONO_S16_LE(audioRate));
+        } catch (IOException | RuntimeException e) {
+            NIOUtils.closeQuietly(ch);
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        this.encoder = new H264Encoder(new ConstantQualityRateControl(qp));
+        int w16 = (width + 15) & ~15, h16 = (height + 15) & ~15;
+        this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
+        this.encodeBuffer = ByteBuffer.allocate(w16 * h16 * 3);
+    }
+
+    @Override
+    public void accept(int[] rgb) throws IOException {
+        if (finished || closed) {
+            throw new IllegalStateException("writer is already " + (finished ? "finished" : "closed"));
+        }
+        if (rgb.length != width * height) {
+            throw new IllegalArgumentException("frame has " + rgb.length + " pixels, expected " + width * height);
+        }
+        toYuv(rgb);
+        encodeBuffer.clear();
+        var encoded = encoder.encodeFrame(picture, encodeBuffer);
+        ByteBuffer data = NIOUtils.clone(encoded.getData());
+        Packet p = Packet.createPacket(data, frames * fpsDen, fpsNum, fpsDen, frames,
+                encoded.isKeyFrame() ? Packet.FrameType.KEY : Packet.FrameType.INTER, null);
+        videoTrack.addFrame(p);
+        frames++;
+        writeAudioUpTo(frames);
+    }
+
+    /** Interleaves audio with video in half-second steps so players need not seek back and forth. */
+    private void writeAudioUpTo(long videoFrames) throws IOException {
+        if (audioTrack == null) {
+            return;
+        }
+        long due = Math.min(audio.length, videoFrames * fpsDen * (long) audioRate / fpsNum);
+        if (due - audioWritten >= audioRate / 2 || due == audio.length) {
+            writeAudio((int) due);
+        }
+    }
+
+    private void writeAudio(int upTo) throws IOException {
+        int n = upTo - audioWritten;
+        if (n <= 0) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = audioWritten; i < upTo; i++) {
+            float v = Math.max(-1f, Math.min(1f, audio[i]));
+            b.putShort((short) Math.round(v * 32767f));
+        }
+        b.flip();
+        audioTrack.addSamples(b);
+        audioWritten = upTo;
+    }
+
+    private void toYuv(int[] rgb) {
+        byte[][] planes = picture.getData();
+        byte[] yp = planes[0], up = planes[1], vp = planes[2];
+        int stride = picture.getPlaneWidth(0), cstride = picture.getPlaneWidth(1);
+        int pw = picture.getWidth(), ph = picture.getHeight();
+        for (int y = 0; y < ph; y++) {
+            int sy = Math.min(y, height - 1);
+            for (int x = 0; x < pw; x++) {
+                int p = rgb[sy * width + Math.min(x, width - 1)];
+                yp[y * stride + x] = (byte) (Bt601.y(p >> 16 & 0xFF, p >> 8 & 0xFF, p & 0xFF) - 128);
+            }
+        }
+        for (int cy = 0; cy < ph / 2; cy++) {
+            for (int cx = 0; cx < pw / 2; cx++) {
+                float r = 0, g = 0, b = 0;
+                for (int k = 0; k < 4; k++) {
+                    int sx = Math.min(2 * cx + (k & 1), width - 1), sy = Math.min(2 * cy + (k >> 1), height - 1);
+                    int p = rgb[sy * width + sx];
+                    r += p >> 16 & 0xFF;
+                    g += p >> 8 & 0xFF;
+                    b += p & 0xFF;
+                }
+                up[cy * cstride + cx] = (byte) (Bt601.cb(r / 4, g / 4, b / 4) - 128);
+                vp[cy * cstride + cx] = (byte) (Bt601.cr(r / 4, g / 4, b / 4) - 128);
+            }
+        }
+    }
+
+    /** Frames written so far. */
+    public long frameCount() {
+        return frames;
+    }
+
+    @Override
+    public void finish() throws IOException {
+        if (finished || closed) {
+            throw new IllegalStateException("writer is already " + (finished ? "finished" : "closed"));
+        }
+        if (audioTrack != null) {
+            writeAudio(audio.length);
+        }
+        muxer.finish();
+        channel.close();
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        finished = true;
+        LOG.debug("wrote {} frames to {}", frames, target);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!finished) {
+            NIOUtils.closeQuietly(channel);
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.emo4j.video;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Reads portraits into 8-bit sRGB images ({@link BufferedImage#TYPE_INT_RGB}). The dimensions are read
+ * from the header before any pixel is decoded, so a decompression bomb is refused without allocating.
+ */
+public final class Portraits {
+
+    /** Default limit on decoded pixels: 50 megapixels. */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+    /** Smallest side a portrait may have. */
+    public static final int MIN_SIDE = 16;
+
+    private Portraits() {
+    }
+
+    /** Reads {@code file} with the default pixel limit. */
+    public static BufferedImage read(Path file) throws ImageException {
+        return read(file, DEFAULT_MAX_PIXELS);
+    }
+
+    /** Reads {@code file}, refusing images of more than {@code maxPixels} pixels. */
+    public static BufferedImage read(Path file, long maxPixels) throws ImageException {
+        if (!Files.exists(file)) {
+            throw new ImageException(file, "file not found");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new ImageException(file, "cannot open for reading");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageException(file, "not a supported image (PNG, JPEG, BMP or GIF expected)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                checkSize(file, w, h, maxPixels);
+                return toRgb(reader.read(0));
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageException e) {
+            throw e;
+        } catch (NoSuchFileException e) {
+            throw new ImageException(file, "file not found");
+        } catch (IOException | RuntimeException e) {
+            throw new ImageException(file, "cannot decode image: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks that a {@code w}×{@code h} portrait is usable. */
+    public static void checkSize(Path file, long w, long h, long maxPixels) throws ImageException {
+        if (w < MIN_SIDE || h < MIN_SIDE) {
+            throw new ImageException(file, "image is " + w + "x" + h + "; portraits need at least "
+                    + MIN_SIDE + "x" + MIN_SIDE + " pixels");
+        }
+        if (w * h > maxPixels) {
+            throw new ImageException(file, "image is " + w + "x" + h + " (" + (w * h / 1_000_000) + " MP), over the limit of "
+                    + (maxPixels / 1_000_000) + " MP");
+        }
+    }
+
+    /** A copy of {@code img} as {@code TYPE_INT_RGB}, alpha composited over white. */
+    public static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+}
