@@ -28,7 +28,9 @@ public final class AudioFiles {
         if (magic.length == 0) {
             throw new AudioException(file, "empty file");
         }
-        if (WavDecoder.looksLikeWav(file)) {
+        boolean riff = magic.length >= 4 && (magic[0] == 'R' && magic[1] == 'I' && magic[2] == 'F' && magic[3] == 'F'
+                || magic[0] == 'R' && magic[1] == 'F' && magic[2] == '6' && magic[3] == '4');
+        if (riff) {
             return WavDecoder.decode(file);
         }
         throw new AudioException(file, "not a supported audio file (expected a RIFF/WAVE file)");

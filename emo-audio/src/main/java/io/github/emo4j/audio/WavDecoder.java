@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -150,17 +149,6 @@ public final class WavDecoder {
             c[i] = (char) (b.get(at + i) & 0xFF);
         }
         return new String(c);
-    }
-
-    /** Whether {@code file} starts like a RIFF/WAVE file. */
-    public static boolean looksLikeWav(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            byte[] h = in.readNBytes(12);
-            return h.length == 12 && (h[0] == 'R' && h[1] == 'I' || h[0] == 'R' && h[1] == 'F')
-                    && h[8] == 'W' && h[9] == 'A' && h[10] == 'V' && h[11] == 'E';
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private record Format(int encoding, int channels, int sampleRate, int blockAlign, int bits, int bytesPerSample) {

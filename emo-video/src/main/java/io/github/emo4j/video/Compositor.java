@@ -30,6 +30,9 @@ public final class Compositor {
         this.width = image.getWidth() & ~1;
         this.height = image.getHeight() & ~1;
         this.portrait = image.getRGB(0, 0, width, height, null, 0, width);
+        for (int i = 0; i < portrait.length; i++) {
+            portrait[i] &= 0xFFFFFF;
+        }
         this.n = crop.resolution();
         this.feather = crop.featherMask();
         rx0 = within((int) Math.floor(crop.x0()), width);

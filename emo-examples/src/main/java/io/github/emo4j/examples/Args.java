@@ -1,0 +1,111 @@
+package io.github.emo4j.examples;
+
+import io.github.emo4j.InvalidInputException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Parsed command line: a command, {@code --name value} options and boolean flags. */
+final class Args {
+    private static final Set<String> FLAGS = Set.of("verbose", "quiet");
+    private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
+            "guidance", "seed", "fps", "face", "motion", "threads");
+
+    final String command;
+    private final Map<String, String> values;
+
+    private Args(String command, Map<String, String> values) {
+        this.command = command;
+        this.values = values;
+    }
+
+    static Args parse(String[] args) {
+        if (args.length == 0) {
+            return new Args("help", Map.of());
+        }
+        Map<String, String> v = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new InvalidInputException("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (FLAGS.contains(name)) {
+                v.put(name, "true");
+            } else if (OPTIONS.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new InvalidInputException("option --" + name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                v.put(name, value);
+            } else {
+                throw new InvalidInputException("unknown option --" + name);
+            }
+        }
+        return new Args(args[0], v);
+    }
+
+    Args with(String name, String value) {
+        Map<String, String> v = new HashMap<>(values);
+        v.put(name, value);
+        return new Args(command, v);
+    }
+
+    boolean flag(String name) {
+        return values.containsKey(name);
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    String value(String name, String dflt) {
+        return values.getOrDefault(name, dflt);
+    }
+
+    String required(String name) {
+        String v = values.get(name);
+        if (v == null || v.isEmpty()) {
+            throw new InvalidInputException("missing --" + name);
+        }
+        return v;
+    }
+
+    int intValue(String name, int dflt, int lo, int hi) {
+        if (!has(name)) {
+            return dflt;
+        }
+        long v = longValue(name, dflt);
+        if (v < lo || v > hi) {
+            throw new InvalidInputException("--" + name + " must be between " + lo + " and " + hi + ": " + v);
+        }
+        return (int) v;
+    }
+
+    long longValue(String name, long dflt) {
+        if (!has(name)) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(values.get(name).trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--" + name + " must be a whole number: '" + values.get(name) + "'");
+        }
+    }
+
+    double doubleValue(String name) {
+        try {
+            return Double.parseDouble(values.get(name).trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--" + name + " must be a number: '" + values.get(name) + "'");
+        }
+    }
+}

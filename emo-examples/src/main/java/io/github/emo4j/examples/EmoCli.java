@@ -1,0 +1,193 @@
+package io.github.emo4j.examples;
+
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.MotionControl;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pipeline.Renderer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code emo} command line: {@code render}, {@code demo} and {@code info}. Errors print one line
+ * (the stack trace only with {@code --verbose}) and exit non-zero: 2 for bad input, 1 otherwise.
+ */
+public final class EmoCli {
+
+    static final String VERSION = "0.1.0-SNAPSHOT";
+    private static final String USAGE = String.join("\n",
+            "usage: emo <command> [options]",
+            "",
+            "commands:",
+            "  render --portrait FILE --audio FILE --out FILE.mp4 [options]",
+            "                       animate a portrait with a voice",
+            "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
+            "  info                 version and execution providers",
+            "",
+            "render options:",
+            "  --pack DIR           model pack folder (default: the built-in procedural pack)",
+            "  --provider LIST      execution providers in order of preference, e.g. cuda:0,cpu (default cpu)",
+            "  --steps N            sampling steps per clip (default: the pack's)",
+            "  --guidance S         classifier-free guidance scale; 1 or less turns it off (default: the pack's)",
+            "  --seed N             seed of the initial noise (default 42)",
+            "  --fps N              output frame rate (default: the pack's, 25 for the built-in pack)",
+            "  --face X,Y,W,H       face box in portrait pixels (default: detected)",
+            "  --motion P,E,L       pose, expression and lip motion strength, 0..4 (default 1,1,1)",
+            "  --threads N          ONNX Runtime threads per session (default: all cores)",
+            "  --verbose            debug logging, and stack traces on errors",
+            "  --quiet              no progress bar");
+
+    private EmoCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command and returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Args a;
+        try {
+            a = Args.parse(args);
+        } catch (InvalidInputException e) {
+            err.println("emo: " + e.getMessage());
+            return 2;
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", a.flag("verbose") ? "debug" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        try {
+            switch (a.command) {
+                case "render" -> render(a, err);
+                case "demo" -> demo(a, err);
+                case "info" -> info(out);
+                case "help", "--help", "-h" -> out.println(USAGE);
+                default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
+            }
+            return 0;
+        } catch (InvalidInputException e) {
+            report(err, e, a.flag("verbose"));
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            report(err, e, a.flag("verbose"));
+            return 1;
+        }
+    }
+
+    private static void report(PrintStream err, Exception e, boolean verbose) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        err.println("emo: " + msg.lines().findFirst().orElse(msg));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+    }
+
+    private static void info(PrintStream out) {
+        out.println("emo4j " + VERSION);
+        out.println("java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
+                + " " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        List<String> names = new ArrayList<>();
+        for (ExecutionProvider p : EmoPipeline.availableProviders()) {
+            names.add(p.kind().name().toLowerCase(Locale.ROOT));
+        }
+        out.println("execution providers available: " + String.join(", ", names));
+        out.println("GPU providers need com.microsoft.onnxruntime:onnxruntime_gpu (build with -Pgpu); see README.");
+    }
+
+    private static void demo(Args a, PrintStream err) throws IOException {
+        Path out = Path.of(a.value("out", "out/demo.mp4"));
+        Path dir = Files.createTempDirectory("emo4j-demo");
+        try {
+            Path portrait = extract("portrait-astronaut.png", dir);
+            Path audio = extract("speech-sample.wav", dir);
+            Args withInputs = a.with("portrait", portrait.toString()).with("audio", audio.toString()).with("out", out.toString());
+            render(withInputs, err);
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Path extract(String name, Path dir) throws IOException {
+        try (InputStream in = EmoCli.class.getResourceAsStream("samples/" + name)) {
+            if (in == null) {
+                throw new IOException("bundled sample " + name + " is missing from the jar");
+            }
+            Path p = dir.resolve(name);
+            Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
+            return p;
+        }
+    }
+
+    private static void render(Args a, PrintStream err) {
+        Path portraitFile = Path.of(a.required("portrait"));
+        Path audioFile = Path.of(a.required("audio"));
+        Path out = Path.of(a.required("out"));
+        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
+            throw new InvalidInputException(out + ": output must be an .mp4 file");
+        }
+        BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
+        AudioClip audio = EmoPipeline.readAudio(audioFile);
+        RenderRequest req = RenderRequest.of(portrait, audio)
+                .withSteps(a.intValue("steps", 0, 1, 1000))
+                .withSeed(a.longValue("seed", 42))
+                .withFps(a.intValue("fps", 0, 1, 120));
+        if (a.has("guidance")) {
+            req = req.withGuidance(a.doubleValue("guidance"));
+        }
+        if (a.has("face")) {
+            try {
+                req = req.withFace(FaceBox.parse(a.value("face", "")));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--face: " + e.getMessage());
+            }
+        }
+        if (a.has("motion")) {
+            req = req.withMotion(MotionControl.parse(a.value("motion", "")));
+        }
+        EmoPipeline.Builder b = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256));
+        if (a.has("pack")) {
+            b.pack(Path.of(a.value("pack", "")));
+        }
+        if (a.has("provider")) {
+            List<ExecutionProvider> ps = new ArrayList<>();
+            for (String p : a.value("provider", "cpu").split(",")) {
+                ps.add(ExecutionProvider.parse(p));
+            }
+            b.provider(ps.toArray(new ExecutionProvider[0]));
+        }
+        ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
+        if (bar != null) {
+            req = req.withProgress(bar);
+        }
+        long t0 = System.nanoTime();
+        try (EmoPipeline emo = b.build()) {
+            Renderer.Outcome o = emo.render(req, out);
+            if (bar != null) {
+                bar.done();
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            err.printf(Locale.ROOT, "wrote %s: %d frames, %dx%d at %d fps, %.1f s of video in %.1f s (%.2f s per second of audio)%n",
+                    out, o.frames(), o.width(), o.height(), o.fps(), o.frames() / (double) o.fps(), secs,
+                    secs / audio.durationSeconds());
+        } finally {
+            if (bar != null) {
+                bar.done();
+            }
+        }
+    }
+}

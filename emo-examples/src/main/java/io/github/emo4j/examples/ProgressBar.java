@@ -1,0 +1,50 @@
+package io.github.emo4j.examples;
+
+import io.github.emo4j.Progress;
+import io.github.emo4j.ProgressListener;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** A one-line progress bar with an ETA, redrawn in place on a terminal's stderr. */
+final class ProgressBar implements ProgressListener {
+    private static final int WIDTH = 30;
+
+    private final PrintStream err;
+    private long lastDraw;
+    private boolean drawn;
+    private boolean finished;
+
+    ProgressBar(PrintStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void onProgress(Progress p) {
+        long now = System.nanoTime();
+        boolean last = p.stage() == Progress.Stage.DONE;
+        if (!last && now - lastDraw < 100_000_000L) {
+            return;
+        }
+        lastDraw = now;
+        int filled = (int) Math.round(p.fraction() * WIDTH);
+        String eta = p.etaSeconds() < 0 ? "--:--" : String.format(Locale.ROOT, "%02d:%02d",
+                (long) p.etaSeconds() / 60, (long) p.etaSeconds() % 60);
+        String stage = switch (p.stage()) {
+            case PREPARE -> "preparing";
+            case DENOISE -> String.format(Locale.ROOT, "clip %d/%d step %d/%d", p.clip() + 1, p.clips(), p.step(), p.steps());
+            case ENCODE -> "encoding";
+            case DONE -> "done";
+        };
+        err.printf(Locale.ROOT, "\r[%s%s] %3.0f%% ETA %s  %-28s", "#".repeat(filled), " ".repeat(WIDTH - filled),
+                p.fraction() * 100, eta, stage);
+        err.flush();
+        drawn = true;
+    }
+
+    void done() {
+        if (drawn && !finished) {
+            err.println();
+            finished = true;
+        }
+    }
+}

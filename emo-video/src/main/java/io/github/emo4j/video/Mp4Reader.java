@@ -1,0 +1,86 @@
+package io.github.emo4j.video;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.ObjIntConsumer;
+import org.jcodec.api.FrameGrab;
+import org.jcodec.api.JCodecException;
+import org.jcodec.common.DemuxerTrack;
+import org.jcodec.common.DemuxerTrackMeta;
+import org.jcodec.common.io.FileChannelWrapper;
+import org.jcodec.common.io.NIOUtils;
+import org.jcodec.common.model.Picture;
+import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
+
+/**
+ * Reads back MP4 files written by {@link Mp4Writer} (or any H.264 MP4 JCodec decodes): track facts,
+ * and the frames as packed RGB converted with the same BT.601 limited-range matrix the writer uses.
+ */
+public final class Mp4Reader {
+    private Mp4Reader() {
+    }
+
+    /**
+     * What an MP4 holds.
+     *
+     * @param videoFrames   frames in the video track
+     * @param videoSeconds  duration of the video track
+     * @param width         frame width
+     * @param height        frame height
+     * @param audioSeconds  duration of the first audio track, or 0 without one
+     * @param audioCodec    its codec name, or {@code null}
+     */
+    public record Info(int videoFrames, double videoSeconds, int width, int height, double audioSeconds, String audioCodec) {
+
+        /** Frames per second. */
+        public double fps() {
+            return videoFrames / videoSeconds;
+        }
+    }
+
+    public static Info probe(Path file) throws IOException {
+        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
+            MP4Demuxer d = MP4Demuxer.createMP4Demuxer(ch);
+            if (d.getVideoTracks().isEmpty()) {
+                throw new IOException(file + ": no video track");
+            }
+            DemuxerTrackMeta v = d.getVideoTracks().get(0).getMeta();
+            double audio = 0;
+            String codec = null;
+            if (!d.getAudioTracks().isEmpty()) {
+                DemuxerTrack a = d.getAudioTracks().get(0);
+                audio = a.getMeta().getTotalDuration();
+                codec = a.getMeta().getCodec() == null ? "unknown" : a.getMeta().getCodec().name().toLowerCase();
+            }
+            var size = v.getVideoCodecMeta().getSize();
+            return new Info(v.getTotalFrames(), v.getTotalDuration(), size.getWidth(), size.getHeight(), audio, codec);
+        }
+    }
+
+    /** Decodes every frame in order, handing each as packed {@code 0xRRGGBB} pixels with its index. */
+    public static void frames(Path file, ObjIntConsumer<int[]> consumer) throws IOException {
+        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
+            FrameGrab grab = FrameGrab.createFrameGrab(ch);
+            Picture p;
+            int index = 0;
+            int[] rgb = null;
+            while ((p = grab.getNativeFrame()) != null) {
+                int w = p.getCroppedWidth(), h = p.getCroppedHeight();
+                if (rgb == null || rgb.length != w * h) {
+                    rgb = new int[w * h];
+                }
+                byte[] y = p.getPlaneData(0), u = p.getPlaneData(1), v = p.getPlaneData(2);
+                int ys = p.getPlaneWidth(0), cs = p.getPlaneWidth(1);
+                for (int row = 0; row < h; row++) {
+                    for (int col = 0; col < w; col++) {
+                        int c = (row >> 1) * cs + (col >> 1);
+                        rgb[row * w + col] = Bt601.rgb(y[row * ys + col] + 128, u[c] + 128, v[c] + 128);
+                    }
+                }
+                consumer.accept(rgb, index++);
+            }
+        } catch (JCodecException e) {
+            throw new IOException(file + ": cannot decode: " + e.getMessage(), e);
+        }
+    }
+}

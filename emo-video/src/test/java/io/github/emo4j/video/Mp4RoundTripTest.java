@@ -1,0 +1,116 @@
+package io.github.emo4j.video;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Mp4RoundTripTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void greyRampsAndColourBarsComeBackWithinThreeLevels() throws Exception {
+        int w = 256, h = 64;
+        int[] frame = new int[w * h];
+        int[][] bars = {{255, 255, 255}, {255, 255, 0}, {0, 255, 255}, {0, 255, 0}, {255, 0, 255}, {255, 0, 0}, {0, 0, 255}, {0, 0, 0}};
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (y < h / 2) {
+                    frame[y * w + x] = x << 16 | x << 8 | x; // grey ramp 0..255
+                } else {
+                    int[] c = bars[x / 32];
+                    frame[y * w + x] = c[0] << 16 | c[1] << 8 | c[2];
+                }
+            }
+        }
+        Path out = dir.resolve("ramp.mp4");
+        try (Mp4Writer wr = new Mp4Writer(out, w, h, 25, 1, null, 0)) {
+            for (int i = 0; i < 3; i++) {
+                wr.accept(frame);
+            }
+            wr.finish();
+        }
+        int[] worst = new int[1];
+        Mp4Reader.frames(out, (rgb, idx) -> {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    // skip the 4 pixels either side of a bar edge: the chroma blocks (4x4 at 4:2:0)
+                    // that touch a saturated colour step ring under quantisation; flat areas must not
+                    if (y >= h / 2 && (x % 32 < 4 || x % 32 > 27)) {
+                        continue;
+                    }
+                    int a = frame[y * w + x], b = rgb[y * w + x];
+                    for (int s = 0; s < 24; s += 8) {
+                        worst[0] = Math.max(worst[0], Math.abs((a >> s & 0xFF) - (b >> s & 0xFF)));
+                    }
+                }
+            }
+        });
+        assertTrue(worst[0] <= 3, "worst channel error " + worst[0]);
+    }
+
+    @Test
+    void carriesFrameCountRateAndAudio() throws Exception {
+        Path out = dir.resolve("av.mp4");
+        float[] audio = new float[16000 * 2];
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = (float) Math.sin(i * 0.05) * 0.3f;
+        }
+        int[] frame = new int[64 * 48];
+        try (Mp4Writer wr = new Mp4Writer(out, 64, 48, 25, 1, audio, 16000)) {
+            for (int i = 0; i < 50; i++) {
+                java.util.Arrays.fill(frame, i * 5 << 8);
+                wr.accept(frame);
+            }
+            wr.finish();
+        }
+        Mp4Reader.Info info = Mp4Reader.probe(out);
+        assertEquals(50, info.videoFrames());
+        assertEquals(25.0, info.fps(), 1e-6);
+        assertEquals(2.0, info.audioSeconds(), 1e-3);
+        assertEquals(64, info.width());
+    }
+
+    @Test
+    void anUnfinishedWriterLeavesNothing() throws Exception {
+        Path out = dir.resolve("never.mp4");
+        try (Mp4Writer wr = new Mp4Writer(out, 32, 32, 25, 1, null, 0)) {
+            wr.accept(new int[32 * 32]);
+        }
+        assertFalse(Files.exists(out));
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count(), "temporary file left behind");
+        }
+    }
+
+    @Test
+    void backgroundSinkPropagatesEncoderFailures() throws Exception {
+        FrameSink failing = new FrameSink() {
+            @Override
+            public void accept(int[] rgb) throws java.io.IOException {
+                throw new java.io.IOException("disk full");
+            }
+
+            @Override
+            public void finish() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (BackgroundSink s = new BackgroundSink(failing, 4, 2)) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> {
+                for (int i = 0; i < 100; i++) {
+                    s.accept(new int[4]);
+                }
+                s.finish();
+            });
+            assertEquals("disk full", e.getMessage());
+        }
+    }
+}
