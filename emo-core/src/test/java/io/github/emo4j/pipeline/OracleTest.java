@@ -1,0 +1,135 @@
+package io.github.emo4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.MotionControl;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceCrop;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.ProceduralPack;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline against the procedural pack's analytic answer: audio conditioning, reference and
+ * face locator, clip chaining with motion frames, DDIM, guidance and decoding must reproduce, frame by
+ * frame, the target computed independently in {@link AnalyticTarget}.
+ */
+class OracleTest {
+
+    static final int R = 48, F = 6, N = 2, M = 2, FPS = 25;
+    static ModelPack pack;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void load() {
+        pack = ModelPack.load(ProceduralPack.of(R, F, N, M).source(), List.of(ExecutionProvider.CPU), 1);
+    }
+
+    @AfterAll
+    static void close() {
+        pack.close();
+    }
+
+    static BufferedImage portrait() {
+        BufferedImage img = new BufferedImage(160, 150, BufferedImage.TYPE_INT_RGB);
+        Random rnd = new Random(11);
+        for (int y = 0; y < 150; y++) {
+            for (int x = 0; x < 160; x++) {
+                int r = (int) (128 + 100 * Math.sin(x / 9.0) * Math.cos(y / 13.0)) + rnd.nextInt(20) - 10;
+                int g = (int) (120 + 90 * Math.cos((x + y) / 11.0)) + rnd.nextInt(20) - 10;
+                int b = (x * 2 + y) & 0xFF;
+                img.setRGB(x, y, clamp(r) << 16 | clamp(g) << 8 | clamp(b));
+            }
+        }
+        return img;
+    }
+
+    /** 0.68 s of 16 kHz "speech": syllable-like bursts with pauses, 17 frames = clips of 6, 6 and 5. */
+    static AudioClip voice() {
+        int n = 10880;
+        float[] s = new float[n];
+        Random rnd = new Random(4);
+        for (int i = 0; i < n; i++) {
+            double env = Math.max(0, Math.sin(i / 16000.0 * 2 * Math.PI * 3.3));
+            s[i] = (float) (env * (0.4 * Math.sin(i * 0.09) + 0.1 * rnd.nextGaussian()));
+        }
+        return new AudioClip(s, 16000);
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
+    }
+
+    @ParameterizedTest(name = "{0} steps, guidance {1}")
+    @CsvSource({"1, 1.0", "4, 1.0", "20, 1.0", "1, 2.5", "4, 2.5", "20, 2.5"})
+    void framesEqualTheAnalyticTarget(int steps, double guidance) {
+        BufferedImage img = portrait();
+        AudioClip audio = voice();
+        FaceBox face = new FaceBox(50, 40, 60, 60);
+        MotionControl motion = new MotionControl(1.5, 1, 1.2);
+        Renderer renderer = new Renderer(pack);
+        List<float[]> clips = new ArrayList<>();
+        List<Integer> valid = new ArrayList<>();
+        renderer.observe((clip, pixels, v) -> {
+            clips.add(pixels);
+            valid.add(v);
+        });
+        RenderRequest req = RenderRequest.of(img, audio).withFace(face).withSteps(steps).withGuidance(guidance)
+                .withMotion(motion).withSeed(123);
+        Renderer.Outcome out = renderer.render(req, dir.resolve("o.mp4"));
+        assertEquals(17, out.frames());
+        assertEquals(3, clips.size(), "clips");
+
+        FaceCrop crop = FaceCrop.around(face, R);
+        AnalyticTarget target = new AnalyticTarget(crop.extract(img), crop.regionMask(), R, M);
+        float[] activity = AnalyticTarget.activity(audio.samples());
+        int n = 3 * R * R;
+        float[][] motionFrames = null;
+        double worst = 0;
+        for (int c = 0; c < clips.size(); c++) {
+            float[][] latents = new float[F][];
+            for (int k = 0; k < F; k++) {
+                long t = (long) c * F + k;
+                double secs = t / (double) FPS;
+                float[] cond = target.frame(target.opening(activity, t, FPS), secs, motion.pose(), motion.expression(), motion.lip());
+                AnalyticTarget.applyMotion(cond, motionFrames, k);
+                float[] x0 = cond;
+                if (guidance > 1) {
+                    float[] uncond = target.frame(0, secs, motion.pose(), motion.expression(), motion.lip());
+                    AnalyticTarget.applyMotion(uncond, motionFrames, k);
+                    x0 = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        x0[i] = (float) (uncond[i] + guidance * (cond[i] - uncond[i]));
+                    }
+                }
+                latents[k] = x0;
+                if (k < valid.get(c)) {
+                    for (int i = 0; i < n; i++) {
+                        double expected = Math.max(0, Math.min(1, (x0[i] + 1) / 2));
+                        worst = Math.max(worst, Math.abs(expected - clips.get(c)[k * n + i]));
+                    }
+                }
+            }
+            motionFrames = new float[N][];
+            for (int j = 0; j < N; j++) {
+                motionFrames[j] = latents[F - N + j];
+            }
+        }
+        System.out.println("oracle " + steps + " steps guidance " + guidance + ": worst error " + worst * 255 + " levels");
+        assertTrue(worst <= 2.0 / 255, "worst pixel error " + worst * 255 + " levels");
+    }
+}
