@@ -39,7 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,7 +199,7 @@ public final class Renderer {
             int[] rgb = new int[compositor.width() * compositor.height()];
             int condOffset = (batch - 1) * f * win;
             long unetRuns = 0;
-            long unetNanos = 0, decodeNanos = 0, compositeNanos = 0, encodeNanos = 0;
+            long unetNanos = 0, decodeNanos = 0, compositeNanos = 0, encodeNanos = 0, noiseNanos = 0, samplingNanos = 0;
 
             try (FrameSink sink = new BackgroundSink(new Mp4Writer(out, compositor.width(), compositor.height(), fps, 1,
                     req.audio().samples(), req.audio().sampleRate()), rgb.length, 2 * f)) {
@@ -213,9 +213,12 @@ public final class Renderer {
                     }
                     Sampler sampler = scheduler.sampler(steps);
                     long[] ts = sampler.timesteps();
+                    long n0 = System.nanoTime();
                     fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
+                    noiseNanos += System.nanoTime() - n0;
                     for (int i = 0; i < ts.length; i++) {
                         checkCancelled(req);
+                        long s0 = System.nanoTime();
                         float scale = sampler.inputScale(i);
                         if (cfg) {
                             sample.copyFrom(latents, 0);
@@ -227,7 +230,9 @@ public final class Renderer {
                         timestep.put(0, ts[i]);
                         long u0 = System.nanoTime();
                         unet.runInto(unetIn, unetOut);
-                        unetNanos += System.nanoTime() - u0;
+                        long u1 = System.nanoTime();
+                        unetNanos += u1 - u0;
+                        samplingNanos += u0 - s0;
                         unetRuns++;
                         if (cfg) {
                             combineGuidance(noisePred, eps, (float) guidance);
@@ -236,6 +241,7 @@ public final class Renderer {
                             scaleInPlace(sample, 1f / scale);
                         }
                         sampler.step(i, eps.buffer(), latents.buffer());
+                        samplingNanos += System.nanoTime() - u1;
                         double done = (clip * (double) ts.length + i + 1) / (clips * (double) ts.length);
                         double elapsed = (System.nanoTime() - loopStart) / 1e9;
                         req.progress().onProgress(new Progress(Progress.Stage.DENOISE, clip, clips, i + 1, ts.length,
@@ -269,6 +275,8 @@ public final class Renderer {
                 encodeNanos += System.nanoTime() - e0;
             }
             stages.put("denoise", unetNanos);
+            stages.put("noise", noiseNanos);
+            stages.put("sampling", samplingNanos);
             stages.put("vae_decode", decodeNanos);
             stages.put("composite", compositeNanos);
             stages.put("encode", encodeNanos);
@@ -338,11 +346,28 @@ public final class Renderer {
         }
     }
 
-    /** Seeded per clip, so a clip's noise does not depend on threads or on other clips. */
+    /**
+     * Standard normal noise by Marsaglia's polar method, seeded per clip, so a clip's noise depends on
+     * neither threads nor other clips.
+     */
     static void fillNoise(FloatTensor latents, long seed, int clip, float sigma) {
-        Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + clip);
-        for (int i = 0; i < latents.size(); i++) {
-            latents.set(i, (float) rnd.nextGaussian() * sigma);
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + clip);
+        var b = latents.buffer();
+        int n = latents.size();
+        int i = 0;
+        while (i < n) {
+            long bits = rnd.nextLong();
+            // two 31-bit uniforms in (-1, 1) from one draw
+            double u = ((bits >>> 33) * 0x1.0p-30) - 1, v = (((bits << 31) >>> 33) * 0x1.0p-30) - 1;
+            double s2 = u * u + v * v;
+            if (s2 >= 1 || s2 == 0) {
+                continue;
+            }
+            double f = Math.sqrt(-2 * Math.log(s2) / s2) * sigma;
+            b.put(i++, (float) (u * f));
+            if (i < n) {
+                b.put(i++, (float) (v * f));
+            }
         }
     }
 

@@ -15,7 +15,10 @@ public final class DdimScheduler implements Scheduler {
     private final double finalAlphaCumprod;
     private final String spacing;
     private final int stepsOffset;
+    private static final int EPSILON = 0, SAMPLE = 1, V_PREDICTION = 2;
+
     private final String prediction;
+    private final int predictionCode;
     private final boolean clipSample;
     private final double clipRange;
 
@@ -34,6 +37,11 @@ public final class DdimScheduler implements Scheduler {
         if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
             throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
         }
+        this.predictionCode = switch (prediction) {
+            case "epsilon" -> EPSILON;
+            case "sample" -> SAMPLE;
+            default -> V_PREDICTION;
+        };
         if (c.bool("thresholding", false)) {
             throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
         }
@@ -114,22 +122,26 @@ public final class DdimScheduler implements Scheduler {
             public void step(int i, FloatBuffer out, FloatBuffer sample) {
                 double sa = sqrtA[i], sb = sqrtB[i], sap = sqrtAPrev[i], sbp = sqrtBPrev[i];
                 int n = sample.capacity();
+                if (predictionCode == EPSILON && !clipSample) {
+                    // the common case as one fused multiply-add per element: x' = a·x + b·eps
+                    float a = (float) (sap / sa), b = (float) (sbp - sap * sb / sa);
+                    for (int k = 0; k < n; k++) {
+                        sample.put(k, a * sample.get(k) + b * out.get(k));
+                    }
+                    return;
+                }
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
                     double x0, eps;
-                    switch (prediction) {
-                        case "epsilon" -> {
-                            x0 = (x - sb * m) / sa;
-                            eps = m;
-                        }
-                        case "sample" -> {
-                            x0 = m;
-                            eps = (x - sa * x0) / sb;
-                        }
-                        default -> {
-                            x0 = sa * x - sb * m;
-                            eps = sa * m + sb * x;
-                        }
+                    if (predictionCode == EPSILON) {
+                        x0 = (x - sb * m) / sa;
+                        eps = m;
+                    } else if (predictionCode == SAMPLE) {
+                        x0 = m;
+                        eps = (x - sa * x0) / sb;
+                    } else {
+                        x0 = sa * x - sb * m;
+                        eps = sa * m + sb * x;
                     }
                     if (clipSample) {
                         // diffusers clips x0 but keeps the unclipped epsilon (use_clipped_model_output=False)

@@ -5,11 +5,16 @@ import io.github.emo4j.ProgressListener;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress bar with an ETA, redrawn in place on a terminal's stderr. */
+/**
+ * A one-line progress bar with an ETA, redrawn in place on a terminal's stderr. Without a terminal
+ * (logs, CI) it prints a plain line every tenth of the way instead.
+ */
 final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 30;
 
     private final PrintStream err;
+    private final boolean terminal = System.console() != null;
+    private int lastTenth = -1;
     private long lastDraw;
     private boolean drawn;
     private boolean finished;
@@ -22,6 +27,15 @@ final class ProgressBar implements ProgressListener {
     public void onProgress(Progress p) {
         long now = System.nanoTime();
         boolean last = p.stage() == Progress.Stage.DONE;
+        if (!terminal) {
+            int tenth = (int) Math.floor(p.fraction() * 10 + 1e-9);
+            if (p.stage() == Progress.Stage.DENOISE && tenth > lastTenth) {
+                lastTenth = tenth;
+                err.printf(Locale.ROOT, "emo: %3d%% (clip %d of %d), about %.0f s left%n", tenth * 10, p.clip() + 1,
+                        p.clips(), Math.max(0, p.etaSeconds()));
+            }
+            return;
+        }
         if (!last && now - lastDraw < 100_000_000L) {
             return;
         }

@@ -1,0 +1,116 @@
+package io.github.emo4j.pack;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.PackException;
+import io.github.emo4j.ProviderException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading checks: a pack that does not match its manifest, or tries to leave its folder, is refused. */
+class ModelPackTest {
+
+    @TempDir
+    Path dir;
+
+    private Path writePack() throws Exception {
+        Path p = dir.resolve("pack");
+        ProceduralPack.of(32, 4, 2, 1).source().writeTo(p);
+        return p;
+    }
+
+    private static ModelPack load(Path p) {
+        return ModelPack.load(new FolderPackSource(p), List.of(ExecutionProvider.CPU), 1);
+    }
+
+    private PackException refused(Path p) {
+        return assertThrows(PackException.class, () -> load(p).close());
+    }
+
+    private static void edit(Path pack, String from, String to) throws Exception {
+        Path m = pack.resolve("manifest.json");
+        String s = Files.readString(m);
+        assertTrue(s.contains(from), "manifest has no '" + from + "'");
+        Files.writeString(m, s.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
+    }
+
+    @Test
+    void aFolderPackLoadsLikeTheBuiltInOne() throws Exception {
+        try (ModelPack pack = load(writePack())) {
+            assertEquals(32, pack.settings().resolution());
+            assertEquals(ExecutionProvider.CPU, pack.provider());
+        }
+    }
+
+    @Test
+    void aWrongDimensionIsNamedWithBothValues() throws Exception {
+        Path p = writePack();
+        edit(p, "\"reference_features\",\n          \"dtype\": \"float32\",\n          \"shape\": [1, 6, 32, 32]",
+                "\"reference_features\",\n          \"dtype\": \"float32\",\n          \"shape\": [1, 7, 32, 32]");
+        String msg = refused(p).getMessage();
+        assertTrue(msg.contains("reference_features") && msg.contains("expected 7") && msg.contains("actual 6"), msg);
+    }
+
+    @Test
+    void aWrongDtypeIsNamed() throws Exception {
+        Path p = writePack();
+        edit(p, "\"name\": \"timestep\",\n          \"dtype\": \"int64\"", "\"name\": \"timestep\",\n          \"dtype\": \"float32\"");
+        String msg = refused(p).getMessage();
+        assertTrue(msg.contains("denoising_unet") && msg.contains("timestep") && msg.contains("expected float32"), msg);
+    }
+
+    @Test
+    void anUndeclaredModelInputIsNamed() throws Exception {
+        Path p = writePack();
+        edit(p, "\"name\": \"frame_time\"", "\"name\": \"motion_scale_typo\"");
+        String msg = refused(p).getMessage();
+        assertTrue(msg.contains("motion_scale_typo"), msg);
+    }
+
+    @Test
+    void pathsMayNotLeaveThePack() throws Exception {
+        Path p = writePack();
+        edit(p, "\"file\": \"vae_encoder.onnx\"", "\"file\": \"../../etc/passwd\"");
+        assertTrue(refused(p).getMessage().contains("leaves the pack folder"));
+        Path q = dir.resolve("q");
+        ProceduralPack.of(32, 4, 2, 1).source().writeTo(q);
+        edit(q, "\"file\": \"vae_encoder.onnx\"", "\"file\": \"/etc/passwd\"");
+        assertTrue(refused(q).getMessage().contains("leaves the pack folder"));
+        Path s = dir.resolve("s");
+        ProceduralPack.of(32, 4, 2, 1).source().writeTo(s);
+        Files.delete(s.resolve("vae_decoder.onnx"));
+        Files.createSymbolicLink(s.resolve("vae_decoder.onnx"), p.resolve("vae_decoder.onnx"));
+        assertTrue(refused(s).getMessage().contains("outside the pack folder"));
+    }
+
+    @Test
+    void missingFilesAndAbsurdSettingsAreRefused() throws Exception {
+        Path p = writePack();
+        Files.delete(p.resolve("face_locator.onnx"));
+        assertTrue(refused(p).getMessage().contains("face_locator.onnx"));
+        Path q = dir.resolve("q2");
+        ProceduralPack.of(32, 4, 2, 1).source().writeTo(q);
+        edit(q, "\"resolution\": 32", "\"resolution\": 1e9");
+        assertTrue(refused(q).getMessage().contains("settings.resolution"));
+        Path r = dir.resolve("r2");
+        ProceduralPack.of(32, 4, 2, 1).source().writeTo(r);
+        Files.writeString(r.resolve("vae_encoder.onnx"), "not an onnx model");
+        assertTrue(refused(r).getMessage().contains("not a loadable ONNX model"));
+        assertThrows(PackException.class, () -> new FolderPackSource(dir.resolve("no-such-pack")));
+    }
+
+    @Test
+    void anUnavailableProviderSaysWhatToAdd() {
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> ModelPack.load(ProceduralPack.of(32, 4, 2, 1).source(), List.of(ExecutionProvider.cuda(0)), 1));
+        assertTrue(e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
+        try (ModelPack p = ModelPack.load(ProceduralPack.of(32, 4, 2, 1).source(),
+                List.of(ExecutionProvider.cuda(0), ExecutionProvider.CPU), 1)) {
+            assertEquals(ExecutionProvider.CPU, p.provider());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.emo4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.onnx.FloatTensor;
+import org.junit.jupiter.api.Test;
+
+class NoiseTest {
+
+    @Test
+    void noiseIsStandardNormalAndSeededPerClip() {
+        FloatTensor a = FloatTensor.zeros(200_001);
+        Renderer.fillNoise(a, 42, 3, 1f);
+        double mean = 0, var = 0, kurt = 0;
+        int n = a.size();
+        for (int i = 0; i < n; i++) {
+            mean += a.get(i);
+        }
+        mean /= n;
+        for (int i = 0; i < n; i++) {
+            double d = a.get(i) - mean;
+            var += d * d;
+            kurt += d * d * d * d;
+        }
+        var /= n;
+        kurt = kurt / n / (var * var);
+        assertEquals(0, mean, 0.01);
+        assertEquals(1, var, 0.01);
+        assertEquals(3, kurt, 0.05);
+        FloatTensor b = FloatTensor.zeros(200_001);
+        Renderer.fillNoise(b, 42, 3, 1f);
+        FloatTensor c = FloatTensor.zeros(200_001);
+        Renderer.fillNoise(c, 42, 4, 1f);
+        assertEquals(a.get(1000), b.get(1000));
+        assertNotEquals(a.get(1000), c.get(1000));
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.emo4j.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract on bad input: exit code 2, one line naming the problem, no output file. */
+class EmoCliTest {
+
+    static final String PORTRAIT = "../samples/portrait-astronaut.png";
+    static final String SPEECH = "../samples/speech-sample.wav";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = EmoCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private void assertBadInput(String fragment, String... args) {
+        Path out = dir.resolve("out.mp4");
+        String[] all = new String[args.length + 3];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--out";
+        all[args.length + 1] = out.toString();
+        all[args.length + 2] = "--quiet";
+        Run r = run(all);
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line expected: " + r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
+        assertFalse(Files.exists(out), "no output file on failure");
+    }
+
+    @Test
+    void missingPortraitIsNamed() {
+        assertBadInput("nope.png: file not found", "render", "--portrait", dir.resolve("nope.png").toString(), "--audio", SPEECH);
+    }
+
+    @Test
+    void bytesThatAreNotAnImageAreNamed() throws Exception {
+        Path junk = dir.resolve("junk.png");
+        Files.writeString(junk, "hello");
+        assertBadInput("junk.png", "render", "--portrait", junk.toString(), "--audio", SPEECH);
+    }
+
+    @Test
+    void emptyAndNonWavAudioIsNamed() throws Exception {
+        Path empty = dir.resolve("empty.wav");
+        Files.write(empty, new byte[0]);
+        assertBadInput("empty.wav: empty file", "render", "--portrait", PORTRAIT, "--audio", empty.toString());
+        Path text = dir.resolve("speech.wav");
+        Files.writeString(text, "this is text, not sound");
+        assertBadInput("speech.wav: not a supported audio file", "render", "--portrait", PORTRAIT, "--audio", text.toString());
+    }
+
+    @Test
+    void aPortraitWithoutAFaceAsksForFace() throws Exception {
+        BufferedImage img = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                img.setRGB(x, y, (x + y) / 2 * 0x010101);
+            }
+        }
+        Path p = dir.resolve("wall.png");
+        ImageIO.write(img, "png", p.toFile());
+        assertBadInput("--face", "render", "--portrait", p.toString(), "--audio", SPEECH);
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        assertBadInput("--steps", "render", "--portrait", PORTRAIT, "--audio", SPEECH, "--steps", "many");
+        assertBadInput("unknown provider", "render", "--portrait", PORTRAIT, "--audio", SPEECH, "--provider", "quantum");
+        assertBadInput("does not lie inside", "render", "--portrait", PORTRAIT, "--audio", SPEECH, "--face", "500,500,100,100");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Run r = run("render", "--portrait", dir.resolve("nope.png").toString(), "--audio", SPEECH,
+                "--out", dir.resolve("o.mp4").toString(), "--verbose");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void infoListsTheCpuProvider() {
+        Run r = run("info");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("cpu"), r.out());
+    }
+
+    @Test
+    void rendersWithAGivenFaceBox() throws Exception {
+        Path out = dir.resolve("talk.mp4");
+        Path shortWav = dir.resolve("short.wav");
+        // the first second of the sample keeps this test quick
+        byte[] wav = Files.readAllBytes(Path.of(SPEECH));
+        int dataBytes = 16000 * 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wav.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4, 36 + dataBytes).putInt(40, dataBytes);
+        Files.write(shortWav, java.util.Arrays.copyOf(b.array(), 44 + dataBytes));
+        Run r = run("render", "--portrait", PORTRAIT, "--audio", shortWav.toString(), "--out", out.toString(),
+                "--face", "176,66,95,95", "--steps", "2", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(out) > 1000);
+        assertTrue(r.err().contains("25 frames"), r.err());
+    }
+}
