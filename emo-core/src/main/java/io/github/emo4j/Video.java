@@ -37,7 +37,7 @@ public final class Video {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+            Path tmp = io.github.emo4j.video.PartFile.beside(abs);
             try {
                 Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -98,7 +98,7 @@ public final class Mp4Writer implements FrameSink {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException(target + ": output folder " + dir + " does not exist");
         }
-        this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
+        this.temp = PartFile.beside(this.target);
         this.width = width;
         this.height = height;
         this.fpsNum = fpsNum;
