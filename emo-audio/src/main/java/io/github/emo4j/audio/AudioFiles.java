@@ -17,22 +17,82 @@ public final class AudioFiles {
      * @throws AudioException if the file is missing, unreadable, of an unsupported kind or malformed
      */
     public static AudioClip read(Path file) throws AudioException {
-        byte[] magic;
+        byte[] magic = magic(file);
+        return switch (Kind.of(magic)) {
+            case WAV -> WavDecoder.decode(file);
+            case AIFF -> AiffDecoder.decode(file);
+            case AU -> AuDecoder.decode(file);
+            case MP3 -> CompressedAudioDecoder.decodeMp3(file);
+            case MP4 -> CompressedAudioDecoder.decodeMp4(file);
+            case UNKNOWN -> throw new AudioException(file, "not a supported audio file "
+                    + "(expected WAV, AIFF, AU, MP3 or M4A/AAC)");
+        };
+    }
+
+    /**
+     * Opens {@code file} as a stream, for uncompressed audio too long to hold at once (WAV, AIFF, AU);
+     * compressed files are decoded whole and streamed from memory.
+     */
+    public static AudioStream open(Path file) throws AudioException {
+        byte[] magic = magic(file);
+        return switch (Kind.of(magic)) {
+            case WAV -> WavDecoder.open(file);
+            case AIFF -> AiffDecoder.open(file);
+            case AU -> AuDecoder.open(file);
+            default -> ArrayStream.of(read(file));
+        };
+    }
+
+    private static byte[] magic(Path file) throws AudioException {
         try (InputStream in = Files.newInputStream(file)) {
-            magic = in.readNBytes(12);
+            byte[] m = in.readNBytes(12);
+            if (m.length == 0) {
+                throw new AudioException(file, "empty file");
+            }
+            return m;
         } catch (NoSuchFileException e) {
             throw new AudioException(file, "file not found");
         } catch (IOException e) {
+            if (e instanceof AudioException ae) {
+                throw ae;
+            }
             throw new AudioException(file, "cannot read: " + e.getMessage(), e);
         }
-        if (magic.length == 0) {
-            throw new AudioException(file, "empty file");
+    }
+
+    /** Containers told apart by their first bytes. */
+    enum Kind {
+        WAV, AIFF, AU, MP3, MP4, UNKNOWN;
+
+        static Kind of(byte[] m) {
+            if (starts(m, 0, "RIFF") || starts(m, 0, "RF64")) {
+                return WAV;
+            }
+            if (starts(m, 0, "FORM")) {
+                return AIFF;
+            }
+            if (starts(m, 0, ".snd")) {
+                return AU;
+            }
+            if (starts(m, 4, "ftyp")) {
+                return MP4;
+            }
+            if (starts(m, 0, "ID3") || m.length >= 2 && (m[0] & 0xFF) == 0xFF && (m[1] & 0xE0) == 0xE0) {
+                return MP3;
+            }
+            return UNKNOWN;
         }
-        boolean riff = magic.length >= 4 && (magic[0] == 'R' && magic[1] == 'I' && magic[2] == 'F' && magic[3] == 'F'
-                || magic[0] == 'R' && magic[1] == 'F' && magic[2] == '6' && magic[3] == '4');
-        if (riff) {
-            return WavDecoder.decode(file);
+
+        private static boolean starts(byte[] m, int at, String s) {
+            if (m.length < at + s.length()) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                if (m[at + i] != s.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
-        throw new AudioException(file, "not a supported audio file (expected a RIFF/WAVE file)");
     }
 }
