@@ -50,7 +50,13 @@ public final class CompressedAudioDecoder {
             int channels = 0;
             boolean first = true;
             int[] gap = null;
+            // JCodec's demuxer can return empty packets forever on garbage; a real frame has at least
+            // 24 bytes, so no file holds more frames than this
+            long budget = ch.size() / 24 + 16;
             while ((p = demux.nextFrame()) != null) {
+                if (--budget < 0) {
+                    throw new AudioException(file, "no valid MPEG audio frames (corrupt stream)");
+                }
                 if (p.getData().remaining() < 4) {
                     continue;
                 }
@@ -83,6 +89,7 @@ public final class CompressedAudioDecoder {
     /** Decodes the first AAC track of an MP4/M4A file. */
     public static AudioClip decodeMp4(Path file) throws AudioException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
+            checkAtoms(ch, file);
             MP4Demuxer demux = MP4Demuxer.createMP4Demuxer(ch);
             if (demux.getAudioTracks().isEmpty()) {
                 throw new AudioException(file, "MP4 file has no audio track");
@@ -100,7 +107,11 @@ public final class CompressedAudioDecoder {
             Packet p;
             int rate = 0;
             ByteBuffer scratch = ByteBuffer.allocate(1 << 16);
+            long budget = ch.size() / 4 + 16;
             while ((p = track.nextFrame()) != null) {
+                if (--budget < 0) {
+                    throw new AudioException(file, "more AAC frames than the file can hold (corrupt index)");
+                }
                 scratch.clear();
                 AudioBuffer b = decoder.decodeFrame(p.getData(), scratch);
                 AudioFormat f = b.getFormat();
@@ -109,6 +120,15 @@ public final class CompressedAudioDecoder {
                 }
                 rate = f.getSampleRate();
                 out.addInterleaved16(b.getData(), f.getChannels());
+            }
+            // the edit list says where presentation starts: skip the encoder's priming samples
+            if (track instanceof org.jcodec.containers.mp4.demuxer.AbstractMP4DemuxerTrack mt && mt.getEdits() != null) {
+                for (org.jcodec.containers.mp4.boxes.Edit e : mt.getEdits()) {
+                    if (e.getMediaTime() > 0 && e.getMediaTime() < Integer.MAX_VALUE) {
+                        out.trim((int) e.getMediaTime(), 0);
+                        break;
+                    }
+                }
             }
             return out.toClip(rate);
         } catch (AudioException e) {
@@ -169,6 +189,56 @@ public final class CompressedAudioDecoder {
         }
         int d = (b.get(at + 21) & 0xFF) << 16 | (b.get(at + 22) & 0xFF) << 8 | (b.get(at + 23) & 0xFF);
         return new int[] {d >>> 12, d & 0xFFF};
+    }
+
+    /** Largest {@code moov} accepted: JCodec reads it whole into memory. */
+    static final long MAX_MOOV = 64L << 20;
+
+    /**
+     * Walks the top-level MP4 atoms before JCodec does: an atom that claims to run past the end of the
+     * file, or a header ({@code moov}) too large to hold, is refused here instead of being allocated.
+     */
+    static void checkAtoms(FileChannelWrapper ch, Path file) throws IOException {
+        long size = ch.size();
+        long pos = 0;
+        boolean moov = false;
+        ByteBuffer h = ByteBuffer.allocate(16);
+        while (pos + 8 <= size) {
+            h.clear();
+            ch.setPosition(pos);
+            while (h.hasRemaining() && ch.read(h) > 0) {
+                // keep reading
+            }
+            h.flip();
+            if (h.remaining() < 8) {
+                break;
+            }
+            long len = Integer.toUnsignedLong(h.getInt(0));
+            String type = new String(new byte[] {h.get(4), h.get(5), h.get(6), h.get(7)}, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (len == 1) {
+                if (h.remaining() < 16) {
+                    throw new AudioException(file, "truncated 64-bit size of atom '" + type + "'");
+                }
+                len = h.getLong(8);
+            } else if (len == 0) {
+                len = size - pos;
+            }
+            if (len < 8 || pos + len > size) {
+                throw new AudioException(file, "MP4 atom '" + type + "' claims " + len + " bytes but only "
+                        + (size - pos) + " remain (truncated or corrupt file)");
+            }
+            if (type.equals("moov")) {
+                moov = true;
+                if (len > MAX_MOOV) {
+                    throw new AudioException(file, "MP4 header (moov) of " + len + " bytes is too large");
+                }
+            }
+            pos += len;
+        }
+        ch.setPosition(0);
+        if (!moov) {
+            throw new AudioException(file, "MP4 file has no moov atom (not a complete MP4 file)");
+        }
     }
 
     private static String describe(Exception e) {

@@ -88,36 +88,112 @@ public final class Resampler {
             throw new IllegalArgumentException("output of " + n + " samples is too long for one array");
         }
         float[] out = new float[(int) n];
-        for (int i = 0; i < out.length; i++) {
-            long pos;   // position in input samples, in units of 1/phases
-            if (step > 0) {
-                pos = i * step;
-            } else {
-                pos = Math.round(i * (double) inRate / outRate * phases);
-            }
-            long base = Math.floorDiv(pos, phases);
-            int phase = (int) (pos - base * phases);
-            out[i] = dot(in, base - halfTaps + 1, filters[phase]);
-        }
+        int[] written = {0};
+        Stream s = stream();
+        s.push(in, 0, in.length, (buf, off, len) -> {
+            System.arraycopy(buf, off, out, written[0], len);
+            written[0] += len;
+        });
+        s.finish((buf, off, len) -> {
+            System.arraycopy(buf, off, out, written[0], len);
+            written[0] += len;
+        });
         return out;
     }
 
-    private float dot(float[] in, long first, float[] h) {
-        double acc = 0;
-        if (first >= 0 && first + taps <= in.length) {
-            int f = (int) first;
-            for (int k = 0; k < taps; k++) {
-                acc += in[f + k] * h[k];
+    /** A new stateful resampler for input that arrives in pieces; its output equals {@link #process}'s. */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /** Receives resampled output. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(float[] samples, int offset, int length);
+    }
+
+    /**
+     * Resampling of one signal fed in pieces. It keeps only the input the filter still needs, so memory
+     * stays bounded whatever the length. Not thread-safe.
+     */
+    public final class Stream {
+        private float[] buf = new float[4096];
+        private long bufStart;       // absolute index of buf[0]
+        private int bufLen;
+        private long received;       // input samples so far
+        private long next;           // next output index
+        private final float[] out = new float[2048];
+
+        private Stream() {
+        }
+
+        /** Adds input and emits every output sample it completes. */
+        public void push(float[] in, int off, int len, Sink sink) {
+            append(in, off, len);
+            emit(sink, false);
+        }
+
+        /** Ends the input (zeros beyond it) and emits the remaining output. */
+        public void finish(Sink sink) {
+            emit(sink, true);
+        }
+
+        private void append(float[] in, int off, int len) {
+            if (bufLen + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + len));
             }
-        } else {
-            for (int k = 0; k < taps; k++) {
-                long j = first + k;
-                if (j >= 0 && j < in.length) {
-                    acc += in[(int) j] * h[k];
+            System.arraycopy(in, off, buf, bufLen, len);
+            bufLen += len;
+            received += len;
+        }
+
+        private void emit(Sink sink, boolean end) {
+            long total = end ? outputLength(received) : Long.MAX_VALUE;
+            int n = 0;
+            while (next < total) {
+                long pos = step > 0 ? next * step : Math.round(next * (double) inRate / outRate * phases);
+                long base = Math.floorDiv(pos, phases);
+                long first = base - halfTaps + 1;
+                if (!end && first + taps > received) {
+                    break;
+                }
+                int phase = (int) (pos - base * phases);
+                out[n++] = dot(first, filters[phase], end);
+                next++;
+                if (n == out.length) {
+                    sink.accept(out, 0, n);
+                    n = 0;
                 }
             }
+            if (n > 0) {
+                sink.accept(out, 0, n);
+            }
+            // drop input no future output needs
+            long nextPos = step > 0 ? next * step : Math.round(next * (double) inRate / outRate * phases);
+            long keepFrom = Math.floorDiv(nextPos, phases) - halfTaps + 1;
+            int drop = (int) Math.max(0, Math.min(bufLen, keepFrom - bufStart));
+            if (drop > 0) {
+                System.arraycopy(buf, drop, buf, 0, bufLen - drop);
+                bufLen -= drop;
+                bufStart += drop;
+            }
         }
-        return (float) acc;
+
+        private float dot(long first, float[] h, boolean end) {
+            double acc = 0;
+            long lo = Math.max(first, 0), hi = Math.min(first + taps, received);
+            if (lo == first && hi == first + taps) {
+                int f = (int) (first - bufStart);
+                for (int k = 0; k < taps; k++) {
+                    acc += buf[f + k] * h[k];
+                }
+            } else {
+                for (long j = lo; j < hi; j++) {
+                    acc += buf[(int) (j - bufStart)] * h[(int) (j - first)];
+                }
+            }
+            return (float) acc;
+        }
     }
 
     private static double besselI0(double x) {

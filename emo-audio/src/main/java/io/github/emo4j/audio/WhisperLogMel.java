@@ -6,8 +6,8 @@ package io.github.emo4j.audio;
  * (80 or 128 bands), {@code log10(max(x, 1e-10))}, clamped at 8 below the maximum, then
  * {@code (x + 4) / 4}. EchoMimic, LatentSync, MuseTalk and Sonic take these features.
  *
- * <p>The clamp needs the maximum over the whole utterance, so the work is split:
- * {@link #logMelFrames} produces unclamped log10 frames (usable on a stream, chunk by chunk), and
+ * <p>The clamp needs the maximum over the whole utterance, so the work is split: a
+ * {@link FrameComputer} produces unclamped log10 frames (usable on a stream, frame by frame), and
  * {@link #finish} applies the clamp and scaling once the maximum is known.
  */
 public final class WhisperLogMel {
@@ -38,34 +38,46 @@ public final class WhisperLogMel {
     public float[][] compute(float[] audio16k) {
         int frames = (int) frames(audio16k.length);
         float[][] out = new float[mels()][frames];
-        double max = logMelFrames(Stft.reflectPad(audio16k, N_FFT / 2), 0, frames, out, 0);
+        double[] padded = Stft.reflectPad(audio16k, N_FFT / 2);
+        FrameComputer fc = frameComputer();
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < frames; t++) {
+            max = Math.max(max, fc.logMel(padded, t * HOP, out, t));
+        }
         finish(out, max);
         return out;
     }
 
-    /**
-     * Unclamped {@code log10} mel frames {@code first .. first+count-1} of a padded signal, written to
-     * {@code out[mel][offset + i]}.
-     *
-     * @param padded the signal with {@code N_FFT/2} samples of reflection on each side; frame {@code t}
-     *               starts at padded sample {@code t * HOP}
-     * @return the largest value written
-     */
-    public double logMelFrames(double[] padded, int first, int count, float[][] out, int offset) {
-        Stft stft = new Stft(N_FFT);
-        double[] power = new double[stft.bins()];
-        double[] mel = new double[mels()];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < count; i++) {
-            stft.power(padded, (first + i) * HOP, power);
+    /** A computer of single frames with its own work arrays, for one thread. */
+    public FrameComputer frameComputer() {
+        return new FrameComputer();
+    }
+
+    /** Computes one unclamped {@code log10} mel frame at a time; not thread-safe. */
+    public final class FrameComputer {
+        private final Stft stft = new Stft(N_FFT);
+        private final double[] power = new double[stft.bins()];
+        private final double[] mel = new double[mels()];
+
+        private FrameComputer() {
+        }
+
+        /**
+         * The frame whose window starts at {@code padded[from]}, written to {@code out[m][column]}.
+         *
+         * @return the frame's largest value
+         */
+        public double logMel(double[] padded, int from, float[][] out, int column) {
+            stft.power(padded, from, power);
             filters.apply(power, mel);
+            double max = Double.NEGATIVE_INFINITY;
             for (int m = 0; m < mel.length; m++) {
                 double v = Math.log10(Math.max(mel[m], 1e-10));
-                out[m][offset + i] = (float) v;
+                out[m][column] = (float) v;
                 max = Math.max(max, v);
             }
+            return max;
         }
-        return max;
     }
 
     /** Clamps at {@code max - 8} and maps to {@code (x + 4) / 4}, in place. */

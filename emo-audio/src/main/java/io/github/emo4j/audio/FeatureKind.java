@@ -1,0 +1,37 @@
+package io.github.emo4j.audio;
+
+import java.util.Locale;
+
+/** The features {@code emo features} writes, by their command-line names. */
+public enum FeatureKind {
+    /** Whisper log-mel, 80 bands: {@code [80, frames]}. */
+    WHISPER_LOGMEL_80("whisper-logmel-80"),
+    /** Whisper log-mel, 128 bands: {@code [128, frames]}. */
+    WHISPER_LOGMEL_128("whisper-logmel-128"),
+    /** wav2vec2's input: 16 kHz, zero mean, unit variance, {@code [samples]}. */
+    WAV2VEC_INPUT("wav2vec-input"),
+    /** The 16 kHz mono waveform, not normalised, {@code [samples]}. */
+    WAVEFORM_16K("waveform-16k"),
+    /** RMS energy per video frame of the 16 kHz waveform, {@code [frames]}. */
+    ENVELOPE("envelope");
+
+    private final String cliName;
+
+    FeatureKind(String cliName) {
+        this.cliName = cliName;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    public static FeatureKind parse(String name) {
+        for (FeatureKind k : values()) {
+            if (k.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown feature kind '" + name + "' (whisper-logmel-80, whisper-logmel-128, "
+                + "wav2vec-input, waveform-16k, envelope)");
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.emo4j.audio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A corpus of broken files across every container: each is refused with an {@link AudioException} that
+ * names it, within a second, without running out of memory.
+ */
+class MalformedCorpusTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] with(byte[] b, int at, int value, ByteOrder order) {
+        byte[] c = b.clone();
+        ByteBuffer.wrap(c).order(order).putInt(at, value);
+        return c;
+    }
+
+    private static byte[] withShort(byte[] b, int at, int value, ByteOrder order) {
+        byte[] c = b.clone();
+        ByteBuffer.wrap(c).order(order).putShort(at, (short) value);
+        return c;
+    }
+
+    static Map<String, byte[]> corpus() {
+        ByteOrder le = ByteOrder.LITTLE_ENDIAN, be = ByteOrder.BIG_ENDIAN;
+        byte[] wav = WavBytes.pcm16(WavBytes.sine(300, 16000, 3200, 0.5), 16000);
+        byte[] aiff = FormatsTest.aiff(WavBytes.sine(300, 16000, 3200, 0.5), 16000, 1, null);
+        byte[] au = FormatsTest.au(WavBytes.sine(300, 16000, 3200, 0.5), 16000, 3);
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("empty.wav", new byte[0]);
+        m.put("riff-only.wav", "RIFF".getBytes());
+        m.put("header-only.wav", Arrays.copyOf(wav, 12));
+        m.put("no-fmt.wav", Arrays.copyOf(wav, 20));
+        m.put("truncated-fmt.wav", Arrays.copyOf(wav, 30));
+        m.put("no-data.wav", Arrays.copyOf(wav, 36));
+        m.put("claims-4gb.wav", with(wav, 40, 0xFFFFFFF0, le));
+        m.put("claims-2gb.wav", with(wav, 40, 0x7FFFFFFF, le));
+        m.put("zero-channels.wav", withShort(wav, 22, 0, le));
+        m.put("65535-channels.wav", withShort(wav, 22, 65535, le));
+        m.put("rate-zero.wav", with(wav, 24, 0, le));
+        m.put("rate-absurd.wav", with(wav, 24, 2_000_000_000, le));
+        m.put("bits-zero.wav", withShort(wav, 34, 0, le));
+        m.put("bits-12.wav", withShort(wav, 34, 12, le));
+        m.put("block-align-lie.wav", withShort(wav, 32, 7, le));
+        m.put("format-tag-mp3.wav", withShort(wav, 20, 0x55, le));
+        m.put("fmt-size-huge.wav", with(wav, 16, 0x7FFFFFFF, le));
+        m.put("zero-samples.wav", with(Arrays.copyOf(wav, 44), 40, 0, le));
+        ByteBuffer nan = ByteBuffer.allocate(8).order(le).putFloat(0.1f).putFloat(Float.POSITIVE_INFINITY);
+        m.put("infinite-sample.wav", WavBytes.wav(3, 1, 16000, 32, nan.array(), false));
+        m.put("not-wave.wav", with(wav, 8, 0x45564157 ^ 0x01010101, le));
+        m.put("aiff-header-only.aiff", Arrays.copyOf(aiff, 12));
+        m.put("aiff-no-ssnd.aiff", Arrays.copyOf(aiff, 12 + 8 + 18));
+        m.put("aiff-zero-channels.aiff", withShort(aiff, 20, 0, be));
+        m.put("aiff-rate-nan.aiff", withShort(aiff, 28, 0x7FFF, be));
+        m.put("aiff-ssnd-claims-huge.aiff", with(aiff, 42, 0x7FFFFFF0, be));
+        m.put("aiff-ssnd-offset-huge.aiff", with(aiff, 46, 0x7FFFFFF0, be));
+        m.put("aiff-comm-huge.aiff", with(aiff, 16, 0x7FFFFFF0, be));
+        m.put("au-header-only.au", Arrays.copyOf(au, 12));
+        m.put("au-offset-outside.au", with(au, 4, 0x7FFFFFF0, be));
+        m.put("au-size-lie.au", with(au, 8, 0x7FFFFFF0, be));
+        m.put("au-encoding-unknown.au", with(au, 12, 99, be));
+        m.put("au-channels-absurd.au", with(au, 20, 100_000, be));
+        m.put("au-rate-zero.au", with(au, 16, 0, be));
+        byte[] mp3 = new byte[4000];
+        mp3[0] = (byte) 0xFF;
+        mp3[1] = (byte) 0xFB;
+        m.put("mp3-garbage.mp3", mp3);
+        byte[] id3 = Arrays.copyOf("ID3".getBytes(), 300);
+        m.put("mp3-id3-only.mp3", id3);
+        byte[] mp4 = new byte[64];
+        ByteBuffer.wrap(mp4).putInt(0, 24).put(4, (byte) 'f').put(5, (byte) 't').put(6, (byte) 'y').put(7, (byte) 'p');
+        m.put("m4a-ftyp-only.m4a", mp4);
+        byte[] mp4lie = mp4.clone();
+        ByteBuffer.wrap(mp4lie).putInt(24, 0x7FFFFFF0).put(28, (byte) 'm').put(29, (byte) 'o').put(30, (byte) 'o').put(31, (byte) 'v');
+        m.put("m4a-moov-claims-2gb.m4a", mp4lie);
+        m.put("text.wav", "this is plain text and no audio".getBytes());
+        return m;
+    }
+
+    @Test
+    void everyBrokenFileGetsATypedErrorQuickly() throws Exception {
+        Map<String, byte[]> corpus = corpus();
+        assertTrue(corpus.size() >= 30, "corpus has " + corpus.size() + " files");
+        for (Map.Entry<String, byte[]> e : corpus.entrySet()) {
+            Path p = dir.resolve(e.getKey());
+            Files.write(p, e.getValue());
+            long t0 = System.nanoTime();
+            AudioException ex = assertThrows(AudioException.class, () -> AudioFiles.read(p), e.getKey());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 1000, e.getKey() + " took " + ms + " ms");
+            assertTrue(ex.getMessage().startsWith(p.toString() + ": "), ex.getMessage());
+        }
+    }
+}
