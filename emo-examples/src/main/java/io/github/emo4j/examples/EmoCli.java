@@ -6,6 +6,8 @@ import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.audio.FeatureExtractor;
+import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pipeline.Renderer;
 import java.awt.image.BufferedImage;
@@ -34,6 +36,9 @@ public final class EmoCli {
             "                       animate a portrait with a voice",
             "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
             "  info                 version and execution providers",
+            "  features --audio FILE --kind KIND --out FILE.npy [--fps N]",
+            "                       write audio features as a NumPy float32 array; KIND is one of",
+            "                       whisper-logmel-80, whisper-logmel-128, wav2vec-input, waveform-16k, envelope",
             "",
             "render options:",
             "  --pack DIR           model pack folder (default: the built-in procedural pack)",
@@ -71,6 +76,7 @@ public final class EmoCli {
                 case "render" -> render(a, err);
                 case "demo" -> demo(a, err);
                 case "info" -> info(out);
+                case "features" -> features(a, err);
                 case "help", "--help", "-h" -> out.println(USAGE);
                 default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
             }
@@ -130,6 +136,34 @@ public final class EmoCli {
             Path p = dir.resolve(name);
             Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
             return p;
+        }
+    }
+
+    private static void features(Args a, PrintStream err) throws IOException {
+        Path audio = Path.of(a.required("audio"));
+        Path out = Path.of(a.required("out")).toAbsolutePath();
+        FeatureKind kind;
+        try {
+            kind = FeatureKind.parse(a.required("kind"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--kind: " + e.getMessage());
+        }
+        double fps = a.has("fps") ? a.doubleValue("fps") : 25;
+        if (!(fps > 0 && fps <= 240)) {
+            throw new InvalidInputException("--fps must be between 0 and 240: " + fps);
+        }
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Path part = io.github.emo4j.video.PartFile.beside(out);
+        try {
+            long[] shape = new FeatureExtractor(kind, fps).writeNpy(audio, part);
+            Files.move(part, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            err.println("wrote " + out + ": " + kind.cliName() + " " + java.util.Arrays.toString(shape) + " float32");
+        } catch (io.github.emo4j.audio.AudioException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(part);
         }
     }
 

@@ -96,6 +96,24 @@ class EmoCliTest {
     }
 
     @Test
+    void featuresAreWrittenAsNpy() throws Exception {
+        Path out = dir.resolve("mel.npy");
+        Run r = run("features", "--audio", SPEECH, "--kind", "whisper-logmel-80", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] npy = Files.readAllBytes(out);
+        String header = new String(npy, 10, 118, StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'shape': (80, 1220)"), header);
+        assertEquals(128 + 80 * 1220 * 4, npy.length);
+        Run bad = run("features", "--audio", SPEECH, "--kind", "mfcc", "--out", dir.resolve("x.npy").toString());
+        assertEquals(2, bad.code());
+        assertFalse(Files.exists(dir.resolve("x.npy")));
+        Run missing = run("features", "--audio", dir.resolve("none.wav").toString(), "--kind", "envelope", "--out", dir.resolve("y.npy").toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("none.wav"), missing.err());
+        assertFalse(Files.exists(dir.resolve("y.npy")));
+    }
+
+    @Test
     void infoListsTheCpuProvider() {
         Run r = run("info");
         assertEquals(0, r.code());
