@@ -51,7 +51,8 @@ class EndToEndTest {
         assertEquals(expected, frames.size());
         assertEquals(25.0, info.fps(), 1e-6);
         assertEquals(512, info.width());
-        assertEquals(audio.durationSeconds(), info.audioSeconds(), 1e-3);
+        assertEquals(audio.durationSeconds(), info.audioSeconds(), 1024 / 48000.0 + 1e-6);
+        assertEquals("aac", info.audioCodec());
         assertTrue(Math.abs(info.videoSeconds() - info.audioSeconds()) <= 1.0 / 25,
                 "video " + info.videoSeconds() + " s vs audio " + info.audioSeconds() + " s");
         Path saved = Files.createTempDirectory("emo4j-e2e").resolve("talk.mp4");

@@ -2,12 +2,10 @@ package io.github.emo4j.video;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.jcodec.codecs.h264.H264Encoder;
-import org.jcodec.common.AudioFormat;
 import org.jcodec.common.Codec;
 import org.jcodec.common.MuxerTrack;
 import org.jcodec.common.VideoCodecMeta;
@@ -19,7 +17,6 @@ import org.jcodec.common.model.Picture;
 import org.jcodec.common.model.Rect;
 import org.jcodec.common.model.Size;
 import org.jcodec.containers.mp4.muxer.MP4Muxer;
-import org.jcodec.containers.mp4.muxer.PCMMP4MuxerTrack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +51,8 @@ public final class Mp4Writer implements FrameSink {
     private final int height;
     private final int fpsNum;
     private final int fpsDen;
-    private final float[] audio;
     private final int audioRate;
-    private final PCMMP4MuxerTrack audioTrack;
-    private int audioWritten;
+    private final AudioOut audioOut;
     private long frames;
     private boolean finished;
     private boolean closed;
@@ -75,15 +70,15 @@ public final class Mp4Writer implements FrameSink {
      */
     public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate)
             throws IOException {
-        this(target, width, height, fpsNum, fpsDen, audio, audioRate, DEFAULT_QP);
+        this(target, width, height, fpsNum, fpsDen, audio, audioRate, DEFAULT_QP, AudioCodec.AAC);
     }
 
     /**
-     * Opens a writer with a chosen quantiser {@code qp}, from {@value #MIN_QP} (best) to 51 (smallest);
-     * {@value #DEFAULT_QP} by default.
+     * Opens a writer with a chosen quantiser {@code qp}, from {@value #MIN_QP} (best) to 51 (smallest;
+     * {@value #DEFAULT_QP} by default), and audio codec.
      */
-    public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate, int qp)
-            throws IOException {
+    public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate, int qp,
+                     AudioCodec codec) throws IOException {
         if (qp < MIN_QP || qp > 51) {
             throw new IllegalArgumentException("quantiser must be between " + MIN_QP + " and 51: " + qp);
         }
@@ -103,7 +98,6 @@ public final class Mp4Writer implements FrameSink {
         this.height = height;
         this.fpsNum = fpsNum;
         this.fpsDen = fpsDen;
-        this.audio = audio;
         this.audioRate = audioRate;
         FileChannelWrapper ch = null;
         try {
@@ -112,7 +106,8 @@ public final class Mp4Writer implements FrameSink {
             this.muxer = MP4Muxer.createMP4MuxerToChannel(ch);
             this.videoTrack = muxer.addVideoTrack(Codec.H264,
                     VideoCodecMeta.createSimpleVideoCodecMeta(new Size(width, height), ColorSpace.YUV420J));
-            this.audioTrack = audio == null ? null : muxer.addPCMAudioTrack(AudioFormat.MONO_S16_LE(audioRate));
+            this.audioOut = audio == null ? null
+                    : codec == AudioCodec.PCM ? new PcmAudioOut(muxer, audio, audioRate) : new AacAudioOut(muxer, audio, audioRate);
         } catch (IOException | RuntimeException e) {
             NIOUtils.closeQuietly(ch);
             Files.deleteIfExists(temp);
@@ -145,28 +140,9 @@ public final class Mp4Writer implements FrameSink {
 
     /** Interleaves audio with video in half-second steps so players need not seek back and forth. */
     private void writeAudioUpTo(long videoFrames) throws IOException {
-        if (audioTrack == null) {
-            return;
+        if (audioOut != null) {
+            audioOut.writeUpTo(videoFrames * fpsDen * (long) audioRate / fpsNum);
         }
-        long due = Math.min(audio.length, videoFrames * fpsDen * (long) audioRate / fpsNum);
-        if (due - audioWritten >= audioRate / 2 || due == audio.length) {
-            writeAudio((int) due);
-        }
-    }
-
-    private void writeAudio(int upTo) throws IOException {
-        int n = upTo - audioWritten;
-        if (n <= 0) {
-            return;
-        }
-        ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = audioWritten; i < upTo; i++) {
-            float v = Math.max(-1f, Math.min(1f, audio[i]));
-            b.putShort((short) Math.round(v * 32767f));
-        }
-        b.flip();
-        audioTrack.addSamples(b);
-        audioWritten = upTo;
     }
 
     private void toYuv(int[] rgb) {
@@ -207,8 +183,8 @@ public final class Mp4Writer implements FrameSink {
         if (finished || closed) {
             throw new IllegalStateException("writer is already " + (finished ? "finished" : "closed"));
         }
-        if (audioTrack != null) {
-            writeAudio(audio.length);
+        if (audioOut != null) {
+            audioOut.finish();
         }
         muxer.finish();
         channel.close();

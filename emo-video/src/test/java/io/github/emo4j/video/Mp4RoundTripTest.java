@@ -71,7 +71,9 @@ class Mp4RoundTripTest {
         Mp4Reader.Info info = Mp4Reader.probe(out);
         assertEquals(50, info.videoFrames());
         assertEquals(25.0, info.fps(), 1e-6);
-        assertEquals(2.0, info.audioSeconds(), 1e-3);
+        // AAC is stored in whole frames of 1024 samples at 48 kHz
+        assertEquals(2.0, info.audioSeconds(), 1024 / 48000.0 + 1e-6);
+        assertEquals("aac", info.audioCodec());
         assertEquals(64, info.width());
     }
 

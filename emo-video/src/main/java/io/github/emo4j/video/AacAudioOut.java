@@ -1,0 +1,67 @@
+package io.github.emo4j.video;
+
+import io.github.emo4j.audio.Resampler;
+import io.github.emo4j.video.aac.AacEncoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.jcodec.common.AudioFormat;
+import org.jcodec.common.Codec;
+import org.jcodec.common.MuxerTrack;
+import org.jcodec.common.model.Packet;
+import org.jcodec.containers.mp4.muxer.MP4Muxer;
+
+/**
+ * AAC-LC by {@link AacEncoder}, 1024-sample frames handed to JCodec's muxer as ADTS (it strips the
+ * headers and writes the {@code esds} from them). Audio at other rates is resampled to 48 kHz. The
+ * first 1024 input samples are dropped so that decoded audio lines up with the video, as
+ * {@link AacEncoder} explains.
+ */
+final class AacAudioOut implements AudioOut {
+    /** Target signal-to-noise ratio: transparent for speech at about 40 to 60 kbit/s mono. */
+    static final double SNR_DB = 40;
+
+    private final MuxerTrack track;
+    private final AacEncoder encoder;
+    private final float[] audio;
+    private final double ratio;
+    private final float[] block = new float[1024];
+    private long pos = 1024;
+    private long frames;
+
+    AacAudioOut(MP4Muxer muxer, float[] input, int inputRate) {
+        int rate = inputRate == 44100 ? 44100 : 48000;
+        this.audio = inputRate == rate ? input : Resampler.of(inputRate, rate).process(input);
+        this.ratio = rate / (double) inputRate;
+        this.encoder = new AacEncoder(rate, SNR_DB);
+        this.track = muxer.addCompressedAudioTrack(Codec.AAC, AudioFormat.MONO_S16_LE(rate));
+    }
+
+    @Override
+    public void writeUpTo(long sample) throws IOException {
+        long due = Math.min(audio.length, Math.round(sample * ratio));
+        // frame f is fed input [1024 (f+1), 1024 (f+2)) and decodes to output [1024 f, 1024 (f+1))
+        while (pos - 1024 < due && pos < audio.length + 1024) {
+            encodeNext();
+        }
+    }
+
+    @Override
+    public void finish() throws IOException {
+        while (pos < audio.length + 1024) {
+            encodeNext();
+        }
+    }
+
+    private void encodeNext() throws IOException {
+        for (int i = 0; i < 1024; i++) {
+            long j = pos + i;
+            block[i] = j < audio.length ? audio[(int) j] : 0f;
+        }
+        byte[] adts = encoder.encodeFrame(block);
+        Packet p = Packet.createPacket(ByteBuffer.wrap(adts), frames * 1024, encoder.sampleRate(), 1024, frames,
+                Packet.FrameType.KEY, null);
+        track.addFrame(p);
+        frames++;
+        pos += 1024;
+    }
+}
