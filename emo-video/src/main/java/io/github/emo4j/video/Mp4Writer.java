@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams frames into an H.264 MP4 with the voice track, in constant memory. Output goes to a temporary
- * file beside the target and is moved into place by {@link #finish()}; closing without finishing
- * deletes it, so a failed or cancelled render never leaves a file at the target path.
+ * file beside the target; {@link #finish()} moves the {@code moov} box to the front (faststart, for
+ * playback while downloading) and moves the file into place; closing without finishing deletes it, so
+ * a failed or cancelled render never leaves a file at the target path.
  *
  * <p>Colour is converted here (BT.601 limited range, see {@link Bt601}) rather than by JCodec.
  * Not thread-safe: one writer is fed by one thread.
@@ -188,7 +189,14 @@ public final class Mp4Writer implements FrameSink {
         }
         muxer.finish();
         channel.close();
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path fast = PartFile.beside(target);
+        try {
+            Mp4Faststart.rewrite(temp, fast);
+            Files.move(fast, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(fast);
+            Files.deleteIfExists(temp);
+        }
         finished = true;
         LOG.debug("wrote {} frames to {}", frames, target);
     }
