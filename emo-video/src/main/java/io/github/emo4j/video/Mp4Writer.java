@@ -114,7 +114,7 @@ public final class Mp4Writer implements FrameSink {
             Files.deleteIfExists(temp);
             throw e;
         }
-        this.encoder = new H264Encoder(new ConstantQualityRateControl(qp));
+        this.encoder = new SignalledH264Encoder(new ConstantQualityRateControl(qp));
         int w16 = (width + 15) & ~15, h16 = (height + 15) & ~15;
         this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
         this.encodeBuffer = ByteBuffer.allocate(w16 * h16 * 3);
