@@ -25,13 +25,25 @@ public final class Portraits {
     private Portraits() {
     }
 
-    /** Reads {@code file} with the default pixel limit. */
+    /** Default background under transparent pixels: white. */
+    public static final int DEFAULT_BACKGROUND = 0xFFFFFF;
+
+    /** Reads {@code file} with the default pixel limit and background. */
     public static BufferedImage read(Path file) throws ImageException {
-        return read(file, DEFAULT_MAX_PIXELS);
+        return read(file, DEFAULT_MAX_PIXELS, DEFAULT_BACKGROUND);
     }
 
     /** Reads {@code file}, refusing images of more than {@code maxPixels} pixels. */
     public static BufferedImage read(Path file, long maxPixels) throws ImageException {
+        return read(file, maxPixels, DEFAULT_BACKGROUND);
+    }
+
+    /**
+     * Reads {@code file}: refuses images of more than {@code maxPixels} pixels before decoding them,
+     * turns JPEGs as their EXIF orientation says, converts CMYK and YCCK JPEGs, grey, palette and
+     * 16-bit images to 8-bit sRGB, and composites transparency over {@code backgroundRgb}.
+     */
+    public static BufferedImage read(Path file, long maxPixels, int backgroundRgb) throws ImageException {
         if (!Files.exists(file)) {
             throw new ImageException(file, "file not found");
         }
@@ -48,7 +60,19 @@ public final class Portraits {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0), h = reader.getHeight(0);
                 checkSize(file, w, h, maxPixels);
-                return toRgb(reader.read(0));
+                BufferedImage img;
+                boolean jpeg = "jpeg".equalsIgnoreCase(reader.getFormatName());
+                javax.imageio.ImageTypeSpecifier raw = jpeg ? reader.getRawImageType(0) : null;
+                if (jpeg && (raw == null || raw.getNumBands() == 4)) {
+                    // ImageIO decodes CMYK and YCCK JPEGs only as raw rasters (or as if they were RGBA)
+                    img = CmykJpeg.toRgb(reader.readRaster(0, null), CmykJpeg.adobeTransform(file));
+                } else {
+                    img = toRgb(reader.read(0), backgroundRgb);
+                }
+                if ("jpeg".equalsIgnoreCase(reader.getFormatName())) {
+                    img = ExifOrientation.apply(img, ExifOrientation.read(file));
+                }
+                return img;
             } finally {
                 reader.dispose();
             }
@@ -75,13 +99,18 @@ public final class Portraits {
 
     /** A copy of {@code img} as {@code TYPE_INT_RGB}, alpha composited over white. */
     public static BufferedImage toRgb(BufferedImage img) {
+        return toRgb(img, DEFAULT_BACKGROUND);
+    }
+
+    /** A copy of {@code img} as {@code TYPE_INT_RGB}, alpha composited over {@code backgroundRgb}. */
+    public static BufferedImage toRgb(BufferedImage img, int backgroundRgb) {
         if (img.getType() == BufferedImage.TYPE_INT_RGB) {
             return img;
         }
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.setColor(java.awt.Color.WHITE);
+            g.setColor(new java.awt.Color(backgroundRgb & 0xFFFFFF));
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             g.drawImage(img, 0, 0, null);
         } finally {

@@ -54,6 +54,34 @@ class Mp4RoundTripTest {
     }
 
     @Test
+    void theSamplePortraitSurvivesEncodingAbove38Db() throws Exception {
+        java.awt.image.BufferedImage img = Portraits.read(Path.of("../samples/portrait-astronaut.png"));
+        int w = img.getWidth(), h = img.getHeight();
+        int[] frame = img.getRGB(0, 0, w, h, null, 0, w);
+        Path out = dir.resolve("portrait.mp4");
+        try (Mp4Writer wr = new Mp4Writer(out, w, h, 25, 1, null, 0)) {
+            for (int i = 0; i < 5; i++) {
+                wr.accept(frame);
+            }
+            wr.finish();
+        }
+        double[] worst = {Double.MAX_VALUE};
+        Mp4Reader.frames(out, (rgb, idx) -> {
+            double se = 0;
+            for (int i = 0; i < rgb.length; i++) {
+                for (int s = 0; s < 24; s += 8) {
+                    int d = (frame[i] >> s & 0xFF) - (rgb[i] >> s & 0xFF);
+                    se += d * d;
+                }
+            }
+            double psnr = 10 * Math.log10(255.0 * 255 / (se / (3.0 * rgb.length)));
+            worst[0] = Math.min(worst[0], psnr);
+        });
+        System.out.println("sample portrait through H.264 at the default quality: PSNR " + worst[0] + " dB");
+        assertTrue(worst[0] >= 38, "PSNR " + worst[0]);
+    }
+
+    @Test
     void carriesFrameCountRateAndAudio() throws Exception {
         Path out = dir.resolve("av.mp4");
         float[] audio = new float[16000 * 2];
