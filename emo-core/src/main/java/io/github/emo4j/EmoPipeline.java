@@ -120,8 +120,13 @@ public final class EmoPipeline implements AutoCloseable {
 
     /** Reads a portrait, turning decoding errors into {@link InvalidInputException}. */
     public static BufferedImage readPortrait(Path file) {
+        return readPortrait(file, Portraits.DEFAULT_BACKGROUND);
+    }
+
+    /** Reads a portrait with transparency composited over {@code backgroundRgb}. */
+    public static BufferedImage readPortrait(Path file, int backgroundRgb) {
         try {
-            return Portraits.read(file);
+            return Portraits.read(file, Portraits.DEFAULT_MAX_PIXELS, backgroundRgb);
         } catch (ImageException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
@@ -225,6 +230,11 @@ public final class EmoPipeline implements AutoCloseable {
             return this;
         }
 
+        public Builder encoding(io.github.emo4j.video.EncodingOptions e) {
+            options = options.withEncoding(e);
+            return this;
+        }
+
         public Builder cancel(CancelToken t) {
             options = options.withCancel(t);
             return this;
@@ -247,7 +257,7 @@ public final class EmoPipeline implements AutoCloseable {
             }
             RenderRequest o = options;
             return new RenderRequest(portrait, audio, o.face(), o.steps(), o.guidance(), o.seed(), o.fps(),
-                    o.motion(), o.progress(), o.cancel());
+                    o.motion(), o.progress(), o.cancel(), o.encoding());
         }
 
         /** One-shot: loads the models, renders, releases the models. */

@@ -2,6 +2,7 @@ package io.github.emo4j;
 
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.video.EncodingOptions;
 import java.awt.image.BufferedImage;
 import java.util.Objects;
 
@@ -20,9 +21,11 @@ import java.util.Objects;
  * @param motion   strength of head, expression and lip motion
  * @param progress where progress goes
  * @param cancel   a token to stop the render, or {@code null}
+ * @param encoding how the MP4 is encoded (H.264 quality, key frames, audio codec)
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
-                            long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel) {
+                            long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
+                            EncodingOptions encoding) {
 
     public RenderRequest {
         Objects.requireNonNull(portrait, "portrait");
@@ -38,42 +41,48 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         }
         motion = motion == null ? MotionControl.NATURAL : motion;
         progress = progress == null ? ProgressListener.NONE : progress;
+        encoding = encoding == null ? EncodingOptions.DEFAULT : encoding;
     }
 
     /** A request with every option at its default. */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
-        return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null);
+        return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
+                EncodingOptions.DEFAULT);
     }
 
     public RenderRequest withFace(FaceBox f) {
-        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel);
+        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding);
     }
 
     public RenderRequest withSteps(int s) {
-        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel);
+        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding);
     }
 
     public RenderRequest withGuidance(double g) {
-        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel);
+        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding);
     }
 
     public RenderRequest withSeed(long s) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel);
+        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding);
     }
 
     public RenderRequest withFps(int f) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding);
     }
 
     public RenderRequest withMotion(MotionControl m) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding);
     }
 
     public RenderRequest withProgress(ProgressListener p) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding);
     }
 
     public RenderRequest withCancel(CancelToken c) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding);
+    }
+
+    public RenderRequest withEncoding(EncodingOptions e) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e);
     }
 }

@@ -202,7 +202,7 @@ public final class Renderer {
             long unetNanos = 0, decodeNanos = 0, compositeNanos = 0, encodeNanos = 0, noiseNanos = 0, samplingNanos = 0;
 
             try (FrameSink sink = new BackgroundSink(new Mp4Writer(out, compositor.width(), compositor.height(), fps, 1,
-                    req.audio().samples(), req.audio().sampleRate()), rgb.length, 2 * f)) {
+                    req.audio().samples(), req.audio().sampleRate(), req.encoding()), rgb.length, 2 * f)) {
                 long loopStart = System.nanoTime();
                 for (int clip = 0; clip < clips; clip++) {
                     long first = (long) clip * f;

@@ -9,7 +9,8 @@ import java.util.Set;
 final class Args {
     private static final Set<String> FLAGS = Set.of("verbose", "quiet");
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
-            "guidance", "seed", "fps", "face", "motion", "threads", "kind");
+            "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
+            "background");
 
     final String command;
     private final Map<String, String> values;

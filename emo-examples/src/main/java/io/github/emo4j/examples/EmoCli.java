@@ -10,6 +10,9 @@ import io.github.emo4j.audio.FeatureExtractor;
 import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pipeline.Renderer;
+import io.github.emo4j.video.AudioCodec;
+import io.github.emo4j.video.EncodingOptions;
+import io.github.emo4j.video.Mp4Writer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +53,10 @@ public final class EmoCli {
             "  --face X,Y,W,H       face box in portrait pixels (default: detected)",
             "  --motion P,E,L       pose, expression and lip motion strength, 0..4 (default 1,1,1)",
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
+            "  --quality QP         H.264 quantiser, 10 (best, default) to 51 (smallest file)",
+            "  --key-interval N     frames between key frames (default 25)",
+            "  --audio-codec C      aac (default) or pcm",
+            "  --background RRGGBB  colour under transparent portrait pixels (default ffffff)",
             "  --verbose            debug logging, and stack traces on errors",
             "  --quiet              no progress bar");
 
@@ -174,7 +181,15 @@ public final class EmoCli {
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
             throw new InvalidInputException(out + ": output must be an .mp4 file");
         }
-        BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
+        int background = 0xFFFFFF;
+        if (a.has("background")) {
+            try {
+                background = Integer.parseInt(a.value("background", "").replace("#", ""), 16) & 0xFFFFFF;
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--background must be a colour as RRGGBB: '" + a.value("background", "") + "'");
+            }
+        }
+        BufferedImage portrait = EmoPipeline.readPortrait(portraitFile, background);
         AudioClip audio = EmoPipeline.readAudio(audioFile);
         RenderRequest req = RenderRequest.of(portrait, audio)
                 .withSteps(a.intValue("steps", 0, 1, 1000))
@@ -192,6 +207,17 @@ public final class EmoCli {
         }
         if (a.has("motion")) {
             req = req.withMotion(MotionControl.parse(a.value("motion", "")));
+        }
+        try {
+            EncodingOptions enc = EncodingOptions.DEFAULT
+                    .withQp(a.intValue("quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, 51))
+                    .withKeyInterval(a.intValue("key-interval", 25, 1, 600));
+            if (a.has("audio-codec")) {
+                enc = enc.withAudioCodec(AudioCodec.valueOf(a.value("audio-codec", "aac").toUpperCase(Locale.ROOT)));
+            }
+            req = req.withEncoding(enc);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--audio-codec must be aac or pcm: '" + a.value("audio-codec", "") + "'");
         }
         EmoPipeline.Builder b = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256));
         if (a.has("pack")) {

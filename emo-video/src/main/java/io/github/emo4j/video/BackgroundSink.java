@@ -22,7 +22,11 @@ public final class BackgroundSink implements FrameSink {
     private volatile Throwable failure;
     private boolean ended;
 
+    /** Memory the frame pool may take, whatever the frame size: large portraits get a shallower queue. */
+    static final long POOL_BYTES = 256L << 20;
+
     public BackgroundSink(FrameSink target, int frameSize, int depth) {
+        depth = (int) Math.max(1, Math.min(depth, POOL_BYTES / (4L * Math.max(1, frameSize))));
         this.target = target;
         this.queue = new ArrayBlockingQueue<>(depth + 1);
         this.free = new ArrayBlockingQueue<>(depth + 1);

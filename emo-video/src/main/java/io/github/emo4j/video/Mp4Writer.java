@@ -71,18 +71,21 @@ public final class Mp4Writer implements FrameSink {
      */
     public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate)
             throws IOException {
-        this(target, width, height, fpsNum, fpsDen, audio, audioRate, DEFAULT_QP, AudioCodec.AAC);
+        this(target, width, height, fpsNum, fpsDen, audio, audioRate, EncodingOptions.DEFAULT);
     }
 
-    /**
-     * Opens a writer with a chosen quantiser {@code qp}, from {@value #MIN_QP} (best) to 51 (smallest;
-     * {@value #DEFAULT_QP} by default), and audio codec.
-     */
+    /** Opens a writer with a chosen quantiser and audio codec, and the default key-frame interval. */
     public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate, int qp,
                      AudioCodec codec) throws IOException {
-        if (qp < MIN_QP || qp > 51) {
-            throw new IllegalArgumentException("quantiser must be between " + MIN_QP + " and 51: " + qp);
-        }
+        this(target, width, height, fpsNum, fpsDen, audio, audioRate,
+                EncodingOptions.DEFAULT.withQp(qp).withAudioCodec(codec));
+    }
+
+    /** Opens a writer with the given encoding options. */
+    public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate,
+                     EncodingOptions options) throws IOException {
+        int qp = options.qp();
+        AudioCodec codec = options.audioCodec();
         if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
             throw new IllegalArgumentException("frame size must be positive and even: " + width + "x" + height);
         }
@@ -115,6 +118,7 @@ public final class Mp4Writer implements FrameSink {
             throw e;
         }
         this.encoder = new SignalledH264Encoder(new ConstantQualityRateControl(qp));
+        encoder.setKeyInterval(options.keyInterval());
         int w16 = (width + 15) & ~15, h16 = (height + 15) & ~15;
         this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
         this.encodeBuffer = ByteBuffer.allocate(w16 * h16 * 3);
