@@ -26,6 +26,8 @@ public final class Contract {
     public static final String FRAME_TIME = "frame_time";
     public static final String MOTION_SCALE = "motion_scale";
     public static final String NOISE_PRED = "noise_pred";
+    public static final String IMAGE = "image";
+    public static final String BOXES = "boxes";
 
     record Io(Set<String> requiredInputs, Set<String> optionalInputs, Set<String> outputs) {
     }
@@ -38,5 +40,6 @@ public final class Contract {
             Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of(MASK_FEATURES)),
             Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
                     Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE),
-                    Set.of(NOISE_PRED)));
+                    Set.of(NOISE_PRED)),
+            Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES)));
 }

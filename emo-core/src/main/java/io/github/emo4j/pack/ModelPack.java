@@ -156,6 +156,11 @@ public final class ModelPack implements AutoCloseable {
         return provider;
     }
 
+    /** Whether the pack has a component for {@code role}. */
+    public boolean has(Role role) {
+        return components.containsKey(role);
+    }
+
     public OnnxComponent component(Role role) {
         OnnxComponent c = components.get(role);
         if (c == null) {

@@ -18,7 +18,9 @@ public enum Role {
     /** The face-region mask to mask features. */
     FACE_LOCATOR(true),
     /** Noisy latents plus all conditions to the predicted noise. */
-    DENOISING_UNET(true);
+    DENOISING_UNET(true),
+    /** Optional: a portrait to face boxes, used instead of the built-in detector. */
+    FACE_DETECTOR(false);
 
     private final boolean required;
 

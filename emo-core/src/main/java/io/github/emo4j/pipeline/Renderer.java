@@ -74,8 +74,10 @@ public final class Renderer {
 
     private volatile ClipObserver observer;
 
+    /** A renderer using the pack's own face detector when it has one, else the built-in one. */
     public Renderer(ModelPack pack) {
-        this(pack, HaarFaceDetector.frontalFace());
+        this(pack, pack.has(Role.FACE_DETECTOR) ? new io.github.emo4j.pack.OnnxFaceDetector(pack.component(Role.FACE_DETECTOR))
+                : HaarFaceDetector.frontalFace());
     }
 
     public Renderer(ModelPack pack, FaceDetector detector) {

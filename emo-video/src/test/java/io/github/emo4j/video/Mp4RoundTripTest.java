@@ -135,6 +135,33 @@ class Mp4RoundTripTest {
     }
 
     @Test
+    void pngSequenceAndMemorySinksCommitOnlyWhenFinished() throws Exception {
+        int[] frame = new int[16 * 8];
+        java.util.Arrays.fill(frame, 0x336699);
+        Path seq = dir.resolve("frames");
+        try (PngSequenceSink s = new PngSequenceSink(seq, 16, 8)) {
+            s.accept(frame);
+            s.accept(frame);
+            assertFalse(Files.exists(seq));
+            s.finish();
+        }
+        try (var files = Files.list(seq)) {
+            assertEquals(2, files.count());
+        }
+        assertEquals(0x336699, javax.imageio.ImageIO.read(seq.resolve("frame_000001.png").toFile()).getRGB(3, 3) & 0xFFFFFF);
+        Path abandoned = dir.resolve("abandoned");
+        try (PngSequenceSink s = new PngSequenceSink(abandoned, 16, 8)) {
+            s.accept(frame);
+        }
+        assertFalse(Files.exists(abandoned));
+        MemorySink m = new MemorySink();
+        m.accept(frame);
+        assertEquals(0, m.frames().size());
+        m.finish();
+        assertEquals(1, m.frames().size());
+    }
+
+    @Test
     void anUnfinishedWriterLeavesNothing() throws Exception {
         Path out = dir.resolve("never.mp4");
         try (Mp4Writer wr = new Mp4Writer(out, 32, 32, 25, 1, null, 0)) {
