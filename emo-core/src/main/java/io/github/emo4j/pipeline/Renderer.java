@@ -213,8 +213,8 @@ public final class Renderer {
                     for (int k = 0; k < f; k++) {
                         frameTime.set(k, (float) ((first + k) / (double) fps));
                     }
-                    Sampler sampler = scheduler.sampler(steps);
-                    long[] ts = sampler.timesteps();
+                    Sampler sampler = scheduler.sampler(steps, req.seed() * 31 + clip);
+                    double[] ts = sampler.timesteps();
                     long n0 = System.nanoTime();
                     fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
                     noiseNanos += System.nanoTime() - n0;
@@ -229,7 +229,7 @@ public final class Renderer {
                         if (scale != 1f) {
                             scaleInPlace(sample, scale);
                         }
-                        timestep.put(0, ts[i]);
+                        timestep.put(0, Math.round(ts[i]));
                         long u0 = System.nanoTime();
                         unet.runInto(unetIn, unetOut);
                         long u1 = System.nanoTime();

@@ -87,7 +87,7 @@ public final class DdimScheduler implements Scheduler {
     }
 
     @Override
-    public Sampler sampler(int steps) {
+    public Sampler sampler(int steps, long seed) {
         long[] ts = timesteps(steps);
         int stride = schedule.trainSteps() / steps;
         // Per-step coefficients are computed once, so step() is a single fused pass over the data.
@@ -104,8 +104,12 @@ public final class DdimScheduler implements Scheduler {
         }
         return new Sampler() {
             @Override
-            public long[] timesteps() {
-                return ts.clone();
+            public double[] timesteps() {
+                double[] d = new double[ts.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = ts[i];
+                }
+                return d;
             }
 
             @Override

@@ -9,8 +9,11 @@ import java.nio.FloatBuffer;
  */
 public interface Sampler {
 
-    /** The model timesteps, first to last. */
-    long[] timesteps();
+    /**
+     * The model timesteps, first to last, as diffusers computes them (fractional for some schedules);
+     * networks with an integer timestep input take them rounded.
+     */
+    double[] timesteps();
 
     /** Standard deviation of the initial noise. */
     float initNoiseSigma();

@@ -7,8 +7,13 @@ package io.github.emo4j.sched;
  */
 public interface Scheduler {
 
-    /** A sampler for one trajectory of {@code steps} steps. */
-    Sampler sampler(int steps);
+    /** A sampler for one trajectory of {@code steps} steps; deterministic schedulers ignore the seed. */
+    Sampler sampler(int steps, long seed);
+
+    /** A sampler with seed 0. */
+    default Sampler sampler(int steps) {
+        return sampler(steps, 0);
+    }
 
     /** The diffusers class name this scheduler implements, e.g. {@code DDIMScheduler}. */
     String className();

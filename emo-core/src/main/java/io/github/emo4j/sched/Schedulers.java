@@ -15,7 +15,11 @@ public final class Schedulers {
         }
         return switch (name) {
             case "DDIMScheduler" -> new DdimScheduler(config);
-            default -> throw new IllegalArgumentException("scheduler '" + name + "' is not supported (supported: DDIMScheduler)");
+            case "EulerDiscreteScheduler" -> new EulerDiscreteScheduler(config);
+            case "DPMSolverMultistepScheduler" -> new DpmSolverMultistepScheduler(config);
+            case "DDPMScheduler" -> new DdpmScheduler(config);
+            default -> throw new IllegalArgumentException("scheduler '" + name + "' is not supported (supported: "
+                    + "DDIMScheduler, EulerDiscreteScheduler, DPMSolverMultistepScheduler, DDPMScheduler)");
         };
     }
 }

@@ -29,16 +29,16 @@ class ConcurrencyTest {
     }
 
     @Test
-    void concurrentRendersMatchSequentialOnesByteForByte() throws Exception {
+    void eightConcurrentRendersMatchASequentialOneByteForByte() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer r = new Renderer(pack);
             Path seq = dir.resolve("seq.mp4");
             r.render(request(), seq);
             byte[] expected = Files.readAllBytes(seq);
-            ExecutorService pool = Executors.newFixedThreadPool(4);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Future<byte[]>> futures = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < 8; i++) {
                     Path out = dir.resolve("par" + i + ".mp4");
                     futures.add(pool.submit(() -> {
                         r.render(request(), out);

@@ -39,6 +39,8 @@ public final class EmoCli {
             "                       animate a portrait with a voice",
             "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
             "  info                 version and execution providers",
+            "  schedule --config scheduler_config.json --steps N",
+            "                       print a scheduler's timesteps and initial noise sigma as JSON",
             "  features --audio FILE --kind KIND --out FILE.npy [--fps N]",
             "                       write audio features as a NumPy float32 array; KIND is one of",
             "                       whisper-logmel-80, whisper-logmel-128, wav2vec-input, waveform-16k, envelope",
@@ -84,6 +86,7 @@ public final class EmoCli {
                 case "demo" -> demo(a, err);
                 case "info" -> info(out);
                 case "features" -> features(a, err);
+                case "schedule" -> schedule(a, out);
                 case "help", "--help", "-h" -> out.println(USAGE);
                 default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
             }
@@ -144,6 +147,40 @@ public final class EmoCli {
             Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
             return p;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void schedule(Args a, PrintStream out) throws IOException {
+        Path config = Path.of(a.required("config"));
+        if (!Files.isRegularFile(config)) {
+            throw new InvalidInputException(config + ": file not found");
+        }
+        if (Files.size(config) > io.github.emo4j.pack.Json.MAX_CHARS) {
+            throw new InvalidInputException(config + ": too large for a scheduler config");
+        }
+        int steps = a.intValue("steps", 0, 1, 1000);
+        if (steps == 0) {
+            throw new InvalidInputException("missing --steps");
+        }
+        Object doc;
+        io.github.emo4j.sched.Sampler sampler;
+        try {
+            doc = io.github.emo4j.pack.Json.parse(Files.readString(config));
+            if (!(doc instanceof java.util.Map)) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            sampler = io.github.emo4j.sched.Schedulers.fromConfig((java.util.Map<String, Object>) doc).sampler(steps);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(config + ": " + e.getMessage());
+        }
+        java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+        java.util.List<Object> ts = new java.util.ArrayList<>();
+        for (double t : sampler.timesteps()) {
+            ts.add(t);
+        }
+        result.put("timesteps", ts);
+        result.put("init_noise_sigma", (double) sampler.initNoiseSigma());
+        out.print(io.github.emo4j.pack.Json.write(result).replace("\n  ", " ").replace("{\n", "{").replace("\n}", "}"));
     }
 
     private static void features(Args a, PrintStream err) throws IOException {

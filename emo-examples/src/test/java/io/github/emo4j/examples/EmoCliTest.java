@@ -114,6 +114,21 @@ class EmoCliTest {
     }
 
     @Test
+    void schedulePrintsTimestepsAsJson() throws Exception {
+        Path cfg = dir.resolve("scheduler_config.json");
+        Files.writeString(cfg, "{\"_class_name\": \"DDIMScheduler\", \"beta_schedule\": \"scaled_linear\", "
+                + "\"beta_start\": 0.00085, \"beta_end\": 0.012, \"steps_offset\": 1, \"timestep_spacing\": \"leading\"}");
+        Run r = run("schedule", "--config", cfg.toString(), "--steps", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"timesteps\": [751, 501, 251, 1]"), r.out());
+        assertTrue(r.out().contains("\"init_noise_sigma\": 1"), r.out());
+        Files.writeString(cfg, "{\"_class_name\": \"Nope\"}");
+        Run bad = run("schedule", "--config", cfg.toString(), "--steps", "4");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("scheduler_config.json"), bad.err());
+    }
+
+    @Test
     void infoListsTheCpuProvider() {
         Run r = run("info");
         assertEquals(0, r.code());

@@ -1,0 +1,103 @@
+package io.github.emo4j.sched;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Denoising Diffusion Probabilistic Models (Ho et al., 2020) as diffusers' {@code DDPMScheduler} with
+ * {@code variance_type="fixed_small"}: ancestral sampling, fresh Gaussian noise at every step but the
+ * last, drawn from the sampler's seed so a trajectory is reproducible.
+ */
+public final class DdpmScheduler implements Scheduler {
+
+    private final NoiseSchedule schedule;
+    private final String spacing;
+    private final int stepsOffset;
+    private final String prediction;
+    private final boolean clipSample;
+    private final double clipRange;
+
+    public DdpmScheduler(Map<String, Object> config) {
+        SchedulerConfig c = new SchedulerConfig(config);
+        this.schedule = NoiseSchedule.from(config);
+        this.spacing = c.string("timestep_spacing", "leading");
+        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
+        this.prediction = c.string("prediction_type", "epsilon");
+        this.clipSample = c.bool("clip_sample", true);
+        this.clipRange = c.number("clip_sample_range", 1.0);
+        if (!"fixed_small".equals(c.string("variance_type", "fixed_small"))) {
+            throw new IllegalArgumentException("scheduler config: only variance_type fixed_small is supported");
+        }
+        if (c.bool("thresholding", false)) {
+            throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
+        }
+        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
+            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
+        }
+    }
+
+    @Override
+    public String className() {
+        return "DDPMScheduler";
+    }
+
+    public NoiseSchedule noiseSchedule() {
+        return schedule;
+    }
+
+    @Override
+    public Sampler sampler(int steps, long seed) {
+        double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
+        int stride = schedule.trainSteps() / steps;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        return new Sampler() {
+            @Override
+            public double[] timesteps() {
+                return ts.clone();
+            }
+
+            @Override
+            public float initNoiseSigma() {
+                return 1f;
+            }
+
+            @Override
+            public float inputScale(int i) {
+                return 1f;
+            }
+
+            @Override
+            public void step(int i, FloatBuffer out, FloatBuffer sample) {
+                int t = (int) ts[i], prev = t - stride;
+                double a = schedule.alphaCumprod(t), ap = prev >= 0 ? schedule.alphaCumprod(prev) : 1.0;
+                double beta = 1 - a, betaPrev = 1 - ap;
+                double alphaT = a / ap, betaT = 1 - alphaT;
+                double cx0 = Math.sqrt(ap) * betaT / beta, cx = Math.sqrt(alphaT) * betaPrev / beta;
+                double std = t > 0 ? Math.sqrt(Math.max(betaPrev / beta * betaT, 1e-20)) : 0;
+                int n = sample.capacity();
+                for (int k = 0; k < n; k++) {
+                    double x = sample.get(k), m = out.get(k);
+                    double x0 = switch (prediction) {
+                        case "epsilon" -> (x - Math.sqrt(beta) * m) / Math.sqrt(a);
+                        case "v_prediction" -> Math.sqrt(a) * x - Math.sqrt(beta) * m;
+                        default -> m;
+                    };
+                    if (clipSample) {
+                        x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                    }
+                    double next = cx0 * x0 + cx * x;
+                    if (std > 0) {
+                        next += std * gaussian(rnd);
+                    }
+                    sample.put(k, (float) next);
+                }
+            }
+        };
+    }
+
+    static double gaussian(SplittableRandom rnd) {
+        double u1 = 1.0 - rnd.nextDouble(), u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.emo4j.sched;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * DPM-Solver++ (Lu et al., 2022) of order 2, multistep, midpoint variant, as diffusers'
+ * {@code DPMSolverMultistepScheduler} with {@code algorithm_type="dpmsolver++"}, {@code solver_order=2},
+ * {@code final_sigmas_type="zero"} (so the last step is first order), with or without Karras sigmas.
+ * The sampler keeps the previous step's data prediction, so it allocates one buffer per trajectory.
+ */
+public final class DpmSolverMultistepScheduler implements Scheduler {
+
+    private final NoiseSchedule schedule;
+    private final String spacing;
+    private final int stepsOffset;
+    private final String prediction;
+    private final boolean karras;
+    private final double[] trainSigmas;
+    private final double[] logSigmas;
+
+    public DpmSolverMultistepScheduler(Map<String, Object> config) {
+        SchedulerConfig c = new SchedulerConfig(config);
+        this.schedule = NoiseSchedule.from(config);
+        this.spacing = c.string("timestep_spacing", "linspace");
+        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
+        this.prediction = c.string("prediction_type", "epsilon");
+        this.karras = c.bool("use_karras_sigmas", false);
+        if (!"dpmsolver++".equals(c.string("algorithm_type", "dpmsolver++"))) {
+            throw new IllegalArgumentException("scheduler config: only algorithm_type dpmsolver++ is supported");
+        }
+        if (c.integer("solver_order", 2, 1, 3) != 2) {
+            throw new IllegalArgumentException("scheduler config: only solver_order 2 is supported");
+        }
+        if (!"midpoint".equals(c.string("solver_type", "midpoint"))) {
+            throw new IllegalArgumentException("scheduler config: only solver_type midpoint is supported");
+        }
+        if (!"zero".equals(c.string("final_sigmas_type", "zero"))) {
+            throw new IllegalArgumentException("scheduler config: only final_sigmas_type zero is supported");
+        }
+        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
+            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
+        }
+        int n = schedule.trainSteps();
+        trainSigmas = new double[n];
+        logSigmas = new double[n];
+        for (int i = 0; i < n; i++) {
+            double a = schedule.alphaCumprod(i);
+            trainSigmas[i] = Math.sqrt((1 - a) / a);
+            logSigmas[i] = Math.log(trainSigmas[i]);
+        }
+    }
+
+    @Override
+    public String className() {
+        return "DPMSolverMultistepScheduler";
+    }
+
+    /** diffusers' set_timesteps for this scheduler (its spacing rules differ from DDIM's). */
+    double[] timesteps(int steps) {
+        int train = schedule.trainSteps();
+        Spacing.checkSteps(steps, train);
+        double[] t = new double[steps];
+        switch (spacing) {
+            case "linspace" -> {
+                double[] l = Spacing.linspace(0, train - 1, steps + 1);
+                for (int i = 0; i < steps; i++) {
+                    t[i] = Math.rint(l[steps - i]);
+                }
+            }
+            case "leading" -> {
+                int ratio = train / (steps + 1);
+                for (int i = 0; i < steps; i++) {
+                    t[i] = (double) (steps - i) * ratio + stepsOffset;
+                }
+            }
+            case "trailing" -> {
+                double ratio = train / (double) steps;
+                for (int i = 0; i < steps; i++) {
+                    t[i] = Math.rint(train - i * ratio) - 1;
+                }
+            }
+            default -> throw new IllegalArgumentException("timestep_spacing '" + spacing + "' is not supported");
+        }
+        return t;
+    }
+
+    @Override
+    public Sampler sampler(int steps, long seed) {
+        double[] ts = timesteps(steps);
+        double[] sigmas = new double[steps + 1];
+        if (karras) {
+            double[] k = Spacing.karras(trainSigmas[0], trainSigmas[trainSigmas.length - 1], steps);
+            for (int i = 0; i < steps; i++) {
+                sigmas[i] = k[i];
+                ts[i] = Math.rint(Spacing.sigmaToT(k[i], logSigmas));
+            }
+        } else {
+            for (int i = 0; i < steps; i++) {
+                sigmas[i] = Spacing.interp(ts[i], trainSigmas);
+            }
+        }
+        sigmas[steps] = 0;
+        return new Sampler() {
+            private float[] previousX0;
+
+            @Override
+            public double[] timesteps() {
+                return ts.clone();
+            }
+
+            @Override
+            public float initNoiseSigma() {
+                return 1f;
+            }
+
+            @Override
+            public float inputScale(int i) {
+                return 1f;
+            }
+
+            @Override
+            public void step(int i, FloatBuffer out, FloatBuffer sample) {
+                int n = sample.capacity();
+                if (previousX0 == null) {
+                    previousX0 = new float[n];
+                }
+                double s0 = sigmas[i], st = sigmas[i + 1];
+                double alphaS0 = 1 / Math.sqrt(s0 * s0 + 1), sigmaS0 = s0 * alphaS0;
+                double alphaT = 1 / Math.sqrt(st * st + 1), sigmaT = st * alphaT;
+                double lambdaT = Math.log(alphaT) - Math.log(sigmaT), lambdaS0 = Math.log(alphaS0) - Math.log(sigmaS0);
+                double h = lambdaT - lambdaS0;
+                double ratio = sigmaT / sigmaS0, phi = alphaT * (Math.exp(-h) - 1);
+                // the first step has no history; with final_sigmas_type "zero" the last is first order too
+                boolean firstOrder = i == 0 || i == steps - 1;
+                double r0 = 0;
+                if (!firstOrder) {
+                    double s1 = sigmas[i - 1];
+                    double alphaS1 = 1 / Math.sqrt(s1 * s1 + 1), sigmaS1 = s1 * alphaS1;
+                    double lambdaS1 = Math.log(alphaS1) - Math.log(sigmaS1);
+                    r0 = (lambdaS0 - lambdaS1) / h;
+                }
+                for (int k = 0; k < n; k++) {
+                    double x = sample.get(k), m = out.get(k);
+                    double x0 = switch (prediction) {
+                        case "epsilon" -> (x - sigmaS0 * m) / alphaS0;
+                        case "v_prediction" -> alphaS0 * x - sigmaS0 * m;
+                        default -> m;
+                    };
+                    double next;
+                    if (firstOrder) {
+                        next = ratio * x - phi * x0;
+                    } else {
+                        double d1 = (x0 - previousX0[k]) / r0;
+                        next = ratio * x - phi * x0 - 0.5 * phi * d1;
+                    }
+                    previousX0[k] = (float) x0;
+                    sample.put(k, (float) next);
+                }
+            }
+        };
+    }
+}

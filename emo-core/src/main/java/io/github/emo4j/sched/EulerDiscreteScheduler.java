@@ -1,0 +1,102 @@
+package io.github.emo4j.sched;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * Euler's method on the probability-flow ODE in sigma space (Karras et al., 2022), as diffusers'
+ * {@code EulerDiscreteScheduler} with its defaults ({@code s_churn = 0}, so deterministic): sigmas
+ * interpolated at the timesteps, or Karras sigmas with {@code use_karras_sigmas}.
+ */
+public final class EulerDiscreteScheduler implements Scheduler {
+
+    private final NoiseSchedule schedule;
+    private final String spacing;
+    private final int stepsOffset;
+    private final String prediction;
+    private final boolean karras;
+    private final double[] trainSigmas;
+    private final double[] logSigmas;
+
+    public EulerDiscreteScheduler(Map<String, Object> config) {
+        SchedulerConfig c = new SchedulerConfig(config);
+        this.schedule = NoiseSchedule.from(config);
+        this.spacing = c.string("timestep_spacing", "linspace");
+        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
+        this.prediction = c.string("prediction_type", "epsilon");
+        this.karras = c.bool("use_karras_sigmas", false);
+        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
+            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
+        }
+        if (!"linear".equals(c.string("interpolation_type", "linear"))) {
+            throw new IllegalArgumentException("scheduler config: only linear sigma interpolation is supported");
+        }
+        int n = schedule.trainSteps();
+        trainSigmas = new double[n];
+        logSigmas = new double[n];
+        for (int i = 0; i < n; i++) {
+            double a = schedule.alphaCumprod(i);
+            trainSigmas[i] = Math.sqrt((1 - a) / a);
+            logSigmas[i] = Math.log(trainSigmas[i]);
+        }
+    }
+
+    @Override
+    public String className() {
+        return "EulerDiscreteScheduler";
+    }
+
+    @Override
+    public Sampler sampler(int steps, long seed) {
+        double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, false);
+        double[] sigmas = new double[steps + 1];
+        for (int i = 0; i < steps; i++) {
+            sigmas[i] = Spacing.interp(ts[i], trainSigmas);
+        }
+        if (karras) {
+            double[] k = Spacing.karras(sigmas[steps - 1], sigmas[0], steps);
+            for (int i = 0; i < steps; i++) {
+                sigmas[i] = k[i];
+                ts[i] = Spacing.sigmaToT(k[i], logSigmas);
+            }
+        }
+        sigmas[steps] = 0;
+        double max = 0;
+        for (double s : sigmas) {
+            max = Math.max(max, s);
+        }
+        float init = (float) ("linspace".equals(spacing) || "trailing".equals(spacing) ? max : Math.sqrt(max * max + 1));
+        return new Sampler() {
+            @Override
+            public double[] timesteps() {
+                return ts.clone();
+            }
+
+            @Override
+            public float initNoiseSigma() {
+                return init;
+            }
+
+            @Override
+            public float inputScale(int i) {
+                return (float) (1 / Math.sqrt(sigmas[i] * sigmas[i] + 1));
+            }
+
+            @Override
+            public void step(int i, FloatBuffer out, FloatBuffer sample) {
+                double sigma = sigmas[i], dt = sigmas[i + 1] - sigma;
+                int n = sample.capacity();
+                for (int k = 0; k < n; k++) {
+                    double x = sample.get(k), m = out.get(k);
+                    double x0 = switch (prediction) {
+                        case "epsilon" -> x - sigma * m;
+                        case "v_prediction" -> m * (-sigma / Math.sqrt(sigma * sigma + 1)) + x / (sigma * sigma + 1);
+                        default -> m;
+                    };
+                    double derivative = (x - x0) / sigma;
+                    sample.put(k, (float) (x + derivative * dt));
+                }
+            }
+        };
+    }
+}
