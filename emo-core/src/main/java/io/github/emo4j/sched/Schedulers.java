@@ -18,8 +18,9 @@ public final class Schedulers {
             case "EulerDiscreteScheduler" -> new EulerDiscreteScheduler(config);
             case "DPMSolverMultistepScheduler" -> new DpmSolverMultistepScheduler(config);
             case "DDPMScheduler" -> new DdpmScheduler(config);
+            case "LCMScheduler" -> new LcmScheduler(config);
             default -> throw new IllegalArgumentException("scheduler '" + name + "' is not supported (supported: "
-                    + "DDIMScheduler, EulerDiscreteScheduler, DPMSolverMultistepScheduler, DDPMScheduler)");
+                    + "DDIMScheduler, EulerDiscreteScheduler, DPMSolverMultistepScheduler, DDPMScheduler, LCMScheduler)");
         };
     }
 }

@@ -246,4 +246,42 @@ class SchedulerParityTest {
         }
         assertClose(x, run(d.sampler(steps, 99), n), "ddpm");
     }
+
+    @Test
+    void lcmTimestepsFollowTheSkippingSchedule() {
+        LcmScheduler l = new LcmScheduler(config("LCMScheduler", "scaled_linear", "leading", "epsilon"));
+        // origin = [19, 39, ..., 999] reversed; indices floor(linspace(0, 50, n, endpoint=False))
+        assertArrayEquals(new double[] {999, 759, 499, 259}, l.timesteps(4));
+        assertArrayEquals(new double[] {999}, l.timesteps(1));
+        assertEquals(979, l.timesteps(50)[1]);
+        assertThrows(IllegalArgumentException.class, () -> l.timesteps(51));
+    }
+
+    @ParameterizedTest(name = "LCM {0} {1} steps")
+    @CsvSource({"epsilon, 1", "epsilon, 4", "v_prediction, 20", "sample, 40"})
+    void lcmWithTheSameNoise(String prediction, int steps) {
+        Map<String, Object> c = config("LCMScheduler", "scaled_linear", "leading", prediction);
+        LcmScheduler l = new LcmScheduler(c);
+        double[] ac = alphasCumprod("scaled_linear");
+        double[] ts = l.timesteps(steps);
+        int n = 16;
+        double[] x = start(n, 1f);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int i = 0; i < steps; i++) {
+            int t = (int) ts[i];
+            int prev = i + 1 < steps ? (int) ts[i + 1] : t;
+            double a = ac[t], ap = ac[prev];
+            double st = t * 10.0;
+            double cSkip = 0.25 / (st * st + 0.25), cOut = st / Math.sqrt(st * st + 0.25);
+            for (int k = 0; k < n; k++) {
+                double xf = (float) x[k];
+                double m = (float) model(xf, t, k);
+                double x0 = prediction.equals("epsilon") ? (xf - Math.sqrt(1 - a) * m) / Math.sqrt(a)
+                        : prediction.equals("sample") ? m : Math.sqrt(a) * xf - Math.sqrt(1 - a) * m;
+                double den = cOut * x0 + cSkip * xf;
+                x[k] = i == steps - 1 ? den : Math.sqrt(ap) * den + Math.sqrt(1 - ap) * DdpmScheduler.gaussian(rnd);
+            }
+        }
+        assertClose(x, run(l.sampler(steps, 5), n), "lcm");
+    }
 }
