@@ -32,12 +32,38 @@ public final class Contract {
     record Io(Set<String> requiredInputs, Set<String> optionalInputs, Set<String> outputs) {
     }
 
+    private static final java.util.regex.Pattern MASK_LEVEL = java.util.regex.Pattern.compile("(full|face|lip)_mask_([0-3])");
+
+    /** Whether {@code name} is one of the per-level masks the pipeline makes (Hallo's full, face and lip masks). */
+    public static boolean isMaskLevel(String name) {
+        return MASK_LEVEL.matcher(name).matches();
+    }
+
+    /** Level of a mask input: its side is the latent side divided by 2^level. */
+    public static int maskLevel(String name) {
+        java.util.regex.Matcher m = MASK_LEVEL.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " is not a mask level");
+        }
+        return Integer.parseInt(m.group(2));
+    }
+
+    /** Which mask a mask-level input asks for: full, face or lip. */
+    public static String maskKind(String name) {
+        java.util.regex.Matcher m = MASK_LEVEL.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " is not a mask level");
+        }
+        return m.group(1);
+    }
+
     static final Map<Role, Io> ROLES = Map.of(
             Role.VAE_ENCODER, new Io(Set.of(PIXELS), Set.of(), Set.of(LATENTS)),
             Role.VAE_DECODER, new Io(Set.of(LATENTS), Set.of(), Set.of(PIXELS)),
             Role.AUDIO_ENCODER, new Io(Set.of(AUDIO), Set.of(), Set.of(AUDIO_FEATURES)),
-            Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of(REFERENCE_FEATURES)),
-            Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of(MASK_FEATURES)),
+            // reference_net and face_locator outputs are free-form: the denoiser takes them by name
+            Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of()),
+            Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of()),
             Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
                     Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE),
                     Set.of(NOISE_PRED)),

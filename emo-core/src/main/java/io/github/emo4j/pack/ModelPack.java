@@ -46,6 +46,16 @@ public final class ModelPack implements AutoCloseable {
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, threads);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
         try (OrtSession.SessionOptions options = chosen.options()) {
+            java.util.Set<String> passThrough = new java.util.HashSet<>();
+            for (Role r : new Role[] {Role.REFERENCE_NET, Role.FACE_LOCATOR}) {
+                ComponentSpec c = manifest.components().get(r);
+                if (c != null) {
+                    if (c.outputs().isEmpty()) {
+                        throw new PackException(src.describe() + ": component " + r.key() + " declares no outputs");
+                    }
+                    c.outputs().forEach(t -> passThrough.add(t.name()));
+                }
+            }
             for (ComponentSpec spec : manifest.components().values()) {
                 OrtSession s;
                 try {
@@ -56,7 +66,7 @@ public final class ModelPack implements AutoCloseable {
                 }
                 OnnxComponent c = new OnnxComponent(spec, s);
                 loaded.put(spec.role(), c);
-                validate(c, src.describe());
+                validate(c, src.describe(), passThrough);
             }
         } catch (RuntimeException e) {
             loaded.values().forEach(OnnxComponent::close);
@@ -66,7 +76,7 @@ public final class ModelPack implements AutoCloseable {
         return new ModelPack(manifest, src.describe(), loaded, chosen.provider());
     }
 
-    private static void validate(OnnxComponent c, String where) {
+    private static void validate(OnnxComponent c, String where, java.util.Set<String> passThrough) {
         ComponentSpec spec = c.spec();
         String comp = where + ": component " + spec.role().key();
         Contract.Io io = Contract.ROLES.get(spec.role());
@@ -84,9 +94,12 @@ public final class ModelPack implements AutoCloseable {
                 }
             }
             for (TensorSpec t : spec.inputs()) {
-                if (!io.requiredInputs().contains(t.name()) && !io.optionalInputs().contains(t.name())) {
+                boolean extra = spec.role() == Role.DENOISING_UNET
+                        && (Contract.isMaskLevel(t.name()) || passThrough.contains(t.name()));
+                if (!io.requiredInputs().contains(t.name()) && !io.optionalInputs().contains(t.name()) && !extra) {
                     throw new PackException(comp + ": input '" + t.name() + "' is not part of the "
-                            + spec.role().key() + " contract (known: " + union(io.requiredInputs(), io.optionalInputs()) + ")");
+                            + spec.role().key() + " contract (known: " + union(io.requiredInputs(), io.optionalInputs())
+                            + ", {full,face,lip}_mask_{0-3}, and the outputs of reference_net and face_locator)");
                 }
                 compare(comp, "input", t, ins.get(t.name()));
             }

@@ -105,7 +105,11 @@ public record PackManifest(String name, String description, PackSettings setting
                             + " (a whole number from 1 to " + MAX_DIM + ", or a symbolic name)");
                 }
             }
-            out.add(new TensorSpec(name, dtype, dims));
+            Object uncond = tm.get("uncond");
+            if (uncond != null && !"zeros".equals(uncond) && !"same".equals(uncond)) {
+                throw new PackException(where + "." + name + ": uncond must be \"zeros\" or \"same\", not " + uncond);
+            }
+            out.add(new TensorSpec(name, dtype, dims, (String) uncond));
         }
         return out;
     }

@@ -17,8 +17,8 @@ public final class ProceduralFace {
     public static final float AUDIO_BIAS = 0.1f;
 
     // mouth: a dark ellipse whose height grows with the opening
-    public static final float MOUTH_X = 0.49f;
-    public static final float MOUTH_Y = 0.665f;
+    public static final float MOUTH_X = io.github.emo4j.face.FaceCrop.MOUTH_X;
+    public static final float MOUTH_Y = io.github.emo4j.face.FaceCrop.MOUTH_Y;
     public static final float MOUTH_RX = 0.05f;
     public static final float MOUTH_RY = 0.035f;
     public static final float MOUTH_SHARPNESS = 12f;

@@ -8,11 +8,19 @@ import java.util.List;
  * @param name  the ONNX input or output name
  * @param dtype {@code float32}, {@code float16}, {@code bfloat16} or {@code int64}
  * @param shape each entry a fixed size ({@link Long}) or a symbolic name ({@link String})
+ * @param uncond for a denoiser input batched for guidance: {@code "zeros"} when the unconditional half
+ *               gets zeros (audio, face-locator features, as Hallo does), {@code "same"} when both
+ *               halves get the same values (reference banks)
  */
-public record TensorSpec(String name, String dtype, List<Object> shape) {
+public record TensorSpec(String name, String dtype, List<Object> shape, String uncond) {
 
     public TensorSpec {
         shape = List.copyOf(shape);
+        uncond = uncond == null ? "same" : uncond;
+    }
+
+    public TensorSpec(String name, String dtype, List<Object> shape) {
+        this(name, dtype, shape, "same");
     }
 
     /** The fixed size of dimension {@code i}, or -1 when it is symbolic. */

@@ -156,14 +156,14 @@ public final class Renderer {
             t = System.nanoTime();
             // ReferenceNet and face locator: once per render
             FloatTensor refLatents = FloatTensor.zeros(1, c, h, h);
-            run(Role.VAE_ENCODER, Map.of(Contract.PIXELS, view(views, FloatTensor.of(refPixels, 1, 3, r, r))),
-                    Contract.LATENTS, refLatents, views);
-            FloatTensor refFeatures = FloatTensor.zeros(fixedShape(Role.REFERENCE_NET, Contract.REFERENCE_FEATURES));
-            run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, view(views, refLatents)),
-                    Contract.REFERENCE_FEATURES, refFeatures, views);
-            FloatTensor maskFeatures = FloatTensor.zeros(fixedShape(Role.FACE_LOCATOR, Contract.MASK_FEATURES));
-            run(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, view(views, FloatTensor.of(crop.regionMask(), 1, 1, r, r))),
-                    Contract.MASK_FEATURES, maskFeatures, views);
+            pack.component(Role.VAE_ENCODER).runInto(
+                    Map.of(Contract.PIXELS, view(views, FloatTensor.of(refPixels, 1, 3, r, r))),
+                    Map.of(Contract.LATENTS, view(views, refLatents)));
+            Map<String, FloatTensor> produced = new HashMap<>();
+            runAll(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, view(views, refLatents)), produced, views);
+            TensorSpec faceMaskSpec = pack.component(Role.FACE_LOCATOR).spec().input(Contract.FACE_MASK);
+            runAll(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, view(views, tiledMask(faceMaskSpec, crop, 1, f))),
+                    produced, views);
             stages.merge("reference", System.nanoTime() - t, Long::sum);
 
             // Buffers for the whole render, reused by every clip and step.
@@ -185,12 +185,30 @@ public final class Renderer {
             Map<String, OnnxTensor> unetIn = new HashMap<>();
             unetIn.put(Contract.SAMPLE, view(views, sample));
             unetIn.put(Contract.TIMESTEP, register(views, OnnxTensor.createTensor(OrtRuntime.env(), timestep, new long[] {1})));
-            bindIfTaken(unet, unetIn, Contract.REFERENCE_FEATURES, refFeatures, views);
-            bindIfTaken(unet, unetIn, Contract.AUDIO_WINDOWS, windows, views);
-            bindIfTaken(unet, unetIn, Contract.MASK_FEATURES, maskFeatures, views);
-            bindIfTaken(unet, unetIn, Contract.MOTION_LATENTS, motion, views);
-            bindIfTaken(unet, unetIn, Contract.FRAME_TIME, frameTime, views);
-            bindIfTaken(unet, unetIn, Contract.MOTION_SCALE, motionScale, views);
+            for (TensorSpec in : unet.spec().inputs()) {
+                String name = in.name();
+                FloatTensor bound = switch (name) {
+                    case Contract.SAMPLE, Contract.TIMESTEP -> null;
+                    case Contract.AUDIO_WINDOWS -> windows;
+                    case Contract.MOTION_LATENTS -> motion;
+                    case Contract.FRAME_TIME -> frameTime;
+                    case Contract.MOTION_SCALE -> motionScale;
+                    default -> {
+                        if (Contract.isMaskLevel(name)) {
+                            yield tiledMask(in, crop, batch, f);
+                        }
+                        FloatTensor src = produced.get(name);
+                        if (src == null) {
+                            throw new io.github.emo4j.PackException(pack.source() + ": denoising_unet input '" + name
+                                    + "' is produced by no component");
+                        }
+                        yield forGuidance(src, in, batch);
+                    }
+                };
+                if (bound != null) {
+                    unetIn.put(name, view(views, bound));
+                }
+            }
             Map<String, OnnxTensor> unetOut = Map.of(Contract.NOISE_PRED, view(views, noisePred));
             OnnxComponent decoder = pack.component(Role.VAE_DECODER);
             Map<String, OnnxTensor> decIn = Map.of(Contract.LATENTS, view(views, decodeIn));
@@ -303,9 +321,87 @@ public final class Renderer {
         }
     }
 
-    private void run(Role role, Map<String, OnnxTensor> in, String outName, FloatTensor out, List<OnnxTensor> views)
+    /** Runs a per-render component with every declared output pinned into a new tensor of {@code produced}. */
+    private void runAll(Role role, Map<String, OnnxTensor> in, Map<String, FloatTensor> produced, List<OnnxTensor> views)
             throws OrtException {
-        pack.component(role).runInto(in, Map.of(outName, view(views, out)));
+        Map<String, OnnxTensor> outs = new HashMap<>();
+        for (TensorSpec o : pack.component(role).spec().outputs()) {
+            FloatTensor t = FloatTensor.zeros(fixedShape(role, o.name()));
+            produced.put(o.name(), t);
+            outs.put(o.name(), view(views, t));
+        }
+        pack.component(role).runInto(in, outs);
+    }
+
+    /**
+     * A per-render tensor shaped for a guidance-batched input: as it is when the denoiser takes it
+     * unbatched, else doubled, the unconditional half zeros or a copy as the manifest's {@code uncond} says.
+     */
+    private FloatTensor forGuidance(FloatTensor src, TensorSpec in, int batch) {
+        long[] shape = src.shape();
+        if (batch == 1 || in.dim(0) == shape[0]) {
+            return src;
+        }
+        long[] doubled = shape.clone();
+        doubled[0] = shape[0] * batch;
+        FloatTensor t = FloatTensor.zeros(doubled);
+        for (int b = 0; b < batch; b++) {
+            boolean uncondHalf = b < batch - 1;
+            if (!(uncondHalf && "zeros".equals(in.uncond()))) {
+                t.copyFrom(src, b * src.size());
+            }
+        }
+        return t;
+    }
+
+    /**
+     * A mask input: the crop's full-face region, face or lip mask at the side its last dimension asks for
+     * (a square side, or side² flattened), repeated over the leading dimensions; symbolic leading
+     * dimensions take batch × frames, as Hallo's masks do.
+     */
+    private FloatTensor tiledMask(TensorSpec in, FaceCrop crop, int batch, int frames) {
+        String kind = Contract.isMaskLevel(in.name()) ? Contract.maskKind(in.name()) : "full";
+        int rank = in.rank();
+        long last = in.dim(rank - 1);
+        int side;
+        int leading;
+        if (Contract.isMaskLevel(in.name())) {
+            side = pack.settings().latentSize() >> Contract.maskLevel(in.name());
+            if (last > 0 && last != (long) side * side && !(rank >= 2 && last == side && in.dim(rank - 2) == side)) {
+                throw new io.github.emo4j.PackException(pack.source() + ": mask input '" + in.name() + "' has last dimension "
+                        + last + ", expected " + side * side + " (level " + Contract.maskLevel(in.name()) + ")");
+            }
+            leading = last == side && rank >= 2 && in.dim(rank - 2) == side ? rank - 2 : rank - 1;
+        } else {
+            side = (int) last;
+            if (side <= 0 || in.dim(rank - 2) != side) {
+                throw new io.github.emo4j.PackException(pack.source() + ": face_locator input '" + in.name()
+                        + "' must end in two equal fixed dimensions, not " + in.shape());
+            }
+            leading = rank - 2;
+        }
+        float[] mask = switch (kind) {
+            case "face" -> crop.faceMask(side);
+            case "lip" -> crop.lipMask(side);
+            default -> crop.regionMask(side);
+        };
+        long[] shape = new long[rank];
+        long count = 1;
+        for (int i = 0; i < rank; i++) {
+            long d = in.dim(i);
+            if (i < leading) {
+                d = d > 0 ? d : (long) batch * frames;
+                count *= d;
+            } else {
+                d = d > 0 ? d : (long) side * side;
+            }
+            shape[i] = d;
+        }
+        FloatTensor t = FloatTensor.zeros(shape);
+        for (long k = 0; k < count; k++) {
+            t.put((int) (k * mask.length), mask, 0, mask.length);
+        }
+        return t;
     }
 
     private long[] fixedShape(Role role, String output) {
@@ -320,13 +416,6 @@ public final class Renderer {
             }
         }
         return shape;
-    }
-
-    private static void bindIfTaken(OnnxComponent unet, Map<String, OnnxTensor> in, String name, FloatTensor t,
-                                    List<OnnxTensor> views) throws OrtException {
-        if (unet.takes(name)) {
-            in.put(name, view(views, t));
-        }
     }
 
     private static OnnxTensor view(List<OnnxTensor> views, FloatTensor t) throws OrtException {

@@ -24,6 +24,9 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     /** Where the face box lies in normalised crop coordinates. */
     public static final double FACE_MIN = 0.5 - 0.5 / CROP_TO_FACE;
     public static final double FACE_MAX = 0.5 + 0.5 / CROP_TO_FACE;
+    /** Where the mouth sits in crop coordinates (the face box spans [FACE_MIN, FACE_MAX]). */
+    public static final float MOUTH_X = 0.49f;
+    public static final float MOUTH_Y = 0.665f;
     /** Width of the feathered border, as a fraction of the crop side. */
     private static final double FEATHER = 0.12;
 
@@ -62,14 +65,32 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
      * ({@code resolution²} weights in [0, 1]). This is the face locator's input.
      */
     public float[] regionMask() {
-        float[] m = new float[resolution * resolution];
-        double cx = 0.5, cy = 0.5 + 0.04, rx = 0.34, ry = 0.42, soft = 0.06;
-        for (int y = 0; y < resolution; y++) {
-            double v = ((y + 0.5) / resolution - cy) / ry;
-            for (int x = 0; x < resolution; x++) {
-                double u = ((x + 0.5) / resolution - cx) / rx;
+        return regionMask(resolution);
+    }
+
+    /** {@link #regionMask()} on a {@code side}×{@code side} grid. */
+    public float[] regionMask(int side) {
+        return ellipse(side, 0.5, 0.54, 0.34, 0.42, 0.06);
+    }
+
+    /** The face box itself, softly edged, on a {@code side}×{@code side} grid. */
+    public float[] faceMask(int side) {
+        return ellipse(side, 0.5, 0.5, 0.27, 0.29, 0.05);
+    }
+
+    /** The lips and their surroundings, on a {@code side}×{@code side} grid. */
+    public float[] lipMask(int side) {
+        return ellipse(side, MOUTH_X, MOUTH_Y, 0.09, 0.06, 0.25);
+    }
+
+    private static float[] ellipse(int side, double cx, double cy, double rx, double ry, double soft) {
+        float[] m = new float[side * side];
+        for (int y = 0; y < side; y++) {
+            double v = ((y + 0.5) / side - cy) / ry;
+            for (int x = 0; x < side; x++) {
+                double u = ((x + 0.5) / side - cx) / rx;
                 double d = Math.sqrt(u * u + v * v);
-                m[y * resolution + x] = (float) smoothstep(1 + soft, 1 - soft, d);
+                m[y * side + x] = (float) smoothstep(1 + soft, 1 - soft, d);
             }
         }
         return m;
