@@ -53,6 +53,19 @@ public final class GraphBuilder {
         return n;
     }
 
+    /** A float constant of normal random values scaled by {@code std}, from {@code rnd}. */
+    public String random(java.util.Random rnd, double std, long... dims) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        float[] v = new float[(int) n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextGaussian() * std);
+        }
+        return constant(v, dims);
+    }
+
     /** A scalar float constant (shape {@code []}). */
     public String scalar(float value) {
         return constant(new float[] {value});

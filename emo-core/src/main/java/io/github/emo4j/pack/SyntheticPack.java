@@ -1,0 +1,248 @@
+package io.github.emo4j.pack;
+
+import io.github.emo4j.onnx.GraphBuilder;
+import io.github.emo4j.onnx.GraphBuilder.Attr;
+import io.github.emo4j.onnx.TensorType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random-weight packs with the input and output structure of an EMO-class model (Hallo's, scaled): an
+ * 8× convolutional VAE with 4 latent channels, an audio encoder, a ReferenceNet that emits one
+ * feature bank per UNet level ({@code reference_bank_0..3}, [1, tokens, width] with tokens
+ * (h/2^l)²), a face locator whose features enter the guidance batch with zeros first, Hallo-style
+ * full and lip masks at two levels, motion frames and {@code motion_scale}, and a denoiser of 3-D
+ * convolutions whose cost grows with the hidden width. Its output is meaningless; its shapes and its
+ * cost are real, for contract tests and for benchmarks at realistic tensor sizes.
+ *
+ * @param resolution  frame side in pixels (a multiple of 64)
+ * @param clipFrames  frames per clip
+ * @param motionFrames motion frames
+ * @param audioDim    audio feature width
+ * @param hidden      hidden channels of the denoiser
+ * @param bankScale   bank widths as a fraction of Hallo's (320, 640, 1280, 1280)
+ * @param seed        weight seed
+ */
+public record SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden,
+                            double bankScale, long seed) {
+
+    static final int C = 4;
+    static final int[] BANK_WIDTHS = {320, 640, 1280, 1280};
+    static final int CHUNK = 320;
+    static final int FACE_CHANNELS = 8;
+
+    public SyntheticPack {
+        if (resolution % 64 != 0 || resolution < 64 || clipFrames < 1 || motionFrames < 1 || audioDim < 1 || hidden < 1) {
+            throw new IllegalArgumentException("invalid synthetic pack size");
+        }
+    }
+
+    /** Latent side. */
+    public int latent() {
+        return resolution / 8;
+    }
+
+    int bankWidth(int l) {
+        return Math.max(1, (int) Math.round(BANK_WIDTHS[l] * bankScale));
+    }
+
+    public MemoryPackSource source() {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        Random rnd = new Random(seed);
+        files.put("vae_encoder.onnx", vaeEncoder(rnd));
+        files.put("vae_decoder.onnx", vaeDecoder(rnd));
+        files.put("audio_encoder.onnx", audioEncoder(rnd));
+        files.put("reference_net.onnx", referenceNet(rnd));
+        files.put("face_locator.onnx", faceLocator(rnd));
+        files.put("denoising_unet.onnx", unet(rnd));
+        return new MemoryPackSource("synthetic:" + resolution + "px", manifest(), files);
+    }
+
+    private String manifest() {
+        int r = resolution, h = latent();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("resolution", (double) r);
+        settings.put("latent_channels", (double) C);
+        settings.put("latent_downsample", 8.0);
+        settings.put("clip_frames", (double) clipFrames);
+        settings.put("motion_frames", (double) motionFrames);
+        settings.put("audio_window", 2.0);
+        settings.put("audio_sample_rate", 16000.0);
+        settings.put("audio_chunk_samples", (double) CHUNK);
+        settings.put("audio_feature_dim", (double) audioDim);
+        settings.put("fps", 25.0);
+        settings.put("default_steps", 4.0);
+        settings.put("default_guidance", 3.5);
+        Map<String, Object> comps = new LinkedHashMap<>();
+        comps.put("vae_encoder", comp("vae_encoder.onnx", List.of(t("pixels", "batch", 3, r, r)), List.of(t("latents", "batch", C, h, h))));
+        comps.put("vae_decoder", comp("vae_decoder.onnx", List.of(t("latents", "batch", C, h, h)), List.of(t("pixels", "batch", 3, r, r))));
+        comps.put("audio_encoder", comp("audio_encoder.onnx", List.of(t("audio", "chunks", CHUNK)), List.of(t("audio_features", "chunks", audioDim))));
+        List<Object> banks = new ArrayList<>();
+        for (int l = 0; l < 4; l++) {
+            int side = h >> l;
+            banks.add(t("reference_bank_" + l, 1, side * side, bankWidth(l)));
+        }
+        comps.put("reference_net", comp("reference_net.onnx", List.of(t("reference_latents", 1, C, h, h)), banks));
+        comps.put("face_locator", comp("face_locator.onnx", List.of(t("face_mask", 1, 1, r, r)),
+                List.of(t("mask_features", 1, FACE_CHANNELS, h, h))));
+        List<Object> in = new ArrayList<>();
+        in.add(t("sample", "batch", C, "frames", h, h));
+        in.add(tt("timestep", "int64", 1));
+        in.addAll(banks);
+        Map<String, Object> mf = t("mask_features", "batch", FACE_CHANNELS, h, h);
+        mf.put("uncond", "zeros");
+        in.add(mf);
+        in.add(t("audio_windows", "batch", "frames", 5, audioDim));
+        in.add(t("motion_latents", 1, C, motionFrames, h, h));
+        in.add(t("full_mask_0", "batch_frames", h * h));
+        in.add(t("lip_mask_1", "batch_frames", (h / 2) * (h / 2)));
+        in.add(t("motion_scale", 3));
+        comps.put("denoising_unet", comp("denoising_unet.onnx", in, List.of(t("noise_pred", "batch", C, "frames", h, h))));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", PackManifest.FORMAT);
+        m.put("name", "synthetic");
+        m.put("description", "Random weights with an EMO-class structure, for tests and benchmarks.");
+        m.put("settings", settings);
+        m.put("scheduler", ProceduralPack.schedulerConfig());
+        m.put("components", comps);
+        return Json.write(m);
+    }
+
+    private static Map<String, Object> comp(String file, List<Object> in, List<Object> out) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("file", file);
+        c.put("inputs", in);
+        c.put("outputs", out);
+        return c;
+    }
+
+    private static Map<String, Object> t(String name, Object... dims) {
+        return tt(name, "float32", dims);
+    }
+
+    private static Map<String, Object> tt(String name, String dtype, Object... dims) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("dtype", dtype);
+        List<Object> shape = new ArrayList<>();
+        for (Object d : dims) {
+            shape.add(d instanceof Integer i ? (Object) (double) i : d);
+        }
+        m.put("shape", shape);
+        return m;
+    }
+
+    private static List<Attr> conv(long k, long stride, long pad, int dims) {
+        long[] ks = new long[dims], ss = new long[dims], ps = new long[2 * dims];
+        for (int i = 0; i < dims; i++) {
+            ks[i] = k;
+            ss[i] = stride;
+            ps[i] = pad;
+            ps[dims + i] = pad;
+        }
+        return List.of(Attr.ints("kernel_shape", ks), Attr.ints("strides", ss), Attr.ints("pads", ps));
+    }
+
+    private byte[] vaeEncoder(Random rnd) {
+        int r = resolution, h = latent();
+        GraphBuilder g = new GraphBuilder("vae_encoder");
+        String x = g.input("pixels", TensorType.FLOAT, "batch", 3, r, r);
+        g.opNamed("latents", "Conv", conv(8, 8, 0, 2), x, g.random(rnd, 1 / Math.sqrt(192), C, 3, 8, 8));
+        g.output("latents", TensorType.FLOAT, "batch", C, h, h);
+        return g.build();
+    }
+
+    private byte[] vaeDecoder(Random rnd) {
+        int r = resolution, h = latent();
+        GraphBuilder g = new GraphBuilder("vae_decoder");
+        String z = g.input("latents", TensorType.FLOAT, "batch", C, h, h);
+        String up = g.op("ConvTranspose", List.of(Attr.ints("kernel_shape", 8, 8), Attr.ints("strides", 8, 8)), z,
+                g.random(rnd, 0.5, C, 3, 8, 8));
+        g.opNamed("pixels", "Sigmoid", List.of(), up);
+        g.output("pixels", TensorType.FLOAT, "batch", 3, r, r);
+        return g.build();
+    }
+
+    private byte[] audioEncoder(Random rnd) {
+        GraphBuilder g = new GraphBuilder("audio_encoder");
+        String a = g.input("audio", TensorType.FLOAT, "chunks", CHUNK);
+        g.opNamed("audio_features", "Tanh", List.of(), g.op("MatMul", a, g.random(rnd, 1 / Math.sqrt(CHUNK), CHUNK, audioDim)));
+        g.output("audio_features", TensorType.FLOAT, "chunks", audioDim);
+        return g.build();
+    }
+
+    private byte[] referenceNet(Random rnd) {
+        int h = latent();
+        GraphBuilder g = new GraphBuilder("reference_net");
+        String x = g.input("reference_latents", TensorType.FLOAT, 1, C, h, h);
+        for (int l = 0; l < 4; l++) {
+            int side = h >> l, w = bankWidth(l);
+            String pooled = l == 0 ? x : g.op("AveragePool", List.of(Attr.ints("kernel_shape", 1L << l, 1L << l),
+                    Attr.ints("strides", 1L << l, 1L << l)), x);
+            String feat = g.op("Conv", conv(1, 1, 0, 2), pooled, g.random(rnd, 0.5, w, C, 1, 1));
+            String flat = g.op("Reshape", feat, g.longs(1, w, (long) side * side));
+            g.opNamed("reference_bank_" + l, "Transpose", List.of(Attr.ints("perm", 0, 2, 1)), flat);
+            g.output("reference_bank_" + l, TensorType.FLOAT, 1, side * side, w);
+        }
+        return g.build();
+    }
+
+    private byte[] faceLocator(Random rnd) {
+        int r = resolution, h = latent();
+        GraphBuilder g = new GraphBuilder("face_locator");
+        String m = g.input("face_mask", TensorType.FLOAT, 1, 1, r, r);
+        g.opNamed("mask_features", "Conv", conv(8, 8, 0, 2), m, g.random(rnd, 1 / 8.0, FACE_CHANNELS, 1, 8, 8));
+        g.output("mask_features", TensorType.FLOAT, 1, FACE_CHANNELS, h, h);
+        return g.build();
+    }
+
+    private byte[] unet(Random rnd) {
+        int h = latent(), hc = hidden;
+        GraphBuilder g = new GraphBuilder("denoising_unet");
+        String sample = g.input("sample", TensorType.FLOAT, "batch", C, "frames", h, h);
+        String timestep = g.input("timestep", TensorType.INT64, 1);
+        List<String> banks = new ArrayList<>();
+        for (int l = 0; l < 4; l++) {
+            int side = h >> l;
+            banks.add(g.input("reference_bank_" + l, TensorType.FLOAT, 1, side * side, bankWidth(l)));
+        }
+        String maskFeat = g.input("mask_features", TensorType.FLOAT, "batch", FACE_CHANNELS, h, h);
+        String audio = g.input("audio_windows", TensorType.FLOAT, "batch", "frames", 5, audioDim);
+        String motion = g.input("motion_latents", TensorType.FLOAT, 1, C, motionFrames, h, h);
+        String full = g.input("full_mask_0", TensorType.FLOAT, "batch_frames", h * h);
+        String lip = g.input("lip_mask_1", TensorType.FLOAT, "batch_frames", (h / 2) * (h / 2));
+        String scale = g.input("motion_scale", TensorType.FLOAT, 3);
+        List<Attr> spatial = List.of(Attr.ints("kernel_shape", 1, 3, 3), Attr.ints("pads", 0, 1, 1, 0, 1, 1));
+        String x = g.op("Tanh", g.op("Conv", spatial, sample, g.random(rnd, 1 / Math.sqrt(C * 9.0), hc, C, 1, 3, 3)));
+        // reference: each bank's mean token projected to a per-channel bias
+        for (int l = 0; l < 4; l++) {
+            String mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), banks.get(l));
+            String proj = g.op("MatMul", mean, g.random(rnd, 1 / Math.sqrt(bankWidth(l)), bankWidth(l), hc));
+            x = g.op("Add", x, g.op("Reshape", proj, g.longs(1, hc, 1, 1, 1)));
+        }
+        // audio: the window's mean feature per frame, projected per channel
+        String am = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 0)), audio);
+        String ap = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1)), g.op("MatMul", am, g.random(rnd, 1 / Math.sqrt(audioDim), audioDim, hc)));
+        x = g.op("Add", x, g.op("Unsqueeze", g.op("Unsqueeze", ap, g.longs(3)), g.longs(4)));
+        // face locator features, per pixel
+        String mf = g.op("Conv", conv(1, 1, 0, 2), maskFeat, g.random(rnd, 0.3, hc, FACE_CHANNELS, 1, 1));
+        x = g.op("Add", x, g.op("Unsqueeze", mf, g.longs(2)));
+        // motion frames: their mean, per pixel
+        String mm = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 1)), motion);
+        x = g.op("Add", x, g.op("Conv", conv(1, 1, 0, 3), mm, g.random(rnd, 0.3, hc, C, 1, 1, 1)));
+        // masks, timestep and motion scale as global biases
+        String bias = g.op("Add", g.op("ReduceMean", List.of(Attr.of("keepdims", 0)), full),
+                g.op("ReduceMean", List.of(Attr.of("keepdims", 0)), lip));
+        bias = g.op("Add", bias, g.op("Mul", g.op("Cast", List.of(Attr.of("to", (long) TensorType.FLOAT.code())),
+                g.op("Reshape", timestep, g.longs())), g.scalar(1e-3f)));
+        bias = g.op("Add", bias, g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), scale));
+        x = g.op("Add", x, g.op("Mul", bias, g.scalar(0.01f)));
+        x = g.op("Tanh", g.op("Conv", spatial, x, g.random(rnd, 1 / Math.sqrt(hc * 9.0), hc, hc, 1, 3, 3)));
+        g.opNamed("noise_pred", "Conv", conv(1, 1, 0, 3), x, g.random(rnd, 1 / Math.sqrt(hc), C, hc, 1, 1, 1));
+        g.output("noise_pred", TensorType.FLOAT, "batch", C, "frames", h, h);
+        return g.build();
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.emo4j.pack;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pipeline.Renderer;
+import io.github.emo4j.video.Mp4Reader;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pack with the structure of a learned EMO-class model loads, validates, and renders end to end:
+ * reference banks at four levels pass from the ReferenceNet to the denoiser, face-locator features
+ * enter the guidance batch with zeros first, and level masks are made from the crop.
+ */
+class SyntheticPackTest {
+
+    @TempDir
+    Path dir;
+
+    static AudioClip voice(double seconds) {
+        float[] s = new float[(int) (16000 * seconds)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.3 * Math.sin(i * 0.05) * Math.max(0, Math.sin(i / 16000.0 * 6)));
+        }
+        return new AudioClip(s, 16000);
+    }
+
+    @Test
+    void rendersEndToEndFromAFolder() throws Exception {
+        SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
+        Path folder = dir.resolve("synthetic");
+        sp.source().writeTo(folder);
+        BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            assertEquals(8, pack.settings().latentSize());
+            Renderer r = new Renderer(pack);
+            RenderRequest req = RenderRequest.of(img, voice(0.5)).withFace(new FaceBox(32, 32, 64, 64)).withSteps(2).withSeed(3);
+            Path a = dir.resolve("a.mp4"), b = dir.resolve("b.mp4");
+            Renderer.Outcome o = r.render(req, a);
+            r.render(req, b);
+            assertEquals(13, o.frames());
+            assertEquals(13, Mp4Reader.probe(a).videoFrames());
+            assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same bytes");
+            assertEquals(4 * 2, o.stats().unetRuns(), "4 clips of 4 frames, 2 steps each, guidance batched in one run");
+        }
+    }
+
+    @Test
+    void aMismatchedBankIsNamed() throws Exception {
+        Path folder = dir.resolve("bad");
+        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).source().writeTo(folder);
+        Path m = folder.resolve("manifest.json");
+        String json = Files.readString(m);
+        // the denoiser's copy of bank 2 declares a wrong width; the reference net's copy stays right
+        int unet = json.indexOf("\"denoising_unet\"");
+        int at = json.indexOf("\"reference_bank_2\"", unet);
+        int shape = json.indexOf("\"shape\": [1, 4, 64]", at);
+        assertTrue(shape > 0, json.substring(at, at + 120));
+        Files.writeString(m, json.substring(0, shape) + "\"shape\": [1, 4, 65]" + json.substring(shape + "\"shape\": [1, 4, 64]".length()));
+        var e = assertThrows(io.github.emo4j.PackException.class,
+                () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(e.getMessage().contains("denoising_unet") && e.getMessage().contains("reference_bank_2")
+                && e.getMessage().contains("expected 65") && e.getMessage().contains("actual 64"), e.getMessage());
+    }
+}
