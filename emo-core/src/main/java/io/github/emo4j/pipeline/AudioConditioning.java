@@ -22,11 +22,18 @@ final class AudioConditioning {
     private final float[][] features;
     private final FrameAligner aligner;
     private final int dim;
+    private final long encoderNanos;
 
-    private AudioConditioning(float[][] features, FrameAligner aligner, int dim) {
+    private AudioConditioning(float[][] features, FrameAligner aligner, int dim, long encoderNanos) {
         this.features = features;
         this.aligner = aligner;
         this.dim = dim;
+        this.encoderNanos = encoderNanos;
+    }
+
+    /** Time the audio encoder spent inside ONNX Runtime. */
+    long encoderNanos() {
+        return encoderNanos;
     }
 
     static AudioConditioning encode(AudioClip clip, OnnxComponent encoder, PackSettings s, int fps) {
@@ -37,6 +44,8 @@ final class AudioConditioning {
         FloatTensor in = FloatTensor.zeros(chunks, chunk);
         in.put(0, wav, 0, wav.length);
         float[] out;
+        long before = encoder.nanosInRun();
+        long t0 = System.nanoTime();
         try (OnnxTensor t = in.toOnnx()) {
             out = encoder.runToArray(Map.of(Contract.AUDIO, t), Contract.AUDIO_FEATURES);
         } catch (OrtException e) {
@@ -51,7 +60,9 @@ final class AudioConditioning {
         for (int i = 0; i < chunks; i++) {
             System.arraycopy(out, i * dim, f[i], 0, dim);
         }
-        return new AudioConditioning(f, new FrameAligner(s.audioFeatureRate(), fps, 1, s.audioWindow()), dim);
+        // the component's counter is shared with concurrent renders; this call's own span bounds it
+        long spent = Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before);
+        return new AudioConditioning(f, new FrameAligner(s.audioFeatureRate(), fps, 1, s.audioWindow()), dim, spent);
     }
 
     /** Writes the windows of frames {@code first..first+count-1} into {@code dst} at {@code offset}. */

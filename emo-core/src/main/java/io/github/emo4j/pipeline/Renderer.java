@@ -150,19 +150,19 @@ public final class Renderer {
         AudioConditioning audio = AudioConditioning.encode(req.audio(), pack.component(Role.AUDIO_ENCODER), s, fps);
         stages.merge("audio", System.nanoTime() - t, Long::sum);
 
-        long onnxBefore = 0;
+        long[] ort = {audio.encoderNanos()};
         List<OnnxTensor> views = new ArrayList<>();
         try {
             t = System.nanoTime();
             // ReferenceNet and face locator: once per render
             FloatTensor refLatents = FloatTensor.zeros(1, c, h, h);
-            pack.component(Role.VAE_ENCODER).runInto(
+            ort[0] += pack.component(Role.VAE_ENCODER).runInto(
                     Map.of(Contract.PIXELS, view(views, FloatTensor.of(refPixels, 1, 3, r, r))),
                     Map.of(Contract.LATENTS, view(views, refLatents)));
             Map<String, FloatTensor> produced = new HashMap<>();
-            runAll(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, view(views, refLatents)), produced, views);
+            ort[0] += runAll(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, view(views, refLatents)), produced, views);
             TensorSpec faceMaskSpec = pack.component(Role.FACE_LOCATOR).spec().input(Contract.FACE_MASK);
-            runAll(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, view(views, tiledMask(faceMaskSpec, crop, 1, f))),
+            ort[0] += runAll(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, view(views, tiledMask(faceMaskSpec, crop, 1, f))),
                     produced, views);
             stages.merge("reference", System.nanoTime() - t, Long::sum);
 
@@ -249,7 +249,7 @@ public final class Renderer {
                         }
                         timestep.put(0, Math.round(ts[i]));
                         long u0 = System.nanoTime();
-                        unet.runInto(unetIn, unetOut);
+                        ort[0] += unet.runInto(unetIn, unetOut);
                         long u1 = System.nanoTime();
                         unetNanos += u1 - u0;
                         samplingNanos += u0 - s0;
@@ -269,7 +269,7 @@ public final class Renderer {
                     }
                     long d0 = System.nanoTime();
                     toFrameMajor(latents, decodeIn, c, f, h * h);
-                    decoder.runInto(decIn, decOut);
+                    ort[0] += decoder.runInto(decIn, decOut);
                     decodeNanos += System.nanoTime() - d0;
                     ClipObserver obs = observer;
                     if (obs != null) {
@@ -300,10 +300,7 @@ public final class Renderer {
             stages.put("vae_decode", decodeNanos);
             stages.put("composite", compositeNanos);
             stages.put("encode", encodeNanos);
-            long onnx = 0;
-            // ONNX time of this render: everything measured around runs of the pack's sessions
-            onnx += unetNanos + decodeNanos + stages.getOrDefault("reference", 0L);
-            RenderStats stats = new RenderStats(System.nanoTime() - start, stages, onnx, unetRuns);
+            RenderStats stats = new RenderStats(System.nanoTime() - start, stages, ort[0], unetRuns);
             req.progress().onProgress(new Progress(Progress.Stage.DONE, clips - 1, clips, steps, steps, 1, 0));
             LOG.debug("rendered {} frames in {} clips: {}", frames, clips, stats);
             return new Outcome(frames, fps, compositor.width(), compositor.height(), stats);
@@ -322,7 +319,7 @@ public final class Renderer {
     }
 
     /** Runs a per-render component with every declared output pinned into a new tensor of {@code produced}. */
-    private void runAll(Role role, Map<String, OnnxTensor> in, Map<String, FloatTensor> produced, List<OnnxTensor> views)
+    private long runAll(Role role, Map<String, OnnxTensor> in, Map<String, FloatTensor> produced, List<OnnxTensor> views)
             throws OrtException {
         Map<String, OnnxTensor> outs = new HashMap<>();
         for (TensorSpec o : pack.component(role).spec().outputs()) {
@@ -330,7 +327,7 @@ public final class Renderer {
             produced.put(o.name(), t);
             outs.put(o.name(), view(views, t));
         }
-        pack.component(role).runInto(in, outs);
+        return pack.component(role).runInto(in, outs);
     }
 
     /**

@@ -1,0 +1,83 @@
+package io.github.emo4j.bench;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.RenderStats;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.SyntheticPack;
+import io.github.emo4j.pipeline.Renderer;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Orchestration overhead at realistic tensor sizes: a random-weight EMO-class pack at 512 px (latents
+ * 4×64×64, clips of 12 frames, 4 motion frames, 768-wide audio features, reference banks of Hallo's
+ * widths), 4 DDIM steps with guidance, 1.5 s of audio. The teardown prints render wall time over time
+ * inside {@code OrtSession.run}: 1.0 would mean no Java-side cost at all.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+public class SyntheticPackBenchmark {
+
+    private ModelPack pack;
+    private Renderer renderer;
+    private RenderRequest request;
+    private Path out;
+    private double ratioSum;
+    private double wallSum;
+    private double ortSum;
+    private int runs;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        pack = ModelPack.load(new SyntheticPack(512, 12, 4, 768, 32, 1.0, 1).source(), List.of(ExecutionProvider.CPU), 0);
+        renderer = new Renderer(pack);
+        float[] s = new float[24000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.3 * Math.sin(i * 0.05));
+        }
+        BufferedImage img = new BufferedImage(640, 640, BufferedImage.TYPE_INT_RGB);
+        request = RenderRequest.of(img, new AudioClip(s, 16000)).withFace(new FaceBox(192, 160, 256, 256)).withSteps(4);
+        out = Files.createTempDirectory("emo-synth").resolve("s.mp4");
+    }
+
+    @Benchmark
+    public Renderer.Outcome render() {
+        Renderer.Outcome o = renderer.render(request, out);
+        RenderStats st = o.stats();
+        ratioSum += st.overheadRatio();
+        wallSum += st.wallNanos() / 1e9;
+        ortSum += st.onnxNanos() / 1e9;
+        runs++;
+        return o;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        pack.close();
+        Files.deleteIfExists(out);
+        System.out.printf("%nwall / OrtSession.run time: %.4f (mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n",
+                ratioSum / runs, runs, wallSum / runs, ortSum / runs);
+    }
+}
