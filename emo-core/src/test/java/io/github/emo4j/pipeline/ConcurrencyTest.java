@@ -55,6 +55,61 @@ class ConcurrencyTest {
     }
 
     @Test
+    void theSeedGivesTheSameVideoWhateverTheThreadCount() throws Exception {
+        byte[][] results = new byte[2][];
+        int[] threads = {1, 2};
+        for (int i = 0; i < 2; i++) {
+            try (ModelPack pack = ModelPack.load(new io.github.emo4j.pack.SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).source(),
+                    List.of(ExecutionProvider.CPU), threads[i])) {
+                Path out = dir.resolve("t" + threads[i] + ".mp4");
+                new Renderer(pack).render(request().withSeed(11), out);
+                results[i] = Files.readAllBytes(out);
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
+    void nativeMemoryDoesNotGrowOverAHundredRenders() throws Exception {
+        try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
+            Renderer r = new Renderer(pack);
+            Path out = dir.resolve("loop.mp4");
+            // warm up first: the JIT, the heap and ONNX Runtime's arena settle in the first renders
+            for (int i = 0; i < 20; i++) {
+                r.render(request(), out);
+            }
+            long start = settledRss();
+            for (int i = 0; i < 50; i++) {
+                r.render(request(), out);
+            }
+            long middle = settledRss();
+            for (int i = 0; i < 50; i++) {
+                r.render(request(), out);
+            }
+            long end = settledRss();
+            System.out.println("resident memory over 100 renders: " + (start >> 20) + " MB -> " + (middle >> 20)
+                    + " MB -> " + (end >> 20) + " MB");
+            // a leak of even one small tensor per render would show as steady growth in both halves
+            assertTrue(end - middle < 16L << 20, "grew " + ((end - middle) >> 20) + " MB over the last 50 renders");
+            assertTrue(end - start < 48L << 20, "grew " + ((end - start) >> 20) + " MB over 100 renders");
+        }
+    }
+
+    /** Resident set size after the garbage collector has released unreachable direct buffers. */
+    private static long settledRss() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    @Test
     void aCancelledRenderLeavesNoFile() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer r = new Renderer(pack);
