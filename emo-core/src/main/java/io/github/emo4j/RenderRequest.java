@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param progress where progress goes
  * @param cancel   a token to stop the render, or {@code null}
  * @param encoding how the MP4 is encoded (H.264 quality, key frames, audio codec)
+ * @param guidanceRescale guidance rescale φ in [0, 1] (Lin et al., 2023): 0 is plain classifier-free
+ *                 guidance; above 0 the guided noise is pulled back towards the conditional prediction's
+ *                 standard deviation, which tames over-saturation at high guidance scales
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
-                            EncodingOptions encoding) {
+                            EncodingOptions encoding, double guidanceRescale) {
 
     public RenderRequest {
         Objects.requireNonNull(portrait, "portrait");
@@ -42,47 +45,54 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         motion = motion == null ? MotionControl.NATURAL : motion;
         progress = progress == null ? ProgressListener.NONE : progress;
         encoding = encoding == null ? EncodingOptions.DEFAULT : encoding;
+        if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) {
+            throw new InvalidInputException("guidance rescale must be between 0 and 1: " + guidanceRescale);
+        }
     }
 
     /** A request with every option at its default. */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT);
+                EncodingOptions.DEFAULT, 0);
     }
 
     public RenderRequest withFace(FaceBox f) {
-        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding);
+        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withSteps(int s) {
-        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding);
+        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withGuidance(double g) {
-        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding);
+        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withSeed(long s) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding);
+        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withFps(int f) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withMotion(MotionControl m) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withProgress(ProgressListener p) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding, guidanceRescale);
     }
 
     public RenderRequest withCancel(CancelToken c) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding, guidanceRescale);
     }
 
     public RenderRequest withEncoding(EncodingOptions e) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e, guidanceRescale);
+    }
+
+    public RenderRequest withGuidanceRescale(double phi) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding, phi);
     }
 }

@@ -256,6 +256,9 @@ public final class Renderer {
                         unetRuns++;
                         if (cfg) {
                             combineGuidance(noisePred, eps, (float) guidance);
+                            if (req.guidanceRescale() > 0) {
+                                rescaleGuidance(noisePred, eps, req.guidanceRescale());
+                            }
                         }
                         if (!cfg && scale != 1f) {
                             scaleInPlace(sample, 1f / scale);
@@ -473,6 +476,33 @@ public final class Renderer {
         for (int k = 0; k < n; k++) {
             float u = p.get(k);
             e.put(k, u + g * (p.get(n + k) - u));
+        }
+    }
+
+    /**
+     * Guidance rescale (Lin et al., 2023, diffusers' {@code rescale_noise_cfg}): blends the guided noise
+     * with a copy scaled to the conditional prediction's standard deviation, by {@code phi}.
+     */
+    static void rescaleGuidance(FloatTensor pred, FloatTensor eps, double phi) {
+        int n = eps.size();
+        var p = pred.buffer();
+        var e = eps.buffer();
+        double sc = 0, scc = 0, sg = 0, sgg = 0;
+        for (int k = 0; k < n; k++) {
+            double c = p.get(n + k), g = e.get(k);
+            sc += c;
+            scc += c * c;
+            sg += g;
+            sgg += g * g;
+        }
+        double stdCond = Math.sqrt(Math.max(0, (scc - sc * sc / n) / (n - 1)));
+        double stdGuided = Math.sqrt(Math.max(0, (sgg - sg * sg / n) / (n - 1)));
+        if (stdGuided == 0) {
+            return;
+        }
+        double factor = phi * stdCond / stdGuided + (1 - phi);
+        for (int k = 0; k < n; k++) {
+            e.put(k, (float) (e.get(k) * factor));
         }
     }
 

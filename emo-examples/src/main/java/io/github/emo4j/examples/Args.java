@@ -10,7 +10,7 @@ final class Args {
     private static final Set<String> FLAGS = Set.of("verbose", "quiet");
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
-            "background", "config");
+            "background", "config", "guidance-rescale");
 
     final String command;
     private final Map<String, String> values;
