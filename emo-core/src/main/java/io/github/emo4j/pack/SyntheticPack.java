@@ -25,14 +25,21 @@ import java.util.Random;
  * @param hidden      hidden channels of the denoiser
  * @param bankScale   bank widths as a fraction of Hallo's (320, 640, 1280, 1280)
  * @param seed        weight seed
+ * @param half        whether the denoiser and the VAE decoder take and give float16 tensors, as an
+ *                    fp16 export does (their arithmetic stays float32 inside)
  */
 public record SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden,
-                            double bankScale, long seed) {
+                            double bankScale, long seed, boolean half) {
 
     static final int C = 4;
     static final int[] BANK_WIDTHS = {320, 640, 1280, 1280};
     static final int CHUNK = 320;
     static final int FACE_CHANNELS = 8;
+
+    /** A float32 pack. */
+    public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed) {
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, false);
+    }
 
     public SyntheticPack {
         if (resolution % 64 != 0 || resolution < 64 || clipFrames < 1 || motionFrames < 1 || audioDim < 1 || hidden < 1) {
@@ -78,7 +85,8 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         settings.put("default_guidance", 3.5);
         Map<String, Object> comps = new LinkedHashMap<>();
         comps.put("vae_encoder", comp("vae_encoder.onnx", List.of(t("pixels", "batch", 3, r, r)), List.of(t("latents", "batch", C, h, h))));
-        comps.put("vae_decoder", comp("vae_decoder.onnx", List.of(t("latents", "batch", C, h, h)), List.of(t("pixels", "batch", 3, r, r))));
+        comps.put("vae_decoder", comp("vae_decoder.onnx", List.of(h16(t("latents", "batch", C, h, h))),
+                List.of(h16(t("pixels", "batch", 3, r, r)))));
         comps.put("audio_encoder", comp("audio_encoder.onnx", List.of(t("audio", "chunks", CHUNK)), List.of(t("audio_features", "chunks", audioDim))));
         List<Object> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
@@ -89,18 +97,21 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         comps.put("face_locator", comp("face_locator.onnx", List.of(t("face_mask", 1, 1, r, r)),
                 List.of(t("mask_features", 1, FACE_CHANNELS, h, h))));
         List<Object> in = new ArrayList<>();
-        in.add(t("sample", "batch", C, "frames", h, h));
+        in.add(h16(t("sample", "batch", C, "frames", h, h)));
         in.add(tt("timestep", "int64", 1));
-        in.addAll(banks);
-        Map<String, Object> mf = t("mask_features", "batch", FACE_CHANNELS, h, h);
+        for (int l = 0; l < 4; l++) {
+            int side = h >> l;
+            in.add(h16(t("reference_bank_" + l, 1, side * side, bankWidth(l))));
+        }
+        Map<String, Object> mf = h16(t("mask_features", "batch", FACE_CHANNELS, h, h));
         mf.put("uncond", "zeros");
         in.add(mf);
-        in.add(t("audio_windows", "batch", "frames", 5, audioDim));
-        in.add(t("motion_latents", 1, C, motionFrames, h, h));
-        in.add(t("full_mask_0", "batch_frames", h * h));
-        in.add(t("lip_mask_1", "batch_frames", (h / 2) * (h / 2)));
-        in.add(t("motion_scale", 3));
-        comps.put("denoising_unet", comp("denoising_unet.onnx", in, List.of(t("noise_pred", "batch", C, "frames", h, h))));
+        in.add(h16(t("audio_windows", "batch", "frames", 5, audioDim)));
+        in.add(h16(t("motion_latents", 1, C, motionFrames, h, h)));
+        in.add(h16(t("full_mask_0", "batch_frames", h * h)));
+        in.add(h16(t("lip_mask_1", "batch_frames", (h / 2) * (h / 2))));
+        in.add(h16(t("motion_scale", 3)));
+        comps.put("denoising_unet", comp("denoising_unet.onnx", in, List.of(h16(t("noise_pred", "batch", C, "frames", h, h)))));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
         m.put("name", "synthetic");
@@ -109,6 +120,35 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         m.put("scheduler", ProceduralPack.schedulerConfig());
         m.put("components", comps);
         return Json.write(m);
+    }
+
+    /** The tensor declared float16 when the pack is half precision. */
+    private Map<String, Object> h16(Map<String, Object> t) {
+        if (half) {
+            t.put("dtype", "float16");
+        }
+        return t;
+    }
+
+    /** A float input, declared float16 in a half pack and cast to float inside. */
+    private String in(GraphBuilder g, String name, Object... dims) {
+        if (!half) {
+            return g.input(name, TensorType.FLOAT, dims);
+        }
+        g.input(name, TensorType.FLOAT16, dims);
+        return g.op("Cast", List.of(Attr.of("to", (long) TensorType.FLOAT.code())), name);
+    }
+
+    /** Names the float value {@code v} as output {@code name}, cast to float16 in a half pack. */
+    private void out(GraphBuilder g, String name, String op, List<Attr> attrs, String[] args, Object... dims) {
+        if (!half) {
+            g.opNamed(name, op, attrs, args);
+            g.output(name, TensorType.FLOAT, dims);
+            return;
+        }
+        String v = g.op(op, attrs, args);
+        g.opNamed(name, "Cast", List.of(Attr.of("to", (long) TensorType.FLOAT16.code())), v);
+        g.output(name, TensorType.FLOAT16, dims);
     }
 
     private static Map<String, Object> comp(String file, List<Object> in, List<Object> out) {
@@ -158,11 +198,10 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     private byte[] vaeDecoder(Random rnd) {
         int r = resolution, h = latent();
         GraphBuilder g = new GraphBuilder("vae_decoder");
-        String z = g.input("latents", TensorType.FLOAT, "batch", C, h, h);
+        String z = in(g, "latents", "batch", C, h, h);
         String up = g.op("ConvTranspose", List.of(Attr.ints("kernel_shape", 8, 8), Attr.ints("strides", 8, 8)), z,
                 g.random(rnd, 0.5, C, 3, 8, 8));
-        g.opNamed("pixels", "Sigmoid", List.of(), up);
-        g.output("pixels", TensorType.FLOAT, "batch", 3, r, r);
+        out(g, "pixels", "Sigmoid", List.of(), new String[] {up}, "batch", 3, r, r);
         return g.build();
     }
 
@@ -202,19 +241,19 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     private byte[] unet(Random rnd) {
         int h = latent(), hc = hidden;
         GraphBuilder g = new GraphBuilder("denoising_unet");
-        String sample = g.input("sample", TensorType.FLOAT, "batch", C, "frames", h, h);
+        String sample = in(g, "sample", "batch", C, "frames", h, h);
         String timestep = g.input("timestep", TensorType.INT64, 1);
         List<String> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(g.input("reference_bank_" + l, TensorType.FLOAT, 1, side * side, bankWidth(l)));
+            banks.add(in(g, "reference_bank_" + l, 1, side * side, bankWidth(l)));
         }
-        String maskFeat = g.input("mask_features", TensorType.FLOAT, "batch", FACE_CHANNELS, h, h);
-        String audio = g.input("audio_windows", TensorType.FLOAT, "batch", "frames", 5, audioDim);
-        String motion = g.input("motion_latents", TensorType.FLOAT, 1, C, motionFrames, h, h);
-        String full = g.input("full_mask_0", TensorType.FLOAT, "batch_frames", h * h);
-        String lip = g.input("lip_mask_1", TensorType.FLOAT, "batch_frames", (h / 2) * (h / 2));
-        String scale = g.input("motion_scale", TensorType.FLOAT, 3);
+        String maskFeat = in(g, "mask_features", "batch", FACE_CHANNELS, h, h);
+        String audio = in(g, "audio_windows", "batch", "frames", 5, audioDim);
+        String motion = in(g, "motion_latents", 1, C, motionFrames, h, h);
+        String full = in(g, "full_mask_0", "batch_frames", h * h);
+        String lip = in(g, "lip_mask_1", "batch_frames", (h / 2) * (h / 2));
+        String scale = in(g, "motion_scale", 3);
         List<Attr> spatial = List.of(Attr.ints("kernel_shape", 1, 3, 3), Attr.ints("pads", 0, 1, 1, 0, 1, 1));
         String x = g.op("Tanh", g.op("Conv", spatial, sample, g.random(rnd, 1 / Math.sqrt(C * 9.0), hc, C, 1, 3, 3)));
         // reference: each bank's mean token projected to a per-channel bias
@@ -241,8 +280,8 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         bias = g.op("Add", bias, g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), scale));
         x = g.op("Add", x, g.op("Mul", bias, g.scalar(0.01f)));
         x = g.op("Tanh", g.op("Conv", spatial, x, g.random(rnd, 1 / Math.sqrt(hc * 9.0), hc, hc, 1, 3, 3)));
-        g.opNamed("noise_pred", "Conv", conv(1, 1, 0, 3), x, g.random(rnd, 1 / Math.sqrt(hc), C, hc, 1, 1, 1));
-        g.output("noise_pred", TensorType.FLOAT, "batch", C, "frames", h, h);
+        out(g, "noise_pred", "Conv", conv(1, 1, 0, 3), new String[] {x, g.random(rnd, 1 / Math.sqrt(hc), C, hc, 1, 1, 1)},
+                "batch", C, "frames", h, h);
         return g.build();
     }
 }

@@ -1,12 +1,12 @@
 package io.github.emo4j.pipeline;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import io.github.emo4j.EmoException;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.FrameAligner;
 import io.github.emo4j.audio.Wav2VecInput;
 import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.onnx.TensorView;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.PackSettings;
@@ -46,8 +46,8 @@ final class AudioConditioning {
         float[] out;
         long before = encoder.nanosInRun();
         long t0 = System.nanoTime();
-        try (OnnxTensor t = in.toOnnx()) {
-            out = encoder.runToArray(Map.of(Contract.AUDIO, t), Contract.AUDIO_FEATURES);
+        try (TensorView t = TensorView.of(in, encoder.spec().input(Contract.AUDIO).dtype())) {
+            out = encoder.runToArray(Map.of(Contract.AUDIO, t.onnx()), Contract.AUDIO_FEATURES);
         } catch (OrtException e) {
             throw new EmoException("audio_encoder: cannot create input tensor: " + e.getMessage(), e);
         }

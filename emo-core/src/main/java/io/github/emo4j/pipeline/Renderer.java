@@ -151,19 +151,20 @@ public final class Renderer {
         stages.merge("audio", System.nanoTime() - t, Long::sum);
 
         long[] ort = {audio.encoderNanos()};
-        List<OnnxTensor> views = new ArrayList<>();
+        List<AutoCloseable> views = new ArrayList<>();
         try {
             t = System.nanoTime();
             // ReferenceNet and face locator: once per render
             FloatTensor refLatents = FloatTensor.zeros(1, c, h, h);
-            ort[0] += pack.component(Role.VAE_ENCODER).runInto(
-                    Map.of(Contract.PIXELS, view(views, FloatTensor.of(refPixels, 1, 3, r, r))),
-                    Map.of(Contract.LATENTS, view(views, refLatents)));
+            ort[0] += new Call(pack.component(Role.VAE_ENCODER), views)
+                    .input(Contract.PIXELS, FloatTensor.of(refPixels, 1, 3, r, r))
+                    .output(Contract.LATENTS, refLatents).run();
             Map<String, FloatTensor> produced = new HashMap<>();
-            ort[0] += runAll(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, view(views, refLatents)), produced, views);
+            ort[0] += runAll(new Call(pack.component(Role.REFERENCE_NET), views).input(Contract.REFERENCE_LATENTS, refLatents),
+                    Role.REFERENCE_NET, produced);
             TensorSpec faceMaskSpec = pack.component(Role.FACE_LOCATOR).spec().input(Contract.FACE_MASK);
-            ort[0] += runAll(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, view(views, tiledMask(faceMaskSpec, crop, 1, f))),
-                    produced, views);
+            ort[0] += runAll(new Call(pack.component(Role.FACE_LOCATOR), views)
+                    .input(Contract.FACE_MASK, tiledMask(faceMaskSpec, crop, 1, f)), Role.FACE_LOCATOR, produced);
             stages.merge("reference", System.nanoTime() - t, Long::sum);
 
             // Buffers for the whole render, reused by every clip and step.
@@ -182,9 +183,8 @@ public final class Renderer {
             FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
 
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
-            Map<String, OnnxTensor> unetIn = new HashMap<>();
-            unetIn.put(Contract.SAMPLE, view(views, sample));
-            unetIn.put(Contract.TIMESTEP, register(views, OnnxTensor.createTensor(OrtRuntime.env(), timestep, new long[] {1})));
+            Call unetCall = new Call(unet, views).input(Contract.SAMPLE, sample)
+                    .input(Contract.TIMESTEP, OnnxTensor.createTensor(OrtRuntime.env(), timestep, new long[] {1}));
             for (TensorSpec in : unet.spec().inputs()) {
                 String name = in.name();
                 FloatTensor bound = switch (name) {
@@ -206,13 +206,12 @@ public final class Renderer {
                     }
                 };
                 if (bound != null) {
-                    unetIn.put(name, view(views, bound));
+                    unetCall.input(name, bound);
                 }
             }
-            Map<String, OnnxTensor> unetOut = Map.of(Contract.NOISE_PRED, view(views, noisePred));
-            OnnxComponent decoder = pack.component(Role.VAE_DECODER);
-            Map<String, OnnxTensor> decIn = Map.of(Contract.LATENTS, view(views, decodeIn));
-            Map<String, OnnxTensor> decOut = Map.of(Contract.PIXELS, view(views, decoded));
+            unetCall.output(Contract.NOISE_PRED, noisePred);
+            Call decodeCall = new Call(pack.component(Role.VAE_DECODER), views)
+                    .input(Contract.LATENTS, decodeIn).output(Contract.PIXELS, decoded);
 
             int frameValues = 3 * r * r;
             float[] gen = new float[frameValues];
@@ -249,7 +248,7 @@ public final class Renderer {
                         }
                         timestep.put(0, Math.round(ts[i]));
                         long u0 = System.nanoTime();
-                        ort[0] += unet.runInto(unetIn, unetOut);
+                        ort[0] += unetCall.run();
                         long u1 = System.nanoTime();
                         unetNanos += u1 - u0;
                         samplingNanos += u0 - s0;
@@ -272,7 +271,7 @@ public final class Renderer {
                     }
                     long d0 = System.nanoTime();
                     toFrameMajor(latents, decodeIn, c, f, h * h);
-                    ort[0] += decoder.runInto(decIn, decOut);
+                    ort[0] += decodeCall.run();
                     decodeNanos += System.nanoTime() - d0;
                     ClipObserver obs = observer;
                     if (obs != null) {
@@ -315,22 +314,24 @@ public final class Renderer {
         } catch (OrtException e) {
             throw new EmoException("ONNX Runtime error: " + e.getMessage(), e);
         } finally {
-            for (OnnxTensor v : views) {
-                v.close();
+            for (AutoCloseable v : views) {
+                try {
+                    v.close();
+                } catch (Exception e) {
+                    LOG.warn("could not release a tensor: {}", e.toString());
+                }
             }
         }
     }
 
     /** Runs a per-render component with every declared output pinned into a new tensor of {@code produced}. */
-    private long runAll(Role role, Map<String, OnnxTensor> in, Map<String, FloatTensor> produced, List<OnnxTensor> views)
-            throws OrtException {
-        Map<String, OnnxTensor> outs = new HashMap<>();
+    private long runAll(Call call, Role role, Map<String, FloatTensor> produced) throws OrtException {
         for (TensorSpec o : pack.component(role).spec().outputs()) {
             FloatTensor t = FloatTensor.zeros(fixedShape(role, o.name()));
             produced.put(o.name(), t);
-            outs.put(o.name(), view(views, t));
+            call.output(o.name(), t);
         }
-        return pack.component(role).runInto(in, outs);
+        return call.run();
     }
 
     /**
@@ -416,15 +417,6 @@ public final class Renderer {
             }
         }
         return shape;
-    }
-
-    private static OnnxTensor view(List<OnnxTensor> views, FloatTensor t) throws OrtException {
-        return register(views, t.toOnnx());
-    }
-
-    private static OnnxTensor register(List<OnnxTensor> views, OnnxTensor t) {
-        views.add(t);
-        return t;
     }
 
     private static void checkCancelled(RenderRequest req) {

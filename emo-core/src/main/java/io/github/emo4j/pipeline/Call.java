@@ -1,0 +1,77 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.PackException;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.onnx.TensorView;
+import io.github.emo4j.pack.OnnxComponent;
+import io.github.emo4j.pack.TensorSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One component's inputs and outputs bound to the render's buffers, built once and run many times.
+ * Tensors the manifest declares as float16 or bfloat16 are converted at this boundary; the views it
+ * creates are registered with the render, which closes them.
+ */
+final class Call {
+    private final OnnxComponent component;
+    private final List<AutoCloseable> owned;
+    private final Map<String, OnnxTensor> in = new HashMap<>();
+    private final Map<String, OnnxTensor> out = new HashMap<>();
+    private final List<TensorView> convertIn = new ArrayList<>();
+    private final List<TensorView> convertOut = new ArrayList<>();
+
+    Call(OnnxComponent component, List<AutoCloseable> owned) {
+        this.component = component;
+        this.owned = owned;
+    }
+
+    Call input(String name, FloatTensor t) throws OrtException {
+        TensorView v = view(component.spec().input(name), name, t);
+        in.put(name, v.onnx());
+        if (v.converts()) {
+            convertIn.add(v);
+        }
+        return this;
+    }
+
+    Call input(String name, OnnxTensor raw) {
+        owned.add(raw);
+        in.put(name, raw);
+        return this;
+    }
+
+    Call output(String name, FloatTensor t) throws OrtException {
+        TensorView v = view(component.spec().output(name), name, t);
+        out.put(name, v.onnx());
+        if (v.converts()) {
+            convertOut.add(v);
+        }
+        return this;
+    }
+
+    private TensorView view(TensorSpec spec, String name, FloatTensor t) throws OrtException {
+        if (spec == null) {
+            throw new PackException(component.spec().role().key() + ": no tensor '" + name + "' in the manifest");
+        }
+        TensorView v = TensorView.of(t, spec.dtype());
+        owned.add(v);
+        return v;
+    }
+
+    /** Converts 16-bit inputs, runs, converts 16-bit outputs; returns the nanoseconds inside ONNX Runtime. */
+    long run() {
+        for (TensorView v : convertIn) {
+            v.toModel();
+        }
+        long ns = component.runInto(in, out);
+        for (TensorView v : convertOut) {
+            v.fromModel();
+        }
+        return ns;
+    }
+}
