@@ -67,5 +67,6 @@ public final class Contract {
             Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
                     Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE),
                     Set.of(NOISE_PRED)),
-            Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES)));
+            Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES)),
+            Role.AUDIO_PROJECTION, new Io(Set.of(AUDIO_WINDOWS), Set.of(), Set.of()));
 }

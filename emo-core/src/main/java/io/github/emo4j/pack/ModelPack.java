@@ -47,7 +47,7 @@ public final class ModelPack implements AutoCloseable {
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
         try (OrtSession.SessionOptions options = chosen.options()) {
             java.util.Set<String> passThrough = new java.util.HashSet<>();
-            for (Role r : new Role[] {Role.REFERENCE_NET, Role.FACE_LOCATOR}) {
+            for (Role r : new Role[] {Role.REFERENCE_NET, Role.FACE_LOCATOR, Role.AUDIO_PROJECTION}) {
                 ComponentSpec c = manifest.components().get(r);
                 if (c != null) {
                     if (c.outputs().isEmpty()) {

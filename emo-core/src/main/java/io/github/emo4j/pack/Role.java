@@ -19,6 +19,8 @@ public enum Role {
     FACE_LOCATOR(true),
     /** Noisy latents plus all conditions to the predicted noise. */
     DENOISING_UNET(true),
+    /** Optional: each frame's audio window to audio tokens, run per clip (Hallo's audio_proj). */
+    AUDIO_PROJECTION(false),
     /** Optional: a portrait to face boxes, used instead of the built-in detector. */
     FACE_DETECTOR(false);
 

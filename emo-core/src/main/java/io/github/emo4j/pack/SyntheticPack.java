@@ -11,7 +11,8 @@ import java.util.Random;
 
 /**
  * Random-weight packs with the input and output structure of an EMO-class model (Hallo's, scaled): an
- * 8× convolutional VAE with 4 latent channels, an audio encoder, a ReferenceNet that emits one
+ * 8× convolutional VAE with 4 latent channels, an audio encoder and an audio projection (per-frame
+ * windows to tokens, batched for guidance with zeros first), a ReferenceNet that emits one
  * feature bank per UNet level ({@code reference_bank_0..3}, [1, tokens, width] with tokens
  * (h/2^l)²), a face locator whose features enter the guidance batch with zeros first, Hallo-style
  * full and lip masks at two levels, motion frames and {@code motion_scale}, and a denoiser of 3-D
@@ -64,6 +65,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         files.put("audio_encoder.onnx", audioEncoder(rnd));
         files.put("reference_net.onnx", referenceNet(rnd));
         files.put("face_locator.onnx", faceLocator(rnd));
+        files.put("audio_projection.onnx", audioProjection(rnd));
         files.put("denoising_unet.onnx", unet(rnd));
         return new MemoryPackSource("synthetic:" + resolution + "px", manifest(), files);
     }
@@ -96,6 +98,8 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         comps.put("reference_net", comp("reference_net.onnx", List.of(t("reference_latents", 1, C, h, h)), banks));
         comps.put("face_locator", comp("face_locator.onnx", List.of(t("face_mask", 1, 1, r, r)),
                 List.of(t("mask_features", 1, FACE_CHANNELS, h, h))));
+        comps.put("audio_projection", comp("audio_projection.onnx", List.of(t("audio_windows", 1, clipFrames, 5, audioDim)),
+                List.of(t("audio_embedding", 1, clipFrames, 5, tokenDim()))));
         List<Object> in = new ArrayList<>();
         in.add(h16(t("sample", "batch", C, "frames", h, h)));
         in.add(tt("timestep", "int64", 1));
@@ -106,7 +110,9 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         Map<String, Object> mf = h16(t("mask_features", "batch", FACE_CHANNELS, h, h));
         mf.put("uncond", "zeros");
         in.add(mf);
-        in.add(h16(t("audio_windows", "batch", "frames", 5, audioDim)));
+        Map<String, Object> tokens = h16(t("audio_embedding", "batch", "frames", 5, tokenDim()));
+        tokens.put("uncond", "zeros");
+        in.add(tokens);
         in.add(h16(t("motion_latents", 1, C, motionFrames, h, h)));
         in.add(h16(t("full_mask_0", "batch_frames", h * h)));
         in.add(h16(t("lip_mask_1", "batch_frames", (h / 2) * (h / 2))));
@@ -213,6 +219,19 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         return g.build();
     }
 
+    /** Width of the projected audio tokens. */
+    int tokenDim() {
+        return 2 * audioDim;
+    }
+
+    private byte[] audioProjection(Random rnd) {
+        GraphBuilder g = new GraphBuilder("audio_projection");
+        String w = g.input("audio_windows", TensorType.FLOAT, 1, clipFrames, 5, audioDim);
+        g.opNamed("audio_embedding", "Tanh", List.of(), g.op("MatMul", w, g.random(rnd, 1 / Math.sqrt(audioDim), audioDim, tokenDim())));
+        g.output("audio_embedding", TensorType.FLOAT, 1, clipFrames, 5, tokenDim());
+        return g.build();
+    }
+
     private byte[] referenceNet(Random rnd) {
         int h = latent();
         GraphBuilder g = new GraphBuilder("reference_net");
@@ -249,7 +268,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
             banks.add(in(g, "reference_bank_" + l, 1, side * side, bankWidth(l)));
         }
         String maskFeat = in(g, "mask_features", "batch", FACE_CHANNELS, h, h);
-        String audio = in(g, "audio_windows", "batch", "frames", 5, audioDim);
+        String audio = in(g, "audio_embedding", "batch", "frames", 5, tokenDim());
         String motion = in(g, "motion_latents", 1, C, motionFrames, h, h);
         String full = in(g, "full_mask_0", "batch_frames", h * h);
         String lip = in(g, "lip_mask_1", "batch_frames", (h / 2) * (h / 2));
@@ -264,7 +283,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         }
         // audio: the window's mean feature per frame, projected per channel
         String am = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 0)), audio);
-        String ap = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1)), g.op("MatMul", am, g.random(rnd, 1 / Math.sqrt(audioDim), audioDim, hc)));
+        String ap = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1)), g.op("MatMul", am, g.random(rnd, 1 / Math.sqrt(tokenDim()), tokenDim(), hc)));
         x = g.op("Add", x, g.op("Unsqueeze", g.op("Unsqueeze", ap, g.longs(3)), g.longs(4)));
         // face locator features, per pixel
         String mf = g.op("Conv", conv(1, 1, 0, 2), maskFeat, g.random(rnd, 0.3, hc, FACE_CHANNELS, 1, 1));

@@ -182,6 +182,26 @@ public final class Renderer {
             FloatTensor decodeIn = FloatTensor.zeros(f, c, h, h);
             FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
 
+            // audio projection (Hallo's audio_proj): per clip, on the conditional windows only
+            Call projectionCall = null;
+            FloatTensor projectionIn = null;
+            Map<String, FloatTensor> projected = new HashMap<>();
+            if (pack.has(Role.AUDIO_PROJECTION)) {
+                OnnxComponent proj = pack.component(Role.AUDIO_PROJECTION);
+                projectionIn = FloatTensor.zeros(fixedShape(proj.spec().input(Contract.AUDIO_WINDOWS), Role.AUDIO_PROJECTION));
+                if (projectionIn.size() != f * win) {
+                    throw new io.github.emo4j.PackException(pack.source() + ": audio_projection input 'audio_windows' holds "
+                            + projectionIn.size() + " values; one clip's windows are " + f + " × " + win);
+                }
+                projectionCall = new Call(proj, views).input(Contract.AUDIO_WINDOWS, projectionIn);
+                for (TensorSpec o : proj.spec().outputs()) {
+                    FloatTensor tokens = FloatTensor.zeros(fixedShape(Role.AUDIO_PROJECTION, o.name()));
+                    projected.put(o.name(), tokens);
+                    projectionCall.output(o.name(), tokens);
+                }
+            }
+            List<FloatTensor[]> perClip = new ArrayList<>();
+
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
             Call unetCall = new Call(unet, views).input(Contract.SAMPLE, sample)
                     .input(Contract.TIMESTEP, OnnxTensor.createTensor(OrtRuntime.env(), timestep, new long[] {1}));
@@ -196,6 +216,14 @@ public final class Renderer {
                     default -> {
                         if (Contract.isMaskLevel(name)) {
                             yield tiledMask(in, crop, batch, f);
+                        }
+                        FloatTensor proj = projected.get(name);
+                        if (proj != null) {
+                            FloatTensor dst = forGuidance(proj, in, batch);
+                            if (dst != proj) {
+                                perClip.add(new FloatTensor[] {proj, dst, "zeros".equals(in.uncond()) ? null : dst});
+                            }
+                            yield dst;
                         }
                         FloatTensor src = produced.get(name);
                         if (src == null) {
@@ -227,6 +255,19 @@ public final class Renderer {
                     long first = (long) clip * f;
                     int valid = (int) Math.min(f, frames - first);
                     audio.windows(first, f, windows, condOffset);
+                    if (projectionCall != null) {
+                        audio.windows(first, f, projectionIn, 0);
+                        ort[0] += projectionCall.run();
+                        for (FloatTensor[] p : perClip) {
+                            // the conditional half is last; "same" fills the unconditional half too
+                            int size = p[0].size();
+                            for (int b = 0; b < batch; b++) {
+                                if (b == batch - 1 || p[2] != null) {
+                                    p[1].copyFrom(p[0], b * size);
+                                }
+                            }
+                        }
+                    }
                     for (int k = 0; k < f; k++) {
                         frameTime.set(k, (float) ((first + k) / (double) fps));
                     }
@@ -406,13 +447,16 @@ public final class Renderer {
     }
 
     private long[] fixedShape(Role role, String output) {
-        ComponentSpec spec = pack.component(role).spec();
-        TensorSpec t = spec.output(output);
+        return fixedShape(pack.component(role).spec().output(output), role);
+    }
+
+    private long[] fixedShape(TensorSpec t, Role role) {
+        String output = t.name();
         long[] shape = new long[t.rank()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = t.dim(i);
             if (shape[i] < 0) {
-                throw new io.github.emo4j.PackException(pack.source() + ": " + role.key() + " output '" + output
+                throw new io.github.emo4j.PackException(pack.source() + ": " + role.key() + " tensor '" + output
                         + "' must have a fixed shape, not " + t.shape());
             }
         }
