@@ -51,7 +51,12 @@ public record PackManifest(String name, String description, PackSettings setting
                 intIn(s, "audio_feature_dim", 1, 1 << 16, source),
                 intIn(s, "fps", 1, 240, source),
                 intIn(s, "default_steps", 1, 1000, source),
-                numIn(s, "default_guidance", 0, 100, source));
+                numIn(s, "default_guidance", 0, 100, source),
+                s.containsKey("context_overlap") ? intIn(s, "context_overlap", 0, 255, source) : 0);
+        if (settings.contextOverlap() >= settings.clipFrames()) {
+            throw new PackException(source + ": settings.context_overlap " + settings.contextOverlap()
+                    + " must be smaller than clip_frames " + settings.clipFrames());
+        }
         if (settings.resolution() % settings.latentDownsample() != 0) {
             throw new PackException(source + ": settings.resolution " + settings.resolution()
                     + " is not a multiple of latent_downsample " + settings.latentDownsample());

@@ -15,10 +15,12 @@ package io.github.emo4j.pack;
  * @param fps               frame rate the pack was trained at
  * @param defaultSteps      sampling steps when the caller gives none
  * @param defaultGuidance   classifier-free guidance scale when the caller gives none
+ * @param contextOverlap    0 to chain clips through motion frames (EMO); above 0, clips overlap by this
+ *                          many frames and the overlap is cross-faded (EchoMimic's context windows)
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
-                           int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance) {
+                           int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap) {
 
     /** Side of a latent frame. */
     public int latentSize() {

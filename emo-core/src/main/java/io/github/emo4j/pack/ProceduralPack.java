@@ -40,9 +40,11 @@ public final class ProceduralPack {
     private final int fps;
     private final int defaultSteps;
     private final double defaultGuidance;
+    private final int contextOverlap;
 
     private ProceduralPack(int resolution, int clipFrames, int motionFrames, int audioWindow, int fps,
-                           int defaultSteps, double defaultGuidance) {
+                           int defaultSteps, double defaultGuidance, int contextOverlap) {
+        this.contextOverlap = contextOverlap;
         this.resolution = resolution;
         this.clipFrames = clipFrames;
         this.motionFrames = motionFrames;
@@ -54,7 +56,7 @@ public final class ProceduralPack {
 
     /** The embedded default: 256 px, clips of 12 frames, 4 motion frames, audio window ±2, 25 fps. */
     public static ProceduralPack standard() {
-        return new ProceduralPack(256, 12, 4, 2, 25, 8, 2.0);
+        return new ProceduralPack(256, 12, 4, 2, 25, 8, 2.0, 0);
     }
 
     /** A pack of another size, for tests and benchmarks. */
@@ -62,7 +64,15 @@ public final class ProceduralPack {
         if (resolution < 16 || resolution > 1024 || clipFrames < 1 || motionFrames < 1 || audioWindow < 0) {
             throw new IllegalArgumentException("invalid procedural pack size");
         }
-        return new ProceduralPack(resolution, clipFrames, motionFrames, audioWindow, 25, 8, 2.0);
+        return new ProceduralPack(resolution, clipFrames, motionFrames, audioWindow, 25, 8, 2.0, 0);
+    }
+
+    /** This pack with clips overlapping by {@code frames} frames, cross-faded, instead of motion-frame chaining. */
+    public ProceduralPack withContextOverlap(int frames) {
+        if (frames < 0 || frames >= clipFrames) {
+            throw new IllegalArgumentException("overlap must be between 0 and clip frames - 1: " + frames);
+        }
+        return new ProceduralPack(resolution, clipFrames, motionFrames, audioWindow, fps, defaultSteps, defaultGuidance, frames);
     }
 
     /** The scheduler configuration the pack ships, in diffusers' keys (Stable Diffusion's DDIM schedule). */
@@ -112,6 +122,9 @@ public final class ProceduralPack {
         settings.put("fps", (double) fps);
         settings.put("default_steps", (double) defaultSteps);
         settings.put("default_guidance", defaultGuidance);
+        if (contextOverlap > 0) {
+            settings.put("context_overlap", (double) contextOverlap);
+        }
         Map<String, Object> comps = new LinkedHashMap<>();
         comps.put("vae_encoder", component("vae_encoder.onnx",
                 List.of(t("pixels", "batch", CHANNELS, r, r)), List.of(t("latents", "batch", CHANNELS, r, r))));

@@ -135,7 +135,9 @@ public final class Renderer {
             throw new InvalidInputException("audio is longer than 24 hours");
         }
         int f = s.clipFrames(), n = s.motionFrames(), c = s.latentChannels(), h = s.latentSize(), r = s.resolution();
-        int clips = (int) ((frames + f - 1) / f);
+        int overlap = s.contextOverlap();
+        int stride = f - overlap;
+        int clips = overlap == 0 ? (int) ((frames + f - 1) / f) : (int) Math.max(1, (frames - overlap + stride - 1) / stride);
         req.progress().onProgress(new Progress(Progress.Stage.PREPARE, 0, clips, 0, steps, 0, -1));
 
         long t = System.nanoTime();
@@ -175,6 +177,7 @@ public final class Renderer {
             FloatTensor eps = cfg ? FloatTensor.zeros(1, c, f, h, h) : noisePred;
             FloatTensor windows = FloatTensor.zeros(batch, f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
             FloatTensor motion = FloatTensor.zeros(1, c, n, h, h);
+            float[] tail = overlap > 0 ? new float[c * overlap * h * h] : null;
             FloatTensor frameTime = FloatTensor.zeros(f);
             FloatTensor motionScale = FloatTensor.of(new float[] {
                 (float) req.motion().pose(), (float) req.motion().expression(), (float) req.motion().lip()}, 3);
@@ -252,8 +255,10 @@ public final class Renderer {
                     req.audio().samples(), req.audio().sampleRate(), req.encoding()), rgb.length, 2 * f)) {
                 long loopStart = System.nanoTime();
                 for (int clip = 0; clip < clips; clip++) {
-                    long first = (long) clip * f;
+                    long first = (long) clip * stride;
                     int valid = (int) Math.min(f, frames - first);
+                    // with context windows the last frames wait for the next clip's cross-fade
+                    int emit = overlap > 0 && clip < clips - 1 ? stride : valid;
                     audio.windows(first, f, windows, condOffset);
                     if (projectionCall != null) {
                         audio.windows(first, f, projectionIn, 0);
@@ -310,6 +315,9 @@ public final class Renderer {
                         req.progress().onProgress(new Progress(Progress.Stage.DENOISE, clip, clips, i + 1, ts.length,
                                 done, elapsed / done * (1 - done)));
                     }
+                    if (overlap > 0) {
+                        crossFade(latents, tail, clip > 0, c, f, overlap, h * h);
+                    }
                     long d0 = System.nanoTime();
                     toFrameMajor(latents, decodeIn, c, f, h * h);
                     ort[0] += decodeCall.run();
@@ -318,9 +326,9 @@ public final class Renderer {
                     if (obs != null) {
                         float[] all = new float[f * frameValues];
                         decoded.get(0, all, 0, all.length);
-                        obs.onDecodedClip(clip, all, valid);
+                        obs.onDecodedClip(clip, all, emit);
                     }
-                    for (int k = 0; k < valid; k++) {
+                    for (int k = 0; k < emit; k++) {
                         long c0 = System.nanoTime();
                         decoded.get(k * frameValues, gen, 0, frameValues);
                         compositor.compose(gen, refPixels, rgb);
@@ -329,7 +337,9 @@ public final class Renderer {
                         compositeNanos += c1 - c0;
                         encodeNanos += System.nanoTime() - c1;
                     }
-                    keepMotionFrames(latents, motion, c, f, n, h * h);
+                    if (overlap == 0) {
+                        keepMotionFrames(latents, motion, c, f, n, h * h);
+                    }
                 }
                 checkCancelled(req);
                 req.progress().onProgress(new Progress(Progress.Stage.ENCODE, clips - 1, clips, steps, steps, 1, 0));
@@ -549,6 +559,28 @@ public final class Renderer {
         for (int ch = 0; ch < c; ch++) {
             for (int k = 0; k < f; k++) {
                 d.put((k * c + ch) * plane, s, (ch * f + k) * plane, plane);
+            }
+        }
+    }
+
+    /**
+     * Context windows: the clip's first {@code k} frames fade in over the previous clip's last
+     * {@code k} (weights (j+1)/(k+1)), then this clip's last {@code k} are kept for the next one.
+     */
+    static void crossFade(FloatTensor latents, float[] tail, boolean blend, int c, int f, int k, int plane) {
+        var b = latents.buffer();
+        for (int ch = 0; ch < c; ch++) {
+            for (int j = 0; j < k; j++) {
+                int at = (ch * f + j) * plane, from = (ch * k + j) * plane;
+                if (blend) {
+                    float w = (j + 1) / (float) (k + 1);
+                    for (int p = 0; p < plane; p++) {
+                        b.put(at + p, (1 - w) * tail[from + p] + w * b.get(at + p));
+                    }
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                b.get((ch * f + f - k + j) * plane, tail, (ch * k + j) * plane, plane);
             }
         }
     }

@@ -132,4 +132,57 @@ class OracleTest {
         System.out.println("oracle " + steps + " steps guidance " + guidance + ": worst error " + worst * 255 + " levels");
         assertTrue(worst <= 2.0 / 255, "worst pixel error " + worst * 255 + " levels");
     }
+
+    /**
+     * Context windows (EchoMimic's alternative to motion frames): clips of 6 overlapping by 2. Each clip
+     * reaches the analytic target of its own frames, so the cross-faded overlap must equal it too, and
+     * every frame must be emitted exactly once.
+     */
+    @ParameterizedTest(name = "context windows, {0} steps, guidance {1}")
+    @CsvSource({"1, 1.0", "4, 2.5"})
+    void contextWindowsCrossFadeToTheTarget(int steps, double guidance) {
+        try (ModelPack overlapping = ModelPack.load(ProceduralPack.of(R, F, N, M).withContextOverlap(2).source(),
+                List.of(ExecutionProvider.CPU), 1)) {
+            BufferedImage img = portrait();
+            AudioClip audio = voice();
+            FaceBox face = new FaceBox(50, 40, 60, 60);
+            Renderer renderer = new Renderer(overlapping);
+            List<float[]> clips = new ArrayList<>();
+            List<Integer> emitted = new ArrayList<>();
+            renderer.observe((clip, pixels, n) -> {
+                clips.add(pixels);
+                emitted.add(n);
+            });
+            Renderer.Outcome out = renderer.render(RenderRequest.of(img, audio).withFace(face).withSteps(steps)
+                    .withGuidance(guidance).withSeed(5), dir.resolve("ctx.mp4"));
+            assertEquals(17, out.frames());
+            assertEquals(4, clips.size(), "17 frames in clips of 6 with stride 4");
+            assertEquals(17, emitted.stream().mapToInt(Integer::intValue).sum());
+            FaceCrop crop = FaceCrop.around(face, R);
+            AnalyticTarget target = new AnalyticTarget(crop.extract(img), crop.regionMask(), R, M);
+            float[] activity = AnalyticTarget.activity(audio.samples());
+            int n = 3 * R * R;
+            double worst = 0;
+            for (int c = 0; c < clips.size(); c++) {
+                for (int k = 0; k < emitted.get(c); k++) {
+                    long t = (long) c * (F - 2) + k;
+                    double secs = t / (double) FPS;
+                    float[] cond = target.frame(target.opening(activity, t, FPS), secs, 1, 1, 1);
+                    float[] x0 = cond;
+                    if (guidance > 1) {
+                        float[] uncond = target.frame(0, secs, 1, 1, 1);
+                        x0 = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            x0[i] = (float) (uncond[i] + guidance * (cond[i] - uncond[i]));
+                        }
+                    }
+                    for (int i = 0; i < n; i++) {
+                        double expected = Math.max(0, Math.min(1, (x0[i] + 1) / 2));
+                        worst = Math.max(worst, Math.abs(expected - clips.get(c)[k * n + i]));
+                    }
+                }
+            }
+            assertTrue(worst <= 2.0 / 255, "worst pixel error " + worst * 255 + " levels");
+        }
+    }
 }
