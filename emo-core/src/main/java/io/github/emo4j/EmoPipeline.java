@@ -257,7 +257,7 @@ public final class EmoPipeline implements AutoCloseable {
             }
             RenderRequest o = options;
             return new RenderRequest(portrait, audio, o.face(), o.steps(), o.guidance(), o.seed(), o.fps(),
-                    o.motion(), o.progress(), o.cancel(), o.encoding(), o.guidanceRescale());
+                    o.motion(), o.progress(), o.cancel(), o.encoding(), o.guidanceRescale(), o.referenceGuidance());
         }
 
         /** One-shot: loads the models, renders, releases the models. */

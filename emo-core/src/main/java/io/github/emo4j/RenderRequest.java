@@ -25,10 +25,13 @@ import java.util.Objects;
  * @param guidanceRescale guidance rescale φ in [0, 1] (Lin et al., 2023): 0 is plain classifier-free
  *                 guidance; above 0 the guided noise is pulled back towards the conditional prediction's
  *                 standard deviation, which tames over-saturation at high guidance scales
+ * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio
+ *                 guidance as V-Express and Hallo use it: three branches (neither, reference only,
+ *                 both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
-                            EncodingOptions encoding, double guidanceRescale) {
+                            EncodingOptions encoding, double guidanceRescale, double referenceGuidance) {
 
     public RenderRequest {
         Objects.requireNonNull(portrait, "portrait");
@@ -45,6 +48,9 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         motion = motion == null ? MotionControl.NATURAL : motion;
         progress = progress == null ? ProgressListener.NONE : progress;
         encoding = encoding == null ? EncodingOptions.DEFAULT : encoding;
+        if (!Double.isNaN(referenceGuidance) && !(referenceGuidance >= 0 && referenceGuidance <= 50)) {
+            throw new InvalidInputException("reference guidance must be between 0 and 50: " + referenceGuidance);
+        }
         if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) {
             throw new InvalidInputException("guidance rescale must be between 0 and 1: " + guidanceRescale);
         }
@@ -53,46 +59,51 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
     /** A request with every option at its default. */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT, 0);
+                EncodingOptions.DEFAULT, 0, Double.NaN);
     }
 
     public RenderRequest withFace(FaceBox f) {
-        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withSteps(int s) {
-        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withGuidance(double g) {
-        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withSeed(long s) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withFps(int f) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withMotion(MotionControl m) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withProgress(ProgressListener p) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withCancel(CancelToken c) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withEncoding(EncodingOptions e) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e, guidanceRescale);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e, guidanceRescale, referenceGuidance);
     }
 
     public RenderRequest withGuidanceRescale(double phi) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding, phi);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding, phi, referenceGuidance);
+    }
+
+    public RenderRequest withReferenceGuidance(double r) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding,
+                guidanceRescale, r);
     }
 }

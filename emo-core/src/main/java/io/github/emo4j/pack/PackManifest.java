@@ -114,7 +114,11 @@ public record PackManifest(String name, String description, PackSettings setting
             if (uncond != null && !"zeros".equals(uncond) && !"same".equals(uncond)) {
                 throw new PackException(where + "." + name + ": uncond must be \"zeros\" or \"same\", not " + uncond);
             }
-            out.add(new TensorSpec(name, dtype, dims, (String) uncond));
+            Object condition = tm.get("condition");
+            if (condition != null && !"audio".equals(condition) && !"reference".equals(condition)) {
+                throw new PackException(where + "." + name + ": condition must be \"audio\" or \"reference\", not " + condition);
+            }
+            out.add(new TensorSpec(name, dtype, dims, (String) uncond, (String) condition));
         }
         return out;
     }

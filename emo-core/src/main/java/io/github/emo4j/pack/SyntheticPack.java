@@ -105,7 +105,11 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         in.add(tt("timestep", "int64", 1));
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            in.add(h16(t("reference_bank_" + l, 1, side * side, bankWidth(l))));
+            // banks are batched for guidance: absent in the unconditional branch, present with reference only
+            Map<String, Object> bank = h16(t("reference_bank_" + l, "batch", side * side, bankWidth(l)));
+            bank.put("uncond", "zeros");
+            bank.put("condition", "reference");
+            in.add(bank);
         }
         Map<String, Object> mf = h16(t("mask_features", "batch", FACE_CHANNELS, h, h));
         mf.put("uncond", "zeros");
@@ -265,7 +269,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         List<String> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(in(g, "reference_bank_" + l, 1, side * side, bankWidth(l)));
+            banks.add(in(g, "reference_bank_" + l, "batch", side * side, bankWidth(l)));
         }
         String maskFeat = in(g, "mask_features", "batch", FACE_CHANNELS, h, h);
         String audio = in(g, "audio_embedding", "batch", "frames", 5, tokenDim());
@@ -279,7 +283,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         for (int l = 0; l < 4; l++) {
             String mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), banks.get(l));
             String proj = g.op("MatMul", mean, g.random(rnd, 1 / Math.sqrt(bankWidth(l)), bankWidth(l), hc));
-            x = g.op("Add", x, g.op("Reshape", proj, g.longs(1, hc, 1, 1, 1)));
+            x = g.op("Add", x, g.op("Reshape", proj, g.longs(-1, hc, 1, 1, 1)));
         }
         // audio: the window's mean feature per frame, projected per channel
         String am = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 0)), audio);

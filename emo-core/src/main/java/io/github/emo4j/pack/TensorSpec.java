@@ -11,16 +11,29 @@ import java.util.List;
  * @param uncond for a denoiser input batched for guidance: {@code "zeros"} when the unconditional half
  *               gets zeros (audio, face-locator features, as Hallo does), {@code "same"} when both
  *               halves get the same values (reference banks)
+ * @param condition which condition a {@code "zeros"} input carries, for separate reference and audio
+ *               guidance: {@code "audio"} (absent from the reference-only branch too, the default) or
+ *               {@code "reference"} (present in the reference-only branch)
  */
-public record TensorSpec(String name, String dtype, List<Object> shape, String uncond) {
+public record TensorSpec(String name, String dtype, List<Object> shape, String uncond, String condition) {
 
     public TensorSpec {
         shape = List.copyOf(shape);
         uncond = uncond == null ? "same" : uncond;
+        condition = condition == null ? "audio" : condition;
     }
 
     public TensorSpec(String name, String dtype, List<Object> shape) {
-        this(name, dtype, shape, "same");
+        this(name, dtype, shape, "same", "audio");
+    }
+
+    /** Whether branch {@code b} of a {@code batch}-branch guidance batch gets this tensor's values. */
+    public boolean presentIn(int b, int batch) {
+        if (!"zeros".equals(uncond) || b == batch - 1) {
+            return true;
+        }
+        // branch 0 is unconditional; with three branches, branch 1 has the reference but not the audio
+        return batch == 3 && b == 1 && "reference".equals(condition);
     }
 
     /** The fixed size of dimension {@code i}, or -1 when it is symbolic. */

@@ -125,7 +125,8 @@ public final class Renderer {
         int steps = req.steps() > 0 ? req.steps() : s.defaultSteps();
         double guidance = Double.isNaN(req.guidance()) ? s.defaultGuidance() : req.guidance();
         boolean cfg = guidance > 1.0;
-        int batch = cfg ? 2 : 1;
+        boolean split = cfg && !Double.isNaN(req.referenceGuidance());
+        int batch = split ? 3 : (cfg ? 2 : 1);
         double seconds = req.audio().durationSeconds();
         long frames = Math.round(seconds * fps);
         if (frames < 1) {
@@ -204,6 +205,7 @@ public final class Renderer {
                 }
             }
             List<FloatTensor[]> perClip = new ArrayList<>();
+            List<TensorSpec> perClipSpecs = new ArrayList<>();
 
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
             Call unetCall = new Call(unet, views).input(Contract.SAMPLE, sample)
@@ -224,7 +226,8 @@ public final class Renderer {
                         if (proj != null) {
                             FloatTensor dst = forGuidance(proj, in, batch);
                             if (dst != proj) {
-                                perClip.add(new FloatTensor[] {proj, dst, "zeros".equals(in.uncond()) ? null : dst});
+                                perClip.add(new FloatTensor[] {proj, dst});
+                                perClipSpecs.add(in);
                             }
                             yield dst;
                         }
@@ -263,11 +266,11 @@ public final class Renderer {
                     if (projectionCall != null) {
                         audio.windows(first, f, projectionIn, 0);
                         ort[0] += projectionCall.run();
-                        for (FloatTensor[] p : perClip) {
-                            // the conditional half is last; "same" fills the unconditional half too
+                        for (int q = 0; q < perClip.size(); q++) {
+                            FloatTensor[] p = perClip.get(q);
                             int size = p[0].size();
                             for (int b = 0; b < batch; b++) {
-                                if (b == batch - 1 || p[2] != null) {
+                                if (perClipSpecs.get(q).presentIn(b, batch)) {
                                     p[1].copyFrom(p[0], b * size);
                                 }
                             }
@@ -286,8 +289,9 @@ public final class Renderer {
                         long s0 = System.nanoTime();
                         float scale = sampler.inputScale(i);
                         if (cfg) {
-                            sample.copyFrom(latents, 0);
-                            sample.copyFrom(latents, latents.size());
+                            for (int b = 0; b < batch; b++) {
+                                sample.copyFrom(latents, b * latents.size());
+                            }
                         }
                         if (scale != 1f) {
                             scaleInPlace(sample, scale);
@@ -299,11 +303,13 @@ public final class Renderer {
                         unetNanos += u1 - u0;
                         samplingNanos += u0 - s0;
                         unetRuns++;
-                        if (cfg) {
+                        if (split) {
+                            combineSplitGuidance(noisePred, eps, (float) req.referenceGuidance(), (float) guidance);
+                        } else if (cfg) {
                             combineGuidance(noisePred, eps, (float) guidance);
-                            if (req.guidanceRescale() > 0) {
-                                rescaleGuidance(noisePred, eps, req.guidanceRescale());
-                            }
+                        }
+                        if (cfg && req.guidanceRescale() > 0) {
+                            rescaleGuidance(noisePred, eps, req.guidanceRescale(), batch);
                         }
                         if (!cfg && scale != 1f) {
                             scaleInPlace(sample, 1f / scale);
@@ -398,8 +404,7 @@ public final class Renderer {
         doubled[0] = shape[0] * batch;
         FloatTensor t = FloatTensor.zeros(doubled);
         for (int b = 0; b < batch; b++) {
-            boolean uncondHalf = b < batch - 1;
-            if (!(uncondHalf && "zeros".equals(in.uncond()))) {
+            if (in.presentIn(b, batch)) {
                 t.copyFrom(src, b * src.size());
             }
         }
@@ -529,13 +534,14 @@ public final class Renderer {
      * Guidance rescale (Lin et al., 2023, diffusers' {@code rescale_noise_cfg}): blends the guided noise
      * with a copy scaled to the conditional prediction's standard deviation, by {@code phi}.
      */
-    static void rescaleGuidance(FloatTensor pred, FloatTensor eps, double phi) {
+    static void rescaleGuidance(FloatTensor pred, FloatTensor eps, double phi, int batch) {
         int n = eps.size();
         var p = pred.buffer();
         var e = eps.buffer();
+        int cond = (batch - 1) * n;
         double sc = 0, scc = 0, sg = 0, sgg = 0;
         for (int k = 0; k < n; k++) {
-            double c = p.get(n + k), g = e.get(k);
+            double c = p.get(cond + k), g = e.get(k);
             sc += c;
             scc += c * c;
             sg += g;
@@ -549,6 +555,20 @@ public final class Renderer {
         double factor = phi * stdCond / stdGuided + (1 - phi);
         for (int k = 0; k < n; k++) {
             e.put(k, (float) (e.get(k) * factor));
+        }
+    }
+
+    /**
+     * Separate reference and audio guidance over the branches (neither, reference only, both):
+     * eps = u + ref·(r − u) + audio·(f − r).
+     */
+    static void combineSplitGuidance(FloatTensor pred, FloatTensor eps, float ref, float audio) {
+        int n = eps.size();
+        var p = pred.buffer();
+        var e = eps.buffer();
+        for (int k = 0; k < n; k++) {
+            float u = p.get(k), r = p.get(n + k), f = p.get(2 * n + k);
+            e.put(k, u + ref * (r - u) + audio * (f - r));
         }
     }
 

@@ -39,6 +39,11 @@ class SyntheticPackTest {
         Path folder = dir.resolve("synthetic");
         sp.source().writeTo(folder);
         BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                img.setRGB(x, y, (x * 2) << 16 | (y * 2) << 8 | ((x + y) & 0xFF));
+            }
+        }
         try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
             assertEquals(8, pack.settings().latentSize());
             Renderer r = new Renderer(pack);
@@ -50,6 +55,10 @@ class SyntheticPackTest {
             assertEquals(13, Mp4Reader.probe(a).videoFrames());
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same bytes");
             assertEquals(4 * 2, o.stats().unetRuns(), "4 clips of 4 frames, 2 steps each, guidance batched in one run");
+            // separate reference and audio guidance: three branches, banks present in two of them
+            Renderer.Outcome three = r.render(req.withReferenceGuidance(2.0), dir.resolve("c.mp4"));
+            assertEquals(13, three.frames());
+            assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(dir.resolve("c.mp4"))));
         }
     }
 
@@ -62,9 +71,10 @@ class SyntheticPackTest {
         // the denoiser's copy of bank 2 declares a wrong width; the reference net's copy stays right
         int unet = json.indexOf("\"denoising_unet\"");
         int at = json.indexOf("\"reference_bank_2\"", unet);
-        int shape = json.indexOf("\"shape\": [1, 4, 64]", at);
-        assertTrue(shape > 0, json.substring(at, at + 120));
-        Files.writeString(m, json.substring(0, shape) + "\"shape\": [1, 4, 65]" + json.substring(shape + "\"shape\": [1, 4, 64]".length()));
+        int shape = json.indexOf("\"shape\": [\"batch\", 4, 64]", at);
+        assertTrue(shape > 0, json.substring(at, at + 160));
+        Files.writeString(m, json.substring(0, shape) + "\"shape\": [\"batch\", 4, 65]"
+                + json.substring(shape + "\"shape\": [\"batch\", 4, 64]".length()));
         var e = assertThrows(io.github.emo4j.PackException.class,
                 () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1).close());
         assertTrue(e.getMessage().contains("denoising_unet") && e.getMessage().contains("reference_bank_2")

@@ -42,11 +42,27 @@ class GuidanceTest {
             cfg[i] = u[i] + g * (c[i] - u[i]);
             assertEquals(cfg[i], eps.get(i), 1e-4);
         }
-        Renderer.rescaleGuidance(pred, eps, phi);
+        Renderer.rescaleGuidance(pred, eps, phi, 2);
         double factor = std(c) / std(cfg);
         for (int i = 0; i < n; i++) {
             double want = phi * cfg[i] * factor + (1 - phi) * cfg[i];
             assertEquals(want, eps.get(i), 1e-4 * Math.max(1, Math.abs(want)));
+        }
+    }
+
+    @Test
+    void separateReferenceAndAudioGuidanceFollowsItsFormula() {
+        int n = 10;
+        float[] v = new float[3 * n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) Math.sin(i * 0.7);
+        }
+        FloatTensor pred = FloatTensor.of(v, 3, n);
+        FloatTensor eps = FloatTensor.zeros(1, n);
+        Renderer.combineSplitGuidance(pred, eps, 1.5f, 4f);
+        for (int k = 0; k < n; k++) {
+            double u = v[k], r = v[n + k], f = v[2 * n + k];
+            assertEquals(u + 1.5 * (r - u) + 4 * (f - r), eps.get(k), 1e-5);
         }
     }
 }

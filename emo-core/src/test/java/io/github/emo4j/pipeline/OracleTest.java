@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,5 +185,29 @@ class OracleTest {
             }
             assertTrue(worst <= 2.0 / 255, "worst pixel error " + worst * 255 + " levels");
         }
+    }
+
+    /**
+     * The procedural pack's reference features are not batched, so its reference-only branch equals the
+     * unconditional one and separate guidance must reduce exactly to plain guidance at the audio scale.
+     */
+    @Test
+    void separateGuidanceReducesToPlainGuidanceWithoutABatchedReference() {
+        RenderRequest base = RenderRequest.of(portrait(), voice()).withFace(new FaceBox(50, 40, 60, 60)).withSteps(4)
+                .withGuidance(2.5).withSeed(9);
+        List<float[]> plain = new ArrayList<>(), split = new ArrayList<>();
+        Renderer r = new Renderer(pack);
+        r.observe((clip, pixels, v) -> plain.add(pixels));
+        r.render(base, dir.resolve("plain.mp4"));
+        r.observe((clip, pixels, v) -> split.add(pixels));
+        r.render(base.withReferenceGuidance(1.7), dir.resolve("split.mp4"));
+        assertEquals(plain.size(), split.size());
+        double worst = 0;
+        for (int c = 0; c < plain.size(); c++) {
+            for (int i = 0; i < plain.get(c).length; i++) {
+                worst = Math.max(worst, Math.abs(plain.get(c)[i] - split.get(c)[i]));
+            }
+        }
+        assertTrue(worst <= 1.0 / 255, "worst difference " + worst * 255 + " levels");
     }
 }

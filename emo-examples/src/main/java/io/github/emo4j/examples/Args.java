@@ -10,7 +10,8 @@ final class Args {
     private static final Set<String> FLAGS = Set.of("verbose", "quiet");
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
-            "background", "config", "guidance-rescale");
+            "background", "config", "guidance-rescale",
+            "reference-guidance");
 
     final String command;
     private final Map<String, String> values;

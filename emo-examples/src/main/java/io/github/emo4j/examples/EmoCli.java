@@ -50,6 +50,7 @@ public final class EmoCli {
             "  --provider LIST      execution providers in order of preference, e.g. cuda:0,cpu (default cpu)",
             "  --steps N            sampling steps per clip (default: the pack's)",
             "  --guidance S         classifier-free guidance scale; 1 or less turns it off (default: the pack's)",
+            "  --reference-guidance R  separate reference guidance; --guidance then scales the audio alone",
             "  --guidance-rescale P guidance rescale 0..1, against over-saturation at high guidance (default 0)",
             "  --seed N             seed of the initial noise (default 42)",
             "  --fps N              output frame rate (default: the pack's, 25 for the built-in pack)",
@@ -235,6 +236,9 @@ public final class EmoCli {
                 .withFps(a.intValue("fps", 0, 1, 120));
         if (a.has("guidance")) {
             req = req.withGuidance(a.doubleValue("guidance"));
+        }
+        if (a.has("reference-guidance")) {
+            req = req.withReferenceGuidance(a.doubleValue("reference-guidance"));
         }
         if (a.has("guidance-rescale")) {
             req = req.withGuidanceRescale(a.doubleValue("guidance-rescale"));
