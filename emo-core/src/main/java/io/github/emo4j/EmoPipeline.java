@@ -148,6 +148,7 @@ public final class EmoPipeline implements AutoCloseable {
         private Path packDir;
         private final List<ExecutionProvider> providers = new ArrayList<>();
         private int threads;
+        private io.github.emo4j.onnx.SessionSettings sessions = io.github.emo4j.onnx.SessionSettings.DEFAULT;
         private RenderRequest options = RenderRequest.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), new AudioClip(new float[0], 16000));
 
         private Builder() {
@@ -192,6 +193,18 @@ public final class EmoPipeline implements AutoCloseable {
                 throw new InvalidInputException("threads must not be negative: " + n);
             }
             this.threads = n;
+            return this;
+        }
+
+        /** Graph optimisation level (ONNX Runtime's; all optimisations by default). */
+        public Builder optimization(io.github.emo4j.onnx.SessionSettings.Optimization level) {
+            this.sessions = sessions.withOptimization(level);
+            return this;
+        }
+
+        /** A folder that keeps optimised graphs between runs, so large packs start faster the second time. */
+        public Builder modelCache(Path dir) {
+            this.sessions = sessions.withCacheDir(dir);
             return this;
         }
 
@@ -244,7 +257,7 @@ public final class EmoPipeline implements AutoCloseable {
         public EmoPipeline build() {
             PackSource src = packDir == null ? ProceduralPack.standard().source() : new FolderPackSource(packDir);
             List<ExecutionProvider> pref = providers.isEmpty() ? List.of(ExecutionProvider.CPU) : List.copyOf(providers);
-            return new EmoPipeline(ModelPack.load(src, pref, threads));
+            return new EmoPipeline(ModelPack.load(src, pref, sessions.withThreads(threads)));
         }
 
         /** The request this builder describes, for {@link EmoPipeline#render(RenderRequest)}. */

@@ -48,6 +48,12 @@ public final class OrtRuntime {
      * @throws ProviderException if none can be used
      */
     public static Chosen sessionOptions(List<ExecutionProvider> preference, int threads) {
+        return sessionOptions(preference, SessionSettings.DEFAULT.withThreads(threads));
+    }
+
+    /** Session options for the first usable provider of {@code preference}, as {@code settings} says. */
+    public static Chosen sessionOptions(List<ExecutionProvider> preference, SessionSettings settings) {
+        int threads = settings.threads();
         List<String> reasons = new ArrayList<>();
         EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
         for (ExecutionProvider p : preference) {
@@ -55,7 +61,7 @@ public final class OrtRuntime {
             if (why == null) {
                 OrtSession.SessionOptions o = new OrtSession.SessionOptions();
                 try {
-                    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                    o.setOptimizationLevel(level(settings.optimization()));
                     if (threads > 0) {
                         o.setIntraOpNumThreads(threads);
                     }
@@ -76,6 +82,32 @@ public final class OrtRuntime {
 
     /** Options plus the provider they were set up for. The caller closes the options. */
     public record Chosen(OrtSession.SessionOptions options, ExecutionProvider provider) {
+    }
+
+    /** Options for a provider already known to work, at a given optimisation level. */
+    public static OrtSession.SessionOptions optionsFor(ExecutionProvider p, SessionSettings settings,
+                                                      SessionSettings.Optimization level) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            o.setOptimizationLevel(level(level));
+            if (settings.threads() > 0) {
+                o.setIntraOpNumThreads(settings.threads());
+            }
+            addProvider(o, p);
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    static OrtSession.SessionOptions.OptLevel level(SessionSettings.Optimization o) {
+        return switch (o) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        };
     }
 
     static String unavailableReason(ExecutionProvider p, EnumSet<OrtProvider> ort) {

@@ -75,6 +75,18 @@ public final class FolderPackSource implements PackSource {
     }
 
     @Override
+    public String fingerprint(String file) {
+        Path p = resolve(file);
+        try {
+            String id = p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new PackException(p + ": cannot read component: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException {
         return OrtRuntime.env().createSession(resolve(file).toString(), options);
     }

@@ -42,6 +42,20 @@ public final class MemoryPackSource implements PackSource {
         return OrtRuntime.env().createSession(b, options);
     }
 
+    @Override
+    public String fingerprint(String file) {
+        byte[] b = files.get(file);
+        if (b == null) {
+            throw new PackException(name + ": component file '" + file + "' is missing");
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(b);
+            return java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Writes the pack as a folder that {@link FolderPackSource} reads back. */
     public void writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);

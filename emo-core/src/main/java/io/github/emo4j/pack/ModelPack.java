@@ -42,8 +42,16 @@ public final class ModelPack implements AutoCloseable {
      * @param threads   intra-op threads per session, 0 for the default
      */
     public static ModelPack load(PackSource src, List<ExecutionProvider> providers, int threads) {
+        return load(src, providers, io.github.emo4j.onnx.SessionSettings.DEFAULT.withThreads(threads));
+    }
+
+    /**
+     * Loads and validates a pack with the given session settings; with a cache folder, each
+     * component's optimised graph is written there on first load and read back on later ones.
+     */
+    public static ModelPack load(PackSource src, List<ExecutionProvider> providers, io.github.emo4j.onnx.SessionSettings settings) {
         PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json");
-        OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, threads);
+        OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
         try (OrtSession.SessionOptions options = chosen.options()) {
             java.util.Set<String> passThrough = new java.util.HashSet<>();
@@ -59,7 +67,8 @@ public final class ModelPack implements AutoCloseable {
             for (ComponentSpec spec : manifest.components().values()) {
                 OrtSession s;
                 try {
-                    s = src.openSession(spec.file(), options);
+                    s = settings.cacheDir() == null ? src.openSession(spec.file(), options)
+                            : openCached(src, spec, chosen.provider(), settings);
                 } catch (OrtException e) {
                     throw new PackException(src.describe() + ": component " + spec.role().key() + " ("
                             + spec.file() + ") is not a loadable ONNX model: " + e.getMessage(), e);
@@ -74,6 +83,45 @@ public final class ModelPack implements AutoCloseable {
         }
         LOG.debug("loaded pack {} from {} on {}", manifest.name(), src.describe(), chosen.provider());
         return new ModelPack(manifest, src.describe(), loaded, chosen.provider());
+    }
+
+    /** A session from the cache folder, optimising and storing the component first if it is not there. */
+    private static OrtSession openCached(PackSource src, ComponentSpec spec, ExecutionProvider provider,
+                                         io.github.emo4j.onnx.SessionSettings settings) throws OrtException {
+        java.nio.file.Path dir = settings.cacheDir();
+        String name = spec.role().key() + "-" + src.fingerprint(spec.file()) + "-"
+                + provider.toString().replace(':', '_') + "-" + settings.optimization().name().toLowerCase() + ".onnx";
+        java.nio.file.Path cached = dir.resolve(name);
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new PackException(dir + ": cannot create the model cache folder: " + e.getMessage(), e);
+        }
+        if (java.nio.file.Files.isRegularFile(cached)) {
+            try (OrtSession.SessionOptions o = OrtRuntime.optionsFor(provider, settings,
+                    io.github.emo4j.onnx.SessionSettings.Optimization.NONE)) {
+                LOG.debug("{}: optimised graph from cache {}", spec.role().key(), cached);
+                return OrtRuntime.env().createSession(cached.toString(), o);
+            }
+        }
+        java.nio.file.Path part = dir.resolve("." + name + "." + System.nanoTime() + ".part");
+        try (OrtSession.SessionOptions o = OrtRuntime.optionsFor(provider, settings, settings.optimization())) {
+            o.setOptimizedModelFilePath(part.toString());
+            OrtSession s = src.openSession(spec.file(), o);
+            try {
+                java.nio.file.Files.move(part, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException e) {
+                LOG.warn("could not store the optimised {} in {}: {}", spec.role().key(), dir, e.toString());
+            }
+            return s;
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(part);
+            } catch (java.io.IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     private static void validate(OnnxComponent c, String where, java.util.Set<String> passThrough) {

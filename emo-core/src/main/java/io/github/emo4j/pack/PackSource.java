@@ -14,4 +14,10 @@ public interface PackSource {
 
     /** Opens an ONNX Runtime session over the component stored as {@code file}. */
     OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException;
+
+    /**
+     * A string that changes whenever the component's content does, for naming cached optimised models
+     * (a content hash for packs in memory; path, size and modification time for files).
+     */
+    String fingerprint(String file);
 }

@@ -80,4 +80,25 @@ class SyntheticPackTest {
         assertTrue(e.getMessage().contains("denoising_unet") && e.getMessage().contains("reference_bank_2")
                 && e.getMessage().contains("expected 65") && e.getMessage().contains("actual 64"), e.getMessage());
     }
+
+    @Test
+    void optimisedGraphsAreCachedAndReused() throws Exception {
+        Path cache = dir.resolve("cache");
+        var settings = io.github.emo4j.onnx.SessionSettings.DEFAULT.withThreads(1).withCacheDir(cache);
+        SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
+        BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        RenderRequest req = RenderRequest.of(img, voice(0.3)).withFace(new FaceBox(24, 24, 48, 48)).withSteps(1);
+        byte[][] videos = new byte[2][];
+        for (int run = 0; run < 2; run++) {
+            try (ModelPack pack = ModelPack.load(sp.source(), List.of(ExecutionProvider.CPU), settings)) {
+                Path out = dir.resolve("cached" + run + ".mp4");
+                new Renderer(pack).render(req, out);
+                videos[run] = Files.readAllBytes(out);
+            }
+            try (var files = Files.list(cache)) {
+                assertEquals(7, files.filter(p -> p.toString().endsWith(".onnx")).count(), "one optimised graph per component");
+            }
+        }
+        assertArrayEquals(videos[0], videos[1], "a cached graph computes the same");
+    }
 }

@@ -57,6 +57,7 @@ public final class EmoCli {
             "  --face X,Y,W,H       face box in portrait pixels (default: detected)",
             "  --motion P,E,L       pose, expression and lip motion strength, 0..4 (default 1,1,1)",
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
+            "  --model-cache DIR    keep optimised graphs in DIR, so large packs start faster next time",
             "  --quality QP         H.264 quantiser, 10 (best, default) to 51 (smallest file)",
             "  --key-interval N     frames between key frames (default 25)",
             "  --audio-codec C      aac (default) or pcm",
@@ -265,6 +266,9 @@ public final class EmoCli {
             throw new InvalidInputException("--audio-codec must be aac or pcm: '" + a.value("audio-codec", "") + "'");
         }
         EmoPipeline.Builder b = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256));
+        if (a.has("model-cache")) {
+            b.modelCache(Path.of(a.value("model-cache", "")));
+        }
         if (a.has("pack")) {
             b.pack(Path.of(a.value("pack", "")));
         }

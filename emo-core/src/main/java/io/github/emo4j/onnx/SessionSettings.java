@@ -1,0 +1,41 @@
+package io.github.emo4j.onnx;
+
+import java.nio.file.Path;
+
+/**
+ * How ONNX Runtime sessions are set up.
+ *
+ * @param threads      intra-op threads per session, 0 for ONNX Runtime's default (all cores)
+ * @param optimization graph optimisation level
+ * @param cacheDir     where optimised models are kept between runs, or {@code null} for no cache: the
+ *                     first load writes each component's optimised graph there, later loads read it
+ *                     back without optimising again (worth it for large learned packs)
+ */
+public record SessionSettings(int threads, Optimization optimization, Path cacheDir) {
+
+    /** ONNX Runtime's graph optimisation levels. */
+    public enum Optimization { NONE, BASIC, EXTENDED, ALL }
+
+    public static final SessionSettings DEFAULT = new SessionSettings(0, Optimization.ALL, null);
+
+    public SessionSettings {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must not be negative: " + threads);
+        }
+        if (optimization == null) {
+            optimization = Optimization.ALL;
+        }
+    }
+
+    public SessionSettings withThreads(int t) {
+        return new SessionSettings(t, optimization, cacheDir);
+    }
+
+    public SessionSettings withOptimization(Optimization o) {
+        return new SessionSettings(threads, o, cacheDir);
+    }
+
+    public SessionSettings withCacheDir(Path d) {
+        return new SessionSettings(threads, optimization, d);
+    }
+}
