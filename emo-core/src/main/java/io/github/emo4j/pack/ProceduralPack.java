@@ -1,5 +1,9 @@
 package io.github.emo4j.pack;
 
+import static io.github.emo4j.pack.ManifestEntries.component;
+import static io.github.emo4j.pack.ManifestEntries.tensor;
+import static io.github.emo4j.pack.ManifestEntries.tensorOf;
+
 import static io.github.emo4j.pack.ProceduralFace.*;
 
 import io.github.emo4j.onnx.GraphBuilder;
@@ -127,26 +131,26 @@ public final class ProceduralPack {
         }
         Map<String, Object> comps = new LinkedHashMap<>();
         comps.put("vae_encoder", component("vae_encoder.onnx",
-                List.of(t("pixels", "batch", CHANNELS, r, r)), List.of(t("latents", "batch", CHANNELS, r, r))));
+                List.of(tensor("pixels", "batch", CHANNELS, r, r)), List.of(tensor("latents", "batch", CHANNELS, r, r))));
         comps.put("vae_decoder", component("vae_decoder.onnx",
-                List.of(t("latents", "batch", CHANNELS, r, r)), List.of(t("pixels", "batch", CHANNELS, r, r))));
+                List.of(tensor("latents", "batch", CHANNELS, r, r)), List.of(tensor("pixels", "batch", CHANNELS, r, r))));
         comps.put("audio_encoder", component("audio_encoder.onnx",
-                List.of(t("audio", "chunks", chunk())), List.of(t("audio_features", "chunks", 1))));
+                List.of(tensor("audio", "chunks", chunk())), List.of(tensor("audio_features", "chunks", 1))));
         comps.put("reference_net", component("reference_net.onnx",
-                List.of(t("reference_latents", 1, CHANNELS, r, r)), List.of(t("reference_features", 1, 2 * CHANNELS, r, r))));
+                List.of(tensor("reference_latents", 1, CHANNELS, r, r)), List.of(tensor("reference_features", 1, 2 * CHANNELS, r, r))));
         comps.put("face_locator", component("face_locator.onnx",
-                List.of(t("face_mask", 1, 1, r, r)), List.of(t("mask_features", 1, 1, r, r))));
+                List.of(tensor("face_mask", 1, 1, r, r)), List.of(tensor("mask_features", 1, 1, r, r))));
         List<Object> unetIn = new ArrayList<>();
-        unetIn.add(t("sample", "batch", CHANNELS, "frames", r, r));
-        unetIn.add(tt("timestep", "int64", 1));
-        unetIn.add(t("reference_features", 1, 2 * CHANNELS, r, r));
-        unetIn.add(t("audio_windows", "batch", "frames", w, 1));
-        unetIn.add(t("mask_features", 1, 1, r, r));
-        unetIn.add(t("motion_latents", 1, CHANNELS, motionFrames, r, r));
-        unetIn.add(t("frame_time", "frames"));
-        unetIn.add(t("motion_scale", 3));
+        unetIn.add(tensor("sample", "batch", CHANNELS, "frames", r, r));
+        unetIn.add(tensorOf("timestep", "int64", 1));
+        unetIn.add(tensor("reference_features", 1, 2 * CHANNELS, r, r));
+        unetIn.add(tensor("audio_windows", "batch", "frames", w, 1));
+        unetIn.add(tensor("mask_features", 1, 1, r, r));
+        unetIn.add(tensor("motion_latents", 1, CHANNELS, motionFrames, r, r));
+        unetIn.add(tensor("frame_time", "frames"));
+        unetIn.add(tensor("motion_scale", 3));
         comps.put("denoising_unet", component("denoising_unet.onnx", unetIn,
-                List.of(t("noise_pred", "batch", CHANNELS, "frames", r, r))));
+                List.of(tensor("noise_pred", "batch", CHANNELS, "frames", r, r))));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
         m.put("name", NAME);
@@ -158,29 +162,8 @@ public final class ProceduralPack {
         return Json.write(m);
     }
 
-    private static Map<String, Object> component(String file, List<Object> in, List<Object> out) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("file", file);
-        c.put("inputs", in);
-        c.put("outputs", out);
-        return c;
-    }
 
-    private static Map<String, Object> t(String name, Object... dims) {
-        return tt(name, "float32", dims);
-    }
 
-    private static Map<String, Object> tt(String name, String dtype, Object... dims) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("dtype", dtype);
-        List<Object> shape = new ArrayList<>();
-        for (Object d : dims) {
-            shape.add(d instanceof Integer i ? (Object) (double) i : d);
-        }
-        m.put("shape", shape);
-        return m;
-    }
 
     // ---- graphs ----
 

@@ -1,5 +1,9 @@
 package io.github.emo4j.pack;
 
+import static io.github.emo4j.pack.ManifestEntries.component;
+import static io.github.emo4j.pack.ManifestEntries.tensor;
+import static io.github.emo4j.pack.ManifestEntries.tensorOf;
+
 import io.github.emo4j.onnx.GraphBuilder;
 import io.github.emo4j.onnx.GraphBuilder.Attr;
 import io.github.emo4j.onnx.TensorType;
@@ -86,42 +90,42 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         settings.put("default_steps", 4.0);
         settings.put("default_guidance", 3.5);
         Map<String, Object> comps = new LinkedHashMap<>();
-        comps.put("vae_encoder", comp("vae_encoder.onnx", List.of(t("pixels", "batch", 3, r, r)), List.of(t("latents", "batch", C, h, h))));
-        comps.put("vae_decoder", comp("vae_decoder.onnx", List.of(h16(t("latents", "batch", C, h, h))),
-                List.of(h16(t("pixels", "batch", 3, r, r)))));
-        comps.put("audio_encoder", comp("audio_encoder.onnx", List.of(t("audio", "chunks", CHUNK)), List.of(t("audio_features", "chunks", audioDim))));
+        comps.put("vae_encoder", component("vae_encoder.onnx", List.of(tensor("pixels", "batch", 3, r, r)), List.of(tensor("latents", "batch", C, h, h))));
+        comps.put("vae_decoder", component("vae_decoder.onnx", List.of(h16(tensor("latents", "batch", C, h, h))),
+                List.of(h16(tensor("pixels", "batch", 3, r, r)))));
+        comps.put("audio_encoder", component("audio_encoder.onnx", List.of(tensor("audio", "chunks", CHUNK)), List.of(tensor("audio_features", "chunks", audioDim))));
         List<Object> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(t("reference_bank_" + l, 1, side * side, bankWidth(l)));
+            banks.add(tensor("reference_bank_" + l, 1, side * side, bankWidth(l)));
         }
-        comps.put("reference_net", comp("reference_net.onnx", List.of(t("reference_latents", 1, C, h, h)), banks));
-        comps.put("face_locator", comp("face_locator.onnx", List.of(t("face_mask", 1, 1, r, r)),
-                List.of(t("mask_features", 1, FACE_CHANNELS, h, h))));
-        comps.put("audio_projection", comp("audio_projection.onnx", List.of(t("audio_windows", 1, clipFrames, 5, audioDim)),
-                List.of(t("audio_embedding", 1, clipFrames, 5, tokenDim()))));
+        comps.put("reference_net", component("reference_net.onnx", List.of(tensor("reference_latents", 1, C, h, h)), banks));
+        comps.put("face_locator", component("face_locator.onnx", List.of(tensor("face_mask", 1, 1, r, r)),
+                List.of(tensor("mask_features", 1, FACE_CHANNELS, h, h))));
+        comps.put("audio_projection", component("audio_projection.onnx", List.of(tensor("audio_windows", 1, clipFrames, 5, audioDim)),
+                List.of(tensor("audio_embedding", 1, clipFrames, 5, tokenDim()))));
         List<Object> in = new ArrayList<>();
-        in.add(h16(t("sample", "batch", C, "frames", h, h)));
-        in.add(tt("timestep", "int64", 1));
+        in.add(h16(tensor("sample", "batch", C, "frames", h, h)));
+        in.add(tensorOf("timestep", "int64", 1));
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
             // banks are batched for guidance: absent in the unconditional branch, present with reference only
-            Map<String, Object> bank = h16(t("reference_bank_" + l, "batch", side * side, bankWidth(l)));
+            Map<String, Object> bank = h16(tensor("reference_bank_" + l, "batch", side * side, bankWidth(l)));
             bank.put("uncond", "zeros");
             bank.put("condition", "reference");
             in.add(bank);
         }
-        Map<String, Object> mf = h16(t("mask_features", "batch", FACE_CHANNELS, h, h));
+        Map<String, Object> mf = h16(tensor("mask_features", "batch", FACE_CHANNELS, h, h));
         mf.put("uncond", "zeros");
         in.add(mf);
-        Map<String, Object> tokens = h16(t("audio_embedding", "batch", "frames", 5, tokenDim()));
+        Map<String, Object> tokens = h16(tensor("audio_embedding", "batch", "frames", 5, tokenDim()));
         tokens.put("uncond", "zeros");
         in.add(tokens);
-        in.add(h16(t("motion_latents", 1, C, motionFrames, h, h)));
-        in.add(h16(t("full_mask_0", "batch_frames", h * h)));
-        in.add(h16(t("lip_mask_1", "batch_frames", (h / 2) * (h / 2))));
-        in.add(h16(t("motion_scale", 3)));
-        comps.put("denoising_unet", comp("denoising_unet.onnx", in, List.of(h16(t("noise_pred", "batch", C, "frames", h, h)))));
+        in.add(h16(tensor("motion_latents", 1, C, motionFrames, h, h)));
+        in.add(h16(tensor("full_mask_0", "batch_frames", h * h)));
+        in.add(h16(tensor("lip_mask_1", "batch_frames", (h / 2) * (h / 2))));
+        in.add(h16(tensor("motion_scale", 3)));
+        comps.put("denoising_unet", component("denoising_unet.onnx", in, List.of(h16(tensor("noise_pred", "batch", C, "frames", h, h)))));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
         m.put("name", "synthetic");
@@ -161,29 +165,8 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         g.output(name, TensorType.FLOAT16, dims);
     }
 
-    private static Map<String, Object> comp(String file, List<Object> in, List<Object> out) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("file", file);
-        c.put("inputs", in);
-        c.put("outputs", out);
-        return c;
-    }
 
-    private static Map<String, Object> t(String name, Object... dims) {
-        return tt(name, "float32", dims);
-    }
 
-    private static Map<String, Object> tt(String name, String dtype, Object... dims) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("dtype", dtype);
-        List<Object> shape = new ArrayList<>();
-        for (Object d : dims) {
-            shape.add(d instanceof Integer i ? (Object) (double) i : d);
-        }
-        m.put("shape", shape);
-        return m;
-    }
 
     private static List<Attr> conv(long k, long stride, long pad, int dims) {
         long[] ks = new long[dims], ss = new long[dims], ps = new long[2 * dims];

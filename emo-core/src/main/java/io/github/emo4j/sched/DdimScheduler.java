@@ -15,10 +15,7 @@ public final class DdimScheduler implements Scheduler {
     private final double finalAlphaCumprod;
     private final String spacing;
     private final int stepsOffset;
-    private static final int EPSILON = 0, SAMPLE = 1, V_PREDICTION = 2;
-
-    private final String prediction;
-    private final int predictionCode;
+    private final Prediction prediction;
     private final boolean clipSample;
     private final double clipRange;
 
@@ -28,20 +25,12 @@ public final class DdimScheduler implements Scheduler {
         this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : schedule.alphaCumprod(0);
         this.spacing = c.string("timestep_spacing", "leading");
         this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = c.string("prediction_type", "epsilon");
+        this.prediction = Prediction.from(c);
         this.clipSample = c.bool("clip_sample", true);
         this.clipRange = c.number("clip_sample_range", 1.0);
         if (!java.util.List.of("leading", "trailing", "linspace").contains(spacing)) {
             throw new IllegalArgumentException("scheduler config: timestep_spacing '" + spacing + "' is not supported");
         }
-        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
-            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
-        }
-        this.predictionCode = switch (prediction) {
-            case "epsilon" -> EPSILON;
-            case "sample" -> SAMPLE;
-            default -> V_PREDICTION;
-        };
         if (c.bool("thresholding", false)) {
             throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
         }
@@ -126,7 +115,7 @@ public final class DdimScheduler implements Scheduler {
             public void step(int i, FloatBuffer out, FloatBuffer sample) {
                 double sa = sqrtA[i], sb = sqrtB[i], sap = sqrtAPrev[i], sbp = sqrtBPrev[i];
                 int n = sample.capacity();
-                if (predictionCode == EPSILON && !clipSample) {
+                if (prediction == Prediction.EPSILON && !clipSample) {
                     // the common case as one fused multiply-add per element: x' = a·x + b·eps
                     float a = (float) (sap / sa), b = (float) (sbp - sap * sb / sa);
                     for (int k = 0; k < n; k++) {
@@ -136,17 +125,13 @@ public final class DdimScheduler implements Scheduler {
                 }
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0, eps;
-                    if (predictionCode == EPSILON) {
-                        x0 = (x - sb * m) / sa;
-                        eps = m;
-                    } else if (predictionCode == SAMPLE) {
-                        x0 = m;
-                        eps = (x - sa * x0) / sb;
-                    } else {
-                        x0 = sa * x - sb * m;
-                        eps = sa * m + sb * x;
-                    }
+                    double x0 = prediction.x0(x, m, sa, sb);
+                    // diffusers' pred_epsilon, taken before any clipping of x0
+                    double eps = switch (prediction) {
+                        case EPSILON -> m;
+                        case V_PREDICTION -> sa * m + sb * x;
+                        case SAMPLE -> Prediction.noise(x, x0, sa, sb);
+                    };
                     if (clipSample) {
                         // diffusers clips x0 but keeps the unclipped epsilon (use_clipped_model_output=False)
                         x0 = Math.max(-clipRange, Math.min(clipRange, x0));

@@ -14,7 +14,7 @@ public final class DdpmScheduler implements Scheduler {
     private final NoiseSchedule schedule;
     private final String spacing;
     private final int stepsOffset;
-    private final String prediction;
+    private final Prediction prediction;
     private final boolean clipSample;
     private final double clipRange;
 
@@ -23,7 +23,7 @@ public final class DdpmScheduler implements Scheduler {
         this.schedule = NoiseSchedule.from(config);
         this.spacing = c.string("timestep_spacing", "leading");
         this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = c.string("prediction_type", "epsilon");
+        this.prediction = Prediction.from(c);
         this.clipSample = c.bool("clip_sample", true);
         this.clipRange = c.number("clip_sample_range", 1.0);
         if (!"fixed_small".equals(c.string("variance_type", "fixed_small"))) {
@@ -31,9 +31,6 @@ public final class DdpmScheduler implements Scheduler {
         }
         if (c.bool("thresholding", false)) {
             throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
-        }
-        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
-            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
         }
     }
 
@@ -75,14 +72,11 @@ public final class DdpmScheduler implements Scheduler {
                 double alphaT = a / ap, betaT = 1 - alphaT;
                 double cx0 = Math.sqrt(ap) * betaT / beta, cx = Math.sqrt(alphaT) * betaPrev / beta;
                 double std = t > 0 ? Math.sqrt(Math.max(betaPrev / beta * betaT, 1e-20)) : 0;
+                double sqrtA = Math.sqrt(a), sqrtBeta = Math.sqrt(beta);
                 int n = sample.capacity();
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = switch (prediction) {
-                        case "epsilon" -> (x - Math.sqrt(beta) * m) / Math.sqrt(a);
-                        case "v_prediction" -> Math.sqrt(a) * x - Math.sqrt(beta) * m;
-                        default -> m;
-                    };
+                    double x0 = prediction.x0(x, m, sqrtA, sqrtBeta);
                     if (clipSample) {
                         x0 = Math.max(-clipRange, Math.min(clipRange, x0));
                     }

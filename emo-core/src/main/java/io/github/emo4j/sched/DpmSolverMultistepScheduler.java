@@ -14,7 +14,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     private final NoiseSchedule schedule;
     private final String spacing;
     private final int stepsOffset;
-    private final String prediction;
+    private final Prediction prediction;
     private final boolean karras;
     private final double[] trainSigmas;
     private final double[] logSigmas;
@@ -24,7 +24,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         this.schedule = NoiseSchedule.from(config);
         this.spacing = c.string("timestep_spacing", "linspace");
         this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = c.string("prediction_type", "epsilon");
+        this.prediction = Prediction.from(c);
         this.karras = c.bool("use_karras_sigmas", false);
         if (!"dpmsolver++".equals(c.string("algorithm_type", "dpmsolver++"))) {
             throw new IllegalArgumentException("scheduler config: only algorithm_type dpmsolver++ is supported");
@@ -38,17 +38,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         if (!"zero".equals(c.string("final_sigmas_type", "zero"))) {
             throw new IllegalArgumentException("scheduler config: only final_sigmas_type zero is supported");
         }
-        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
-            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
-        }
-        int n = schedule.trainSteps();
-        trainSigmas = new double[n];
-        logSigmas = new double[n];
-        for (int i = 0; i < n; i++) {
-            double a = schedule.alphaCumprod(i);
-            trainSigmas[i] = Math.sqrt((1 - a) / a);
-            logSigmas[i] = Math.log(trainSigmas[i]);
-        }
+        trainSigmas = schedule.sigmas();
+        logSigmas = schedule.logSigmas();
     }
 
     @Override
@@ -142,11 +133,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
                 }
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = switch (prediction) {
-                        case "epsilon" -> (x - sigmaS0 * m) / alphaS0;
-                        case "v_prediction" -> alphaS0 * x - sigmaS0 * m;
-                        default -> m;
-                    };
+                    double x0 = prediction.x0(x, m, alphaS0, sigmaS0);
                     double next;
                     if (firstOrder) {
                         next = ratio * x - phi * x0;

@@ -13,7 +13,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
     private final NoiseSchedule schedule;
     private final String spacing;
     private final int stepsOffset;
-    private final String prediction;
+    private final Prediction prediction;
     private final boolean karras;
     private final double[] trainSigmas;
     private final double[] logSigmas;
@@ -23,22 +23,13 @@ public final class EulerDiscreteScheduler implements Scheduler {
         this.schedule = NoiseSchedule.from(config);
         this.spacing = c.string("timestep_spacing", "linspace");
         this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = c.string("prediction_type", "epsilon");
+        this.prediction = Prediction.from(c);
         this.karras = c.bool("use_karras_sigmas", false);
-        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
-            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
-        }
         if (!"linear".equals(c.string("interpolation_type", "linear"))) {
             throw new IllegalArgumentException("scheduler config: only linear sigma interpolation is supported");
         }
-        int n = schedule.trainSteps();
-        trainSigmas = new double[n];
-        logSigmas = new double[n];
-        for (int i = 0; i < n; i++) {
-            double a = schedule.alphaCumprod(i);
-            trainSigmas[i] = Math.sqrt((1 - a) / a);
-            logSigmas[i] = Math.log(trainSigmas[i]);
-        }
+        trainSigmas = schedule.sigmas();
+        logSigmas = schedule.logSigmas();
     }
 
     @Override
@@ -88,10 +79,11 @@ public final class EulerDiscreteScheduler implements Scheduler {
                 int n = sample.capacity();
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
+                    // in sigma space the sample is x0 + sigma·noise, not scaled by alpha
                     double x0 = switch (prediction) {
-                        case "epsilon" -> x - sigma * m;
-                        case "v_prediction" -> m * (-sigma / Math.sqrt(sigma * sigma + 1)) + x / (sigma * sigma + 1);
-                        default -> m;
+                        case EPSILON -> x - sigma * m;
+                        case V_PREDICTION -> m * (-sigma / Math.sqrt(sigma * sigma + 1)) + x / (sigma * sigma + 1);
+                        case SAMPLE -> m;
                     };
                     double derivative = (x - x0) / sigma;
                     sample.put(k, (float) (x + derivative * dt));

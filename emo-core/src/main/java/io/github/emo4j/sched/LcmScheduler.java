@@ -18,7 +18,7 @@ public final class LcmScheduler implements Scheduler {
     private final int originalSteps;
     private final double timestepScaling;
     private final double finalAlphaCumprod;
-    private final String prediction;
+    private final Prediction prediction;
     private final boolean clipSample;
     private final double clipRange;
 
@@ -28,12 +28,9 @@ public final class LcmScheduler implements Scheduler {
         this.originalSteps = c.integer("original_inference_steps", 50, 1, schedule.trainSteps());
         this.timestepScaling = c.number("timestep_scaling", 10.0);
         this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : schedule.alphaCumprod(0);
-        this.prediction = c.string("prediction_type", "epsilon");
+        this.prediction = Prediction.from(c);
         this.clipSample = c.bool("clip_sample", false);
         this.clipRange = c.number("clip_sample_range", 1.0);
-        if (!java.util.List.of("epsilon", "v_prediction", "sample").contains(prediction)) {
-            throw new IllegalArgumentException("scheduler config: prediction_type '" + prediction + "' is not supported");
-        }
     }
 
     @Override
@@ -85,14 +82,11 @@ public final class LcmScheduler implements Scheduler {
                 double scaled = t * timestepScaling;
                 double cSkip = SIGMA_DATA * SIGMA_DATA / (scaled * scaled + SIGMA_DATA * SIGMA_DATA);
                 double cOut = scaled / Math.sqrt(scaled * scaled + SIGMA_DATA * SIGMA_DATA);
+                double sqrtA = Math.sqrt(a), sqrtBeta = Math.sqrt(1 - a);
                 int n = sample.capacity();
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = switch (prediction) {
-                        case "epsilon" -> (x - Math.sqrt(1 - a) * m) / Math.sqrt(a);
-                        case "v_prediction" -> Math.sqrt(a) * x - Math.sqrt(1 - a) * m;
-                        default -> m;
-                    };
+                    double x0 = prediction.x0(x, m, sqrtA, sqrtBeta);
                     if (clipSample) {
                         x0 = Math.max(-clipRange, Math.min(clipRange, x0));
                     }

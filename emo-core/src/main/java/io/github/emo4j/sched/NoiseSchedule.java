@@ -81,6 +81,24 @@ public final class NoiseSchedule {
         return alphasCumprod[t];
     }
 
+    /** The training sigmas √((1−ᾱ)/ᾱ), one per training step. */
+    public double[] sigmas() {
+        double[] s = new double[alphasCumprod.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.sqrt((1 - alphasCumprod[i]) / alphasCumprod[i]);
+        }
+        return s;
+    }
+
+    /** Natural logarithms of {@link #sigmas()}. */
+    public double[] logSigmas() {
+        double[] s = sigmas();
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.log(s[i]);
+        }
+        return s;
+    }
+
     /** A copy of the whole table, for networks that need it. */
     public float[] alphasCumprodTable() {
         float[] f = new float[alphasCumprod.length];
