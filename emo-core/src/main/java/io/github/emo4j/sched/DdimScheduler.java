@@ -91,25 +91,11 @@ public final class DdimScheduler implements Scheduler {
             sqrtAPrev[i] = Math.sqrt(ap);
             sqrtBPrev[i] = Math.sqrt(1 - ap);
         }
-        return new Sampler() {
-            @Override
-            public double[] timesteps() {
-                double[] d = new double[ts.length];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = ts[i];
-                }
-                return d;
-            }
-
-            @Override
-            public float initNoiseSigma() {
-                return 1f;
-            }
-
-            @Override
-            public float inputScale(int i) {
-                return 1f;
-            }
+        double[] asDouble = new double[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            asDouble[i] = ts[i];
+        }
+        return new UnscaledSampler(asDouble) {
 
             @Override
             public void step(int i, FloatBuffer out, FloatBuffer sample) {

@@ -48,21 +48,7 @@ public final class DdpmScheduler implements Scheduler {
         double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
         int stride = schedule.trainSteps() / steps;
         SplittableRandom rnd = new SplittableRandom(seed);
-        return new Sampler() {
-            @Override
-            public double[] timesteps() {
-                return ts.clone();
-            }
-
-            @Override
-            public float initNoiseSigma() {
-                return 1f;
-            }
-
-            @Override
-            public float inputScale(int i) {
-                return 1f;
-            }
+        return new UnscaledSampler(ts) {
 
             @Override
             public void step(int i, FloatBuffer out, FloatBuffer sample) {

@@ -92,23 +92,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             }
         }
         sigmas[steps] = 0;
-        return new Sampler() {
+        return new UnscaledSampler(ts) {
             private float[] previousX0;
-
-            @Override
-            public double[] timesteps() {
-                return ts.clone();
-            }
-
-            @Override
-            public float initNoiseSigma() {
-                return 1f;
-            }
-
-            @Override
-            public float inputScale(int i) {
-                return 1f;
-            }
 
             @Override
             public void step(int i, FloatBuffer out, FloatBuffer sample) {

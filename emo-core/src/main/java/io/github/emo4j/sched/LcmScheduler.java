@@ -57,21 +57,7 @@ public final class LcmScheduler implements Scheduler {
     public Sampler sampler(int steps, long seed) {
         double[] ts = timesteps(steps);
         SplittableRandom rnd = new SplittableRandom(seed);
-        return new Sampler() {
-            @Override
-            public double[] timesteps() {
-                return ts.clone();
-            }
-
-            @Override
-            public float initNoiseSigma() {
-                return 1f;
-            }
-
-            @Override
-            public float inputScale(int i) {
-                return 1f;
-            }
+        return new UnscaledSampler(ts) {
 
             @Override
             public void step(int i, FloatBuffer out, FloatBuffer sample) {
