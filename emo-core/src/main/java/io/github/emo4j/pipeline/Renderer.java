@@ -40,6 +40,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +97,44 @@ public final class Renderer {
 
     void observe(ClipObserver o) {
         this.observer = o;
+    }
+
+    /** One of the two decode buffers, with the worker task that is using it. */
+    private static final class DecodeSlot {
+        final FloatTensor decodeIn;
+        final FloatTensor decoded;
+        final Call call;
+        Future<Void> pending;
+
+        DecodeSlot(FloatTensor decodeIn, FloatTensor decoded, Call call) {
+            this.decodeIn = decodeIn;
+            this.decoded = decoded;
+            this.call = call;
+        }
+
+        /** Waits for the slot's last task, rethrowing its failure. */
+        void await() throws IOException {
+            if (pending == null) {
+                return;
+            }
+            try {
+                pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RenderCancelledException("render interrupted; no output was written");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new EmoException("decoding failed: " + cause, cause);
+            } finally {
+                pending = null;
+            }
+        }
     }
 
     /** What a finished render produced. */
@@ -183,8 +226,6 @@ public final class Renderer {
             FloatTensor motionScale = FloatTensor.of(new float[] {
                 (float) req.motion().pose(), (float) req.motion().expression(), (float) req.motion().lip()}, 3);
             LongBuffer timestep = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asLongBuffer();
-            FloatTensor decodeIn = FloatTensor.zeros(f, c, h, h);
-            FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
 
             // audio projection (Hallo's audio_proj): per clip, on the conditional windows only
             Call projectionCall = null;
@@ -244,107 +285,139 @@ public final class Renderer {
                 }
             }
             unetCall.output(Contract.NOISE_PRED, noisePred);
-            Call decodeCall = new Call(pack.component(Role.VAE_DECODER), views)
-                    .input(Contract.LATENTS, decodeIn).output(Contract.PIXELS, decoded);
+            // two decode slots: while one clip is decoded, pasted back and queued for encoding on the
+            // worker, the next clip is denoised here
+            DecodeSlot[] slots = new DecodeSlot[2];
+            for (int i = 0; i < slots.length; i++) {
+                FloatTensor decodeIn = FloatTensor.zeros(f, c, h, h);
+                FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
+                slots[i] = new DecodeSlot(decodeIn, decoded, new Call(pack.component(Role.VAE_DECODER), views)
+                        .input(Contract.LATENTS, decodeIn).output(Contract.PIXELS, decoded));
+            }
 
             int frameValues = 3 * r * r;
             float[] gen = new float[frameValues];
             int[] rgb = new int[compositor.width() * compositor.height()];
             int condOffset = (batch - 1) * f * win;
             long unetRuns = 0;
-            long unetNanos = 0, decodeNanos = 0, compositeNanos = 0, encodeNanos = 0, noiseNanos = 0, samplingNanos = 0;
+            long unetNanos = 0, encodeNanos = 0, noiseNanos = 0, samplingNanos = 0;
+            // written by the decode worker only; read after it has finished (Future.get orders it)
+            long[] worker = new long[4]; // ort, decode, composite, encode
 
             try (FrameSink sink = new BackgroundSink(new Mp4Writer(out, compositor.width(), compositor.height(), fps, 1,
                     req.audio().samples(), req.audio().sampleRate(), req.encoding()), rgb.length, 2 * f)) {
-                long loopStart = System.nanoTime();
-                for (int clip = 0; clip < clips; clip++) {
-                    long first = (long) clip * stride;
-                    int valid = (int) Math.min(f, frames - first);
-                    // with context windows the last frames wait for the next clip's cross-fade
-                    int emit = overlap > 0 && clip < clips - 1 ? stride : valid;
-                    audio.windows(first, f, windows, condOffset);
-                    if (projectionCall != null) {
-                        audio.windows(first, f, projectionIn, 0);
-                        ort[0] += projectionCall.run();
-                        for (int q = 0; q < perClip.size(); q++) {
-                            FloatTensor[] p = perClip.get(q);
-                            int size = p[0].size();
-                            for (int b = 0; b < batch; b++) {
-                                if (perClipSpecs.get(q).presentIn(b, batch)) {
-                                    p[1].copyFrom(p[0], b * size);
+                ExecutorService decoder = Executors.newSingleThreadExecutor(task -> {
+                    Thread th = new Thread(task, "emo4j-decode");
+                    th.setDaemon(true);
+                    return th;
+                });
+                try {
+                    long loopStart = System.nanoTime();
+                    for (int clip = 0; clip < clips; clip++) {
+                        long first = (long) clip * stride;
+                        int valid = (int) Math.min(f, frames - first);
+                        // with context windows the last frames wait for the next clip's cross-fade
+                        int emit = overlap > 0 && clip < clips - 1 ? stride : valid;
+                        audio.windows(first, f, windows, condOffset);
+                        if (projectionCall != null) {
+                            audio.windows(first, f, projectionIn, 0);
+                            ort[0] += projectionCall.run();
+                            for (int q = 0; q < perClip.size(); q++) {
+                                FloatTensor[] p = perClip.get(q);
+                                int size = p[0].size();
+                                for (int b = 0; b < batch; b++) {
+                                    if (perClipSpecs.get(q).presentIn(b, batch)) {
+                                        p[1].copyFrom(p[0], b * size);
+                                    }
                                 }
                             }
                         }
-                    }
-                    for (int k = 0; k < f; k++) {
-                        frameTime.set(k, (float) ((first + k) / (double) fps));
-                    }
-                    Sampler sampler = scheduler.sampler(steps, req.seed() * 31 + clip);
-                    double[] ts = sampler.timesteps();
-                    long n0 = System.nanoTime();
-                    fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
-                    noiseNanos += System.nanoTime() - n0;
-                    for (int i = 0; i < ts.length; i++) {
-                        checkCancelled(req);
-                        long s0 = System.nanoTime();
-                        float scale = sampler.inputScale(i);
-                        if (cfg) {
-                            for (int b = 0; b < batch; b++) {
-                                sample.copyFrom(latents, b * latents.size());
+                        for (int k = 0; k < f; k++) {
+                            frameTime.set(k, (float) ((first + k) / (double) fps));
+                        }
+                        Sampler sampler = scheduler.sampler(steps, req.seed() * 31 + clip);
+                        double[] ts = sampler.timesteps();
+                        long n0 = System.nanoTime();
+                        fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
+                        noiseNanos += System.nanoTime() - n0;
+                        for (int i = 0; i < ts.length; i++) {
+                            checkCancelled(req);
+                            long s0 = System.nanoTime();
+                            float scale = sampler.inputScale(i);
+                            if (cfg) {
+                                for (int b = 0; b < batch; b++) {
+                                    sample.copyFrom(latents, b * latents.size());
+                                }
                             }
+                            if (scale != 1f) {
+                                scaleInPlace(sample, scale);
+                            }
+                            timestep.put(0, Math.round(ts[i]));
+                            long u0 = System.nanoTime();
+                            ort[0] += unetCall.run();
+                            long u1 = System.nanoTime();
+                            unetNanos += u1 - u0;
+                            samplingNanos += u0 - s0;
+                            unetRuns++;
+                            if (split) {
+                                combineSplitGuidance(noisePred, eps, (float) req.referenceGuidance(), (float) guidance);
+                            } else if (cfg) {
+                                combineGuidance(noisePred, eps, (float) guidance);
+                            }
+                            if (cfg && req.guidanceRescale() > 0) {
+                                rescaleGuidance(noisePred, eps, req.guidanceRescale(), batch);
+                            }
+                            if (!cfg && scale != 1f) {
+                                scaleInPlace(sample, 1f / scale);
+                            }
+                            sampler.step(i, eps.buffer(), latents.buffer());
+                            samplingNanos += System.nanoTime() - u1;
+                            double done = (clip * (double) ts.length + i + 1) / (clips * (double) ts.length);
+                            double elapsed = (System.nanoTime() - loopStart) / 1e9;
+                            req.progress().onProgress(new Progress(Progress.Stage.DENOISE, clip, clips, i + 1, ts.length,
+                                    done, elapsed / done * (1 - done)));
                         }
-                        if (scale != 1f) {
-                            scaleInPlace(sample, scale);
+                        if (overlap > 0) {
+                            crossFade(latents, tail, clip > 0, c, f, overlap, h * h);
                         }
-                        timestep.put(0, Math.round(ts[i]));
-                        long u0 = System.nanoTime();
-                        ort[0] += unetCall.run();
-                        long u1 = System.nanoTime();
-                        unetNanos += u1 - u0;
-                        samplingNanos += u0 - s0;
-                        unetRuns++;
-                        if (split) {
-                            combineSplitGuidance(noisePred, eps, (float) req.referenceGuidance(), (float) guidance);
-                        } else if (cfg) {
-                            combineGuidance(noisePred, eps, (float) guidance);
+                        DecodeSlot slot = slots[clip & 1];
+                        slot.await();
+                        toFrameMajor(latents, slot.decodeIn, c, f, h * h);
+                        int clipIndex = clip, emitted = emit;
+                        slot.pending = decoder.submit(() -> {
+                            long d0 = System.nanoTime();
+                            worker[0] += slot.call.run();
+                            worker[1] += System.nanoTime() - d0;
+                            ClipObserver obs = observer;
+                            if (obs != null) {
+                                float[] all = new float[f * frameValues];
+                                slot.decoded.get(0, all, 0, all.length);
+                                obs.onDecodedClip(clipIndex, all, emitted);
+                            }
+                            for (int k = 0; k < emitted; k++) {
+                                long c0 = System.nanoTime();
+                                slot.decoded.get(k * frameValues, gen, 0, frameValues);
+                                compositor.compose(gen, refPixels, rgb);
+                                long c1 = System.nanoTime();
+                                sink.accept(rgb);
+                                worker[2] += c1 - c0;
+                                worker[3] += System.nanoTime() - c1;
+                            }
+                            return null;
+                        });
+                        if (overlap == 0) {
+                            keepMotionFrames(latents, motion, c, f, n, h * h);
                         }
-                        if (cfg && req.guidanceRescale() > 0) {
-                            rescaleGuidance(noisePred, eps, req.guidanceRescale(), batch);
-                        }
-                        if (!cfg && scale != 1f) {
-                            scaleInPlace(sample, 1f / scale);
-                        }
-                        sampler.step(i, eps.buffer(), latents.buffer());
-                        samplingNanos += System.nanoTime() - u1;
-                        double done = (clip * (double) ts.length + i + 1) / (clips * (double) ts.length);
-                        double elapsed = (System.nanoTime() - loopStart) / 1e9;
-                        req.progress().onProgress(new Progress(Progress.Stage.DENOISE, clip, clips, i + 1, ts.length,
-                                done, elapsed / done * (1 - done)));
                     }
-                    if (overlap > 0) {
-                        crossFade(latents, tail, clip > 0, c, f, overlap, h * h);
+                    for (DecodeSlot slot : slots) {
+                        slot.await();
                     }
-                    long d0 = System.nanoTime();
-                    toFrameMajor(latents, decodeIn, c, f, h * h);
-                    ort[0] += decodeCall.run();
-                    decodeNanos += System.nanoTime() - d0;
-                    ClipObserver obs = observer;
-                    if (obs != null) {
-                        float[] all = new float[f * frameValues];
-                        decoded.get(0, all, 0, all.length);
-                        obs.onDecodedClip(clip, all, emit);
-                    }
-                    for (int k = 0; k < emit; k++) {
-                        long c0 = System.nanoTime();
-                        decoded.get(k * frameValues, gen, 0, frameValues);
-                        compositor.compose(gen, refPixels, rgb);
-                        long c1 = System.nanoTime();
-                        sink.accept(rgb);
-                        compositeNanos += c1 - c0;
-                        encodeNanos += System.nanoTime() - c1;
-                    }
-                    if (overlap == 0) {
-                        keepMotionFrames(latents, motion, c, f, n, h * h);
+                } finally {
+                    decoder.shutdownNow();
+                    try {
+                        decoder.awaitTermination(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
                 checkCancelled(req);
@@ -353,12 +426,13 @@ public final class Renderer {
                 sink.finish();
                 encodeNanos += System.nanoTime() - e0;
             }
+            ort[0] += worker[0];
             stages.put("denoise", unetNanos);
             stages.put("noise", noiseNanos);
             stages.put("sampling", samplingNanos);
-            stages.put("vae_decode", decodeNanos);
-            stages.put("composite", compositeNanos);
-            stages.put("encode", encodeNanos);
+            stages.put("vae_decode", worker[1]);
+            stages.put("composite", worker[2]);
+            stages.put("encode", encodeNanos + worker[3]);
             RenderStats stats = new RenderStats(System.nanoTime() - start, stages, ort[0], unetRuns);
             req.progress().onProgress(new Progress(Progress.Stage.DONE, clips - 1, clips, steps, steps, 1, 0));
             LOG.debug("rendered {} frames in {} clips: {}", frames, clips, stats);
