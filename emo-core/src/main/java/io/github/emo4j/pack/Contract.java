@@ -25,6 +25,8 @@ public final class Contract {
     public static final String MOTION_LATENTS = "motion_latents";
     public static final String FRAME_TIME = "frame_time";
     public static final String MOTION_SCALE = "motion_scale";
+    /** EMO's speed-layer condition: the wanted head speed per frame (the pose strength); models bucket it. */
+    public static final String HEAD_SPEED = "head_speed";
     public static final String NOISE_PRED = "noise_pred";
     public static final String IMAGE = "image";
     public static final String BOXES = "boxes";
@@ -65,7 +67,8 @@ public final class Contract {
             Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of()),
             Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of()),
             Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
-                    Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE),
+                    Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
+                            HEAD_SPEED),
                     Set.of(NOISE_PRED)),
             Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES)),
             Role.AUDIO_PROJECTION, new Io(Set.of(AUDIO_WINDOWS), Set.of(), Set.of()));

@@ -125,6 +125,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         in.add(h16(tensor("full_mask_0", "batch_frames", h * h)));
         in.add(h16(tensor("lip_mask_1", "batch_frames", (h / 2) * (h / 2))));
         in.add(h16(tensor("motion_scale", 3)));
+        in.add(h16(tensor("head_speed", "frames")));
         comps.put("denoising_unet", component("denoising_unet.onnx", in, List.of(h16(tensor("noise_pred", "batch", C, "frames", h, h)))));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
@@ -260,6 +261,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         String full = in(g, "full_mask_0", "batch_frames", h * h);
         String lip = in(g, "lip_mask_1", "batch_frames", (h / 2) * (h / 2));
         String scale = in(g, "motion_scale", 3);
+        String speed = in(g, "head_speed", "frames");
         List<Attr> spatial = List.of(Attr.ints("kernel_shape", 1, 3, 3), Attr.ints("pads", 0, 1, 1, 0, 1, 1));
         String x = g.op("Tanh", g.op("Conv", spatial, sample, g.random(rnd, 1 / Math.sqrt(C * 9.0), hc, C, 1, 3, 3)));
         // reference: each bank's mean token projected to a per-channel bias
@@ -285,6 +287,10 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
                 g.op("Reshape", timestep, g.longs())), g.scalar(1e-3f)));
         bias = g.op("Add", bias, g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), scale));
         x = g.op("Add", x, g.op("Mul", bias, g.scalar(0.01f)));
+        // speed layers: the wanted head speed per frame, as a per-frame, per-channel bias
+        String sp = g.op("MatMul", g.op("Unsqueeze", speed, g.longs(1)), g.random(rnd, 0.5, 1, hc));
+        x = g.op("Add", x, g.op("Unsqueeze", g.op("Unsqueeze", g.op("Transpose", List.of(Attr.ints("perm", 1, 0)), sp),
+                g.longs(0)), g.longs(3, 4)));
         x = g.op("Tanh", g.op("Conv", spatial, x, g.random(rnd, 1 / Math.sqrt(hc * 9.0), hc, hc, 1, 3, 3)));
         out(g, "noise_pred", "Conv", conv(1, 1, 0, 3), new String[] {x, g.random(rnd, 1 / Math.sqrt(hc), C, hc, 1, 1, 1)},
                 "batch", C, "frames", h, h);

@@ -225,6 +225,8 @@ public final class Renderer {
             FloatTensor frameTime = FloatTensor.zeros(f);
             FloatTensor motionScale = FloatTensor.of(new float[] {
                 (float) req.motion().pose(), (float) req.motion().expression(), (float) req.motion().lip()}, 3);
+            FloatTensor headSpeed = FloatTensor.zeros(f);
+            headSpeed.fill((float) req.motion().pose());
             LongBuffer timestep = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asLongBuffer();
 
             // audio projection (Hallo's audio_proj): per clip, on the conditional windows only
@@ -259,6 +261,7 @@ public final class Renderer {
                     case Contract.MOTION_LATENTS -> motion;
                     case Contract.FRAME_TIME -> frameTime;
                     case Contract.MOTION_SCALE -> motionScale;
+                    case Contract.HEAD_SPEED -> headSpeed;
                     default -> {
                         if (Contract.isMaskLevel(name)) {
                             yield tiledMask(in, crop, batch, f);

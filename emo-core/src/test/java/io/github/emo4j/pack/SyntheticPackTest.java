@@ -59,6 +59,9 @@ class SyntheticPackTest {
             Renderer.Outcome three = r.render(req.withReferenceGuidance(2.0), dir.resolve("c.mp4"));
             assertEquals(13, three.frames());
             assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(dir.resolve("c.mp4"))));
+            // the head-speed condition reaches the denoiser
+            r.render(req.withMotion(new io.github.emo4j.MotionControl(3, 1, 1)), dir.resolve("fast.mp4"));
+            assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(dir.resolve("fast.mp4"))));
         }
     }
 

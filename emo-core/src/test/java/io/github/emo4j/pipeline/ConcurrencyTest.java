@@ -110,6 +110,35 @@ class ConcurrencyTest {
     }
 
     @Test
+    void anInterruptedRenderLeavesNoFile() throws Exception {
+        try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
+            Renderer r = new Renderer(pack);
+            Path out = dir.resolve("interrupted.mp4");
+            Throwable[] failure = new Throwable[1];
+            Thread[] self = new Thread[1];
+            Thread t = new Thread(() -> {
+                try {
+                    r.render(request().withProgress(p -> {
+                        if (p.clip() == 1) {
+                            self[0].interrupt();
+                        }
+                    }), out);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            self[0] = t;
+            t.start();
+            t.join(60_000);
+            assertTrue(failure[0] instanceof RenderCancelledException, String.valueOf(failure[0]));
+            assertFalse(Files.exists(out));
+            try (var files = Files.list(dir)) {
+                assertEquals(0, files.count(), "temporary files left behind");
+            }
+        }
+    }
+
+    @Test
     void aCancelledRenderLeavesNoFile() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer r = new Renderer(pack);
