@@ -47,37 +47,17 @@ public final class DdimScheduler implements Scheduler {
 
     /** The timesteps of a {@code steps}-step trajectory, exactly as diffusers' {@code set_timesteps}. */
     public long[] timesteps(int steps) {
-        int n = schedule.trainSteps();
-        if (steps < 1 || steps > n) {
-            throw new IllegalArgumentException("steps must be between 1 and " + n + ": " + steps);
-        }
-        long[] t = new long[steps];
-        switch (spacing) {
-            case "linspace" -> {
-                for (int i = 0; i < steps; i++) {
-                    double v = steps == 1 ? 0 : (n - 1) * (double) i / (steps - 1);
-                    t[steps - 1 - i] = Math.round(Math.rint(v));
-                }
-            }
-            case "leading" -> {
-                int ratio = n / steps;
-                for (int i = 0; i < steps; i++) {
-                    t[steps - 1 - i] = (long) i * ratio + stepsOffset;
-                }
-            }
-            default -> {
-                double ratio = n / (double) steps;
-                for (int i = 0; i < steps; i++) {
-                    t[i] = Math.round(Math.rint(n - i * ratio)) - 1;
-                }
-            }
+        double[] d = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
+        long[] t = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            t[i] = (long) d[i];
         }
         return t;
     }
 
     @Override
     public Sampler sampler(int steps, long seed) {
-        long[] ts = timesteps(steps);
+        double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
         int stride = schedule.trainSteps() / steps;
         // Per-step coefficients are computed once, so step() is a single fused pass over the data.
         double[] sqrtA = new double[steps], sqrtB = new double[steps], sqrtAPrev = new double[steps], sqrtBPrev = new double[steps];
@@ -91,11 +71,7 @@ public final class DdimScheduler implements Scheduler {
             sqrtAPrev[i] = Math.sqrt(ap);
             sqrtBPrev[i] = Math.sqrt(1 - ap);
         }
-        double[] asDouble = new double[ts.length];
-        for (int i = 0; i < ts.length; i++) {
-            asDouble[i] = ts[i];
-        }
-        return new UnscaledSampler(asDouble) {
+        return new UnscaledSampler(ts) {
 
             @Override
             public void step(int i, FloatBuffer out, FloatBuffer sample) {
