@@ -31,9 +31,17 @@ final class Call {
     }
 
     Call input(String name, FloatTensor t) throws OrtException {
+        return input(name, t, true);
+    }
+
+    /**
+     * Binds an input. One that does not change between runs ({@code changes} false) is converted to
+     * 16 bits once, here, instead of before every run.
+     */
+    Call input(String name, FloatTensor t, boolean changes) throws OrtException {
         TensorView v = view(component.spec().input(name), name, t);
         in.put(name, v.onnx());
-        if (v.converts()) {
+        if (v.converts() && changes) {
             convertIn.add(v);
         }
         return this;

@@ -284,7 +284,9 @@ public final class Renderer {
                     }
                 };
                 if (bound != null) {
-                    unetCall.input(name, bound);
+                    // per-clip tensors are refilled between runs; the rest stay as bound
+                    boolean changes = bound == windows || bound == motion || bound == frameTime || projected.containsKey(name);
+                    unetCall.input(name, bound, changes);
                 }
             }
             unetCall.output(Contract.NOISE_PRED, noisePred);
