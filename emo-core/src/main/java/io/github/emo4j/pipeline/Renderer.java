@@ -14,7 +14,6 @@ import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.face.HaarFaceDetector;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.OrtRuntime;
-import io.github.emo4j.pack.ComponentSpec;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.OnnxComponent;
