@@ -7,7 +7,8 @@ import java.awt.image.BufferedImage;
  * Pastes generated face crops back into the full-resolution portrait. Only the change the model made
  * ({@code generated - reference}) is enlarged and added, weighted by the crop's feathered mask, so the
  * portrait keeps its own resolution and every pixel outside the crop, or where the model changed
- * nothing, stays exactly as it was. Thread-safe: it holds no per-frame state.
+ * nothing, stays exactly as it was. Thread-safe: it holds no per-frame state; a thread that composes
+ * many frames passes its own {@link Scratch} and allocates nothing per frame.
  */
 public final class Compositor {
 
@@ -17,9 +18,10 @@ public final class Compositor {
     private final float[] feather;
     private final int n;
     private final int rx0, ry0, rw, rh;   // the part of the portrait the crop covers
-    private final int[] xi;
+    // source columns and rows of each covered pixel, clamped to the crop, and the weight of the second
+    private final int[] x0, x1;
     private final float[] xf;
-    private final int[] yi;
+    private final int[] y0, y1;
     private final float[] yf;
 
     /**
@@ -40,19 +42,25 @@ public final class Compositor {
         rw = within((int) Math.ceil(crop.x0() + crop.side()), width) - rx0;
         rh = within((int) Math.ceil(crop.y0() + crop.side()), height) - ry0;
         double scale = n / crop.side();
-        xi = new int[rw];
+        x0 = new int[rw];
+        x1 = new int[rw];
         xf = new float[rw];
         for (int i = 0; i < rw; i++) {
             double u = (rx0 + i + 0.5 - crop.x0()) * scale - 0.5;
-            xi[i] = (int) Math.floor(u);
-            xf[i] = (float) (u - xi[i]);
+            int k = (int) Math.floor(u);
+            x0[i] = clamp(k, n);
+            x1[i] = clamp(k + 1, n);
+            xf[i] = (float) (u - k);
         }
-        yi = new int[rh];
+        y0 = new int[rh];
+        y1 = new int[rh];
         yf = new float[rh];
         for (int i = 0; i < rh; i++) {
             double v = (ry0 + i + 0.5 - crop.y0()) * scale - 0.5;
-            yi[i] = (int) Math.floor(v);
-            yf[i] = (float) (v - yi[i]);
+            int k = (int) Math.floor(v);
+            y0[i] = clamp(k, n);
+            y1[i] = clamp(k + 1, n);
+            yf[i] = (float) (v - k);
         }
     }
 
@@ -65,6 +73,20 @@ public final class Compositor {
     }
 
     /**
+     * Working memory for {@link #compose(float[], float[], int[], Scratch)}: one per thread that
+     * composes, so frames after the first allocate nothing.
+     */
+    public final class Scratch {
+        private final float[] delta = new float[3 * n * n];
+        private final float[] rows = new float[3 * n * rw];
+    }
+
+    /** Working memory sized for this compositor. */
+    public Scratch scratch() {
+        return new Scratch();
+    }
+
+    /**
      * One output frame as packed {@code 0xRRGGBB} pixels.
      *
      * @param generated the model's frame, planar RGB in [0, 1] at the crop resolution
@@ -72,51 +94,59 @@ public final class Compositor {
      * @param out       {@code width*height} pixels to fill, or {@code null} to allocate
      */
     public int[] compose(float[] generated, float[] reference, int[] out) {
+        return compose(generated, reference, out, new Scratch());
+    }
+
+    /** As {@link #compose(float[], float[], int[])}, in {@code scratch}, which must come from this compositor. */
+    public int[] compose(float[] generated, float[] reference, int[] out, Scratch scratch) {
         if (out == null) {
             out = new int[width * height];
         }
         System.arraycopy(portrait, 0, out, 0, out.length);
         int nn = n * n;
-        float[] delta = new float[nn];
-        float[] rows = new float[n * rw];
-        float[][] region = new float[3][rw * rh];
+        float[] delta = scratch.delta;
+        float[] rows = scratch.rows;
         for (int c = 0; c < 3; c++) {
+            int o = c * nn;
             for (int i = 0; i < nn; i++) {
-                delta[i] = (generated[c * nn + i] - reference[c * nn + i]) * feather[i] * 255f;
+                delta[o + i] = (generated[o + i] - reference[o + i]) * feather[i];
             }
+        }
+        // horizontal pass over every crop row, 255 folded into the weights
+        for (int c = 0; c < 3; c++) {
             for (int y = 0; y < n; y++) {
+                int src = c * nn + y * n, dst = (c * n + y) * rw;
                 for (int i = 0; i < rw; i++) {
-                    float a = delta[y * n + clamp(xi[i], n)], b = delta[y * n + clamp(xi[i] + 1, n)];
-                    rows[y * rw + i] = a + (b - a) * xf[i];
-                }
-            }
-            float[] reg = region[c];
-            for (int j = 0; j < rh; j++) {
-                int r0 = clamp(yi[j], n) * rw, r1 = clamp(yi[j] + 1, n) * rw;
-                float f = yf[j];
-                for (int i = 0; i < rw; i++) {
-                    reg[j * rw + i] = rows[r0 + i] + (rows[r1 + i] - rows[r0 + i]) * f;
+                    float a = delta[src + x0[i]], b = delta[src + x1[i]];
+                    rows[dst + i] = (a + (b - a) * xf[i]) * 255f;
                 }
             }
         }
+        // vertical pass fused with the paste: each output row blends two resampled crop rows
+        int plane = n * rw;
         for (int j = 0; j < rh; j++) {
+            int r0 = y0[j] * rw, r1 = y1[j] * rw;
+            float f = yf[j];
             int row = (ry0 + j) * width + rx0;
             for (int i = 0; i < rw; i++) {
-                int k = j * rw + i;
-                float dr = region[0][k], dg = region[1][k], db = region[2][k];
+                float a = rows[r0 + i], dr = a + (rows[r1 + i] - a) * f;
+                a = rows[plane + r0 + i];
+                float dg = a + (rows[plane + r1 + i] - a) * f;
+                a = rows[2 * plane + r0 + i];
+                float db = a + (rows[2 * plane + r1 + i] - a) * f;
                 if (dr == 0 && dg == 0 && db == 0) {
                     continue;
                 }
                 int p = out[row + i];
-                int r = to8((p >> 16 & 0xFF) + dr), g = to8((p >> 8 & 0xFF) + dg), b = to8((p & 0xFF) + db);
-                out[row + i] = r << 16 | g << 8 | b;
+                out[row + i] = to8((p >> 16 & 0xFF) + dr) << 16 | to8((p >> 8 & 0xFF) + dg) << 8 | to8((p & 0xFF) + db);
             }
         }
         return out;
     }
 
+    /** Rounds half up, as {@code Math.round} does, and clamps to 0..255. */
     private static int to8(float v) {
-        int i = Math.round(v);
+        int i = (int) Math.floor(v + 0.5f);
         return i < 0 ? 0 : (i > 255 ? 255 : i);
     }
 

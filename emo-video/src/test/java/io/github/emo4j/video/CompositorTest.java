@@ -70,4 +70,59 @@ class CompositorTest {
             assertTrue(v >= 0 && v <= 1);
         }
     }
+
+    /** Bilinear resampling of the weighted change, written per pixel: the definition the fast path must meet. */
+    @Test
+    void matchesPerPixelBilinearPasteBack() {
+        BufferedImage img = noise(300, 260);
+        FaceCrop crop = FaceCrop.around(new FaceBox(100, 70, 70, 80), 48);
+        float[] ref = crop.extract(img);
+        float[] gen = new float[ref.length];
+        Random rnd = new Random(4);
+        for (int i = 0; i < gen.length; i++) {
+            gen[i] = Math.min(1, Math.max(0, ref[i] + (float) rnd.nextGaussian() * 0.2f));
+        }
+        Compositor c = new Compositor(img, crop);
+        Compositor.Scratch scratch = c.scratch();
+        int[] out = c.compose(gen, ref, null, scratch);
+        int[] again = c.compose(gen, ref, new int[out.length], scratch);
+        assertArrayEquals(out, again, "a reused scratch gives the same frame");
+        int n = crop.resolution();
+        float[] feather = crop.featherMask();
+        double scale = n / crop.side();
+        int worst = 0;
+        for (int y = 0; y < c.height(); y++) {
+            for (int x = 0; x < c.width(); x++) {
+                int before = img.getRGB(x, y) & 0xFFFFFF;
+                boolean inside = x >= Math.floor(crop.x0()) && x < Math.ceil(crop.x0() + crop.side())
+                        && y >= Math.floor(crop.y0()) && y < Math.ceil(crop.y0() + crop.side());
+                int want = before;
+                if (inside) {
+                    double u = (x + 0.5 - crop.x0()) * scale - 0.5, v = (y + 0.5 - crop.y0()) * scale - 0.5;
+                    int u0 = (int) Math.floor(u), v0 = (int) Math.floor(v);
+                    double fu = u - u0, fv = v - v0;
+                    want = 0;
+                    for (int ch = 0; ch < 3; ch++) {
+                        double d = 0;
+                        for (int dy = 0; dy < 2; dy++) {
+                            for (int dx = 0; dx < 2; dx++) {
+                                int sx = Math.max(0, Math.min(n - 1, u0 + dx)), sy = Math.max(0, Math.min(n - 1, v0 + dy));
+                                int k = sy * n + sx;
+                                double w = (dx == 0 ? 1 - fu : fu) * (dy == 0 ? 1 - fv : fv);
+                                d += w * (gen[ch * n * n + k] - ref[ch * n * n + k]) * feather[k];
+                            }
+                        }
+                        int shift = 16 - 8 * ch;
+                        int value = (int) Math.max(0, Math.min(255, Math.round((before >> shift & 0xFF) + 255 * d)));
+                        want |= value << shift;
+                    }
+                }
+                int got = out[y * c.width() + x];
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    worst = Math.max(worst, Math.abs((got >> shift & 0xFF) - (want >> shift & 0xFF)));
+                }
+            }
+        }
+        assertTrue(worst <= 1, "largest difference from the per-pixel definition: " + worst + " levels");
+    }
 }
