@@ -1,6 +1,7 @@
 package io.github.emo4j.video.aac;
 
 import java.util.ArrayList;
+import org.jtransforms.fft.DoubleFFT_1D;
 import java.util.List;
 
 /**
@@ -26,7 +27,6 @@ public final class AacEncoder {
     private static final int SF_OFFSET = 100;
     private static final int MAX_QUANT = 8191;
 
-    private static float[] cosTable;
 
     private final int sampleRate;
     private final double snrDb;
@@ -34,6 +34,11 @@ public final class AacEncoder {
     private final double[] spectrum = new double[N];
     private final int[] quant = new int[N];
     private final float[] previous = new float[N];
+    private final double[] windowed = new double[2 * N];
+    private final double[] fft = new double[N];
+    private final double[] preTwiddle = new double[N];
+    private final double[] postTwiddle = new double[N];
+    private final DoubleFFT_1D quarter = new DoubleFFT_1D(N / 2);
 
     /**
      * @param sampleRate 48000 or 44100
@@ -50,18 +55,12 @@ public final class AacEncoder {
         for (int n = 0; n < 2 * N; n++) {
             window[n] = (float) Math.sin(Math.PI / (2 * N) * (n + 0.5));
         }
-        synchronized (AacEncoder.class) {
-            if (cosTable == null) {
-                // X[k] = 2 Σ z[n] cos(2π/(2N) (n + n0)(k + ½)), n0 = (N + 1)/2: the standard's forward MDCT
-                float[] t = new float[2 * N * N];
-                double n0 = (N + 1) / 2.0;
-                for (int k = 0; k < N; k++) {
-                    for (int n = 0; n < 2 * N; n++) {
-                        t[k * 2 * N + n] = (float) (2 * Math.cos(2 * Math.PI / (2 * N) * (n + n0) * (k + 0.5)));
-                    }
-                }
-                cosTable = t;
-            }
+        for (int n = 0; n < N / 2; n++) {
+            double a = -Math.PI * (4 * n + 1) / (4.0 * N), b = -Math.PI * n / N;
+            preTwiddle[2 * n] = Math.cos(a);
+            preTwiddle[2 * n + 1] = Math.sin(a);
+            postTwiddle[2 * n] = Math.cos(b);
+            postTwiddle[2 * n + 1] = Math.sin(b);
         }
     }
 
@@ -127,22 +126,43 @@ public final class AacEncoder {
         return out;
     }
 
-    private void mdct(float[] pcm) {
-        float[] z = new float[2 * N];
+    /**
+     * The standard's forward MDCT, X[k] = 2 Σ z[n] cos(2π/(2N) (n + n0)(k + ½)) with n0 = (N + 1)/2, in
+     * O(N log N): the 2N windowed samples fold into a DCT-IV of size N, computed as a complex FFT of
+     * size N/2 between two twiddle passes.
+     */
+    void mdct(float[] pcm) {
+        double[] z = windowed;
         for (int n = 0; n < N; n++) {
-            z[n] = previous[n] * 32768f * window[n];
-            z[N + n] = pcm[n] * 32768f * window[N + n];
+            z[n] = previous[n] * 32768.0 * window[n];
+            z[N + n] = pcm[n] * 32768.0 * window[N + n];
         }
         System.arraycopy(pcm, 0, previous, 0, N);
-        float[] t = cosTable;
-        for (int k = 0; k < N; k++) {
-            double acc = 0;
-            int row = k * 2 * N;
-            for (int n = 0; n < 2 * N; n++) {
-                acc += z[n] * t[row + n];
-            }
-            spectrum[k] = acc;
+        int h = N / 2;
+        for (int n = 0; n < h; n++) {
+            // the folded sequence u at 2n and N-1-2n, from its two definitions over the halves of [0, N)
+            double even = fold(z, 2 * n), odd = fold(z, N - 1 - 2 * n);
+            double c = preTwiddle[2 * n], s = preTwiddle[2 * n + 1];
+            fft[2 * n] = even * c - odd * s;
+            fft[2 * n + 1] = even * s + odd * c;
         }
+        quarter.complexForward(fft);
+        for (int k = 0; k < h; k++) {
+            double re = fft[2 * k], im = fft[2 * k + 1];
+            double c = postTwiddle[2 * k], s = postTwiddle[2 * k + 1];
+            spectrum[2 * k] = 2 * (re * c - im * s);
+            spectrum[N - 1 - 2 * k] = -2 * (re * s + im * c);
+        }
+    }
+
+    /** The last MDCT's coefficients (for tests). */
+    double[] spectrum() {
+        return spectrum;
+    }
+
+    /** The TDAC fold of 2N samples into N: the input of the DCT-IV the MDCT is. */
+    private static double fold(double[] z, int n) {
+        return n < N / 2 ? -z[3 * N / 2 - 1 - n] - z[3 * N / 2 + n] : z[n - N / 2] - z[3 * N / 2 - 1 - n];
     }
 
     /** The scalefactor whose quantisation noise sits {@code snrDb} below the frame's spectral energy. */
