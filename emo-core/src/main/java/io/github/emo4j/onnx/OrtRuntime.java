@@ -61,10 +61,7 @@ public final class OrtRuntime {
             if (why == null) {
                 OrtSession.SessionOptions o = new OrtSession.SessionOptions();
                 try {
-                    o.setOptimizationLevel(level(settings.optimization()));
-                    if (threads > 0) {
-                        o.setIntraOpNumThreads(threads);
-                    }
+                    configure(o, settings, settings.optimization());
                     addProvider(o, p);
                     if (!reasons.isEmpty()) {
                         LOG.warn("using provider {} after skipping: {}", p, String.join("; ", reasons));
@@ -89,16 +86,28 @@ public final class OrtRuntime {
                                                       SessionSettings.Optimization level) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         try {
-            o.setOptimizationLevel(level(level));
-            if (settings.threads() > 0) {
-                o.setIntraOpNumThreads(settings.threads());
-            }
+            configure(o, settings, level);
             addProvider(o, p);
             return o;
         } catch (OrtException | RuntimeException e) {
             o.close();
             throw e;
         }
+    }
+
+    /**
+     * Threads and optimisation level. ONNX Runtime's pool threads normally spin between operators; a
+     * render runs its decoder, compositor and encoder threads beside the denoiser, so spinning threads
+     * would take their cores. They sleep instead, which costs a run microseconds of wake-up.
+     */
+    private static void configure(OrtSession.SessionOptions o, SessionSettings settings,
+                                  SessionSettings.Optimization level) throws OrtException {
+        o.setOptimizationLevel(level(level));
+        if (settings.threads() > 0) {
+            o.setIntraOpNumThreads(settings.threads());
+        }
+        o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        o.addConfigEntry("session.inter_op.allow_spinning", "0");
     }
 
     static OrtSession.SessionOptions.OptLevel level(SessionSettings.Optimization o) {
