@@ -7,8 +7,10 @@ package io.github.emo4j;
  * @param pose       head movement
  * @param expression facial expression, such as blinking
  * @param lip        mouth movement with the voice
+ * @param headSpeed  the head's speed over time for packs with speed layers, or {@code null} for
+ *                   {@code pose} throughout
  */
-public record MotionControl(double pose, double expression, double lip) {
+public record MotionControl(double pose, double expression, double lip, HeadSpeed headSpeed) {
 
     public static final MotionControl NATURAL = new MotionControl(1, 1, 1);
 
@@ -16,6 +18,21 @@ public record MotionControl(double pose, double expression, double lip) {
         check("pose", pose);
         check("expression", expression);
         check("lip", lip);
+    }
+
+    /** Motion scales with the head's speed following {@code pose}. */
+    public MotionControl(double pose, double expression, double lip) {
+        this(pose, expression, lip, null);
+    }
+
+    /** The same scales with a head-speed curve. */
+    public MotionControl withHeadSpeed(HeadSpeed curve) {
+        return new MotionControl(pose, expression, lip, curve);
+    }
+
+    /** The wanted head speed at {@code seconds}. */
+    public double headSpeedAt(double seconds) {
+        return headSpeed == null ? pose : headSpeed.at(seconds);
     }
 
     private static void check(String name, double v) {

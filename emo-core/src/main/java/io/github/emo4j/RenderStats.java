@@ -7,8 +7,12 @@ import java.util.Map;
  *
  * @param wallNanos   the whole render
  * @param stageNanos  time per stage of the pipeline: {@code audio}, {@code face}, {@code reference},
- *                    {@code denoise}, {@code vae_decode}, {@code composite}, {@code encode}
- * @param onnxNanos   time inside {@code OrtSession.run}, all components together
+ *                    {@code denoise}, {@code vae_decode}, {@code composite}, {@code encode},
+ *                    {@code wait_output} (the denoiser waiting for decoding, paste-back and the encoder
+ *                    to free a buffer), and
+ *                    {@code onnx_total}: the sum of every session run's own duration
+ * @param onnxNanos   wall time during which at least one {@code OrtSession.run} was in progress (decoding
+ *                    overlaps denoising, so this is the union of the runs' intervals, not their sum)
  * @param unetRuns    denoiser invocations
  */
 public record RenderStats(long wallNanos, Map<String, Long> stageNanos, long onnxNanos, long unetRuns) {

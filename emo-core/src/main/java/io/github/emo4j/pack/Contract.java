@@ -1,5 +1,7 @@
 package io.github.emo4j.pack;
 
+import java.util.List;
+
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +31,11 @@ public final class Contract {
     public static final String HEAD_SPEED = "head_speed";
     public static final String NOISE_PRED = "noise_pred";
     public static final String IMAGE = "image";
+    /** The face box region, square, RGB in [0, 1]: the image encoder's input. */
+    public static final String FACE_IMAGE = "face_image";
+    /** The vocal separator's input and output: waveform chunks at the separator's rate. */
+    public static final String MIXTURE = "mixture";
+    public static final String VOCALS = "vocals";
     public static final String BOXES = "boxes";
 
     record Io(Set<String> requiredInputs, Set<String> optionalInputs, Set<String> outputs) {
@@ -59,17 +66,40 @@ public final class Contract {
         return m.group(1);
     }
 
-    static final Map<Role, Io> ROLES = Map.of(
-            Role.VAE_ENCODER, new Io(Set.of(PIXELS), Set.of(), Set.of(LATENTS)),
-            Role.VAE_DECODER, new Io(Set.of(LATENTS), Set.of(), Set.of(PIXELS)),
-            Role.AUDIO_ENCODER, new Io(Set.of(AUDIO), Set.of(), Set.of(AUDIO_FEATURES)),
+    static final Map<Role, Io> ROLES = Map.ofEntries(
+            Map.entry(Role.VAE_ENCODER, new Io(Set.of(PIXELS), Set.of(), Set.of(LATENTS))),
+            Map.entry(Role.VAE_DECODER, new Io(Set.of(LATENTS), Set.of(), Set.of(PIXELS))),
+            Map.entry(Role.AUDIO_ENCODER, new Io(Set.of(AUDIO), Set.of(), Set.of(AUDIO_FEATURES))),
             // reference_net and face_locator outputs are free-form: the denoiser takes them by name
-            Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of()),
-            Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of()),
-            Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
+            Map.entry(Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of())),
+            Map.entry(Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of())),
+            Map.entry(Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
                     Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
                             HEAD_SPEED),
-                    Set.of(NOISE_PRED)),
-            Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES)),
-            Role.AUDIO_PROJECTION, new Io(Set.of(AUDIO_WINDOWS), Set.of(), Set.of()));
+                    Set.of(NOISE_PRED))),
+            Map.entry(Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES))),
+            Map.entry(Role.AUDIO_PROJECTION, new Io(Set.of(AUDIO_WINDOWS), Set.of(), Set.of())),
+            Map.entry(Role.IMAGE_ENCODER, new Io(Set.of(FACE_IMAGE), Set.of(), Set.of())),
+            // image_projection takes image_encoder's outputs by name
+            Map.entry(Role.IMAGE_PROJECTION, new Io(Set.of(), Set.of(), Set.of())),
+            Map.entry(Role.SPEED_ENCODER, new Io(Set.of(HEAD_SPEED), Set.of(), Set.of())),
+            Map.entry(Role.VOCAL_SEPARATOR, new Io(Set.of(MIXTURE), Set.of(), Set.of(VOCALS))));
+
+    /** Roles whose outputs are free-form and reach other components by name. */
+    static final List<Role> PRODUCERS = List.of(Role.IMAGE_ENCODER, Role.IMAGE_PROJECTION, Role.REFERENCE_NET,
+            Role.FACE_LOCATOR, Role.AUDIO_PROJECTION, Role.SPEED_ENCODER);
+
+    /**
+     * Which producers' outputs a role may take as extra inputs: the denoiser takes everything, the
+     * ReferenceNet the identity tokens (Hallo's reference UNet attends to them), the projection the
+     * encoder's embedding.
+     */
+    static List<Role> feeding(Role consumer) {
+        return switch (consumer) {
+            case DENOISING_UNET -> PRODUCERS;
+            case REFERENCE_NET -> List.of(Role.IMAGE_ENCODER, Role.IMAGE_PROJECTION);
+            case IMAGE_PROJECTION -> List.of(Role.IMAGE_ENCODER);
+            default -> List.of();
+        };
+    }
 }

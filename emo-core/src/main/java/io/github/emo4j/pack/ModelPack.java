@@ -54,15 +54,18 @@ public final class ModelPack implements AutoCloseable {
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
         try (OrtSession.SessionOptions options = chosen.options()) {
-            java.util.Set<String> passThrough = new java.util.HashSet<>();
-            for (Role r : new Role[] {Role.REFERENCE_NET, Role.FACE_LOCATOR, Role.AUDIO_PROJECTION}) {
+            Map<Role, java.util.Set<String>> passThrough = new EnumMap<>(Role.class);
+            for (Role r : Contract.PRODUCERS) {
                 ComponentSpec c = manifest.components().get(r);
                 if (c != null) {
                     if (c.outputs().isEmpty()) {
                         throw new PackException(src.describe() + ": component " + r.key() + " declares no outputs");
                     }
-                    c.outputs().forEach(t -> passThrough.add(t.name()));
+                    passThrough.put(r, new java.util.HashSet<>(c.outputs().stream().map(TensorSpec::name).toList()));
                 }
+            }
+            if (manifest.components().containsKey(Role.IMAGE_PROJECTION) && !manifest.components().containsKey(Role.IMAGE_ENCODER)) {
+                throw new PackException(src.describe() + ": component image_projection needs an image_encoder to feed it");
             }
             for (ComponentSpec spec : manifest.components().values()) {
                 OrtSession s;
@@ -124,7 +127,7 @@ public final class ModelPack implements AutoCloseable {
         }
     }
 
-    private static void validate(OnnxComponent c, String where, java.util.Set<String> passThrough) {
+    private static void validate(OnnxComponent c, String where, Map<Role, java.util.Set<String>> passThrough) {
         ComponentSpec spec = c.spec();
         String comp = where + ": component " + spec.role().key();
         Contract.Io io = Contract.ROLES.get(spec.role());
@@ -142,12 +145,14 @@ public final class ModelPack implements AutoCloseable {
                 }
             }
             for (TensorSpec t : spec.inputs()) {
-                boolean extra = spec.role() == Role.DENOISING_UNET
-                        && (Contract.isMaskLevel(t.name()) || passThrough.contains(t.name()));
+                boolean extra = (spec.role() == Role.DENOISING_UNET && Contract.isMaskLevel(t.name()))
+                        || Contract.feeding(spec.role()).stream().anyMatch(r -> passThrough.getOrDefault(r, Set.of()).contains(t.name()));
                 if (!io.requiredInputs().contains(t.name()) && !io.optionalInputs().contains(t.name()) && !extra) {
+                    String others = Contract.feeding(spec.role()).isEmpty() ? ""
+                            : ", the outputs of " + Contract.feeding(spec.role()).stream().map(Role::key).toList();
                     throw new PackException(comp + ": input '" + t.name() + "' is not part of the "
                             + spec.role().key() + " contract (known: " + union(io.requiredInputs(), io.optionalInputs())
-                            + ", {full,face,lip}_mask_{0-3}, and the outputs of reference_net and face_locator)");
+                            + (spec.role() == Role.DENOISING_UNET ? ", {full,face,lip}_mask_{0-3}" : "") + others + ")");
                 }
                 compare(comp, "input", t, ins.get(t.name()));
             }

@@ -52,7 +52,22 @@ public record PackManifest(String name, String description, PackSettings setting
                 intIn(s, "fps", 1, 240, source),
                 intIn(s, "default_steps", 1, 1000, source),
                 numIn(s, "default_guidance", 0, 100, source),
-                s.containsKey("context_overlap") ? intIn(s, "context_overlap", 0, 255, source) : 0);
+                s.containsKey("context_overlap") ? intIn(s, "context_overlap", 0, 255, source) : 0,
+                s.containsKey("reference_motion_frames") ? intIn(s, "reference_motion_frames", 0, 16, source) : 0,
+                s.containsKey("first_motion") ? str(s, "first_motion", source + ": settings") : "zeros",
+                s.containsKey("separator_sample_rate") ? intIn(s, "separator_sample_rate", 8000, 192000, source) : 44100);
+        if (!List.of("zeros", "reference").contains(settings.firstMotion())) {
+            throw new PackException(source + ": settings.first_motion must be \"zeros\" or \"reference\", not \""
+                    + settings.firstMotion() + "\"");
+        }
+        if (settings.referenceMotionFrames() > 0 && settings.contextOverlap() > 0) {
+            throw new PackException(source + ": settings.reference_motion_frames needs clips chained by motion frames, "
+                    + "not context_overlap");
+        }
+        if (settings.referenceMotionFrames() > settings.clipFrames()) {
+            throw new PackException(source + ": settings.reference_motion_frames " + settings.referenceMotionFrames()
+                    + " exceeds clip_frames " + settings.clipFrames());
+        }
         if (settings.contextOverlap() >= settings.clipFrames()) {
             throw new PackException(source + ": settings.context_overlap " + settings.contextOverlap()
                     + " must be smaller than clip_frames " + settings.clipFrames());
@@ -111,8 +126,8 @@ public record PackManifest(String name, String description, PackSettings setting
                 }
             }
             Object uncond = tm.get("uncond");
-            if (uncond != null && !"zeros".equals(uncond) && !"same".equals(uncond)) {
-                throw new PackException(where + "." + name + ": uncond must be \"zeros\" or \"same\", not " + uncond);
+            if (uncond != null && !List.of("zeros", "same", "zero_input").contains(uncond)) {
+                throw new PackException(where + "." + name + ": uncond must be \"zeros\", \"same\" or \"zero_input\", not " + uncond);
             }
             Object condition = tm.get("condition");
             if (condition != null && !"audio".equals(condition) && !"reference".equals(condition)) {

@@ -17,10 +17,22 @@ package io.github.emo4j.pack;
  * @param defaultGuidance   classifier-free guidance scale when the caller gives none
  * @param contextOverlap    0 to chain clips through motion frames (EMO); above 0, clips overlap by this
  *                          many frames and the overlap is cross-faded (EchoMimic's context windows)
+ * @param referenceMotionFrames frames of the previous clip that go through the ReferenceNet beside the
+ *                          portrait, once per clip (Hallo: 2); 0 when motion frames only reach the
+ *                          denoiser's temporal layers (EMO)
+ * @param firstMotion       what stands in for the previous clip before the first one: {@code zeros}
+ *                          (EMO) or {@code reference}, the portrait itself (Hallo)
+ * @param separatorSampleRate sample rate of the vocal separator's input, when the pack has one
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
-                           int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap) {
+                           int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap,
+                           int referenceMotionFrames, String firstMotion, int separatorSampleRate) {
+
+    /** Whether the first clip's motion frames are the portrait rather than zeros. */
+    public boolean firstMotionIsReference() {
+        return "reference".equals(firstMotion);
+    }
 
     /** Side of a latent frame. */
     public int latentSize() {

@@ -22,7 +22,15 @@ public enum Role {
     /** Optional: each frame's audio window to audio tokens, run per clip (Hallo's audio_proj). */
     AUDIO_PROJECTION(false),
     /** Optional: a portrait to face boxes, used instead of the built-in detector. */
-    FACE_DETECTOR(false);
+    FACE_DETECTOR(false),
+    /** Optional: the face to an identity embedding, once per render (Hallo's face embedding). */
+    IMAGE_ENCODER(false),
+    /** Optional: the identity embedding to the tokens the denoiser attends to (Hallo's image_proj). */
+    IMAGE_PROJECTION(false),
+    /** Optional: each frame's wanted head speed to the speed layers' embedding, per clip (EMO). */
+    SPEED_ENCODER(false),
+    /** Optional: the voice separated from music before the audio encoder sees it (Hallo's vocal separator). */
+    VOCAL_SEPARATOR(false);
 
     private final boolean required;
 

@@ -15,7 +15,7 @@ import java.util.Random;
 
 /**
  * Random-weight packs with the input and output structure of an EMO-class model (Hallo's, scaled): an
- * 8× convolutional VAE with 4 latent channels, an audio encoder and an audio projection (per-frame
+ * 8× VAE with 4 latent channels (a convolution down, smooth bilinear frames up), an audio encoder and an audio projection (per-frame
  * windows to tokens, batched for guidance with zeros first), a ReferenceNet that emits one
  * feature bank per UNet level ({@code reference_bank_0..3}, [1, tokens, width] with tokens
  * (h/2^l)²), a face locator whose features enter the guidance batch with zeros first, Hallo-style
@@ -32,9 +32,34 @@ import java.util.Random;
  * @param seed        weight seed
  * @param half        whether the denoiser and the VAE decoder take and give float16 tensors, as an
  *                    fp16 export does (their arithmetic stays float32 inside)
+ * @param hallo       Hallo's layout instead of EMO's: identity tokens from an image encoder and
+ *                    projection (unconditional half {@code image_proj(zeros)}), two motion frames that
+ *                    go through the ReferenceNet per clip (the portrait standing in before the first
+ *                    clip), a vocal separator, and no speed layers; EMO's layout has motion latents
+ *                    for the temporal layers and a speed encoder instead
  */
 public record SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden,
-                            double bankScale, long seed, boolean half) {
+                            double bankScale, long seed, boolean half, boolean hallo) {
+
+    /** Motion frames that go through the ReferenceNet in Hallo's layout. */
+    static final int REFERENCE_MOTION = 2;
+    static final int FACE_SIDE = 32;
+    static final int EMBEDDING = 64;
+    static final int IDENTITY_TOKENS = 4;
+    static final int SPEED_DIM = 8;
+    static final int SEPARATOR_CHUNK = 1024;
+    static final int SEPARATOR_RATE = 16000;
+
+    /** A float32 pack in EMO's or Hallo's layout. */
+    public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed,
+                         boolean half) {
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, false);
+    }
+
+    /** The same sizes in Hallo's layout. */
+    public SyntheticPack inHalloLayout() {
+        return new SyntheticPack(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, true);
+    }
 
     static final int C = 4;
     static final int[] BANK_WIDTHS = {320, 640, 1280, 1280};
@@ -43,7 +68,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
 
     /** A float32 pack. */
     public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed) {
-        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, false);
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, false, false);
     }
 
     public SyntheticPack {
@@ -71,6 +96,13 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         files.put("face_locator.onnx", faceLocator(rnd));
         files.put("audio_projection.onnx", audioProjection(rnd));
         files.put("denoising_unet.onnx", unet(rnd));
+        if (hallo) {
+            files.put("image_encoder.onnx", imageEncoder(rnd));
+            files.put("image_projection.onnx", imageProjection(rnd));
+            files.put("vocal_separator.onnx", vocalSeparator(rnd));
+        } else {
+            files.put("speed_encoder.onnx", speedEncoder(rnd));
+        }
         return new MemoryPackSource("synthetic:" + resolution + "px", manifest(), files);
     }
 
@@ -89,6 +121,11 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         settings.put("fps", 25.0);
         settings.put("default_steps", 4.0);
         settings.put("default_guidance", 3.5);
+        if (hallo) {
+            settings.put("reference_motion_frames", (double) REFERENCE_MOTION);
+            settings.put("first_motion", "reference");
+            settings.put("separator_sample_rate", (double) SEPARATOR_RATE);
+        }
         Map<String, Object> comps = new LinkedHashMap<>();
         comps.put("vae_encoder", component("vae_encoder.onnx", List.of(tensor("pixels", "batch", 3, r, r)), List.of(tensor("latents", "batch", C, h, h))));
         comps.put("vae_decoder", component("vae_decoder.onnx", List.of(h16(tensor("latents", "batch", C, h, h))),
@@ -97,9 +134,26 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         List<Object> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(tensor("reference_bank_" + l, 1, side * side, bankWidth(l)));
+            banks.add(tensor("reference_bank_" + l, hallo ? "items" : 1, side * side, bankWidth(l)));
         }
-        comps.put("reference_net", component("reference_net.onnx", List.of(tensor("reference_latents", 1, C, h, h)), banks));
+        List<Object> refIn = new ArrayList<>();
+        refIn.add(tensor("reference_latents", hallo ? "items" : 1, C, h, h));
+        if (hallo) {
+            // Hallo's reference UNet attends to the identity tokens, batched for guidance
+            Map<String, Object> tokens = tensor("face_tokens", "batch", IDENTITY_TOKENS, tokenDim());
+            tokens.put("uncond", "zero_input");
+            refIn.add(tokens);
+            comps.put("image_encoder", component("image_encoder.onnx", List.of(tensor("face_image", 1, 3, FACE_SIDE, FACE_SIDE)),
+                    List.of(tensor("face_embedding", 1, EMBEDDING))));
+            comps.put("image_projection", component("image_projection.onnx", List.of(tensor("face_embedding", 1, EMBEDDING)),
+                    List.of(tensor("face_tokens", 1, IDENTITY_TOKENS, tokenDim()))));
+            comps.put("vocal_separator", component("vocal_separator.onnx", List.of(tensor("mixture", 1, 2, SEPARATOR_CHUNK)),
+                    List.of(tensor("vocals", 1, 2, SEPARATOR_CHUNK))));
+        } else {
+            comps.put("speed_encoder", component("speed_encoder.onnx", List.of(tensor("head_speed", "frames")),
+                    List.of(tensor("speed_embedding", "frames", SPEED_DIM))));
+        }
+        comps.put("reference_net", component("reference_net.onnx", refIn, banks));
         comps.put("face_locator", component("face_locator.onnx", List.of(tensor("face_mask", 1, 1, r, r)),
                 List.of(tensor("mask_features", 1, FACE_CHANNELS, h, h))));
         comps.put("audio_projection", component("audio_projection.onnx", List.of(tensor("audio_windows", 1, clipFrames, 5, audioDim)),
@@ -110,7 +164,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
             // banks are batched for guidance: absent in the unconditional branch, present with reference only
-            Map<String, Object> bank = h16(tensor("reference_bank_" + l, "batch", side * side, bankWidth(l)));
+            Map<String, Object> bank = h16(tensor("reference_bank_" + l, hallo ? "bank_items" : "batch", side * side, bankWidth(l)));
             bank.put("uncond", "zeros");
             bank.put("condition", "reference");
             in.add(bank);
@@ -121,11 +175,17 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         Map<String, Object> tokens = h16(tensor("audio_embedding", "batch", "frames", 5, tokenDim()));
         tokens.put("uncond", "zeros");
         in.add(tokens);
-        in.add(h16(tensor("motion_latents", 1, C, motionFrames, h, h)));
+        if (hallo) {
+            Map<String, Object> tokensIn = h16(tensor("face_tokens", "batch", IDENTITY_TOKENS, tokenDim()));
+            tokensIn.put("uncond", "zero_input");
+            in.add(tokensIn);
+        } else {
+            in.add(h16(tensor("motion_latents", 1, C, motionFrames, h, h)));
+            in.add(h16(tensor("speed_embedding", "frames", SPEED_DIM)));
+        }
         in.add(h16(tensor("full_mask_0", "batch_frames", h * h)));
         in.add(h16(tensor("lip_mask_1", "batch_frames", (h / 2) * (h / 2))));
         in.add(h16(tensor("motion_scale", 3)));
-        in.add(h16(tensor("head_speed", "frames")));
         comps.put("denoising_unet", component("denoising_unet.onnx", in, List.of(h16(tensor("noise_pred", "batch", C, "frames", h, h)))));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
@@ -189,13 +249,20 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         return g.build();
     }
 
+    /**
+     * Smooth frames, as a learned decoder's are: the latents are enlarged bilinearly and mixed to RGB
+     * around mid-grey. (An 8×8 transposed convolution of random weights would draw block noise that
+     * changes every frame, the costliest possible input for the H.264 encoder, and make benchmarks
+     * measure that instead of the pipeline.)
+     */
     private byte[] vaeDecoder(Random rnd) {
         int r = resolution, h = latent();
         GraphBuilder g = new GraphBuilder("vae_decoder");
         String z = in(g, "latents", "batch", C, h, h);
-        String up = g.op("ConvTranspose", List.of(Attr.ints("kernel_shape", 8, 8), Attr.ints("strides", 8, 8)), z,
-                g.random(rnd, 0.5, C, 3, 8, 8));
-        out(g, "pixels", "Sigmoid", List.of(), new String[] {up}, "batch", 3, r, r);
+        String up = g.op("Resize", List.of(Attr.of("mode", "linear")), z, "",
+                g.constant(new float[] {1, 1, 8, 8}, 4));
+        String rgb = g.op("Conv", conv(1, 1, 0, 2), up, g.random(rnd, 0.15, 3, C, 1, 1));
+        out(g, "pixels", "Sigmoid", List.of(), new String[] {rgb}, "batch", 3, r, r);
         return g.build();
     }
 
@@ -223,16 +290,70 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     private byte[] referenceNet(Random rnd) {
         int h = latent();
         GraphBuilder g = new GraphBuilder("reference_net");
-        String x = g.input("reference_latents", TensorType.FLOAT, 1, C, h, h);
+        String x = g.input("reference_latents", TensorType.FLOAT, hallo ? "items" : 1, C, h, h);
+        // Hallo: every item also sees the identity tokens (their mean over branches and tokens)
+        String identity = hallo ? g.op("ReduceMean", List.of(Attr.ints("axes", 0, 1), Attr.of("keepdims", 0)),
+                g.input("face_tokens", TensorType.FLOAT, "batch", IDENTITY_TOKENS, tokenDim())) : null;
         for (int l = 0; l < 4; l++) {
             int side = h >> l, w = bankWidth(l);
             String pooled = l == 0 ? x : g.op("AveragePool", List.of(Attr.ints("kernel_shape", 1L << l, 1L << l),
                     Attr.ints("strides", 1L << l, 1L << l)), x);
             String feat = g.op("Conv", conv(1, 1, 0, 2), pooled, g.random(rnd, 0.5, w, C, 1, 1));
-            String flat = g.op("Reshape", feat, g.longs(1, w, (long) side * side));
-            g.opNamed("reference_bank_" + l, "Transpose", List.of(Attr.ints("perm", 0, 2, 1)), flat);
-            g.output("reference_bank_" + l, TensorType.FLOAT, 1, side * side, w);
+            String flat = g.op("Reshape", feat, g.longs(hallo ? -1 : 1, w, (long) side * side));
+            if (!hallo) {
+                g.opNamed("reference_bank_" + l, "Transpose", List.of(Attr.ints("perm", 0, 2, 1)), flat);
+            } else {
+                String bank = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1)), flat);
+                String bias = g.op("MatMul", identity, g.random(rnd, 1 / Math.sqrt(tokenDim()), tokenDim(), w));
+                g.opNamed("reference_bank_" + l, "Add", List.of(), bank, bias);
+            }
+            g.output("reference_bank_" + l, TensorType.FLOAT, hallo ? "items" : 1, side * side, w);
         }
+        return g.build();
+    }
+
+    /** Hallo's identity embedding, in miniature: the face pooled to 4×4 and projected. */
+    private byte[] imageEncoder(Random rnd) {
+        GraphBuilder g = new GraphBuilder("image_encoder");
+        String x = g.input("face_image", TensorType.FLOAT, 1, 3, FACE_SIDE, FACE_SIDE);
+        int k = FACE_SIDE / 4;
+        String pooled = g.op("AveragePool", List.of(Attr.ints("kernel_shape", k, k), Attr.ints("strides", k, k)), x);
+        String flat = g.op("Reshape", pooled, g.longs(1, 48));
+        g.opNamed("face_embedding", "Tanh", List.of(), g.op("MatMul", flat, g.random(rnd, 0.3, 48, EMBEDDING)));
+        g.output("face_embedding", TensorType.FLOAT, 1, EMBEDDING);
+        return g.build();
+    }
+
+    /** Embedding to identity tokens, with a bias, so that zeros do not project to zeros (as in Hallo). */
+    private byte[] imageProjection(Random rnd) {
+        GraphBuilder g = new GraphBuilder("image_projection");
+        String e = g.input("face_embedding", TensorType.FLOAT, 1, EMBEDDING);
+        String p = g.op("Add", g.op("MatMul", e, g.random(rnd, 1 / Math.sqrt(EMBEDDING), EMBEDDING, IDENTITY_TOKENS * tokenDim())),
+                g.random(rnd, 0.5, IDENTITY_TOKENS * tokenDim()));
+        g.opNamed("face_tokens", "Reshape", List.of(), p, g.longs(1, IDENTITY_TOKENS, tokenDim()));
+        g.output("face_tokens", TensorType.FLOAT, 1, IDENTITY_TOKENS, tokenDim());
+        return g.build();
+    }
+
+    /** EMO's speed layers' input: each frame's speed mapped to a small embedding. */
+    private byte[] speedEncoder(Random rnd) {
+        GraphBuilder g = new GraphBuilder("speed_encoder");
+        String sp = g.input("head_speed", TensorType.FLOAT, "frames");
+        String col = g.op("Unsqueeze", sp, g.longs(1));
+        g.opNamed("speed_embedding", "Sin", List.of(), g.op("MatMul", col, g.random(rnd, 1.0, 1, SPEED_DIM)));
+        g.output("speed_embedding", TensorType.FLOAT, "frames", SPEED_DIM);
+        return g.build();
+    }
+
+    /**
+     * A stand-in separator that keeps half of each channel: the voice of the test signals is all
+     * there is, and a known gain makes the chunked overlap-add checkable.
+     */
+    private byte[] vocalSeparator(Random rnd) {
+        GraphBuilder g = new GraphBuilder("vocal_separator");
+        String m = g.input("mixture", TensorType.FLOAT, 1, 2, SEPARATOR_CHUNK);
+        g.opNamed("vocals", "Mul", List.of(), m, g.scalar(0.5f));
+        g.output("vocals", TensorType.FLOAT, 1, 2, SEPARATOR_CHUNK);
         return g.build();
     }
 
@@ -253,20 +374,26 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         List<String> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(in(g, "reference_bank_" + l, "batch", side * side, bankWidth(l)));
+            banks.add(in(g, "reference_bank_" + l, hallo ? "bank_items" : "batch", side * side, bankWidth(l)));
         }
         String maskFeat = in(g, "mask_features", "batch", FACE_CHANNELS, h, h);
         String audio = in(g, "audio_embedding", "batch", "frames", 5, tokenDim());
-        String motion = in(g, "motion_latents", 1, C, motionFrames, h, h);
+        String tokens = hallo ? in(g, "face_tokens", "batch", IDENTITY_TOKENS, tokenDim()) : null;
+        String motion = hallo ? null : in(g, "motion_latents", 1, C, motionFrames, h, h);
+        String speed = hallo ? null : in(g, "speed_embedding", "frames", SPEED_DIM);
         String full = in(g, "full_mask_0", "batch_frames", h * h);
         String lip = in(g, "lip_mask_1", "batch_frames", (h / 2) * (h / 2));
         String scale = in(g, "motion_scale", 3);
-        String speed = in(g, "head_speed", "frames");
         List<Attr> spatial = List.of(Attr.ints("kernel_shape", 1, 3, 3), Attr.ints("pads", 0, 1, 1, 0, 1, 1));
         String x = g.op("Tanh", g.op("Conv", spatial, sample, g.random(rnd, 1 / Math.sqrt(C * 9.0), hc, C, 1, 3, 3)));
         // reference: each bank's mean token projected to a per-channel bias
         for (int l = 0; l < 4; l++) {
             String mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), banks.get(l));
+            if (hallo) {
+                // per branch: the portrait's and the motion frames' features together
+                mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)),
+                        g.op("Reshape", mean, g.longs(-1, 1 + REFERENCE_MOTION, bankWidth(l))));
+            }
             String proj = g.op("MatMul", mean, g.random(rnd, 1 / Math.sqrt(bankWidth(l)), bankWidth(l), hc));
             x = g.op("Add", x, g.op("Reshape", proj, g.longs(-1, hc, 1, 1, 1)));
         }
@@ -277,9 +404,16 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         // face locator features, per pixel
         String mf = g.op("Conv", conv(1, 1, 0, 2), maskFeat, g.random(rnd, 0.3, hc, FACE_CHANNELS, 1, 1));
         x = g.op("Add", x, g.op("Unsqueeze", mf, g.longs(2)));
-        // motion frames: their mean, per pixel
-        String mm = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 1)), motion);
-        x = g.op("Add", x, g.op("Conv", conv(1, 1, 0, 3), mm, g.random(rnd, 0.3, hc, C, 1, 1, 1)));
+        if (hallo) {
+            // identity tokens: their mean per branch, projected per channel
+            String tm = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), tokens);
+            String tp = g.op("MatMul", tm, g.random(rnd, 1 / Math.sqrt(tokenDim()), tokenDim(), hc));
+            x = g.op("Add", x, g.op("Reshape", tp, g.longs(-1, hc, 1, 1, 1)));
+        } else {
+            // motion frames: their mean, per pixel
+            String mm = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 1)), motion);
+            x = g.op("Add", x, g.op("Conv", conv(1, 1, 0, 3), mm, g.random(rnd, 0.3, hc, C, 1, 1, 1)));
+        }
         // masks, timestep and motion scale as global biases
         String bias = g.op("Add", g.op("ReduceMean", List.of(Attr.of("keepdims", 0)), full),
                 g.op("ReduceMean", List.of(Attr.of("keepdims", 0)), lip));
@@ -287,10 +421,12 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
                 g.op("Reshape", timestep, g.longs())), g.scalar(1e-3f)));
         bias = g.op("Add", bias, g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), scale));
         x = g.op("Add", x, g.op("Mul", bias, g.scalar(0.01f)));
-        // speed layers: the wanted head speed per frame, as a per-frame, per-channel bias
-        String sp = g.op("MatMul", g.op("Unsqueeze", speed, g.longs(1)), g.random(rnd, 0.5, 1, hc));
-        x = g.op("Add", x, g.op("Unsqueeze", g.op("Unsqueeze", g.op("Transpose", List.of(Attr.ints("perm", 1, 0)), sp),
-                g.longs(0)), g.longs(3, 4)));
+        if (!hallo) {
+            // speed layers: the speed embedding per frame, as a per-frame, per-channel bias
+            String sp = g.op("MatMul", speed, g.random(rnd, 0.5, SPEED_DIM, hc));
+            x = g.op("Add", x, g.op("Unsqueeze", g.op("Unsqueeze", g.op("Transpose", List.of(Attr.ints("perm", 1, 0)), sp),
+                    g.longs(0)), g.longs(3, 4)));
+        }
         x = g.op("Tanh", g.op("Conv", spatial, x, g.random(rnd, 1 / Math.sqrt(hc * 9.0), hc, hc, 1, 3, 3)));
         out(g, "noise_pred", "Conv", conv(1, 1, 0, 3), new String[] {x, g.random(rnd, 1 / Math.sqrt(hc), C, hc, 1, 1, 1)},
                 "batch", C, "frames", h, h);

@@ -10,7 +10,9 @@ import java.util.List;
  * @param shape each entry a fixed size ({@link Long}) or a symbolic name ({@link String})
  * @param uncond for a denoiser input batched for guidance: {@code "zeros"} when the unconditional half
  *               gets zeros (audio, face-locator features, as Hallo does), {@code "same"} when both
- *               halves get the same values (reference banks)
+ *               halves get the same values (reference banks), {@code "zero_input"} when it gets what
+ *               the producing component makes of all-zero inputs (Hallo's identity tokens are
+ *               {@code image_proj(zeros)} in the unconditional half)
  * @param condition which condition a {@code "zeros"} input carries, for separate reference and audio
  *               guidance: {@code "audio"} (absent from the reference-only branch too, the default) or
  *               {@code "reference"} (present in the reference-only branch)
@@ -29,7 +31,7 @@ public record TensorSpec(String name, String dtype, List<Object> shape, String u
 
     /** Whether branch {@code b} of a {@code batch}-branch guidance batch gets this tensor's values. */
     public boolean presentIn(int b, int batch) {
-        if (!"zeros".equals(uncond) || b == batch - 1) {
+        if ("same".equals(uncond) || b == batch - 1) {
             return true;
         }
         // branch 0 is unconditional; with three branches, branch 1 has the reference but not the audio

@@ -20,14 +20,17 @@ import java.util.Map;
 final class Call {
     private final OnnxComponent component;
     private final List<AutoCloseable> owned;
+    private final OrtClock clock;
     private final Map<String, OnnxTensor> in = new HashMap<>();
     private final Map<String, OnnxTensor> out = new HashMap<>();
     private final List<TensorView> convertIn = new ArrayList<>();
     private final List<TensorView> convertOut = new ArrayList<>();
+    private final Map<String, TensorView> refreshable = new HashMap<>();
 
-    Call(OnnxComponent component, List<AutoCloseable> owned) {
+    Call(OnnxComponent component, List<AutoCloseable> owned, OrtClock clock) {
         this.component = component;
         this.owned = owned;
+        this.clock = clock;
     }
 
     Call input(String name, FloatTensor t) throws OrtException {
@@ -35,16 +38,28 @@ final class Call {
     }
 
     /**
-     * Binds an input. One that does not change between runs ({@code changes} false) is converted to
-     * 16 bits once, here, instead of before every run.
+     * Binds an input. One that does not change at every run ({@code changes} false) is converted to
+     * 16 bits once, here, and again only when {@link #refresh} says its values changed.
      */
     Call input(String name, FloatTensor t, boolean changes) throws OrtException {
         TensorView v = view(component.spec().input(name), name, t);
         in.put(name, v.onnx());
-        if (v.converts() && changes) {
-            convertIn.add(v);
+        if (v.converts()) {
+            if (changes) {
+                convertIn.add(v);
+            } else {
+                refreshable.put(name, v);
+            }
         }
         return this;
+    }
+
+    /** Tells the call that the values of input {@code name}, bound as not changing, were rewritten. */
+    void refresh(String name) {
+        TensorView v = refreshable.get(name);
+        if (v != null) {
+            v.toModel();
+        }
     }
 
     Call input(String name, OnnxTensor raw) {
@@ -76,7 +91,13 @@ final class Call {
         for (TensorView v : convertIn) {
             v.toModel();
         }
-        long ns = component.runInto(in, out);
+        clock.enter();
+        long ns;
+        try {
+            ns = component.runInto(in, out);
+        } finally {
+            clock.exit();
+        }
         for (TensorView v : convertOut) {
             v.fromModel();
         }

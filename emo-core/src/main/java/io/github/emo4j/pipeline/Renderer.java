@@ -8,6 +8,7 @@ import io.github.emo4j.Progress;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.RenderStats;
+import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceCrop;
 import io.github.emo4j.face.FaceDetector;
@@ -192,24 +193,40 @@ public final class Renderer {
         stages.merge("face", System.nanoTime() - t, Long::sum);
 
         t = System.nanoTime();
-        AudioConditioning audio = AudioConditioning.encode(req.audio(), pack.component(Role.AUDIO_ENCODER), s, fps);
+        OrtClock clock = new OrtClock();
+        long[] ort = {0};
+        AudioClip voice = req.audio();
+        if (pack.has(Role.VOCAL_SEPARATOR)) {
+            voice = VocalSeparation.vocals(voice, pack.component(Role.VOCAL_SEPARATOR), s.separatorSampleRate(), clock, ort);
+            stages.merge("vocal_separation", System.nanoTime() - t, Long::sum);
+            t = System.nanoTime();
+        }
+        AudioConditioning audio = AudioConditioning.encode(voice, pack.component(Role.AUDIO_ENCODER), s, fps);
         stages.merge("audio", System.nanoTime() - t, Long::sum);
-
-        long[] ort = {audio.encoderNanos()};
+        ort[0] += audio.encoderNanos();
+        clock.addAlone(audio.encoderNanos());
         List<AutoCloseable> views = new ArrayList<>();
         try {
             t = System.nanoTime();
-            // ReferenceNet and face locator: once per render
+            // identity, ReferenceNet and face locator: once per render
+            Producers producers = new Producers(pack, views, clock, batch);
+            if (pack.has(Role.IMAGE_ENCODER)) {
+                TensorSpec fi = pack.component(Role.IMAGE_ENCODER).spec().input(Contract.FACE_IMAGE);
+                producers.run(Role.IMAGE_ENCODER, Map.of(Contract.FACE_IMAGE, faceImage(portrait, face, fi)), 1);
+            }
+            if (pack.has(Role.IMAGE_PROJECTION)) {
+                producers.run(Role.IMAGE_PROJECTION, Map.of(), 1);
+            }
             FloatTensor refLatents = FloatTensor.zeros(1, c, h, h);
-            ort[0] += new Call(pack.component(Role.VAE_ENCODER), views)
+            ort[0] += new Call(pack.component(Role.VAE_ENCODER), views, clock)
                     .input(Contract.PIXELS, FloatTensor.of(refPixels, 1, 3, r, r))
                     .output(Contract.LATENTS, refLatents).run();
-            Map<String, FloatTensor> produced = new HashMap<>();
-            ort[0] += runAll(new Call(pack.component(Role.REFERENCE_NET), views).input(Contract.REFERENCE_LATENTS, refLatents),
-                    Role.REFERENCE_NET, produced);
+            producers.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, refLatents), 1);
             TensorSpec faceMaskSpec = pack.component(Role.FACE_LOCATOR).spec().input(Contract.FACE_MASK);
-            ort[0] += runAll(new Call(pack.component(Role.FACE_LOCATOR), views)
-                    .input(Contract.FACE_MASK, tiledMask(faceMaskSpec, crop, 1, f)), Role.FACE_LOCATOR, produced);
+            producers.run(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, tiledMask(faceMaskSpec, crop, 1, f)), 1);
+            ReferenceMotion refMotion = s.referenceMotionFrames() > 0
+                    ? new ReferenceMotion(pack, producers, views, clock, refLatents, batch) : null;
+            ort[0] += producers.nanos();
             stages.merge("reference", System.nanoTime() - t, Long::sum);
 
             // Buffers for the whole render, reused by every clip and step.
@@ -220,18 +237,25 @@ public final class Renderer {
             FloatTensor eps = cfg ? FloatTensor.zeros(1, c, f, h, h) : noisePred;
             FloatTensor windows = FloatTensor.zeros(batch, f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
             FloatTensor motion = FloatTensor.zeros(1, c, n, h, h);
+            if (s.firstMotionIsReference()) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int j = 0; j < n; j++) {
+                        motion.buffer().put((ch * n + j) * h * h, refLatents.buffer(), ch * h * h, h * h);
+                    }
+                }
+            }
             float[] tail = overlap > 0 ? new float[c * overlap * h * h] : null;
             FloatTensor frameTime = FloatTensor.zeros(f);
             FloatTensor motionScale = FloatTensor.of(new float[] {
                 (float) req.motion().pose(), (float) req.motion().expression(), (float) req.motion().lip()}, 3);
             FloatTensor headSpeed = FloatTensor.zeros(f);
-            headSpeed.fill((float) req.motion().pose());
             LongBuffer timestep = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asLongBuffer();
 
-            // audio projection (Hallo's audio_proj): per clip, on the conditional windows only
+            // per-clip producers: the audio projection (Hallo's audio_proj) on the conditional windows, and
+            // the speed encoder (EMO's speed layers) on the clip's head speeds
+            Map<String, FloatTensor> projected = new HashMap<>();
             Call projectionCall = null;
             FloatTensor projectionIn = null;
-            Map<String, FloatTensor> projected = new HashMap<>();
             if (pack.has(Role.AUDIO_PROJECTION)) {
                 OnnxComponent proj = pack.component(Role.AUDIO_PROJECTION);
                 projectionIn = FloatTensor.zeros(fixedShape(proj.spec().input(Contract.AUDIO_WINDOWS), Role.AUDIO_PROJECTION));
@@ -239,18 +263,25 @@ public final class Renderer {
                     throw new io.github.emo4j.PackException(pack.source() + ": audio_projection input 'audio_windows' holds "
                             + projectionIn.size() + " values; one clip's windows are " + f + " × " + win);
                 }
-                projectionCall = new Call(proj, views).input(Contract.AUDIO_WINDOWS, projectionIn);
-                for (TensorSpec o : proj.spec().outputs()) {
-                    FloatTensor tokens = FloatTensor.zeros(fixedShape(Role.AUDIO_PROJECTION, o.name()));
-                    projected.put(o.name(), tokens);
-                    projectionCall.output(o.name(), tokens);
+                projectionCall = perClipCall(Role.AUDIO_PROJECTION, Contract.AUDIO_WINDOWS, projectionIn, producers, projected, f);
+            }
+            Call speedCall = null;
+            FloatTensor speedIn = null;
+            if (pack.has(Role.SPEED_ENCODER)) {
+                speedIn = FloatTensor.zeros(producers.shape(pack.component(Role.SPEED_ENCODER).spec().input(Contract.HEAD_SPEED),
+                        Role.SPEED_ENCODER, f));
+                if (speedIn.size() != f) {
+                    throw new io.github.emo4j.PackException(pack.source() + ": speed_encoder input 'head_speed' holds "
+                            + speedIn.size() + " values; a clip has " + f + " frames");
                 }
+                speedCall = perClipCall(Role.SPEED_ENCODER, Contract.HEAD_SPEED, speedIn, producers, projected, f);
             }
             List<FloatTensor[]> perClip = new ArrayList<>();
             List<TensorSpec> perClipSpecs = new ArrayList<>();
+            List<String> refreshed = new ArrayList<>();
 
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
-            Call unetCall = new Call(unet, views).input(Contract.SAMPLE, sample)
+            Call unetCall = new Call(unet, views, clock).input(Contract.SAMPLE, sample)
                     .input(Contract.TIMESTEP, OnnxTensor.createTensor(OrtRuntime.env(), timestep, new long[] {1}));
             for (TensorSpec in : unet.spec().inputs()) {
                 String name = in.name();
@@ -267,25 +298,32 @@ public final class Renderer {
                         }
                         FloatTensor proj = projected.get(name);
                         if (proj != null) {
-                            FloatTensor dst = forGuidance(proj, in, batch);
+                            FloatTensor dst = producers.forGuidance(proj, in);
                             if (dst != proj) {
                                 perClip.add(new FloatTensor[] {proj, dst});
                                 perClipSpecs.add(in);
                             }
                             yield dst;
                         }
-                        FloatTensor src = produced.get(name);
+                        if (refMotion != null && refMotion.carries(name)) {
+                            yield refMotion.bankFor(in);
+                        }
+                        FloatTensor src = producers.get(name);
                         if (src == null) {
                             throw new io.github.emo4j.PackException(pack.source() + ": denoising_unet input '" + name
                                     + "' is produced by no component");
                         }
-                        yield forGuidance(src, in, batch);
+                        yield producers.forGuidance(src, in);
                     }
                 };
                 if (bound != null) {
-                    // per-clip tensors are refilled between runs; the rest stay as bound
-                    boolean changes = bound == windows || bound == motion || bound == frameTime || projected.containsKey(name);
-                    unetCall.input(name, bound, changes);
+                    // per-clip tensors are converted again once per clip; the rest stay as bound
+                    boolean perClipValues = bound == windows || bound == motion || bound == frameTime || bound == headSpeed
+                            || projected.containsKey(name) || (refMotion != null && refMotion.carries(name));
+                    unetCall.input(name, bound, false);
+                    if (perClipValues) {
+                        refreshed.add(name);
+                    }
                 }
             }
             unetCall.output(Contract.NOISE_PRED, noisePred);
@@ -295,16 +333,17 @@ public final class Renderer {
             for (int i = 0; i < slots.length; i++) {
                 FloatTensor decodeIn = FloatTensor.zeros(f, c, h, h);
                 FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
-                slots[i] = new DecodeSlot(decodeIn, decoded, new Call(pack.component(Role.VAE_DECODER), views)
+                slots[i] = new DecodeSlot(decodeIn, decoded, new Call(pack.component(Role.VAE_DECODER), views, clock)
                         .input(Contract.LATENTS, decodeIn).output(Contract.PIXELS, decoded));
             }
 
             int frameValues = 3 * r * r;
             float[] gen = new float[frameValues];
             int[] rgb = new int[compositor.width() * compositor.height()];
+            Compositor.Scratch scratch = compositor.scratch();
             int condOffset = (batch - 1) * f * win;
             long unetRuns = 0;
-            long unetNanos = 0, encodeNanos = 0, noiseNanos = 0, samplingNanos = 0;
+            long unetNanos = 0, encodeNanos = 0, noiseNanos = 0, samplingNanos = 0, waitNanos = 0;
             // written by the decode worker only; read after it has finished (Future.get orders it)
             long[] worker = new long[4]; // ort, decode, composite, encode
 
@@ -323,21 +362,33 @@ public final class Renderer {
                         // with context windows the last frames wait for the next clip's cross-fade
                         int emit = overlap > 0 && clip < clips - 1 ? stride : valid;
                         audio.windows(first, f, windows, condOffset);
+                        for (int k = 0; k < f; k++) {
+                            double at = (first + k) / (double) fps;
+                            frameTime.set(k, (float) at);
+                            headSpeed.set(k, (float) req.motion().headSpeedAt(at));
+                        }
                         if (projectionCall != null) {
                             audio.windows(first, f, projectionIn, 0);
                             ort[0] += projectionCall.run();
-                            for (int q = 0; q < perClip.size(); q++) {
-                                FloatTensor[] p = perClip.get(q);
-                                int size = p[0].size();
-                                for (int b = 0; b < batch; b++) {
-                                    if (perClipSpecs.get(q).presentIn(b, batch)) {
-                                        p[1].copyFrom(p[0], b * size);
-                                    }
+                        }
+                        if (speedCall != null) {
+                            speedIn.copyFrom(headSpeed, 0);
+                            ort[0] += speedCall.run();
+                        }
+                        for (int q = 0; q < perClip.size(); q++) {
+                            FloatTensor[] p = perClip.get(q);
+                            int size = p[0].size();
+                            for (int b = 0; b < batch; b++) {
+                                if (perClipSpecs.get(q).presentIn(b, batch)) {
+                                    p[1].copyFrom(p[0], b * size);
                                 }
                             }
                         }
-                        for (int k = 0; k < f; k++) {
-                            frameTime.set(k, (float) ((first + k) / (double) fps));
+                        if (refMotion != null) {
+                            ort[0] += refMotion.update(clip, latents, s.firstMotionIsReference());
+                        }
+                        for (String name : refreshed) {
+                            unetCall.refresh(name);
                         }
                         Sampler sampler = scheduler.sampler(steps, req.seed() * 31 + clip);
                         double[] ts = sampler.timesteps();
@@ -385,7 +436,9 @@ public final class Renderer {
                             crossFade(latents, tail, clip > 0, c, f, overlap, h * h);
                         }
                         DecodeSlot slot = slots[clip & 1];
+                        long w0 = System.nanoTime();
                         slot.await();
+                        waitNanos += System.nanoTime() - w0;
                         toFrameMajor(latents, slot.decodeIn, c, f, h * h);
                         int clipIndex = clip, emitted = emit;
                         slot.pending = decoder.submit(() -> {
@@ -401,7 +454,7 @@ public final class Renderer {
                             for (int k = 0; k < emitted; k++) {
                                 long c0 = System.nanoTime();
                                 slot.decoded.get(k * frameValues, gen, 0, frameValues);
-                                compositor.compose(gen, refPixels, rgb);
+                                compositor.compose(gen, refPixels, rgb, scratch);
                                 long c1 = System.nanoTime();
                                 sink.accept(rgb);
                                 worker[2] += c1 - c0;
@@ -413,9 +466,11 @@ public final class Renderer {
                             keepMotionFrames(latents, motion, c, f, n, h * h);
                         }
                     }
+                    long w0 = System.nanoTime();
                     for (DecodeSlot slot : slots) {
                         slot.await();
                     }
+                    waitNanos += System.nanoTime() - w0;
                 } finally {
                     decoder.shutdownNow();
                     try {
@@ -434,10 +489,12 @@ public final class Renderer {
             stages.put("denoise", unetNanos);
             stages.put("noise", noiseNanos);
             stages.put("sampling", samplingNanos);
+            stages.put("wait_output", waitNanos);
             stages.put("vae_decode", worker[1]);
             stages.put("composite", worker[2]);
             stages.put("encode", encodeNanos + worker[3]);
-            RenderStats stats = new RenderStats(System.nanoTime() - start, stages, ort[0], unetRuns);
+            stages.put("onnx_total", ort[0]);
+            RenderStats stats = new RenderStats(System.nanoTime() - start, stages, clock.busyNanos(), unetRuns);
             req.progress().onProgress(new Progress(Progress.Stage.DONE, clips - 1, clips, steps, steps, 1, 0));
             LOG.debug("rendered {} frames in {} clips: {}", frames, clips, stats);
             return new Outcome(frames, fps, compositor.width(), compositor.height(), stats);
@@ -459,34 +516,34 @@ public final class Renderer {
         }
     }
 
-    /** Runs a per-render component with every declared output pinned into a new tensor of {@code produced}. */
-    private long runAll(Call call, Role role, Map<String, FloatTensor> produced) throws OrtException {
+    /**
+     * A per-clip component fed {@code in} (plus earlier outputs), its outputs pinned into {@code produced};
+     * a symbolic leading output dimension is the clip's {@code frames}.
+     */
+    private Call perClipCall(Role role, String input, FloatTensor in, Producers producers, Map<String, FloatTensor> produced,
+                             int frames) throws OrtException {
+        Call call = producers.bind(role, Map.of(input, in), false);
         for (TensorSpec o : pack.component(role).spec().outputs()) {
-            FloatTensor t = FloatTensor.zeros(fixedShape(role, o.name()));
-            produced.put(o.name(), t);
-            call.output(o.name(), t);
+            FloatTensor tokens = FloatTensor.zeros(producers.shape(o, role, frames));
+            produced.put(o.name(), tokens);
+            call.output(o.name(), tokens);
         }
-        return call.run();
+        return call;
     }
 
     /**
-     * A per-render tensor shaped for a guidance-batched input: as it is when the denoiser takes it
-     * unbatched, else doubled, the unconditional half zeros or a copy as the manifest's {@code uncond} says.
+     * The image encoder's input: a square around the face box, 1.2 times its larger side (the margin
+     * face-recognition crops keep), resampled to the side the manifest declares, RGB in [0, 1].
      */
-    private FloatTensor forGuidance(FloatTensor src, TensorSpec in, int batch) {
-        long[] shape = src.shape();
-        if (batch == 1 || in.dim(0) == shape[0]) {
-            return src;
+    private FloatTensor faceImage(BufferedImage portrait, FaceBox face, TensorSpec spec) {
+        long side = spec.rank() == 4 ? spec.dim(3) : -1;
+        if (side <= 0 || spec.dim(2) != side || spec.dim(1) != 3) {
+            throw new io.github.emo4j.PackException(pack.source() + ": image_encoder input 'face_image' must be [1, 3, S, S] "
+                    + "with S fixed, not " + spec.shape());
         }
-        long[] doubled = shape.clone();
-        doubled[0] = shape[0] * batch;
-        FloatTensor t = FloatTensor.zeros(doubled);
-        for (int b = 0; b < batch; b++) {
-            if (in.presentIn(b, batch)) {
-                t.copyFrom(src, b * src.size());
-            }
-        }
-        return t;
+        double span = 1.2 * Math.max(face.width(), face.height());
+        FaceCrop crop = new FaceCrop(face, face.centerX() - span / 2, face.centerY() - span / 2, span, (int) side);
+        return FloatTensor.of(crop.extract(portrait), 1, 3, side, side);
     }
 
     /**

@@ -99,9 +99,55 @@ class SyntheticPackTest {
                 videos[run] = Files.readAllBytes(out);
             }
             try (var files = Files.list(cache)) {
-                assertEquals(7, files.filter(p -> p.toString().endsWith(".onnx")).count(), "one optimised graph per component");
+                assertEquals(8, files.filter(p -> p.toString().endsWith(".onnx")).count(), "one optimised graph per component");
             }
         }
         assertArrayEquals(videos[0], videos[1], "a cached graph computes the same");
+    }
+
+    /** Writes the Hallo-layout pack to a folder with {@code from} replaced by {@code to} in its manifest. */
+    private Path halloWith(String name, String from, String to) throws Exception {
+        Path folder = dir.resolve(name);
+        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inHalloLayout().source().writeTo(folder);
+        Path m = folder.resolve("manifest.json");
+        String json = Files.readString(m);
+        assertTrue(json.contains(from), "manifest has " + from);
+        Files.writeString(m, json.replace(from, to));
+        return folder;
+    }
+
+    @Test
+    void hallosContractMistakesAreNamed() throws Exception {
+        var bad = assertThrows(io.github.emo4j.PackException.class, () -> ModelPack.load(new FolderPackSource(
+                halloWith("first", "\"first_motion\": \"reference\"", "\"first_motion\": \"noise\"")),
+                List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(bad.getMessage().contains("first_motion") && bad.getMessage().contains("noise"), bad.getMessage());
+
+        bad = assertThrows(io.github.emo4j.PackException.class, () -> ModelPack.load(new FolderPackSource(
+                halloWith("uncond", "\"uncond\": \"zero_input\"", "\"uncond\": \"ones\"")),
+                List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(bad.getMessage().contains("uncond") && bad.getMessage().contains("ones"), bad.getMessage());
+
+        // a projection with nothing to feed it
+        Path orphan = halloWith("orphan", "\"format\"", "\"format\"");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> doc = (java.util.Map<String, Object>) Json.parse(Files.readString(orphan.resolve("manifest.json")));
+        ((java.util.Map<String, Object>) doc.get("components")).remove("image_encoder");
+        Files.writeString(orphan.resolve("manifest.json"), Json.write(doc));
+        bad = assertThrows(io.github.emo4j.PackException.class, () -> ModelPack.load(new FolderPackSource(orphan),
+                List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(bad.getMessage().contains("image_projection needs an image_encoder"), bad.getMessage());
+
+        // motion frames through the ReferenceNet need a free batch dimension there
+        Path fixed = halloWith("fixed", "\"shape\": [\"items\", 4, 8, 8]", "\"shape\": [3, 4, 8, 8]");
+        var e = assertThrows(io.github.emo4j.PackException.class, () -> {
+            try (ModelPack pack = ModelPack.load(new FolderPackSource(fixed), List.of(ExecutionProvider.CPU), 1)) {
+                RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.2))
+                        .withFace(new FaceBox(24, 24, 48, 48)).withSteps(1);
+                new Renderer(pack).render(req, dir.resolve("never.mp4"));
+            }
+        });
+        assertTrue(e.getMessage().contains("reference_latents") && e.getMessage().contains("symbolic batch"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("never.mp4")));
     }
 }

@@ -3,6 +3,7 @@ package io.github.emo4j.examples;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.HeadSpeed;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
@@ -56,6 +57,7 @@ public final class EmoCli {
             "  --fps N              output frame rate (default: the pack's, 25 for the built-in pack)",
             "  --face X,Y,W,H       face box in portrait pixels (default: detected)",
             "  --motion P,E,L       pose, expression and lip motion strength, 0..4 (default 1,1,1)",
+            "  --head-speed T:S,..  head speed over time for packs with speed layers, e.g. 0:0.3,4:1.5",
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
             "  --model-cache DIR    keep optimised graphs in DIR, so large packs start faster next time",
             "  --quality QP         H.264 quantiser, 10 (best, default) to 51 (smallest file)",
@@ -253,6 +255,9 @@ public final class EmoCli {
         }
         if (a.has("motion")) {
             req = req.withMotion(MotionControl.parse(a.value("motion", "")));
+        }
+        if (a.has("head-speed")) {
+            req = req.withMotion(req.motion().withHeadSpeed(HeadSpeed.parse(a.value("head-speed", ""))));
         }
         try {
             EncodingOptions enc = EncodingOptions.DEFAULT
