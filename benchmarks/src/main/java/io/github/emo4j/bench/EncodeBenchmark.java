@@ -1,6 +1,6 @@
 package io.github.emo4j.bench;
 
-import io.github.emo4j.video.AudioCodec;
+import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.Mp4Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * H.264 encoding throughput of {@link Mp4Writer} on one thread: one operation encodes
- * {@value #FRAMES} frames of a slowly moving textured picture, so frames per second = ops/s ×
- * {@value #FRAMES}.
+ * H.264 encoding throughput of {@link Mp4Writer}: one operation encodes {@value #FRAMES} frames (two
+ * groups of pictures) of a slowly moving textured picture on 1 or 2 encoding threads, so frames per
+ * second = ops/s × {@value #FRAMES}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -32,10 +32,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 5)
 public class EncodeBenchmark {
 
-    static final int FRAMES = 25;
+    static final int FRAMES = 50;
 
     @Param({"512", "1024"})
     public int size;
+
+    /** H.264 encoding threads, a group of 25 pictures each. */
+    @Param({"1", "2"})
+    public int threads;
 
     private int[][] frames;
     private Path dir;
@@ -73,7 +77,7 @@ public class EncodeBenchmark {
     @Benchmark
     public long encodeOneSecond() throws Exception {
         Path out = dir.resolve("b.mp4");
-        try (Mp4Writer w = new Mp4Writer(out, size, size, 25, 1, null, 0, Mp4Writer.DEFAULT_QP, AudioCodec.AAC)) {
+        try (Mp4Writer w = new Mp4Writer(out, size, size, 25, 1, null, 0, EncodingOptions.DEFAULT.withThreads(threads))) {
             for (int[] f : frames) {
                 w.accept(f);
             }

@@ -99,6 +99,16 @@ public final class FloatTensor {
         }
     }
 
+    /** The first {@code items} entries along the leading dimension, sharing this tensor's memory. */
+    public FloatTensor leading(long items) {
+        if (items < 1 || items > shape[0]) {
+            throw new IllegalArgumentException(items + " leading items of shape " + Arrays.toString(shape));
+        }
+        long[] s = shape.clone();
+        s[0] = items;
+        return new FloatTensor(s, data.slice(0, (int) count(s)));
+    }
+
     /** An ONNX Runtime view of this tensor sharing its memory. The caller closes it. */
     public OnnxTensor toOnnx() throws OrtException {
         return OnnxTensor.createTensor(OrtRuntime.env(), data, shape);

@@ -101,12 +101,12 @@ final class ReferenceMotion {
     long update(int clip, FloatTensor latents, boolean firstIsReference) {
         long nanos = 0;
         if (clip == 0) {
-            for (int j = 0; j < k; j++) {
-                if (firstIsReference) {
+            if (firstIsReference) {
+                for (int j = 0; j < k; j++) {
                     motionLatents.copyFrom(portraitLatents, j * portraitLatents.size());
-                } else {
-                    motionLatents.buffer().put(j * c * plane, new float[c * plane]);
                 }
+            } else {
+                motionLatents.fill(0f);
             }
         } else {
             int f = (int) latents.shape()[2];

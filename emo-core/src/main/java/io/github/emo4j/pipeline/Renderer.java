@@ -72,7 +72,7 @@ public final class Renderer {
     private final Scheduler scheduler;
     private final FaceDetector detector;
 
-    /** Called with each decoded clip, {@code [frames][3][R][R]}, before compositing; for tests. */
+    /** Called with each clip's decoded frames that reach the video, {@code [frames][3][R][R]}, before compositing; for tests. */
     interface ClipObserver {
         void onDecodedClip(int clip, float[] pixels, int validFrames);
     }
@@ -103,13 +103,30 @@ public final class Renderer {
     private static final class DecodeSlot {
         final FloatTensor decodeIn;
         final FloatTensor decoded;
-        final Call call;
+        private final OnnxComponent decoder;
+        private final List<AutoCloseable> views;
+        private final OrtClock clock;
+        // by frame count: a clip decodes only the frames it emits (the last clip's valid ones, or a
+        // context window's frames before its overlap), over the start of the same buffers
+        private final Map<Integer, Call> calls = new HashMap<>();
         Future<Void> pending;
 
-        DecodeSlot(FloatTensor decodeIn, FloatTensor decoded, Call call) {
+        DecodeSlot(FloatTensor decodeIn, FloatTensor decoded, OnnxComponent decoder, List<AutoCloseable> views, OrtClock clock) {
             this.decodeIn = decodeIn;
             this.decoded = decoded;
-            this.call = call;
+            this.decoder = decoder;
+            this.views = views;
+            this.clock = clock;
+        }
+
+        Call callFor(int frames) throws OrtException {
+            Call c = calls.get(frames);
+            if (c == null) {
+                c = new Call(decoder, views, clock).input(Contract.LATENTS, decodeIn.leading(frames))
+                        .output(Contract.PIXELS, decoded.leading(frames));
+                calls.put(frames, c);
+            }
+            return c;
         }
 
         /** Waits for the slot's last task, rethrowing its failure. */
@@ -333,8 +350,7 @@ public final class Renderer {
             for (int i = 0; i < slots.length; i++) {
                 FloatTensor decodeIn = FloatTensor.zeros(f, c, h, h);
                 FloatTensor decoded = FloatTensor.zeros(f, 3, r, r);
-                slots[i] = new DecodeSlot(decodeIn, decoded, new Call(pack.component(Role.VAE_DECODER), views, clock)
-                        .input(Contract.LATENTS, decodeIn).output(Contract.PIXELS, decoded));
+                slots[i] = new DecodeSlot(decodeIn, decoded, pack.component(Role.VAE_DECODER), views, clock);
             }
 
             int frameValues = 3 * r * r;
@@ -441,13 +457,14 @@ public final class Renderer {
                         waitNanos += System.nanoTime() - w0;
                         toFrameMajor(latents, slot.decodeIn, c, f, h * h);
                         int clipIndex = clip, emitted = emit;
+                        Call decodeCall = slot.callFor(emit);
                         slot.pending = decoder.submit(() -> {
                             long d0 = System.nanoTime();
-                            worker[0] += slot.call.run();
+                            worker[0] += decodeCall.run();
                             worker[1] += System.nanoTime() - d0;
                             ClipObserver obs = observer;
                             if (obs != null) {
-                                float[] all = new float[f * frameValues];
+                                float[] all = new float[emitted * frameValues];
                                 slot.decoded.get(0, all, 0, all.length);
                                 obs.onDecodedClip(clipIndex, all, emitted);
                             }

@@ -7,8 +7,8 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Runs another sink on its own thread, so that encoding overlaps with generating the next frames.
- * Frames are copied into a small pool of buffers; when the encoder falls behind by {@code depth}
- * frames, {@link #accept} waits, which bounds memory. An error on the encoding thread is rethrown to
+ * Frames are copied into a small pool of buffers, made as the encoder falls behind; when it is
+ * {@code depth} frames behind, {@link #accept} waits, which bounds memory. An error on the encoding thread is rethrown to
  * the producer at its next call.
  */
 public final class BackgroundSink implements FrameSink {
@@ -21,6 +21,9 @@ public final class BackgroundSink implements FrameSink {
     private final Thread worker;
     private volatile Throwable failure;
     private boolean ended;
+    private final int depth;
+    // buffers made so far; made on demand, so an encoder that keeps up needs only a few
+    private int made;
 
     /** Memory the frame pool may take, whatever the frame size: large portraits get a shallower queue. */
     static final long POOL_BYTES = 256L << 20;
@@ -30,9 +33,7 @@ public final class BackgroundSink implements FrameSink {
         this.target = target;
         this.queue = new ArrayBlockingQueue<>(depth + 1);
         this.free = new ArrayBlockingQueue<>(depth + 1);
-        for (int i = 0; i < depth; i++) {
-            free.add(new int[frameSize]);
-        }
+        this.depth = depth;
         this.worker = new Thread(this::drain, "emo4j-encoder");
         worker.setDaemon(true);
         worker.start();
@@ -63,7 +64,13 @@ public final class BackgroundSink implements FrameSink {
     public void accept(int[] rgb) throws IOException {
         rethrow();
         try {
-            int[] buf = free.take();
+            int[] buf = free.poll();
+            if (buf == null && made < depth) {
+                buf = new int[rgb.length];
+                made++;
+            } else if (buf == null) {
+                buf = free.take();
+            }
             rethrow();
             if (buf.length != rgb.length) {
                 buf = new int[rgb.length];

@@ -6,11 +6,18 @@ package io.github.emo4j.video;
  * @param qp          H.264 quantiser, {@value Mp4Writer#MIN_QP} (best) to 51 (smallest)
  * @param keyInterval frames between key frames (seeking granularity), 1 to 600
  * @param audioCodec  how the voice is stored
+ * @param threads     H.264 encoding threads, one group of pictures each; 0 for as many as there are
+ *                    cores, up to 4. The bytes written do not depend on it.
  */
-public record EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec) {
+public record EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec, int threads) {
 
-    /** QP 10, a key frame every second at 25 fps, AAC audio. */
-    public static final EncodingOptions DEFAULT = new EncodingOptions(Mp4Writer.DEFAULT_QP, 25, AudioCodec.AAC);
+    /** QP 10, a key frame every second at 25 fps, AAC audio, encoding threads by core count. */
+    public static final EncodingOptions DEFAULT = new EncodingOptions(Mp4Writer.DEFAULT_QP, 25, AudioCodec.AAC, 0);
+
+    /** Options with encoding threads chosen by core count. */
+    public EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec) {
+        this(qp, keyInterval, audioCodec, 0);
+    }
 
     public EncodingOptions {
         if (qp < Mp4Writer.MIN_QP || qp > 51) {
@@ -22,17 +29,29 @@ public record EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec) {
         if (audioCodec == null) {
             throw new IllegalArgumentException("audio codec is required");
         }
+        if (threads < 0 || threads > 64) {
+            throw new IllegalArgumentException("encoding threads must be between 0 and 64: " + threads);
+        }
+    }
+
+    /** The encoding threads to use. */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     public EncodingOptions withQp(int q) {
-        return new EncodingOptions(q, keyInterval, audioCodec);
+        return new EncodingOptions(q, keyInterval, audioCodec, threads);
     }
 
     public EncodingOptions withKeyInterval(int k) {
-        return new EncodingOptions(qp, k, audioCodec);
+        return new EncodingOptions(qp, k, audioCodec, threads);
     }
 
     public EncodingOptions withAudioCodec(AudioCodec c) {
-        return new EncodingOptions(qp, keyInterval, c);
+        return new EncodingOptions(qp, keyInterval, c, threads);
+    }
+
+    public EncodingOptions withThreads(int t) {
+        return new EncodingOptions(qp, keyInterval, audioCodec, t);
     }
 }

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.jcodec.codecs.h264.H264Encoder;
+import java.util.List;
 import org.jcodec.common.Codec;
 import org.jcodec.common.MuxerTrack;
 import org.jcodec.common.VideoCodecMeta;
@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * playback while downloading) and moves the file into place; closing without finishing deletes it, so
  * a failed or cancelled render never leaves a file at the target path.
  *
- * <p>Colour is converted here (BT.601 limited range, see {@link Bt601}) rather than by JCodec.
- * Not thread-safe: one writer is fed by one thread.
+ * <p>Colour is converted here (BT.601 limited range, see {@link Bt601}) rather than by JCodec; the
+ * H.264 encoding runs on {@link EncodingOptions#threads()} threads, a group of pictures each, with the
+ * same bytes whatever their number. Not thread-safe: one writer is fed by one thread.
  */
 public final class Mp4Writer implements FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(Mp4Writer.class);
@@ -39,15 +40,15 @@ public final class Mp4Writer implements FrameSink {
      * (measured: pure colour bars decode 255 levels off at QP 8 and below).
      */
     public static final int MIN_QP = 10;
+    /** Memory the YUV pictures waiting for the encoding threads may take. */
+    static final long PICTURE_MEMORY = 192L << 20;
 
     private final Path target;
     private final Path temp;
     private final FileChannelWrapper channel;
     private final MP4Muxer muxer;
     private final MuxerTrack videoTrack;
-    private final H264Encoder encoder;
-    private final Picture picture;
-    private final ByteBuffer encodeBuffer;
+    private final GopEncoder encoder;
     private final int width;
     private final int height;
     private final int fpsNum;
@@ -55,6 +56,7 @@ public final class Mp4Writer implements FrameSink {
     private final int audioRate;
     private final AudioOut audioOut;
     private long frames;
+    private long muxed;
     private boolean finished;
     private boolean closed;
 
@@ -117,11 +119,9 @@ public final class Mp4Writer implements FrameSink {
             Files.deleteIfExists(temp);
             throw e;
         }
-        this.encoder = new SignalledH264Encoder(new ConstantQualityRateControl(qp));
-        encoder.setKeyInterval(options.keyInterval());
         int w16 = (width + 15) & ~15, h16 = (height + 15) & ~15;
-        this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
-        this.encodeBuffer = ByteBuffer.allocate(w16 * h16 * 3);
+        this.encoder = new GopEncoder(w16, h16, new Rect(0, 0, width, height), qp, options.keyInterval(),
+                options.effectiveThreads(), PICTURE_MEMORY);
     }
 
     @Override
@@ -132,15 +132,22 @@ public final class Mp4Writer implements FrameSink {
         if (rgb.length != width * height) {
             throw new IllegalArgumentException("frame has " + rgb.length + " pixels, expected " + width * height);
         }
-        toYuv(rgb);
-        encodeBuffer.clear();
-        var encoded = encoder.encodeFrame(picture, encodeBuffer);
-        ByteBuffer data = NIOUtils.clone(encoded.getData());
-        Packet p = Packet.createPacket(data, frames * fpsDen, fpsNum, fpsDen, frames,
-                encoded.isKeyFrame() ? Packet.FrameType.KEY : Packet.FrameType.INTER, null);
-        videoTrack.addFrame(p);
+        Picture picture = encoder.picture();
+        toYuv(rgb, picture);
+        encoder.submit(picture);
         frames++;
-        writeAudioUpTo(frames);
+        mux(encoder.ready());
+    }
+
+    /** Adds encoded frames to the video track in order, with the audio up to their time. */
+    private void mux(List<GopEncoder.Packet> packets) throws IOException {
+        for (GopEncoder.Packet e : packets) {
+            Packet p = Packet.createPacket(e.data(), muxed * fpsDen, fpsNum, fpsDen, muxed,
+                    e.key() ? Packet.FrameType.KEY : Packet.FrameType.INTER, null);
+            videoTrack.addFrame(p);
+            muxed++;
+            writeAudioUpTo(muxed);
+        }
     }
 
     /** Interleaves audio with video in half-second steps so players need not seek back and forth. */
@@ -150,7 +157,7 @@ public final class Mp4Writer implements FrameSink {
         }
     }
 
-    private void toYuv(int[] rgb) {
+    private void toYuv(int[] rgb, Picture picture) {
         byte[][] planes = picture.getData();
         byte[] yp = planes[0], up = planes[1], vp = planes[2];
         int stride = picture.getPlaneWidth(0), cstride = picture.getPlaneWidth(1);
@@ -188,6 +195,8 @@ public final class Mp4Writer implements FrameSink {
         if (finished || closed) {
             throw new IllegalStateException("writer is already " + (finished ? "finished" : "closed"));
         }
+        mux(encoder.finish());
+        encoder.close();
         if (audioOut != null) {
             audioOut.finish();
         }
@@ -211,6 +220,7 @@ public final class Mp4Writer implements FrameSink {
             return;
         }
         closed = true;
+        encoder.close();
         if (!finished) {
             NIOUtils.closeQuietly(channel);
             Files.deleteIfExists(temp);
