@@ -92,6 +92,13 @@ public final class FloatTensor {
         data.put(offset, other.data, 0, other.size());
     }
 
+    /** Multiplies every value by {@code s}, in place. */
+    public void scale(float s) {
+        for (int i = 0; i < data.capacity(); i++) {
+            data.put(i, data.get(i) * s);
+        }
+    }
+
     /** Fills with a constant. */
     public void fill(float v) {
         for (int i = 0; i < data.capacity(); i++) {

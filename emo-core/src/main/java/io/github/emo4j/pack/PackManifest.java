@@ -1,6 +1,7 @@
 package io.github.emo4j.pack;
 
 import io.github.emo4j.PackException;
+import io.github.emo4j.audio.FeatureKind;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -55,7 +56,9 @@ public record PackManifest(String name, String description, PackSettings setting
                 s.containsKey("context_overlap") ? intIn(s, "context_overlap", 0, 255, source) : 0,
                 s.containsKey("reference_motion_frames") ? intIn(s, "reference_motion_frames", 0, 16, source) : 0,
                 s.containsKey("first_motion") ? str(s, "first_motion", source + ": settings") : "zeros",
-                s.containsKey("separator_sample_rate") ? intIn(s, "separator_sample_rate", 8000, 192000, source) : 44100);
+                s.containsKey("separator_sample_rate") ? intIn(s, "separator_sample_rate", 8000, 192000, source) : 44100,
+                s.containsKey("latent_scaling") ? numIn(s, "latent_scaling", 1e-6, 1e6, source) : 1.0,
+                audioInput(s, source));
         if (!List.of("zeros", "reference").contains(settings.firstMotion())) {
             throw new PackException(source + ": settings.first_motion must be \"zeros\" or \"reference\", not \""
                     + settings.firstMotion() + "\"");
@@ -136,6 +139,26 @@ public record PackManifest(String name, String description, PackSettings setting
             out.add(new TensorSpec(name, dtype, dims, (String) uncond, (String) condition));
         }
         return out;
+    }
+
+    private static FeatureKind audioInput(Map<String, Object> s, String source) {
+        if (!s.containsKey("audio_input")) {
+            return FeatureKind.WAV2VEC_INPUT;
+        }
+        String name = str(s, "audio_input", source + ": settings");
+        List<FeatureKind> usable = List.of(FeatureKind.WAV2VEC_INPUT, FeatureKind.WAVEFORM_16K,
+                FeatureKind.WHISPER_LOGMEL_80, FeatureKind.WHISPER_LOGMEL_128);
+        for (FeatureKind k : usable) {
+            if (k.cliName().equals(name)) {
+                if (k != FeatureKind.WAV2VEC_INPUT && k != FeatureKind.WAVEFORM_16K
+                        && !(s.get("audio_sample_rate") instanceof Double r && r == 16000)) {
+                    throw new PackException(source + ": settings.audio_input " + name + " needs audio_sample_rate 16000");
+                }
+                return k;
+            }
+        }
+        throw new PackException(source + ": settings.audio_input must be one of "
+                + usable.stream().map(FeatureKind::cliName).toList() + ", not \"" + name + "\"");
     }
 
     @SuppressWarnings("unchecked")

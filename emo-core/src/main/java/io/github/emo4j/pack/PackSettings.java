@@ -23,11 +23,17 @@ package io.github.emo4j.pack;
  * @param firstMotion       what stands in for the previous clip before the first one: {@code zeros}
  *                          (EMO) or {@code reference}, the portrait itself (Hallo)
  * @param separatorSampleRate sample rate of the vocal separator's input, when the pack has one
+ * @param latentScaling     the VAE's scaling factor (SD's 0.18215) when its graphs give and take
+ *                          unscaled latents: encoder outputs are multiplied by it and decoder inputs
+ *                          divided; 1 when the export folds it in
+ * @param audioInput        what the audio encoder takes: wav2vec2's normalised waveform (the default),
+ *                          the plain 16 kHz waveform, or whisper's log-mel (EchoMimic's kind of encoder)
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
                            int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap,
-                           int referenceMotionFrames, String firstMotion, int separatorSampleRate) {
+                           int referenceMotionFrames, String firstMotion, int separatorSampleRate,
+                           double latentScaling, io.github.emo4j.audio.FeatureKind audioInput) {
 
     /** Whether the first clip's motion frames are the portrait rather than zeros. */
     public boolean firstMotionIsReference() {

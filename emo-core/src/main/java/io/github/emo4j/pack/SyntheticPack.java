@@ -32,14 +32,27 @@ import java.util.Random;
  * @param seed        weight seed
  * @param half        whether the denoiser and the VAE decoder take and give float16 tensors, as an
  *                    fp16 export does (their arithmetic stays float32 inside)
- * @param hallo       Hallo's layout instead of EMO's: identity tokens from an image encoder and
- *                    projection (unconditional half {@code image_proj(zeros)}), two motion frames that
- *                    go through the ReferenceNet per clip (the portrait standing in before the first
- *                    clip), a vocal separator, and no speed layers; EMO's layout has motion latents
- *                    for the temporal layers and a speed encoder instead
+ * @param layout      which model's way of passing conditions the pack follows
  */
 public record SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden,
-                            double bankScale, long seed, boolean half, boolean hallo) {
+                            double bankScale, long seed, boolean half, Layout layout) {
+
+    /** The structures of the model family this generator can imitate. */
+    public enum Layout {
+        /** EMO: motion latents for the temporal layers, a speed encoder for the speed layers. */
+        EMO,
+        /**
+         * Hallo: identity tokens from an image encoder and projection (unconditional half
+         * {@code image_proj(zeros)}), two motion frames through the ReferenceNet per clip (the portrait
+         * before the first), a vocal separator; no speed layers.
+         */
+        HALLO,
+        /** EchoMimic: whisper log-mel into the audio encoder, overlapping context windows, no motion frames. */
+        ECHOMIMIC
+    }
+
+    /** Mel frames per whisper-style audio-encoder window here (whisper's own is 3000, 30 s). */
+    static final int MEL_WINDOW = 300;
 
     /** Motion frames that go through the ReferenceNet in Hallo's layout. */
     static final int REFERENCE_MOTION = 2;
@@ -53,12 +66,25 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     /** A float32 pack in EMO's or Hallo's layout. */
     public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed,
                          boolean half) {
-        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, false);
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, Layout.EMO);
+    }
+
+    /** The same sizes in another layout. */
+    public SyntheticPack inLayout(Layout l) {
+        return new SyntheticPack(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, l);
     }
 
     /** The same sizes in Hallo's layout. */
     public SyntheticPack inHalloLayout() {
-        return new SyntheticPack(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, true);
+        return inLayout(Layout.HALLO);
+    }
+
+    private boolean hallo() {
+        return layout == Layout.HALLO;
+    }
+
+    private boolean emo() {
+        return layout == Layout.EMO;
     }
 
     static final int C = 4;
@@ -68,11 +94,15 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
 
     /** A float32 pack. */
     public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed) {
-        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, false, false);
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, false, Layout.EMO);
     }
 
     public SyntheticPack {
-        if (resolution % 64 != 0 || resolution < 64 || clipFrames < 1 || motionFrames < 1 || audioDim < 1 || hidden < 1) {
+        if (layout == null) {
+            layout = Layout.EMO;
+        }
+        if (resolution % 64 != 0 || resolution < 64 || clipFrames < 1 || motionFrames < 1 || audioDim < 1 || hidden < 1
+                || (layout == Layout.ECHOMIMIC && clipFrames < 3)) {
             throw new IllegalArgumentException("invalid synthetic pack size");
         }
     }
@@ -91,16 +121,16 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         Random rnd = new Random(seed);
         files.put("vae_encoder.onnx", vaeEncoder(rnd));
         files.put("vae_decoder.onnx", vaeDecoder(rnd));
-        files.put("audio_encoder.onnx", audioEncoder(rnd));
+        files.put("audio_encoder.onnx", layout == Layout.ECHOMIMIC ? whisperAudioEncoder(rnd) : audioEncoder(rnd));
         files.put("reference_net.onnx", referenceNet(rnd));
         files.put("face_locator.onnx", faceLocator(rnd));
         files.put("audio_projection.onnx", audioProjection(rnd));
         files.put("denoising_unet.onnx", unet(rnd));
-        if (hallo) {
+        if (hallo()) {
             files.put("image_encoder.onnx", imageEncoder(rnd));
             files.put("image_projection.onnx", imageProjection(rnd));
             files.put("vocal_separator.onnx", vocalSeparator(rnd));
-        } else {
+        } else if (emo()) {
             files.put("speed_encoder.onnx", speedEncoder(rnd));
         }
         return new MemoryPackSource("synthetic:" + resolution + "px", manifest(), files);
@@ -121,24 +151,31 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         settings.put("fps", 25.0);
         settings.put("default_steps", 4.0);
         settings.put("default_guidance", 3.5);
-        if (hallo) {
+        if (hallo()) {
             settings.put("reference_motion_frames", (double) REFERENCE_MOTION);
             settings.put("first_motion", "reference");
             settings.put("separator_sample_rate", (double) SEPARATOR_RATE);
+        }
+        if (layout == Layout.ECHOMIMIC) {
+            settings.put("audio_input", "whisper-logmel-80");
+            settings.put("context_overlap", 2.0);
         }
         Map<String, Object> comps = new LinkedHashMap<>();
         comps.put("vae_encoder", component("vae_encoder.onnx", List.of(tensor("pixels", "batch", 3, r, r)), List.of(tensor("latents", "batch", C, h, h))));
         comps.put("vae_decoder", component("vae_decoder.onnx", List.of(h16(tensor("latents", "batch", C, h, h))),
                 List.of(h16(tensor("pixels", "batch", 3, r, r)))));
-        comps.put("audio_encoder", component("audio_encoder.onnx", List.of(tensor("audio", "chunks", CHUNK)), List.of(tensor("audio_features", "chunks", audioDim))));
+        comps.put("audio_encoder", layout == Layout.ECHOMIMIC
+                ? component("audio_encoder.onnx", List.of(tensor("audio", "windows", 80, MEL_WINDOW)),
+                        List.of(tensor("audio_features", "windows", MEL_WINDOW / 2, audioDim)))
+                : component("audio_encoder.onnx", List.of(tensor("audio", "chunks", CHUNK)), List.of(tensor("audio_features", "chunks", audioDim))));
         List<Object> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(tensor("reference_bank_" + l, hallo ? "items" : 1, side * side, bankWidth(l)));
+            banks.add(tensor("reference_bank_" + l, hallo() ? "items" : 1, side * side, bankWidth(l)));
         }
         List<Object> refIn = new ArrayList<>();
-        refIn.add(tensor("reference_latents", hallo ? "items" : 1, C, h, h));
-        if (hallo) {
+        refIn.add(tensor("reference_latents", hallo() ? "items" : 1, C, h, h));
+        if (hallo()) {
             // Hallo's reference UNet attends to the identity tokens, batched for guidance
             Map<String, Object> tokens = tensor("face_tokens", "batch", IDENTITY_TOKENS, tokenDim());
             tokens.put("uncond", "zero_input");
@@ -149,7 +186,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
                     List.of(tensor("face_tokens", 1, IDENTITY_TOKENS, tokenDim()))));
             comps.put("vocal_separator", component("vocal_separator.onnx", List.of(tensor("mixture", 1, 2, SEPARATOR_CHUNK)),
                     List.of(tensor("vocals", 1, 2, SEPARATOR_CHUNK))));
-        } else {
+        } else if (emo()) {
             comps.put("speed_encoder", component("speed_encoder.onnx", List.of(tensor("head_speed", "frames")),
                     List.of(tensor("speed_embedding", "frames", SPEED_DIM))));
         }
@@ -164,7 +201,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
             // banks are batched for guidance: absent in the unconditional branch, present with reference only
-            Map<String, Object> bank = h16(tensor("reference_bank_" + l, hallo ? "bank_items" : "batch", side * side, bankWidth(l)));
+            Map<String, Object> bank = h16(tensor("reference_bank_" + l, hallo() ? "bank_items" : "batch", side * side, bankWidth(l)));
             bank.put("uncond", "zeros");
             bank.put("condition", "reference");
             in.add(bank);
@@ -175,11 +212,11 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         Map<String, Object> tokens = h16(tensor("audio_embedding", "batch", "frames", 5, tokenDim()));
         tokens.put("uncond", "zeros");
         in.add(tokens);
-        if (hallo) {
+        if (hallo()) {
             Map<String, Object> tokensIn = h16(tensor("face_tokens", "batch", IDENTITY_TOKENS, tokenDim()));
             tokensIn.put("uncond", "zero_input");
             in.add(tokensIn);
-        } else {
+        } else if (emo()) {
             in.add(h16(tensor("motion_latents", 1, C, motionFrames, h, h)));
             in.add(h16(tensor("speed_embedding", "frames", SPEED_DIM)));
         }
@@ -274,6 +311,19 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         return g.build();
     }
 
+    /** EchoMimic's kind of audio encoder, in miniature: 80 × N log-mel windows to N/2 features of each. */
+    private byte[] whisperAudioEncoder(Random rnd) {
+        GraphBuilder g = new GraphBuilder("audio_encoder");
+        String a = g.input("audio", TensorType.FLOAT, "windows", 80, MEL_WINDOW);
+        // pairs of mel frames averaged (whisper's encoder halves the frame rate too), then projected
+        String pairs = g.op("ReduceMean", List.of(Attr.ints("axes", 3), Attr.of("keepdims", 0)),
+                g.op("Reshape", a, g.longs(-1, 80, MEL_WINDOW / 2, 2)));
+        String t = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1)), pairs);
+        g.opNamed("audio_features", "Tanh", List.of(), g.op("MatMul", t, g.random(rnd, 0.3, 80, audioDim)));
+        g.output("audio_features", TensorType.FLOAT, "windows", MEL_WINDOW / 2, audioDim);
+        return g.build();
+    }
+
     /** Width of the projected audio tokens. */
     int tokenDim() {
         return 2 * audioDim;
@@ -290,24 +340,24 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     private byte[] referenceNet(Random rnd) {
         int h = latent();
         GraphBuilder g = new GraphBuilder("reference_net");
-        String x = g.input("reference_latents", TensorType.FLOAT, hallo ? "items" : 1, C, h, h);
+        String x = g.input("reference_latents", TensorType.FLOAT, hallo() ? "items" : 1, C, h, h);
         // Hallo: every item also sees the identity tokens (their mean over branches and tokens)
-        String identity = hallo ? g.op("ReduceMean", List.of(Attr.ints("axes", 0, 1), Attr.of("keepdims", 0)),
+        String identity = hallo() ? g.op("ReduceMean", List.of(Attr.ints("axes", 0, 1), Attr.of("keepdims", 0)),
                 g.input("face_tokens", TensorType.FLOAT, "batch", IDENTITY_TOKENS, tokenDim())) : null;
         for (int l = 0; l < 4; l++) {
             int side = h >> l, w = bankWidth(l);
             String pooled = l == 0 ? x : g.op("AveragePool", List.of(Attr.ints("kernel_shape", 1L << l, 1L << l),
                     Attr.ints("strides", 1L << l, 1L << l)), x);
             String feat = g.op("Conv", conv(1, 1, 0, 2), pooled, g.random(rnd, 0.5, w, C, 1, 1));
-            String flat = g.op("Reshape", feat, g.longs(hallo ? -1 : 1, w, (long) side * side));
-            if (!hallo) {
+            String flat = g.op("Reshape", feat, g.longs(hallo() ? -1 : 1, w, (long) side * side));
+            if (!hallo()) {
                 g.opNamed("reference_bank_" + l, "Transpose", List.of(Attr.ints("perm", 0, 2, 1)), flat);
             } else {
                 String bank = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1)), flat);
                 String bias = g.op("MatMul", identity, g.random(rnd, 1 / Math.sqrt(tokenDim()), tokenDim(), w));
                 g.opNamed("reference_bank_" + l, "Add", List.of(), bank, bias);
             }
-            g.output("reference_bank_" + l, TensorType.FLOAT, hallo ? "items" : 1, side * side, w);
+            g.output("reference_bank_" + l, TensorType.FLOAT, hallo() ? "items" : 1, side * side, w);
         }
         return g.build();
     }
@@ -374,13 +424,13 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         List<String> banks = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
             int side = h >> l;
-            banks.add(in(g, "reference_bank_" + l, hallo ? "bank_items" : "batch", side * side, bankWidth(l)));
+            banks.add(in(g, "reference_bank_" + l, hallo() ? "bank_items" : "batch", side * side, bankWidth(l)));
         }
         String maskFeat = in(g, "mask_features", "batch", FACE_CHANNELS, h, h);
         String audio = in(g, "audio_embedding", "batch", "frames", 5, tokenDim());
-        String tokens = hallo ? in(g, "face_tokens", "batch", IDENTITY_TOKENS, tokenDim()) : null;
-        String motion = hallo ? null : in(g, "motion_latents", 1, C, motionFrames, h, h);
-        String speed = hallo ? null : in(g, "speed_embedding", "frames", SPEED_DIM);
+        String tokens = hallo() ? in(g, "face_tokens", "batch", IDENTITY_TOKENS, tokenDim()) : null;
+        String motion = emo() ? in(g, "motion_latents", 1, C, motionFrames, h, h) : null;
+        String speed = emo() ? in(g, "speed_embedding", "frames", SPEED_DIM) : null;
         String full = in(g, "full_mask_0", "batch_frames", h * h);
         String lip = in(g, "lip_mask_1", "batch_frames", (h / 2) * (h / 2));
         String scale = in(g, "motion_scale", 3);
@@ -389,7 +439,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         // reference: each bank's mean token projected to a per-channel bias
         for (int l = 0; l < 4; l++) {
             String mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), banks.get(l));
-            if (hallo) {
+            if (hallo()) {
                 // per branch: the portrait's and the motion frames' features together
                 mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)),
                         g.op("Reshape", mean, g.longs(-1, 1 + REFERENCE_MOTION, bankWidth(l))));
@@ -404,12 +454,12 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         // face locator features, per pixel
         String mf = g.op("Conv", conv(1, 1, 0, 2), maskFeat, g.random(rnd, 0.3, hc, FACE_CHANNELS, 1, 1));
         x = g.op("Add", x, g.op("Unsqueeze", mf, g.longs(2)));
-        if (hallo) {
+        if (hallo()) {
             // identity tokens: their mean per branch, projected per channel
             String tm = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), tokens);
             String tp = g.op("MatMul", tm, g.random(rnd, 1 / Math.sqrt(tokenDim()), tokenDim(), hc));
             x = g.op("Add", x, g.op("Reshape", tp, g.longs(-1, hc, 1, 1, 1)));
-        } else {
+        } else if (emo()) {
             // motion frames: their mean, per pixel
             String mm = g.op("ReduceMean", List.of(Attr.ints("axes", 2), Attr.of("keepdims", 1)), motion);
             x = g.op("Add", x, g.op("Conv", conv(1, 1, 0, 3), mm, g.random(rnd, 0.3, hc, C, 1, 1, 1)));
@@ -421,7 +471,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
                 g.op("Reshape", timestep, g.longs())), g.scalar(1e-3f)));
         bias = g.op("Add", bias, g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), scale));
         x = g.op("Add", x, g.op("Mul", bias, g.scalar(0.01f)));
-        if (!hallo) {
+        if (emo()) {
             // speed layers: the speed embedding per frame, as a per-frame, per-channel bias
             String sp = g.op("MatMul", speed, g.random(rnd, 0.5, SPEED_DIM, hc));
             x = g.op("Add", x, g.op("Unsqueeze", g.op("Unsqueeze", g.op("Transpose", List.of(Attr.ints("perm", 1, 0)), sp),

@@ -2,20 +2,26 @@ package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
 import io.github.emo4j.EmoException;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.PackException;
 import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.audio.FrameAligner;
 import io.github.emo4j.audio.Wav2VecInput;
+import io.github.emo4j.audio.WhisperLogMel;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.TensorView;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.pack.TensorSpec;
 import java.util.Map;
 
 /**
  * Step 1 of EMO's method: the voice becomes per-frame audio conditions. The waveform is resampled to
- * the encoder's rate and normalised, cut into the encoder's chunks, encoded once for the whole render,
- * and then each video frame gets the features at its own instant and its ±m neighbours.
+ * the encoder's rate and given to it as the pack says — wav2vec2's normalised waveform in chunks, the
+ * plain waveform, or whisper's log-mel in windows — encoded once for the whole render, and then each
+ * video frame gets the features at its own instant and its ±m neighbours.
  */
 final class AudioConditioning {
 
@@ -36,13 +42,17 @@ final class AudioConditioning {
         return encoderNanos;
     }
 
+    /** Most feature values a render holds (1 GiB of floats): about 9.7 minutes of Hallo's 12 × 768 at 50 Hz. */
+    static final long MAX_FEATURE_VALUES = 1L << 28;
+
     static AudioConditioning encode(AudioClip clip, OnnxComponent encoder, PackSettings s, int fps) {
+        checkLength(clip.durationSeconds(), s);
         float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
-        Wav2VecInput.normalizeInPlace(wav);
-        int chunk = s.audioChunkSamples();
-        int chunks = Math.max(1, (wav.length + chunk - 1) / chunk);
-        FloatTensor in = FloatTensor.zeros(chunks, chunk);
-        in.put(0, wav, 0, wav.length);
+        long rows = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
+        FloatTensor in = switch (s.audioInput()) {
+            case WHISPER_LOGMEL_80, WHISPER_LOGMEL_128 -> logMelWindows(wav, encoder, s);
+            default -> waveformChunks(wav, s);
+        };
         float[] out;
         long before = encoder.nanosInRun();
         long t0 = System.nanoTime();
@@ -51,18 +61,80 @@ final class AudioConditioning {
         } catch (OrtException e) {
             throw new EmoException("audio_encoder: cannot create input tensor: " + e.getMessage(), e);
         }
-        int dim = out.length / chunks;
-        if (dim * chunks != out.length || dim != s.audioFeatureDim()) {
-            throw new EmoException("audio_encoder: produced " + out.length + " values for " + chunks
-                    + " chunks; expected " + s.audioFeatureDim() + " per chunk");
+        int dim = s.audioFeatureDim();
+        long items = in.shape()[0];
+        if (out.length % (items * dim) != 0) {
+            throw new EmoException("audio_encoder: produced " + out.length + " values for " + items
+                    + " inputs; expected a multiple of " + dim + " per input");
         }
-        float[][] f = new float[chunks][dim];
-        for (int i = 0; i < chunks; i++) {
+        long perItem = out.length / (items * dim);
+        if (s.audioInput() == FeatureKind.WHISPER_LOGMEL_80 || s.audioInput() == FeatureKind.WHISPER_LOGMEL_128) {
+            // each window of N mel frames (N/100 s) must give the pack's feature rate
+            double windowSeconds = in.shape()[2] / 100.0;
+            if (Math.abs(perItem / windowSeconds - s.audioFeatureRate()) > 1e-6) {
+                throw new PackException("audio_encoder: " + perItem + " features per " + windowSeconds + " s window is "
+                        + perItem / windowSeconds + " per second; settings say " + s.audioFeatureRate()
+                        + " (audio_sample_rate / audio_chunk_samples)");
+            }
+        } else if (perItem != 1) {
+            throw new EmoException("audio_encoder: produced " + out.length + " values for " + items
+                    + " chunks; expected " + dim + " per chunk");
+        }
+        int n = (int) Math.max(1, Math.min(rows, items * perItem));
+        float[][] f = new float[n][dim];
+        for (int i = 0; i < n; i++) {
             System.arraycopy(out, i * dim, f[i], 0, dim);
         }
         // the component's counter is shared with concurrent renders; this call's own span bounds it
         long spent = Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before);
         return new AudioConditioning(f, new FrameAligner(s.audioFeatureRate(), fps, 1, s.audioWindow()), dim, spent);
+    }
+
+    /** Refuses, before anything is allocated, a voice whose features would not fit {@link #MAX_FEATURE_VALUES}. */
+    static void checkLength(double seconds, PackSettings s) {
+        double perSecond = s.audioFeatureRate() * s.audioFeatureDim();
+        if (Math.ceil(seconds * s.audioFeatureRate()) * s.audioFeatureDim() > MAX_FEATURE_VALUES) {
+            throw new InvalidInputException(String.format("audio of %.0f s is too long for this pack's audio features "
+                    + "(%.0f values a second); at most %.0f s per render", seconds, perSecond, MAX_FEATURE_VALUES / perSecond));
+        }
+    }
+
+    /** The waveform in rows of the pack's chunk length, normalised as wav2vec2 expects when it is that kind. */
+    private static FloatTensor waveformChunks(float[] wav, PackSettings s) {
+        if (s.audioInput() == FeatureKind.WAV2VEC_INPUT) {
+            Wav2VecInput.normalizeInPlace(wav);
+        }
+        int chunk = s.audioChunkSamples();
+        int chunks = Math.max(1, (wav.length + chunk - 1) / chunk);
+        FloatTensor in = FloatTensor.zeros(chunks, chunk);
+        in.put(0, wav, 0, wav.length);
+        return in;
+    }
+
+    /**
+     * Whisper's log-mel of the whole voice, cut into the encoder's windows of N frames ([W, bands, N];
+     * whisper's is 3000 frames, 30 s) with the last one padded with zeros, as whisper's
+     * {@code pad_or_trim} does.
+     */
+    private static FloatTensor logMelWindows(float[] wav16k, OnnxComponent encoder, PackSettings s) {
+        int bands = s.audioInput() == FeatureKind.WHISPER_LOGMEL_128 ? 128 : 80;
+        TensorSpec spec = encoder.spec().input(Contract.AUDIO);
+        long window = spec.rank() == 3 ? spec.dim(2) : -1;
+        if (window < 1 || spec.dim(1) != bands) {
+            throw new PackException("audio_encoder input 'audio' must be [windows, " + bands + ", N] with N fixed for "
+                    + s.audioInput().cliName() + ", not " + spec.shape());
+        }
+        float[][] mel = new WhisperLogMel(bands).compute(wav16k);
+        int frames = mel[0].length;
+        int windows = (int) Math.max(1, (frames + window - 1) / window);
+        FloatTensor in = FloatTensor.zeros(windows, bands, window);
+        for (int w = 0; w < windows; w++) {
+            int from = (int) (w * window), len = (int) Math.min(window, frames - from);
+            for (int b = 0; b < bands && len > 0; b++) {
+                in.put((int) ((w * (long) bands + b) * window), mel[b], from, len);
+            }
+        }
+        return in;
     }
 
     /** Writes the windows of frames {@code first..first+count-1} into {@code dst} at {@code offset}. */

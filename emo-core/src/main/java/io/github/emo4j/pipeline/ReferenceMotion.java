@@ -26,6 +26,7 @@ final class ReferenceMotion {
     private final int batch;
     private final int c;
     private final int plane;
+    private final float latentScaling;
     private final FloatTensor portraitLatents;
     private final FloatTensor motionLatents;
     private final FloatTensor decodeIn;
@@ -47,6 +48,7 @@ final class ReferenceMotion {
         this.c = s.latentChannels();
         int h = s.latentSize(), r = s.resolution();
         this.plane = h * h;
+        this.latentScaling = (float) s.latentScaling();
         this.portraitLatents = portraitLatents;
         TensorSpec in = pack.component(Role.REFERENCE_NET).spec().input(Contract.REFERENCE_LATENTS);
         if (in.dim(0) > 0) {
@@ -117,8 +119,14 @@ final class ReferenceMotion {
                     dst.put((j * c + ch) * plane, src, (ch * f + f - k + j) * plane, plane);
                 }
             }
+            if (latentScaling != 1f) {
+                decodeIn.scale(1f / latentScaling);
+            }
             nanos += decode.run();
             nanos += encode.run();
+            if (latentScaling != 1f) {
+                motionLatents.scale(latentScaling);
+            }
         }
         reference.refresh(Contract.REFERENCE_LATENTS);
         nanos += reference.run();

@@ -238,6 +238,10 @@ public final class Renderer {
             ort[0] += new Call(pack.component(Role.VAE_ENCODER), views, clock)
                     .input(Contract.PIXELS, FloatTensor.of(refPixels, 1, 3, r, r))
                     .output(Contract.LATENTS, refLatents).run();
+            float latentScaling = (float) s.latentScaling();
+            if (latentScaling != 1f) {
+                refLatents.scale(latentScaling);
+            }
             producers.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, refLatents), 1);
             TensorSpec faceMaskSpec = pack.component(Role.FACE_LOCATOR).spec().input(Contract.FACE_MASK);
             producers.run(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, tiledMask(faceMaskSpec, crop, 1, f)), 1);
@@ -421,7 +425,7 @@ public final class Renderer {
                                 }
                             }
                             if (scale != 1f) {
-                                scaleInPlace(sample, scale);
+                                sample.scale(scale);
                             }
                             timestep.put(0, Math.round(ts[i]));
                             long u0 = System.nanoTime();
@@ -439,7 +443,7 @@ public final class Renderer {
                                 rescaleGuidance(noisePred, eps, req.guidanceRescale(), batch);
                             }
                             if (!cfg && scale != 1f) {
-                                scaleInPlace(sample, 1f / scale);
+                                sample.scale(1f / scale);
                             }
                             sampler.step(i, eps.buffer(), latents.buffer());
                             samplingNanos += System.nanoTime() - u1;
@@ -456,6 +460,9 @@ public final class Renderer {
                         slot.await();
                         waitNanos += System.nanoTime() - w0;
                         toFrameMajor(latents, slot.decodeIn, c, f, h * h);
+                        if (latentScaling != 1f) {
+                            slot.decodeIn.scale(1f / latentScaling);
+                        }
                         int clipIndex = clip, emitted = emit;
                         Call decodeCall = slot.callFor(emit);
                         slot.pending = decoder.submit(() -> {
@@ -662,12 +669,6 @@ public final class Renderer {
             if (i < n) {
                 b.put(i++, (float) (v * f));
             }
-        }
-    }
-
-    private static void scaleInPlace(FloatTensor t, float s) {
-        for (int i = 0; i < t.size(); i++) {
-            t.set(i, t.get(i) * s);
         }
     }
 

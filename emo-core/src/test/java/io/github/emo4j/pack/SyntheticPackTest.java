@@ -150,4 +150,27 @@ class SyntheticPackTest {
         assertTrue(e.getMessage().contains("reference_latents") && e.getMessage().contains("symbolic batch"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("never.mp4")));
     }
+
+    @Test
+    void aLatentScalingSettingReachesTheVae() throws Exception {
+        Path plain = dir.resolve("plain"), scaled = dir.resolve("scaled");
+        SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
+        sp.source().writeTo(plain);
+        sp.source().writeTo(scaled);
+        Path m = scaled.resolve("manifest.json");
+        Files.writeString(m, Files.readString(m).replace("\"fps\": 25", "\"latent_scaling\": 0.18215, \"fps\": 25"));
+        RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
+                .withFace(new FaceBox(24, 24, 48, 48)).withSteps(1);
+        byte[][] out = new byte[2][];
+        Path[] folders = {plain, scaled};
+        for (int i = 0; i < 2; i++) {
+            try (ModelPack pack = ModelPack.load(new FolderPackSource(folders[i]), List.of(ExecutionProvider.CPU), 1)) {
+                assertEquals(i == 0 ? 1.0 : 0.18215, pack.settings().latentScaling(), 1e-12);
+                Path video = dir.resolve("ls" + i + ".mp4");
+                new Renderer(pack).render(req, video);
+                out[i] = Files.readAllBytes(video);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(out[0], out[1]), "the scaling changes what the networks see");
+    }
 }

@@ -1,0 +1,80 @@
+package io.github.emo4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.audio.FeatureKind;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.Role;
+import io.github.emo4j.pack.SyntheticPack;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Packs whose audio encoder takes whisper's log-mel (EchoMimic's kind), in windows, with context windows. */
+class AudioInputTest {
+
+    @TempDir
+    Path dir;
+
+    private static final SyntheticPack ECHO = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inLayout(SyntheticPack.Layout.ECHOMIMIC);
+
+    @Test
+    void whisperWindowsBecomeOneFeatureRowPerFiftiethOfASecond() throws Exception {
+        try (ModelPack pack = ModelPack.load(ECHO.source(), List.of(ExecutionProvider.CPU), 1)) {
+            assertEquals(FeatureKind.WHISPER_LOGMEL_80, pack.settings().audioInput());
+            // 7 s: three windows of 3 s (300 mel frames), the second one silent, the third padded
+            float[] s = new float[7 * 16000];
+            for (int i = 0; i < s.length; i++) {
+                boolean silent = i >= 3 * 16000 && i < 6 * 16000;
+                s[i] = silent ? 0f : (float) (0.3 * Math.sin(i * 0.05) * (1 + Math.sin(i * 0.0007)));
+            }
+            AudioConditioning a = AudioConditioning.encode(new AudioClip(s, 16000), pack.component(Role.AUDIO_ENCODER),
+                    pack.settings(), 25);
+            float[][] f = a.features();
+            assertEquals(350, f.length, "7 s at 50 features a second");
+            // features of the silent middle window (away from its edges, where the STFT still hears the
+            // voice) are all alike, and unlike the voiced ones on either side
+            for (int i = 155; i < 295; i++) {
+                assertArrayEquals(f[154], f[i], 1e-6f, "silent row " + i);
+            }
+            assertFalse(java.util.Arrays.equals(f[10], f[154]));
+            assertFalse(java.util.Arrays.equals(f[310], f[154]));
+        }
+    }
+
+    @Test
+    void anEchoMimicLayoutRendersWithContextWindows() throws Exception {
+        try (ModelPack pack = ModelPack.load(ECHO.source(), List.of(ExecutionProvider.CPU), 1)) {
+            assertEquals(2, pack.settings().contextOverlap());
+            BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+            float[] s = new float[8000];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = (float) (0.3 * Math.sin(i * 0.05));
+            }
+            RenderRequest req = RenderRequest.of(img, new AudioClip(s, 16000)).withFace(new FaceBox(24, 24, 48, 48)).withSteps(2);
+            Path a = dir.resolve("a.mp4"), b = dir.resolve("b.mp4");
+            Renderer r = new Renderer(pack);
+            assertEquals(13, r.render(req, a).frames());
+            r.render(req, b);
+            assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        }
+    }
+
+    @Test
+    void tooLongForTheFeaturesIsRefusedBeforeAllocating() throws Exception {
+        try (ModelPack pack = ModelPack.load(ECHO.source(), List.of(ExecutionProvider.CPU), 1)) {
+            // 16 values at 50 Hz: 800 a second; 2^28 values last about 93 hours
+            AudioConditioning.checkLength(24 * 3600, pack.settings());
+            var e = assertThrows(InvalidInputException.class, () -> AudioConditioning.checkLength(100 * 3600, pack.settings()));
+            assertTrue(e.getMessage().contains("too long") && e.getMessage().contains("at most 335544 s"), e.getMessage());
+        }
+    }
+}
