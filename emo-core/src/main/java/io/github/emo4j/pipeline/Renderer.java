@@ -184,9 +184,21 @@ public final class Renderer {
         int fps = req.fps() > 0 ? req.fps() : s.fps();
         int steps = req.steps() > 0 ? req.steps() : s.defaultSteps();
         double guidance = Double.isNaN(req.guidance()) ? s.defaultGuidance() : req.guidance();
-        boolean cfg = guidance > 1.0;
-        boolean split = cfg && !Double.isNaN(req.referenceGuidance());
+        // a denoiser exported with a fixed guidance batch (Hallo's always has two branches) runs it at any
+        // scale: at 1 the combination gives the conditional prediction
+        long fixedBatch = pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).dim(0);
+        boolean split = !Double.isNaN(req.referenceGuidance()) && (guidance > 1.0 || fixedBatch == 3);
+        boolean cfg = guidance > 1.0 || fixedBatch >= 2 || split;
         int batch = split ? 3 : (cfg ? 2 : 1);
+        if (cfg && guidance < 1.0) {
+            guidance = 1.0;
+        }
+        if (fixedBatch > 0 && fixedBatch != batch) {
+            throw new InvalidInputException("this pack's denoiser runs " + fixedBatch + " guidance branch"
+                    + (fixedBatch == 1 ? "" : "es") + " ('sample' has leading dimension " + fixedBatch + "); "
+                    + (batch == 3 ? "separate reference guidance needs 3" : fixedBatch == 3
+                    ? "give a reference guidance scale too" : "guidance " + guidance + " needs " + batch));
+        }
         double seconds = req.audio().durationSeconds();
         long frames = Math.round(seconds * fps);
         if (frames < 1) {

@@ -1,0 +1,71 @@
+package io.github.emo4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pack.FolderPackSource;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.SyntheticPack;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A denoiser exported with its guidance batch fixed at two (Hallo always runs both branches) runs
+ * both at guidance 1, which gives the conditional prediction, the same as a single-branch run.
+ */
+class FixedBatchTest {
+
+    @TempDir
+    Path dir;
+
+    private List<float[]> frames(Path folder, RenderRequest req) throws Exception {
+        List<float[]> out = new ArrayList<>();
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            Renderer r = new Renderer(pack);
+            r.observe((clip, pixels, valid) -> out.add(pixels));
+            r.render(req, dir.resolve(folder.getFileName() + ".mp4"));
+        }
+        return out;
+    }
+
+    @Test
+    void guidanceOneOnAFixedPairOfBranchesIsTheConditionalPrediction() throws Exception {
+        SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
+        Path free = dir.resolve("free"), fixed = dir.resolve("fixed");
+        sp.source().writeTo(free);
+        sp.source().writeTo(fixed);
+        Path m = fixed.resolve("manifest.json");
+        String json = Files.readString(m);
+        String sample = "\"name\": \"sample\",\n          \"dtype\": \"float32\",\n          \"shape\": [\"batch\"";
+        assertTrue(json.contains(sample), "manifest layout");
+        Files.writeString(m, json.replace(sample, sample.replace("[\"batch\"", "[2")));
+
+        float[] s = new float[6000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.3 * Math.sin(i * 0.05));
+        }
+        RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), new AudioClip(s, 16000))
+                .withFace(new FaceBox(24, 24, 48, 48)).withSteps(2).withGuidance(1.0);
+        List<float[]> single = frames(free, req), pair = frames(fixed, req);
+        assertEquals(single.size(), pair.size());
+        double worst = 0;
+        for (int c = 0; c < single.size(); c++) {
+            for (int i = 0; i < single.get(c).length; i++) {
+                worst = Math.max(worst, Math.abs(single.get(c)[i] - pair.get(c)[i]));
+            }
+        }
+        assertTrue(worst < 1e-5, "largest difference " + worst);
+
+        var e = assertThrows(InvalidInputException.class, () -> frames(fixed, req.withGuidance(3).withReferenceGuidance(2)));
+        assertTrue(e.getMessage().contains("runs 2 guidance branches") && e.getMessage().contains("needs 3"), e.getMessage());
+    }
+}
