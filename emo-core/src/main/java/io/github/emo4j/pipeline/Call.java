@@ -18,6 +18,7 @@ import java.util.Map;
  * creates are registered with the render, which closes them.
  */
 final class Call {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Call.class);
     private final OnnxComponent component;
     private final List<AutoCloseable> owned;
     private final OrtClock clock;
@@ -102,5 +103,16 @@ final class Call {
             v.fromModel();
         }
         return ns;
+    }
+
+    /** Closes every tensor view of a render, logging (not throwing) a failure to release one. */
+    static void closeAll(List<AutoCloseable> owned) {
+        for (AutoCloseable v : owned) {
+            try {
+                v.close();
+            } catch (Exception e) {
+                LOG.warn("could not release a tensor: {}", e.toString());
+            }
+        }
     }
 }

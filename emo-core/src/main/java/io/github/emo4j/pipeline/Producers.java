@@ -54,22 +54,20 @@ final class Producers {
      */
     void run(Role role, Map<String, FloatTensor> given, int items) throws OrtException {
         ComponentSpec spec = pack.component(role).spec();
-        Call call = bind(role, given, false);
-        for (TensorSpec o : spec.outputs()) {
+        nanos += pinOutputs(bind(role, given, false), role, items, produced).run();
+        if (spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()))) {
+            nanos += pinOutputs(bind(role, given, true), role, items, zeroInput).run();
+        }
+    }
+
+    /** Binds each of {@code role}'s outputs to a new tensor, kept in {@code into} by name. */
+    Call pinOutputs(Call call, Role role, int items, Map<String, FloatTensor> into) throws OrtException {
+        for (TensorSpec o : pack.component(role).spec().outputs()) {
             FloatTensor t = FloatTensor.zeros(shape(o, role, items));
-            produced.put(o.name(), t);
+            into.put(o.name(), t);
             call.output(o.name(), t);
         }
-        nanos += call.run();
-        if (spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()))) {
-            Call zeros = bind(role, given, true);
-            for (TensorSpec o : spec.outputs()) {
-                FloatTensor t = FloatTensor.zeros(shape(o, role, items));
-                zeroInput.put(o.name(), t);
-                zeros.output(o.name(), t);
-            }
-            nanos += zeros.run();
-        }
+        return call;
     }
 
     /** A call of {@code role} with its inputs bound: as given, from earlier outputs, or all zeros. */

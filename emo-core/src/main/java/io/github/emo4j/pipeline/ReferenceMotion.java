@@ -62,12 +62,8 @@ final class ReferenceMotion {
                 .output(Contract.PIXELS, pixels);
         encode = new Call(pack.component(Role.VAE_ENCODER), views, clock).input(Contract.PIXELS, pixels)
                 .output(Contract.LATENTS, motionLatents);
-        reference = producers.bind(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, motionLatents), false);
-        for (TensorSpec o : pack.component(Role.REFERENCE_NET).spec().outputs()) {
-            FloatTensor t = FloatTensor.zeros(producers.shape(o, Role.REFERENCE_NET, k));
-            perClip.put(o.name(), t);
-            reference.output(o.name(), t);
-        }
+        reference = producers.pinOutputs(producers.bind(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, motionLatents),
+                false), Role.REFERENCE_NET, k, perClip);
     }
 
     /** Whether the denoiser input {@code name} is a reference bank. */

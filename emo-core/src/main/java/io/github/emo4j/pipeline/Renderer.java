@@ -542,13 +542,7 @@ public final class Renderer {
         } catch (OrtException e) {
             throw new EmoException("ONNX Runtime error: " + e.getMessage(), e);
         } finally {
-            for (AutoCloseable v : views) {
-                try {
-                    v.close();
-                } catch (Exception e) {
-                    LOG.warn("could not release a tensor: {}", e.toString());
-                }
-            }
+            Call.closeAll(views);
         }
     }
 
@@ -558,13 +552,7 @@ public final class Renderer {
      */
     private Call perClipCall(Role role, String input, FloatTensor in, Producers producers, Map<String, FloatTensor> produced,
                              int frames) throws OrtException {
-        Call call = producers.bind(role, Map.of(input, in), false);
-        for (TensorSpec o : pack.component(role).spec().outputs()) {
-            FloatTensor tokens = FloatTensor.zeros(producers.shape(o, role, frames));
-            produced.put(o.name(), tokens);
-            call.output(o.name(), tokens);
-        }
-        return call;
+        return producers.pinOutputs(producers.bind(role, Map.of(input, in), false), role, frames, produced);
     }
 
     /**

@@ -88,13 +88,7 @@ final class VocalSeparation {
         } catch (OrtException e) {
             throw new EmoException("vocal_separator: " + e.getMessage(), e);
         } finally {
-            for (AutoCloseable v : views) {
-                try {
-                    v.close();
-                } catch (Exception ignored) {
-                    // closing a tensor view does not fail in practice; nothing to recover
-                }
-            }
+            Call.closeAll(views);
         }
         return new AudioClip(result, rate);
     }

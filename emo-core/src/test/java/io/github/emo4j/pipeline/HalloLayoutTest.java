@@ -10,7 +10,6 @@ import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.onnx.FloatTensor;
-import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.Role;

@@ -187,17 +187,11 @@ final class GopEncoder implements AutoCloseable {
         }
     }
 
+    /** Rethrows the failure of any GOP that has ended. */
     private void rethrowFailures() throws IOException {
         for (Gop g : pending) {
             if (g.done.isDone()) {
-                try {
-                    g.done.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while encoding");
-                } catch (ExecutionException e) {
-                    throw new IOException("H.264 encoding failed: " + e.getCause(), e.getCause());
-                }
+                take(g);
             }
         }
     }
