@@ -2,14 +2,19 @@ package io.github.emo4j.examples;
 
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.ExecutionProvider;
-import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.HeadSpeed;
+import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.FeatureExtractor;
 import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pack.ComponentSpec;
+import io.github.emo4j.pack.FolderPackSource;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.PackManifest;
+import io.github.emo4j.pack.TensorSpec;
 import io.github.emo4j.pipeline.Renderer;
 import io.github.emo4j.video.AudioCodec;
 import io.github.emo4j.video.EncodingOptions;
@@ -39,7 +44,8 @@ public final class EmoCli {
             "  render --portrait FILE --audio FILE --out FILE.mp4 [options]",
             "                       animate a portrait with a voice",
             "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
-            "  info                 version and execution providers",
+            "  info [--pack DIR]    version and execution providers; with --pack, load and check a pack and list\n"
+            + "                       its settings and each component's tensors",
             "  schedule --config scheduler_config.json --steps N",
             "                       print a scheduler's timesteps and initial noise sigma as JSON",
             "  features --audio FILE --kind KIND --out FILE.npy [--fps N]",
@@ -89,7 +95,12 @@ public final class EmoCli {
             switch (a.command) {
                 case "render" -> render(a, err);
                 case "demo" -> demo(a, err);
-                case "info" -> info(out);
+                case "info" -> {
+                    info(out);
+                    if (a.has("pack")) {
+                        describePack(Path.of(a.value("pack", "")), providers(a), out);
+                    }
+                }
                 case "features" -> features(a, err);
                 case "schedule" -> schedule(a, out);
                 case "help", "--help", "-h" -> out.println(USAGE);
@@ -123,6 +134,36 @@ public final class EmoCli {
         }
         out.println("execution providers available: " + String.join(", ", names));
         out.println("GPU providers need com.microsoft.onnxruntime:onnxruntime_gpu (build with -Pgpu); see README.");
+    }
+
+    private static List<ExecutionProvider> providers(Args a) {
+        List<ExecutionProvider> ps = new ArrayList<>();
+        for (String p : a.value("provider", "cpu").split(",")) {
+            ps.add(ExecutionProvider.parse(p));
+        }
+        return ps;
+    }
+
+    /** Loads a pack as a render would (so every check runs) and lists what it declares. */
+    private static void describePack(Path dir, List<ExecutionProvider> providers, PrintStream out) {
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(dir), providers, 1)) {
+            PackManifest m = pack.manifest();
+            out.println("pack " + m.name() + " (" + dir + "), loaded and checked on " + pack.provider());
+            if (!m.description().isEmpty()) {
+                out.println("  " + m.description());
+            }
+            out.println("settings: " + pack.settings());
+            out.println("scheduler: " + m.scheduler().get("_class_name"));
+            for (ComponentSpec c : m.components().values()) {
+                out.println(c.role().key() + " (" + c.file() + ")");
+                for (TensorSpec t : c.inputs()) {
+                    out.println("  in  " + t + ("same".equals(t.uncond()) ? "" : " uncond " + t.uncond()));
+                }
+                for (TensorSpec t : c.outputs()) {
+                    out.println("  out " + t);
+                }
+            }
+        }
     }
 
     private static void demo(Args a, PrintStream err) throws IOException {
@@ -278,11 +319,7 @@ public final class EmoCli {
             b.pack(Path.of(a.value("pack", "")));
         }
         if (a.has("provider")) {
-            List<ExecutionProvider> ps = new ArrayList<>();
-            for (String p : a.value("provider", "cpu").split(",")) {
-                ps.add(ExecutionProvider.parse(p));
-            }
-            b.provider(ps.toArray(new ExecutionProvider[0]));
+            b.provider(providers(a).toArray(new ExecutionProvider[0]));
         }
         ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
         if (bar != null) {

@@ -136,6 +136,23 @@ class EmoCliTest {
     }
 
     @Test
+    void infoChecksAndDescribesAPack() throws Exception {
+        Path pack = dir.resolve("pack");
+        new io.github.emo4j.pack.SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inHalloLayout().source().writeTo(pack);
+        Run r = run("info", "--pack", pack.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("loaded and checked on cpu"), r.out());
+        assertTrue(r.out().contains("reference_net (reference_net.onnx)"), r.out());
+        assertTrue(r.out().contains("face_tokens float32[batch, 4, 32] uncond zero_input"), r.out());
+
+        Files.delete(pack.resolve("image_projection.onnx"));
+        Run bad = run("info", "--pack", pack.toString());
+        assertEquals(1, bad.code());
+        assertEquals(1, bad.err().strip().lines().count(), "one line expected: " + bad.err());
+        assertTrue(bad.err().contains("image_projection"), bad.err());
+    }
+
+    @Test
     void rendersWithAGivenFaceBox() throws Exception {
         Path out = dir.resolve("talk.mp4");
         Path shortWav = dir.resolve("short.wav");
