@@ -39,8 +39,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,14 +50,17 @@ import org.slf4j.LoggerFactory;
  * Renders talking-head videos with a loaded pack, following EMO's method top to bottom:
  *
  * <ol>
- *   <li>the voice becomes per-frame audio windows ({@link AudioConditioning});</li>
- *   <li>the face is found and cropped; the portrait's crop is encoded once and the ReferenceNet and face
- *       locator run once per render;</li>
- *   <li>the video is made clip by clip: each clip of f frames starts from seeded noise and is denoised
- *       by DDIM (or the pack's scheduler) with classifier-free guidance, conditioned on reference
- *       features, audio windows, the face mask and the last n frames of the previous clip;</li>
- *   <li>each clip is decoded, pasted back into the portrait and streamed to the encoder, which runs on
- *       its own thread.</li>
+ *   <li>the voice becomes per-frame audio windows ({@link AudioConditioning}), after a vocal separator
+ *       when the pack has one ({@link VocalSeparation});</li>
+ *   <li>the face is found and cropped; identity tokens, the portrait's latents, the ReferenceNet's banks
+ *       and the face locator's features are made once per render ({@link Producers});</li>
+ *   <li>the video is made clip by clip: each clip of f frames starts from seeded noise
+ *       ({@link Latents}) and is denoised by DDIM (or the pack's scheduler) with classifier-free
+ *       guidance ({@link Guidance}), conditioned on reference features, audio windows, masks
+ *       ({@link Masks}), head speed and the previous clip's last frames — as motion latents, through
+ *       the ReferenceNet ({@link ReferenceMotion}) or as overlapping context windows;</li>
+ *   <li>each clip is decoded ({@link DecodeSlot}), pasted back into the portrait and streamed to the
+ *       encoder, which runs on its own threads.</li>
  * </ol>
  *
  * <p>A renderer holds no per-render state, so one instance serves concurrent renders. Every buffer a
@@ -97,61 +98,6 @@ public final class Renderer {
 
     void observe(ClipObserver o) {
         this.observer = o;
-    }
-
-    /** One of the two decode buffers, with the worker task that is using it. */
-    private static final class DecodeSlot {
-        final FloatTensor decodeIn;
-        final FloatTensor decoded;
-        private final OnnxComponent decoder;
-        private final List<AutoCloseable> views;
-        private final OrtClock clock;
-        // by frame count: a clip decodes only the frames it emits (the last clip's valid ones, or a
-        // context window's frames before its overlap), over the start of the same buffers
-        private final Map<Integer, Call> calls = new HashMap<>();
-        Future<Void> pending;
-
-        DecodeSlot(FloatTensor decodeIn, FloatTensor decoded, OnnxComponent decoder, List<AutoCloseable> views, OrtClock clock) {
-            this.decodeIn = decodeIn;
-            this.decoded = decoded;
-            this.decoder = decoder;
-            this.views = views;
-            this.clock = clock;
-        }
-
-        Call callFor(int frames) throws OrtException {
-            Call c = calls.get(frames);
-            if (c == null) {
-                c = new Call(decoder, views, clock).input(Contract.LATENTS, decodeIn.leading(frames))
-                        .output(Contract.PIXELS, decoded.leading(frames));
-                calls.put(frames, c);
-            }
-            return c;
-        }
-
-        /** Waits for the slot's last task, rethrowing its failure. */
-        void await() throws IOException {
-            if (pending == null) {
-                return;
-            }
-            try {
-                pending.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RenderCancelledException("render interrupted; no output was written");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new EmoException("decoding failed: " + cause, cause);
-            } finally {
-                pending = null;
-            }
-        }
     }
 
     /** What a finished render produced. */
@@ -256,7 +202,7 @@ public final class Renderer {
             }
             producers.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, refLatents), 1);
             TensorSpec faceMaskSpec = pack.component(Role.FACE_LOCATOR).spec().input(Contract.FACE_MASK);
-            producers.run(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, tiledMask(faceMaskSpec, crop, 1, f)), 1);
+            producers.run(Role.FACE_LOCATOR, Map.of(Contract.FACE_MASK, Masks.tiled(faceMaskSpec, crop, 1, f, h, pack.source())), 1);
             ReferenceMotion refMotion = s.referenceMotionFrames() > 0
                     ? new ReferenceMotion(pack, producers, views, clock, refLatents, batch) : null;
             ort[0] += producers.nanos();
@@ -327,7 +273,7 @@ public final class Renderer {
                     case Contract.HEAD_SPEED -> headSpeed;
                     default -> {
                         if (Contract.isMaskLevel(name)) {
-                            yield tiledMask(in, crop, batch, f);
+                            yield Masks.tiled(in, crop, batch, f, h, pack.source());
                         }
                         FloatTensor proj = projected.get(name);
                         if (proj != null) {
@@ -425,7 +371,7 @@ public final class Renderer {
                         Sampler sampler = scheduler.sampler(steps, req.seed() * 31 + clip);
                         double[] ts = sampler.timesteps();
                         long n0 = System.nanoTime();
-                        fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
+                        Latents.fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
                         noiseNanos += System.nanoTime() - n0;
                         for (int i = 0; i < ts.length; i++) {
                             checkCancelled(req);
@@ -447,12 +393,12 @@ public final class Renderer {
                             samplingNanos += u0 - s0;
                             unetRuns++;
                             if (split) {
-                                combineSplitGuidance(noisePred, eps, (float) req.referenceGuidance(), (float) guidance);
+                                Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) guidance);
                             } else if (cfg) {
-                                combineGuidance(noisePred, eps, (float) guidance);
+                                Guidance.combine(noisePred, eps, (float) guidance);
                             }
                             if (cfg && req.guidanceRescale() > 0) {
-                                rescaleGuidance(noisePred, eps, req.guidanceRescale(), batch);
+                                Guidance.rescale(noisePred, eps, req.guidanceRescale(), batch);
                             }
                             if (!cfg && scale != 1f) {
                                 sample.scale(1f / scale);
@@ -465,13 +411,13 @@ public final class Renderer {
                                     done, elapsed / done * (1 - done)));
                         }
                         if (overlap > 0) {
-                            crossFade(latents, tail, clip > 0, c, f, overlap, h * h);
+                            Latents.crossFade(latents, tail, clip > 0, c, f, overlap, h * h);
                         }
                         DecodeSlot slot = slots[clip & 1];
                         long w0 = System.nanoTime();
                         slot.await();
                         waitNanos += System.nanoTime() - w0;
-                        toFrameMajor(latents, slot.decodeIn, c, f, h * h);
+                        Latents.toFrameMajor(latents, slot.decodeIn, c, f, h * h);
                         if (latentScaling != 1f) {
                             slot.decodeIn.scale(1f / latentScaling);
                         }
@@ -499,7 +445,7 @@ public final class Renderer {
                             return null;
                         });
                         if (overlap == 0) {
-                            keepMotionFrames(latents, motion, c, f, n, h * h);
+                            Latents.keepMotionFrames(latents, motion, c, f, n, h * h);
                         }
                     }
                     long w0 = System.nanoTime();
@@ -570,60 +516,6 @@ public final class Renderer {
         return FloatTensor.of(crop.extract(portrait), 1, 3, side, side);
     }
 
-    /**
-     * A mask input: the crop's full-face region, face or lip mask at the side its last dimension asks for
-     * (a square side, or side² flattened), repeated over the leading dimensions; symbolic leading
-     * dimensions take batch × frames, as Hallo's masks do.
-     */
-    private FloatTensor tiledMask(TensorSpec in, FaceCrop crop, int batch, int frames) {
-        String kind = Contract.isMaskLevel(in.name()) ? Contract.maskKind(in.name()) : "full";
-        int rank = in.rank();
-        long last = in.dim(rank - 1);
-        int side;
-        int leading;
-        if (Contract.isMaskLevel(in.name())) {
-            side = pack.settings().latentSize() >> Contract.maskLevel(in.name());
-            if (last > 0 && last != (long) side * side && !(rank >= 2 && last == side && in.dim(rank - 2) == side)) {
-                throw new io.github.emo4j.PackException(pack.source() + ": mask input '" + in.name() + "' has last dimension "
-                        + last + ", expected " + side * side + " (level " + Contract.maskLevel(in.name()) + ")");
-            }
-            leading = last == side && rank >= 2 && in.dim(rank - 2) == side ? rank - 2 : rank - 1;
-        } else {
-            side = (int) last;
-            if (side <= 0 || in.dim(rank - 2) != side) {
-                throw new io.github.emo4j.PackException(pack.source() + ": face_locator input '" + in.name()
-                        + "' must end in two equal fixed dimensions, not " + in.shape());
-            }
-            leading = rank - 2;
-        }
-        float[] mask = switch (kind) {
-            case "face" -> crop.faceMask(side);
-            case "lip" -> crop.lipMask(side);
-            default -> crop.regionMask(side);
-        };
-        long[] shape = new long[rank];
-        long count = 1;
-        for (int i = 0; i < rank; i++) {
-            long d = in.dim(i);
-            if (i < leading) {
-                d = d > 0 ? d : (long) batch * frames;
-                count *= d;
-            } else {
-                d = d > 0 ? d : (long) side * side;
-            }
-            shape[i] = d;
-        }
-        FloatTensor t = FloatTensor.zeros(shape);
-        for (long k = 0; k < count; k++) {
-            t.put((int) (k * mask.length), mask, 0, mask.length);
-        }
-        return t;
-    }
-
-    private long[] fixedShape(Role role, String output) {
-        return fixedShape(pack.component(role).spec().output(output), role);
-    }
-
     private long[] fixedShape(TensorSpec t, Role role) {
         String output = t.name();
         long[] shape = new long[t.rank()];
@@ -644,129 +536,6 @@ public final class Renderer {
         }
         if (req.cancel() != null && req.cancel().isCancelled()) {
             throw new RenderCancelledException("render cancelled; no output was written");
-        }
-    }
-
-    /**
-     * Standard normal noise by Marsaglia's polar method, seeded per clip, so a clip's noise depends on
-     * neither threads nor other clips.
-     */
-    static void fillNoise(FloatTensor latents, long seed, int clip, float sigma) {
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + clip);
-        var b = latents.buffer();
-        int n = latents.size();
-        int i = 0;
-        while (i < n) {
-            long bits = rnd.nextLong();
-            // two 31-bit uniforms in (-1, 1) from one draw
-            double u = ((bits >>> 33) * 0x1.0p-30) - 1, v = (((bits << 31) >>> 33) * 0x1.0p-30) - 1;
-            double s2 = u * u + v * v;
-            if (s2 >= 1 || s2 == 0) {
-                continue;
-            }
-            double f = Math.sqrt(-2 * Math.log(s2) / s2) * sigma;
-            b.put(i++, (float) (u * f));
-            if (i < n) {
-                b.put(i++, (float) (v * f));
-            }
-        }
-    }
-
-    /** eps = uncond + g · (cond − uncond); the batch holds the unconditional half first. */
-    static void combineGuidance(FloatTensor pred, FloatTensor eps, float g) {
-        int n = eps.size();
-        var p = pred.buffer();
-        var e = eps.buffer();
-        for (int k = 0; k < n; k++) {
-            float u = p.get(k);
-            e.put(k, u + g * (p.get(n + k) - u));
-        }
-    }
-
-    /**
-     * Guidance rescale (Lin et al., 2023, diffusers' {@code rescale_noise_cfg}): blends the guided noise
-     * with a copy scaled to the conditional prediction's standard deviation, by {@code phi}.
-     */
-    static void rescaleGuidance(FloatTensor pred, FloatTensor eps, double phi, int batch) {
-        int n = eps.size();
-        var p = pred.buffer();
-        var e = eps.buffer();
-        int cond = (batch - 1) * n;
-        double sc = 0, scc = 0, sg = 0, sgg = 0;
-        for (int k = 0; k < n; k++) {
-            double c = p.get(cond + k), g = e.get(k);
-            sc += c;
-            scc += c * c;
-            sg += g;
-            sgg += g * g;
-        }
-        double stdCond = Math.sqrt(Math.max(0, (scc - sc * sc / n) / (n - 1)));
-        double stdGuided = Math.sqrt(Math.max(0, (sgg - sg * sg / n) / (n - 1)));
-        if (stdGuided == 0) {
-            return;
-        }
-        double factor = phi * stdCond / stdGuided + (1 - phi);
-        for (int k = 0; k < n; k++) {
-            e.put(k, (float) (e.get(k) * factor));
-        }
-    }
-
-    /**
-     * Separate reference and audio guidance over the branches (neither, reference only, both):
-     * eps = u + ref·(r − u) + audio·(f − r).
-     */
-    static void combineSplitGuidance(FloatTensor pred, FloatTensor eps, float ref, float audio) {
-        int n = eps.size();
-        var p = pred.buffer();
-        var e = eps.buffer();
-        for (int k = 0; k < n; k++) {
-            float u = p.get(k), r = p.get(n + k), f = p.get(2 * n + k);
-            e.put(k, u + ref * (r - u) + audio * (f - r));
-        }
-    }
-
-    /** [1, C, F, H, W] → [F, C, H, W]. */
-    static void toFrameMajor(FloatTensor src, FloatTensor dst, int c, int f, int plane) {
-        var s = src.buffer();
-        var d = dst.buffer();
-        for (int ch = 0; ch < c; ch++) {
-            for (int k = 0; k < f; k++) {
-                d.put((k * c + ch) * plane, s, (ch * f + k) * plane, plane);
-            }
-        }
-    }
-
-    /**
-     * Context windows: the clip's first {@code k} frames fade in over the previous clip's last
-     * {@code k} (weights (j+1)/(k+1)), then this clip's last {@code k} are kept for the next one.
-     */
-    static void crossFade(FloatTensor latents, float[] tail, boolean blend, int c, int f, int k, int plane) {
-        var b = latents.buffer();
-        for (int ch = 0; ch < c; ch++) {
-            for (int j = 0; j < k; j++) {
-                int at = (ch * f + j) * plane, from = (ch * k + j) * plane;
-                if (blend) {
-                    float w = (j + 1) / (float) (k + 1);
-                    for (int p = 0; p < plane; p++) {
-                        b.put(at + p, (1 - w) * tail[from + p] + w * b.get(at + p));
-                    }
-                }
-            }
-            for (int j = 0; j < k; j++) {
-                b.get((ch * f + f - k + j) * plane, tail, (ch * k + j) * plane, plane);
-            }
-        }
-    }
-
-    /** The last n frames of the clip become the next clip's motion frames. */
-    static void keepMotionFrames(FloatTensor latents, FloatTensor motion, int c, int f, int n, int plane) {
-        var s = latents.buffer();
-        var d = motion.buffer();
-        for (int ch = 0; ch < c; ch++) {
-            for (int j = 0; j < n; j++) {
-                int from = Math.max(0, f - n + j);
-                d.put((ch * n + j) * plane, s, (ch * f + from) * plane, plane);
-            }
         }
     }
 }

@@ -36,13 +36,13 @@ class GuidanceTest {
         FloatTensor pred = FloatTensor.of(both, 2, n);
         FloatTensor eps = FloatTensor.zeros(1, n);
         double g = 7.5, phi = 0.7;
-        Renderer.combineGuidance(pred, eps, (float) g);
+        Guidance.combine(pred, eps, (float) g);
         double[] cfg = new double[n];
         for (int i = 0; i < n; i++) {
             cfg[i] = u[i] + g * (c[i] - u[i]);
             assertEquals(cfg[i], eps.get(i), 1e-4);
         }
-        Renderer.rescaleGuidance(pred, eps, phi, 2);
+        Guidance.rescale(pred, eps, phi, 2);
         double factor = std(c) / std(cfg);
         for (int i = 0; i < n; i++) {
             double want = phi * cfg[i] * factor + (1 - phi) * cfg[i];
@@ -59,7 +59,7 @@ class GuidanceTest {
         }
         FloatTensor pred = FloatTensor.of(v, 3, n);
         FloatTensor eps = FloatTensor.zeros(1, n);
-        Renderer.combineSplitGuidance(pred, eps, 1.5f, 4f);
+        Guidance.combineSplit(pred, eps, 1.5f, 4f);
         for (int k = 0; k < n; k++) {
             double u = v[k], r = v[n + k], f = v[2 * n + k];
             assertEquals(u + 1.5 * (r - u) + 4 * (f - r), eps.get(k), 1e-5);

@@ -10,7 +10,7 @@ class NoiseTest {
     @Test
     void noiseIsStandardNormalAndSeededPerClip() {
         FloatTensor a = FloatTensor.zeros(200_001);
-        Renderer.fillNoise(a, 42, 3, 1f);
+        Latents.fillNoise(a, 42, 3, 1f);
         double mean = 0, var = 0, kurt = 0;
         int n = a.size();
         for (int i = 0; i < n; i++) {
@@ -28,9 +28,9 @@ class NoiseTest {
         assertEquals(1, var, 0.01);
         assertEquals(3, kurt, 0.05);
         FloatTensor b = FloatTensor.zeros(200_001);
-        Renderer.fillNoise(b, 42, 3, 1f);
+        Latents.fillNoise(b, 42, 3, 1f);
         FloatTensor c = FloatTensor.zeros(200_001);
-        Renderer.fillNoise(c, 42, 4, 1f);
+        Latents.fillNoise(c, 42, 4, 1f);
         assertEquals(a.get(1000), b.get(1000));
         assertNotEquals(a.get(1000), c.get(1000));
     }

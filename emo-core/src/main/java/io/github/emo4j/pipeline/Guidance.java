@@ -1,0 +1,62 @@
+package io.github.emo4j.pipeline;
+
+import io.github.emo4j.onnx.FloatTensor;
+
+/** Classifier-free guidance over the branches of one batched denoiser run, unconditional first. */
+final class Guidance {
+    private Guidance() {
+    }
+
+    /** eps = uncond + g · (cond − uncond); the batch holds the unconditional half first. */
+    static void combine(FloatTensor pred, FloatTensor eps, float g) {
+        int n = eps.size();
+        var p = pred.buffer();
+        var e = eps.buffer();
+        for (int k = 0; k < n; k++) {
+            float u = p.get(k);
+            e.put(k, u + g * (p.get(n + k) - u));
+        }
+    }
+
+    /**
+     * Guidance rescale (Lin et al., 2023, diffusers' {@code rescale_noise_cfg}): blends the guided noise
+     * with a copy scaled to the conditional prediction's standard deviation, by {@code phi}.
+     */
+    static void rescale(FloatTensor pred, FloatTensor eps, double phi, int batch) {
+        int n = eps.size();
+        var p = pred.buffer();
+        var e = eps.buffer();
+        int cond = (batch - 1) * n;
+        double sc = 0, scc = 0, sg = 0, sgg = 0;
+        for (int k = 0; k < n; k++) {
+            double c = p.get(cond + k), g = e.get(k);
+            sc += c;
+            scc += c * c;
+            sg += g;
+            sgg += g * g;
+        }
+        double stdCond = Math.sqrt(Math.max(0, (scc - sc * sc / n) / (n - 1)));
+        double stdGuided = Math.sqrt(Math.max(0, (sgg - sg * sg / n) / (n - 1)));
+        if (stdGuided == 0) {
+            return;
+        }
+        double factor = phi * stdCond / stdGuided + (1 - phi);
+        for (int k = 0; k < n; k++) {
+            e.put(k, (float) (e.get(k) * factor));
+        }
+    }
+
+    /**
+     * Separate reference and audio guidance over the branches (neither, reference only, both):
+     * eps = u + ref·(r − u) + audio·(f − r).
+     */
+    static void combineSplit(FloatTensor pred, FloatTensor eps, float ref, float audio) {
+        int n = eps.size();
+        var p = pred.buffer();
+        var e = eps.buffer();
+        for (int k = 0; k < n; k++) {
+            float u = p.get(k), r = p.get(n + k), f = p.get(2 * n + k);
+            e.put(k, u + ref * (r - u) + audio * (f - r));
+        }
+    }
+}
