@@ -58,6 +58,7 @@ public record PackManifest(String name, String description, PackSettings setting
                 s.containsKey("first_motion") ? str(s, "first_motion", source + ": settings") : "zeros",
                 s.containsKey("separator_sample_rate") ? intIn(s, "separator_sample_rate", 8000, 192000, source) : 44100,
                 s.containsKey("latent_scaling") ? numIn(s, "latent_scaling", 1e-6, 1e6, source) : 1.0,
+                bool(s, "audio_pad_to_clips", source),
                 audioInput(s, source));
         if (!List.of("zeros", "reference").contains(settings.firstMotion())) {
             throw new PackException(source + ": settings.first_motion must be \"zeros\" or \"reference\", not \""
@@ -139,6 +140,17 @@ public record PackManifest(String name, String description, PackSettings setting
             out.add(new TensorSpec(name, dtype, dims, (String) uncond, (String) condition));
         }
         return out;
+    }
+
+    private static boolean bool(Map<String, Object> s, String key, String source) {
+        Object v = s.get(key);
+        if (v == null) {
+            return false;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new PackException(source + ": settings." + key + " must be true or false, not " + v);
+        }
+        return b;
     }
 
     private static FeatureKind audioInput(Map<String, Object> s, String source) {

@@ -26,6 +26,8 @@ package io.github.emo4j.pack;
  * @param latentScaling     the VAE's scaling factor (SD's 0.18215) when its graphs give and take
  *                          unscaled latents: encoder outputs are multiplied by it and decoder inputs
  *                          divided; 1 when the export folds it in
+ * @param audioPadToClips   whether the waveform is padded with silence to whole clips before encoding,
+ *                          as Hallo does (its wav2vec then sees the same context at the end)
  * @param audioInput        what the audio encoder takes: wav2vec2's normalised waveform (the default),
  *                          the plain 16 kHz waveform, or whisper's log-mel (EchoMimic's kind of encoder)
  */
@@ -33,7 +35,7 @@ public record PackSettings(int resolution, int latentChannels, int latentDownsam
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
                            int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap,
                            int referenceMotionFrames, String firstMotion, int separatorSampleRate,
-                           double latentScaling, io.github.emo4j.audio.FeatureKind audioInput) {
+                           double latentScaling, boolean audioPadToClips, io.github.emo4j.audio.FeatureKind audioInput) {
 
     /** Whether the first clip's motion frames are the portrait rather than zeros. */
     public boolean firstMotionIsReference() {

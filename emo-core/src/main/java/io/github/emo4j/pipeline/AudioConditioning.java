@@ -51,7 +51,7 @@ final class AudioConditioning {
         long rows = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
         FloatTensor in = switch (s.audioInput()) {
             case WHISPER_LOGMEL_80, WHISPER_LOGMEL_128 -> logMelWindows(wav, encoder, s);
-            default -> waveformChunks(wav, s);
+            default -> waveformChunks(wav, s, fps);
         };
         float[] out;
         long before = encoder.nanosInRun();
@@ -80,7 +80,8 @@ final class AudioConditioning {
             throw new EmoException("audio_encoder: produced " + out.length + " values for " + items
                     + " chunks; expected " + dim + " per chunk");
         }
-        int n = (int) Math.max(1, Math.min(rows, items * perItem));
+        // padded to whole clips, the padding's rows stay: the last frames' windows reach into them, as in Hallo
+        int n = (int) Math.max(1, s.audioPadToClips() ? items * perItem : Math.min(rows, items * perItem));
         float[][] f = new float[n][dim];
         for (int i = 0; i < n; i++) {
             System.arraycopy(out, i * dim, f[i], 0, dim);
@@ -100,12 +101,19 @@ final class AudioConditioning {
     }
 
     /** The waveform in rows of the pack's chunk length, normalised as wav2vec2 expects when it is that kind. */
-    private static FloatTensor waveformChunks(float[] wav, PackSettings s) {
+    private static FloatTensor waveformChunks(float[] wav, PackSettings s, int fps) {
         if (s.audioInput() == FeatureKind.WAV2VEC_INPUT) {
             Wav2VecInput.normalizeInPlace(wav);
         }
         int chunk = s.audioChunkSamples();
         int chunks = Math.max(1, (wav.length + chunk - 1) / chunk);
+        if (s.audioPadToClips()) {
+            // silence up to a whole number of clips of video frames, as Hallo pads before wav2vec
+            long frames = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * fps);
+            long clips = (frames + s.clipFrames() - 1) / s.clipFrames();
+            long samples = clips * s.clipFrames() * (s.audioSampleRate() / fps);
+            chunks = (int) Math.max(chunks, (samples + chunk - 1) / chunk);
+        }
         FloatTensor in = FloatTensor.zeros(chunks, chunk);
         in.put(0, wav, 0, wav.length);
         return in;

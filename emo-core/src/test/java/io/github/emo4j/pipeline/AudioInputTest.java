@@ -77,4 +77,35 @@ class AudioInputTest {
             assertTrue(e.getMessage().contains("too long") && e.getMessage().contains("at most 335544 s"), e.getMessage());
         }
     }
+
+    @Test
+    void paddingToWholeClipsKeepsTheVoicedRowsAndAddsSilence() throws Exception {
+        Path plain = dir.resolve("plain"), padded = dir.resolve("padded");
+        SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
+        sp.source().writeTo(plain);
+        sp.source().writeTo(padded);
+        Path m = padded.resolve("manifest.json");
+        Files.writeString(m, Files.readString(m).replace("\"fps\": 25", "\"audio_pad_to_clips\": true, \"fps\": 25"));
+        float[] s = new float[8000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.3 * Math.sin(i * 0.05));
+        }
+        float[][][] f = new float[2][][];
+        Path[] folders = {plain, padded};
+        for (int k = 0; k < 2; k++) {
+            try (ModelPack pack = ModelPack.load(new io.github.emo4j.pack.FolderPackSource(folders[k]), List.of(ExecutionProvider.CPU), 1)) {
+                f[k] = AudioConditioning.encode(new AudioClip(s, 16000), pack.component(Role.AUDIO_ENCODER), pack.settings(), 25)
+                        .features();
+            }
+        }
+        // 0.5 s: 13 frames at 25 fps, 4 clips of 4 = 16 frames = 0.64 s = 32 rows of 20 ms
+        assertEquals(25, f[0].length);
+        assertEquals(32, f[1].length);
+        for (int i = 0; i < 25; i++) {
+            assertArrayEquals(f[0][i], f[1][i], "row " + i + " (this encoder sees each chunk alone)");
+        }
+        for (int i = 25; i < 32; i++) {
+            assertArrayEquals(new float[16], f[1][i], 1e-6f, "silence after the voice, row " + i);
+        }
+    }
 }
