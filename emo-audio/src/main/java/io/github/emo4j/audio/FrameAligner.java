@@ -1,10 +1,13 @@
 package io.github.emo4j.audio;
 
 /**
- * Maps audio feature frames to video frames. Video frame {@code k} is the instant {@code k / fps};
- * its window holds the features at the instants of frames {@code k-m .. k+m}, each read from the
- * feature sequence by linear interpolation between feature-frame centres, and clamped at both ends of
- * the audio. This is EMO's "each frame and its ±m neighbours" made exact for any pair of rates.
+ * Maps audio feature frames to video frames. Video frame {@code k} is on screen during
+ * {@code [k, k+1) / fps}, so the voice it shows is the one heard around {@code (k + ½) / fps}; its
+ * window holds the features at the centres of frames {@code k-m .. k+m}, each read from the feature
+ * sequence by linear interpolation between feature-frame centres, and clamped at both ends of the
+ * audio. This is EMO's "each frame and its ±m neighbours" made exact for any pair of rates; when the
+ * features come at the frame rate (Hallo's wav2vec) frame {@code k} gets feature row {@code k} exactly,
+ * and at 50 Hz for 25 fps the mean of the two rows the frame spans.
  *
  * @param featureRate feature frames per second (wav2vec2: 50)
  * @param fpsNum      video frame rate numerator (30000 for 29.97 fps)
@@ -25,9 +28,14 @@ public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) 
         return 2 * m + 1;
     }
 
-    /** Time in seconds of video frame {@code k}. */
+    /** Time in seconds at which video frame {@code k} appears. */
     public double frameTime(long k) {
         return k * (double) fpsDen / fpsNum;
+    }
+
+    /** The middle of video frame {@code k}'s time on screen, in seconds. */
+    public double frameCentre(long k) {
+        return (k + 0.5) * fpsDen / fpsNum;
     }
 
     /**
@@ -43,7 +51,7 @@ public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) 
         int o = 0;
         for (int k = 0; k < count; k++) {
             for (int j = -m; j <= m; j++) {
-                double pos = frameTime(first + k + j) * featureRate - 0.5;
+                double pos = frameCentre(first + k + j) * featureRate - 0.5;
                 interpolate(features, pos, out, o, dim);
                 o += dim;
             }

@@ -69,7 +69,8 @@ final class AnalyticTarget {
         float[] w = windowWeights(window);
         double sum = 0;
         for (int j = -window; j <= window; j++) {
-            double pos = (t + j) / (double) fps * 50 - 0.5;
+            // the middle of the frame's time on screen, (t + j + ½) / fps, in 20 ms activity frames
+            double pos = (t + j + 0.5) / fps * 50 - 0.5;
             double v;
             if (pos <= 0) {
                 v = activity[0];
