@@ -248,6 +248,12 @@ public final class EmoPipeline implements AutoCloseable {
             return this;
         }
 
+        /** Another sampling algorithm on the pack's noise schedule, e.g. {@code dpm++2m-karras}. */
+        public Builder scheduler(String name) {
+            options = options.withScheduler(name);
+            return this;
+        }
+
         public Builder cancel(CancelToken t) {
             options = options.withCancel(t);
             return this;
@@ -270,7 +276,8 @@ public final class EmoPipeline implements AutoCloseable {
             }
             RenderRequest o = options;
             return new RenderRequest(portrait, audio, o.face(), o.steps(), o.guidance(), o.seed(), o.fps(),
-                    o.motion(), o.progress(), o.cancel(), o.encoding(), o.guidanceRescale(), o.referenceGuidance());
+                    o.motion(), o.progress(), o.cancel(), o.encoding(), o.guidanceRescale(), o.referenceGuidance(),
+                    o.scheduler());
         }
 
         /** One-shot: loads the models, renders, releases the models. */

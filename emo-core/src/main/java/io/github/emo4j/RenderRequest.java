@@ -28,10 +28,13 @@ import java.util.Objects;
  * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio
  *                 guidance as V-Express and Hallo use it: three branches (neither, reference only,
  *                 both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
+ * @param scheduler {@code null} for the pack's sampling algorithm, or another one on the pack's noise
+ *                 schedule: one of {@link io.github.emo4j.sched.Schedulers#NAMES} (e.g. {@code dpm++2m-karras},
+ *                 which gets by with fewer steps than DDIM)
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
-                            EncodingOptions encoding, double guidanceRescale, double referenceGuidance) {
+                            EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler) {
 
     public RenderRequest {
         Objects.requireNonNull(portrait, "portrait");
@@ -54,56 +57,65 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) {
             throw new InvalidInputException("guidance rescale must be between 0 and 1: " + guidanceRescale);
         }
+        if (scheduler != null && !io.github.emo4j.sched.Schedulers.NAMES.contains(scheduler)) {
+            throw new InvalidInputException("unknown scheduler '" + scheduler + "' (known: "
+                    + String.join(", ", io.github.emo4j.sched.Schedulers.NAMES) + ")");
+        }
     }
 
     /** A request with every option at its default. */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT, 0, Double.NaN);
+                EncodingOptions.DEFAULT, 0, Double.NaN, null);
     }
 
     public RenderRequest withFace(FaceBox f) {
-        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withSteps(int s) {
-        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withGuidance(double g) {
-        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withSeed(long s) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withFps(int f) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withMotion(MotionControl m) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withProgress(ProgressListener p) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withCancel(CancelToken c) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withEncoding(EncodingOptions e) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e, guidanceRescale, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e, guidanceRescale, referenceGuidance, scheduler);
     }
 
     public RenderRequest withGuidanceRescale(double phi) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding, phi, referenceGuidance);
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding, phi, referenceGuidance, scheduler);
     }
 
     public RenderRequest withReferenceGuidance(double r) {
         return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding,
-                guidanceRescale, r);
+                guidanceRescale, r, scheduler);
+    }
+
+    public RenderRequest withScheduler(String name) {
+        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding,
+                guidanceRescale, referenceGuidance, name);
     }
 }

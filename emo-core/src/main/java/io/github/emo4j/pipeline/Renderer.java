@@ -153,6 +153,15 @@ public final class Renderer {
         if (frames > 24L * 3600 * fps) {
             throw new InvalidInputException("audio is longer than 24 hours");
         }
+        Scheduler sched = scheduler;
+        if (req.scheduler() != null) {
+            try {
+                sched = Schedulers.fromConfig(Schedulers.switchTo(pack.manifest().scheduler(), req.scheduler()));
+                sched.sampler(steps, 0);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("scheduler " + req.scheduler() + " on this pack: " + e.getMessage());
+            }
+        }
         int f = s.clipFrames(), n = s.motionFrames(), c = s.latentChannels(), h = s.latentSize(), r = s.resolution();
         int overlap = s.contextOverlap();
         int stride = f - overlap;
@@ -368,7 +377,7 @@ public final class Renderer {
                         for (String name : refreshed) {
                             unetCall.refresh(name);
                         }
-                        Sampler sampler = scheduler.sampler(steps, req.seed() * 31 + clip);
+                        Sampler sampler = sched.sampler(steps, req.seed() * 31 + clip);
                         double[] ts = sampler.timesteps();
                         long n0 = System.nanoTime();
                         Latents.fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());

@@ -78,6 +78,20 @@ class OracleTest {
     @ParameterizedTest(name = "{0} steps, guidance {1}")
     @CsvSource({"1, 1.0", "4, 1.0", "20, 1.0", "1, 2.5", "4, 2.5", "20, 2.5"})
     void framesEqualTheAnalyticTarget(int steps, double guidance) {
+        framesEqualTheAnalyticTarget(steps, guidance, null);
+    }
+
+    /**
+     * The pack's denoiser predicts the exact noise, so every deterministic sampler must land on the
+     * target: switching the algorithm on the pack's schedule changes the path, not the answer.
+     */
+    @ParameterizedTest(name = "{0}, {1} steps")
+    @CsvSource({"euler, 5", "dpm++2m, 5", "dpm++2m-karras, 7", "ddim, 3"})
+    void otherSchedulersReachTheSameTarget(String scheduler, int steps) {
+        framesEqualTheAnalyticTarget(steps, 2.5, scheduler);
+    }
+
+    private void framesEqualTheAnalyticTarget(int steps, double guidance, String scheduler) {
         BufferedImage img = portrait();
         AudioClip audio = voice();
         FaceBox face = new FaceBox(50, 40, 60, 60);
@@ -90,7 +104,7 @@ class OracleTest {
             valid.add(v);
         });
         RenderRequest req = RenderRequest.of(img, audio).withFace(face).withSteps(steps).withGuidance(guidance)
-                .withMotion(motion).withSeed(123);
+                .withMotion(motion).withSeed(123).withScheduler(scheduler);
         Renderer.Outcome out = renderer.render(req, dir.resolve("o.mp4"));
         assertEquals(17, out.frames());
         assertEquals(3, clips.size(), "clips");
@@ -130,7 +144,8 @@ class OracleTest {
                 motionFrames[j] = latents[F - N + j];
             }
         }
-        System.out.println("oracle " + steps + " steps guidance " + guidance + ": worst error " + worst * 255 + " levels");
+        System.out.println("oracle " + (scheduler == null ? "" : scheduler + " ") + steps + " steps guidance " + guidance
+                + ": worst error " + worst * 255 + " levels");
         assertTrue(worst <= 2.0 / 255, "worst pixel error " + worst * 255 + " levels");
     }
 

@@ -56,6 +56,8 @@ public final class EmoCli {
             "  --pack DIR           model pack folder (default: the built-in procedural pack)",
             "  --provider LIST      execution providers in order of preference, e.g. cuda:0,cpu (default cpu)",
             "  --steps N            sampling steps per clip (default: the pack's)",
+            "  --scheduler NAME     ddim, euler, dpm++2m, dpm++2m-karras, ddpm or lcm on the pack's noise schedule\n"
+            + "                       (default: the pack's)",
             "  --guidance S         classifier-free guidance scale; 1 or less turns it off (default: the pack's)",
             "  --reference-guidance R  separate reference guidance; --guidance then scales the audio alone",
             "  --guidance-rescale P guidance rescale 0..1, against over-saturation at high guidance (default 0)",
@@ -296,6 +298,9 @@ public final class EmoCli {
         }
         if (a.has("motion")) {
             req = req.withMotion(MotionControl.parse(a.value("motion", "")));
+        }
+        if (a.has("scheduler")) {
+            req = req.withScheduler(a.value("scheduler", ""));
         }
         if (a.has("head-speed")) {
             req = req.withMotion(req.motion().withHeadSpeed(HeadSpeed.parse(a.value("head-speed", ""))));

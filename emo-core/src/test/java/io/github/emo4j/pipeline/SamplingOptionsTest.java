@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A denoiser exported with its guidance batch fixed at two (Hallo always runs both branches) runs
- * both at guidance 1, which gives the conditional prediction, the same as a single-branch run.
+ * How a request's sampling options meet the pack: a denoiser exported with its guidance batch fixed at
+ * two (Hallo always runs both branches) runs both at guidance 1, which gives the conditional
+ * prediction; and a request may switch the sampling algorithm on the pack's noise schedule.
  */
-class FixedBatchTest {
+class SamplingOptionsTest {
 
     @TempDir
     Path dir;
@@ -67,5 +68,26 @@ class FixedBatchTest {
 
         var e = assertThrows(InvalidInputException.class, () -> frames(fixed, req.withGuidance(3).withReferenceGuidance(2)));
         assertTrue(e.getMessage().contains("runs 2 guidance branches") && e.getMessage().contains("needs 3"), e.getMessage());
+    }
+
+    @Test
+    void aRequestCanSwitchTheSamplingAlgorithm() throws Exception {
+        SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
+        Path folder = dir.resolve("sched");
+        sp.source().writeTo(folder);
+        float[] s = new float[6000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.3 * Math.sin(i * 0.05));
+        }
+        RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), new AudioClip(s, 16000))
+                .withFace(new FaceBox(24, 24, 48, 48)).withSteps(3);
+        List<float[]> ddim = frames(folder, req), euler = frames(folder, req.withScheduler("euler")),
+                dpm = frames(folder, req.withScheduler("dpm++2m-karras")), same = frames(folder, req.withScheduler("ddim"));
+        assertFalse(java.util.Arrays.equals(ddim.get(0), euler.get(0)), "a random denoiser lands elsewhere with Euler");
+        assertFalse(java.util.Arrays.equals(ddim.get(0), dpm.get(0)));
+        assertArrayEquals(ddim.get(0), same.get(0), "naming the pack's own algorithm changes nothing");
+        assertThrows(InvalidInputException.class, () -> req.withScheduler("plms"));
+        var e = assertThrows(InvalidInputException.class, () -> frames(folder, req.withScheduler("lcm").withSteps(999)));
+        assertTrue(e.getMessage().contains("scheduler lcm"), e.getMessage());
     }
 }
