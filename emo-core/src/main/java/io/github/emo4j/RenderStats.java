@@ -6,7 +6,9 @@ import java.util.Map;
  * Where a render's time went, in nanoseconds.
  *
  * @param wallNanos   the whole render
- * @param stageNanos  time per stage of the pipeline: {@code audio}, {@code face}, {@code reference},
+ * @param stageNanos  time per stage of the pipeline: {@code vocal_separation} (packs with a separator),
+ *                    {@code audio}, {@code face}, {@code reference}, {@code noise}, {@code sampling}
+ *                    (guidance, scheduler steps and input copies between denoiser runs),
  *                    {@code denoise}, {@code vae_decode}, {@code composite}, {@code encode},
  *                    {@code wait_output} (the denoiser waiting for decoding, paste-back and the encoder
  *                    to free a buffer), and
