@@ -341,6 +341,7 @@ public final class Renderer {
                     th.setDaemon(true);
                     return th;
                 });
+                NoisePrefetch noise = new NoisePrefetch(latents.shape(), req.seed(), sched.sampler(steps, 0).initNoiseSigma(), clips);
                 try {
                     long loopStart = System.nanoTime();
                     for (int clip = 0; clip < clips; clip++) {
@@ -380,7 +381,7 @@ public final class Renderer {
                         Sampler sampler = sched.sampler(steps, req.seed() * 31 + clip);
                         double[] ts = sampler.timesteps();
                         long n0 = System.nanoTime();
-                        Latents.fillNoise(latents, req.seed(), clip, sampler.initNoiseSigma());
+                        noise.take(clip, latents);
                         noiseNanos += System.nanoTime() - n0;
                         for (int i = 0; i < ts.length; i++) {
                             checkCancelled(req);
@@ -463,6 +464,7 @@ public final class Renderer {
                     }
                     waitNanos += System.nanoTime() - w0;
                 } finally {
+                    noise.close();
                     decoder.shutdownNow();
                     try {
                         decoder.awaitTermination(30, TimeUnit.SECONDS);

@@ -34,4 +34,19 @@ class NoiseTest {
         assertEquals(a.get(1000), b.get(1000));
         assertNotEquals(a.get(1000), c.get(1000));
     }
+
+    @Test
+    void prefetchedNoiseIsEachClipsOwn() {
+        long[] shape = {2, 3, 5, 7};
+        try (NoisePrefetch prefetch = new NoisePrefetch(shape, 9, 2.5f, 4)) {
+            for (int clip = 0; clip < 4; clip++) {
+                FloatTensor got = FloatTensor.zeros(shape), want = FloatTensor.zeros(shape);
+                prefetch.take(clip, got);
+                Latents.fillNoise(want, 9, clip, 2.5f);
+                for (int i = 0; i < want.size(); i++) {
+                    assertEquals(want.get(i), got.get(i), "clip " + clip + " value " + i);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,66 @@
+package io.github.emo4j.pipeline;
+
+import io.github.emo4j.EmoException;
+import io.github.emo4j.RenderCancelledException;
+import io.github.emo4j.onnx.FloatTensor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Each clip's initial noise, drawn on a thread of its own while the previous clip is denoised, so
+ * that drawing millions of Gaussian values stays off the denoiser's path. The values are those of
+ * {@link Latents#fillNoise} for the same seed and clip, whichever thread draws them.
+ */
+final class NoisePrefetch implements AutoCloseable {
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "emo4j-noise");
+        t.setDaemon(true);
+        return t;
+    });
+    private final FloatTensor next;
+    private final long seed;
+    private final float sigma;
+    private final int clips;
+    private Future<?> ready;
+
+    NoisePrefetch(long[] shape, long seed, float sigma, int clips) {
+        this.next = FloatTensor.zeros(shape);
+        this.seed = seed;
+        this.sigma = sigma;
+        this.clips = clips;
+        draw(0);
+    }
+
+    private void draw(int clip) {
+        ready = worker.submit(() -> Latents.fillNoise(next, seed, clip, sigma));
+    }
+
+    /** Writes clip {@code clip}'s noise into {@code latents} and starts drawing the next clip's. */
+    void take(int clip, FloatTensor latents) {
+        try {
+            ready.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderCancelledException("render interrupted; no output was written");
+        } catch (ExecutionException e) {
+            throw new EmoException("drawing noise failed: " + e.getCause(), e.getCause());
+        }
+        latents.copyFrom(next, 0);
+        if (clip + 1 < clips) {
+            draw(clip + 1);
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
