@@ -4,11 +4,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.ProviderException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +64,14 @@ public final class OrtRuntime {
             String why = unavailableReason(p, ort);
             if (why == null) {
                 OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                AutoCloseable providerOptions = null;
                 try {
                     configure(o, settings, settings.optimization());
-                    addProvider(o, p);
+                    providerOptions = addProvider(o, p, settings);
                     if (!reasons.isEmpty()) {
                         LOG.warn("using provider {} after skipping: {}", p, String.join("; ", reasons));
                     }
-                    return new Chosen(o, p);
+                    return new Chosen(o, p, providerOptions);
                 } catch (OrtException | RuntimeException e) {
                     o.close();
                     why = e.getMessage();
@@ -77,8 +82,46 @@ public final class OrtRuntime {
         throw new ProviderException("no usable execution provider: " + String.join("; ", reasons));
     }
 
-    /** Options plus the provider they were set up for. The caller closes the options. */
-    public record Chosen(OrtSession.SessionOptions options, ExecutionProvider provider) {
+    /**
+     * Options plus the provider they were set up for, and the provider's own options object when it
+     * has one; closing it closes both, once the sessions are made.
+     */
+    public record Chosen(OrtSession.SessionOptions options, ExecutionProvider provider, AutoCloseable providerOptions)
+            implements AutoCloseable {
+
+        /** Whether the provider compiles the graph into its own engines, which it then caches itself. */
+        public boolean compiles() {
+            return provider.kind() == ExecutionProvider.Kind.TENSORRT;
+        }
+
+        @Override
+        public void close() {
+            options.close();
+            if (providerOptions != null) {
+                try {
+                    providerOptions.close();
+                } catch (Exception e) {
+                    LOG.warn("could not release the provider options: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * TensorRT's options: with a cache folder, built engines and kernel timings are kept in
+     * {@code <cache>/tensorrt} (building an engine for a UNet takes minutes; a cached one loads in
+     * seconds). Without one, TensorRT's defaults.
+     */
+    static Map<String, String> tensorRtOptions(Path cacheDir) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (cacheDir != null) {
+            String dir = cacheDir.resolve("tensorrt").toAbsolutePath().toString();
+            m.put("trt_engine_cache_enable", "1");
+            m.put("trt_engine_cache_path", dir);
+            m.put("trt_timing_cache_enable", "1");
+            m.put("trt_timing_cache_path", dir);
+        }
+        return m;
     }
 
     /** Options for a provider already known to work, at a given optimisation level. */
@@ -87,7 +130,10 @@ public final class OrtRuntime {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         try {
             configure(o, settings, level);
-            addProvider(o, p);
+            if (p.kind() == ExecutionProvider.Kind.TENSORRT) {
+                throw new IllegalArgumentException("TensorRT caches its own engines; its graphs are not stored optimised");
+            }
+            addProvider(o, p, settings);
             return o;
         } catch (OrtException | RuntimeException e) {
             o.close();
@@ -136,7 +182,22 @@ public final class OrtRuntime {
         };
     }
 
-    private static void addProvider(OrtSession.SessionOptions o, ExecutionProvider p) throws OrtException {
+    /** Appends the provider; returns its options object when one was made (the caller closes it). */
+    private static AutoCloseable addProvider(OrtSession.SessionOptions o, ExecutionProvider p, SessionSettings settings)
+            throws OrtException {
+        if (p.kind() == ExecutionProvider.Kind.TENSORRT && settings.cacheDir() != null) {
+            OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(p.deviceId());
+            try {
+                for (Map.Entry<String, String> e : tensorRtOptions(settings.cacheDir()).entrySet()) {
+                    trt.add(e.getKey(), e.getValue());
+                }
+                o.addTensorrt(trt);
+                return trt;
+            } catch (OrtException | RuntimeException e) {
+                trt.close();
+                throw e;
+            }
+        }
         switch (p.kind()) {
             case CPU -> { }
             case CUDA -> o.addCUDA(p.deviceId());
@@ -146,6 +207,7 @@ public final class OrtRuntime {
             case COREML -> o.addCoreML();
             case OPENVINO -> o.addOpenVINO("");
         }
+        return null;
     }
 
     static OrtProvider ortProvider(ExecutionProvider.Kind k) {

@@ -53,7 +53,8 @@ public final class ModelPack implements AutoCloseable {
         PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json");
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
-        try (OrtSession.SessionOptions options = chosen.options()) {
+        try (chosen) {
+            OrtSession.SessionOptions options = chosen.options();
             Map<Role, java.util.Set<String>> passThrough = new EnumMap<>(Role.class);
             for (Role r : Contract.PRODUCERS) {
                 ComponentSpec c = manifest.components().get(r);
@@ -70,7 +71,8 @@ public final class ModelPack implements AutoCloseable {
             for (ComponentSpec spec : manifest.components().values()) {
                 OrtSession s;
                 try {
-                    s = settings.cacheDir() == null ? src.openSession(spec.file(), options)
+                    // a compiling provider (TensorRT) keeps its engines in the cache folder itself
+                    s = settings.cacheDir() == null || chosen.compiles() ? src.openSession(spec.file(), options)
                             : openCached(src, spec, chosen.provider(), settings);
                 } catch (OrtException e) {
                     throw new PackException(src.describe() + ": component " + spec.role().key() + " ("

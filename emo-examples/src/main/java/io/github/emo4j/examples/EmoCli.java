@@ -67,7 +67,7 @@ public final class EmoCli {
             "  --motion P,E,L       pose, expression and lip motion strength, 0..4 (default 1,1,1)",
             "  --head-speed T:S,..  head speed over time for packs with speed layers, e.g. 0:0.3,4:1.5",
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
-            "  --model-cache DIR    keep optimised graphs in DIR, so large packs start faster next time",
+            "  --model-cache DIR    keep optimised graphs (TensorRT: engines) in DIR, so packs start faster next time",
             "  --quality QP         H.264 quantiser, 10 (best, default) to 51 (smallest file)",
             "  --key-interval N     frames between key frames (default 25)",
             "  --audio-codec C      aac (default) or pcm",
