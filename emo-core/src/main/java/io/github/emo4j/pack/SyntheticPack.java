@@ -117,6 +117,11 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     }
 
     public MemoryPackSource source() {
+        return source(Map.of());
+    }
+
+    /** The pack with {@code extraSettings} added to (or replacing) its manifest's settings. */
+    public MemoryPackSource source(Map<String, Object> extraSettings) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         Random rnd = new Random(seed);
         files.put("vae_encoder.onnx", vaeEncoder(rnd));
@@ -133,10 +138,10 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         } else if (emo()) {
             files.put("speed_encoder.onnx", speedEncoder(rnd));
         }
-        return new MemoryPackSource("synthetic:" + resolution + "px", manifest(), files);
+        return new MemoryPackSource("synthetic:" + resolution + "px", manifest(extraSettings), files);
     }
 
-    private String manifest() {
+    private String manifest(Map<String, Object> extraSettings) {
         int r = resolution, h = latent();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("resolution", (double) r);
@@ -160,6 +165,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
             settings.put("audio_input", "whisper-logmel-80");
             settings.put("context_overlap", 2.0);
         }
+        settings.putAll(extraSettings);
         Map<String, Object> comps = new LinkedHashMap<>();
         comps.put("vae_encoder", component("vae_encoder.onnx", List.of(tensor("pixels", "batch", 3, r, r)), List.of(tensor("latents", "batch", C, h, h))));
         comps.put("vae_decoder", component("vae_decoder.onnx", List.of(h16(tensor("latents", "batch", C, h, h))),

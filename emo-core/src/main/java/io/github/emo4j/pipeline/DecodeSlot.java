@@ -1,8 +1,6 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
-import io.github.emo4j.EmoException;
-import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.OnnxComponent;
@@ -10,7 +8,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /** One of a render's two decode buffers, with the worker task that is using it. */
@@ -49,19 +46,7 @@ final class DecodeSlot {
             return;
         }
         try {
-            pending.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RenderCancelledException("render interrupted; no output was written");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new EmoException("decoding failed: " + cause, cause);
+            Tasks.await(pending, "decoding");
         } finally {
             pending = null;
         }

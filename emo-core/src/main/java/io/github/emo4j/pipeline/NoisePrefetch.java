@@ -1,9 +1,7 @@
 package io.github.emo4j.pipeline;
 
-import io.github.emo4j.EmoException;
-import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.onnx.FloatTensor;
-import java.util.concurrent.ExecutionException;
+import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,15 +37,8 @@ final class NoisePrefetch implements AutoCloseable {
     }
 
     /** Writes clip {@code clip}'s noise into {@code latents} and starts drawing the next clip's. */
-    void take(int clip, FloatTensor latents) {
-        try {
-            ready.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RenderCancelledException("render interrupted; no output was written");
-        } catch (ExecutionException e) {
-            throw new EmoException("drawing noise failed: " + e.getCause(), e.getCause());
-        }
+    void take(int clip, FloatTensor latents) throws IOException {
+        Tasks.await(ready, "drawing noise");
         latents.copyFrom(next, 0);
         if (clip + 1 < clips) {
             draw(clip + 1);

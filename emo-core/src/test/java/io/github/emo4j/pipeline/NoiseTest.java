@@ -36,7 +36,7 @@ class NoiseTest {
     }
 
     @Test
-    void prefetchedNoiseIsEachClipsOwn() {
+    void prefetchedNoiseIsEachClipsOwn() throws Exception {
         long[] shape = {2, 3, 5, 7};
         try (NoisePrefetch prefetch = new NoisePrefetch(shape, 9, 2.5f, 4)) {
             for (int clip = 0; clip < 4; clip++) {
