@@ -75,6 +75,19 @@ public final class FolderPackSource implements PackSource {
     }
 
     @Override
+    public String text(String file) {
+        Path p = resolve(file);
+        try {
+            if (Files.size(p) > Json.MAX_CHARS) {
+                throw new PackException(p + ": too large for a configuration file (" + Files.size(p) + " bytes)");
+            }
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PackException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public String fingerprint(String file) {
         Path p = resolve(file);
         try {

@@ -34,6 +34,15 @@ public final class MemoryPackSource implements PackSource {
     }
 
     @Override
+    public String text(String file) {
+        byte[] b = files.get(file);
+        if (b == null) {
+            throw new PackException(name + ": file '" + file + "' is missing");
+        }
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
     public OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException {
         byte[] b = files.get(file);
         if (b == null) {

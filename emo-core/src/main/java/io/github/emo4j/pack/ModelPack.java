@@ -50,7 +50,7 @@ public final class ModelPack implements AutoCloseable {
      * component's optimised graph is written there on first load and read back on later ones.
      */
     public static ModelPack load(PackSource src, List<ExecutionProvider> providers, io.github.emo4j.onnx.SessionSettings settings) {
-        PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json");
+        PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json", src::text);
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
         try (chosen) {

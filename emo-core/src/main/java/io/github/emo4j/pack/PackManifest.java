@@ -25,9 +25,19 @@ public record PackManifest(String name, String description, PackSettings setting
     public static final String FORMAT = "emo4j-pack/1";
     private static final int MAX_DIM = 1 << 20;
 
-    /** Parses a manifest document; {@code source} names it in error messages. */
-    @SuppressWarnings("unchecked")
+    /** Parses a manifest document whose scheduler is given inline; {@code source} names it in error messages. */
     public static PackManifest parse(String json, String source) {
+        return parse(json, source, file -> {
+            throw new PackException(source + ": the scheduler names a file ('" + file + "'), but this manifest has no pack around it");
+        });
+    }
+
+    /**
+     * Parses a manifest document; {@code scheduler} may be the diffusers configuration itself or the
+     * path of a {@code scheduler_config.json} in the pack, read through {@code files}.
+     */
+    @SuppressWarnings("unchecked")
+    public static PackManifest parse(String json, String source, java.util.function.Function<String, String> files) {
         Object doc;
         try {
             doc = Json.parse(json);
@@ -80,7 +90,16 @@ public record PackManifest(String name, String description, PackSettings setting
             throw new PackException(source + ": settings.resolution " + settings.resolution()
                     + " is not a multiple of latent_downsample " + settings.latentDownsample());
         }
-        Map<String, Object> sched = asMap(m.get("scheduler"), source, "scheduler");
+        Object schedulerEntry = m.get("scheduler");
+        if (schedulerEntry instanceof String file) {
+            String where = source + ": scheduler file " + file;
+            try {
+                schedulerEntry = Json.parse(files.apply(file));
+            } catch (IllegalArgumentException e) {
+                throw new PackException(where + ": " + e.getMessage());
+            }
+        }
+        Map<String, Object> sched = asMap(schedulerEntry, source, "scheduler");
         Map<String, Object> comps = asMap(m.get("components"), source, "components");
         Map<Role, ComponentSpec> components = new EnumMap<>(Role.class);
         for (Map.Entry<String, Object> e : comps.entrySet()) {

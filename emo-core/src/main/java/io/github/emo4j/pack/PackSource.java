@@ -12,6 +12,12 @@ public interface PackSource {
     /** The manifest text. */
     String manifest();
 
+    /**
+     * A small text file stored in the pack, such as a diffusers {@code scheduler_config.json}; the same
+     * path rules as for components apply.
+     */
+    String text(String file);
+
     /** Opens an ONNX Runtime session over the component stored as {@code file}. */
     OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException;
 

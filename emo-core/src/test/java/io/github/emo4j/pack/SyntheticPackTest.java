@@ -168,4 +168,40 @@ class SyntheticPackTest {
         }
         assertFalse(java.util.Arrays.equals(out[0], out[1]), "the scaling changes what the networks see");
     }
+
+    @Test
+    void theSchedulerMayBeTheDiffusersFileInThePack() throws Exception {
+        Path folder = dir.resolve("with-file");
+        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).source().writeTo(folder);
+        Path m = folder.resolve("manifest.json");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> doc = (java.util.Map<String, Object>) Json.parse(Files.readString(m));
+        Object inline = doc.get("scheduler");
+        Files.createDirectories(folder.resolve("scheduler"));
+        Files.writeString(folder.resolve("scheduler/scheduler_config.json"), Json.write(inline));
+        doc.put("scheduler", "scheduler/scheduler_config.json");
+        Files.writeString(m, Json.write(doc));
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            assertEquals(inline, pack.manifest().scheduler());
+        }
+
+        doc.put("scheduler", "../outside.json");
+        Files.writeString(m, Json.write(doc));
+        var e = assertThrows(io.github.emo4j.PackException.class,
+                () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(e.getMessage().contains("leaves the pack folder"), e.getMessage());
+
+        doc.put("scheduler", "scheduler/missing.json");
+        Files.writeString(m, Json.write(doc));
+        e = assertThrows(io.github.emo4j.PackException.class,
+                () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(e.getMessage().contains("missing.json"), e.getMessage());
+
+        Files.writeString(folder.resolve("scheduler/broken.json"), "{\"_class_name\": ");
+        doc.put("scheduler", "scheduler/broken.json");
+        Files.writeString(m, Json.write(doc));
+        e = assertThrows(io.github.emo4j.PackException.class,
+                () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1).close());
+        assertTrue(e.getMessage().contains("scheduler file scheduler/broken.json"), e.getMessage());
+    }
 }
