@@ -208,6 +208,17 @@ public final class EmoPipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Gives back the memory of the networks a render needs only at its start (audio and image
+         * encoders, vocal separator, face locator, a once-run ReferenceNet) as soon as they have run, at
+         * the cost of loading them again for the next render. For GPUs with little memory; pair it with
+         * {@link #modelCache} so that reloading is quick.
+         */
+        public Builder lowMemory(boolean on) {
+            this.sessions = sessions.withLowMemory(on);
+            return this;
+        }
+
         public Builder steps(int n) {
             options = options.withSteps(n);
             return this;

@@ -10,13 +10,23 @@ import java.nio.file.Path;
  * @param cacheDir     where optimised models are kept between runs, or {@code null} for no cache: the
  *                     first load writes each component's optimised graph there, later loads read it
  *                     back without optimising again (worth it for large learned packs)
+ * @param lowMemory    whether networks needed only at the start of a render (audio and image
+ *                     encoders, vocal separator, face locator, and the ReferenceNet when it runs once)
+ *                     give their memory back between renders: their sessions close after use and open
+ *                     again for the next render, which costs that render their loading time (a cache
+ *                     folder shortens it). For GPUs with little memory.
  */
-public record SessionSettings(int threads, Optimization optimization, Path cacheDir) {
+public record SessionSettings(int threads, Optimization optimization, Path cacheDir, boolean lowMemory) {
 
     /** ONNX Runtime's graph optimisation levels. */
     public enum Optimization { NONE, BASIC, EXTENDED, ALL }
 
-    public static final SessionSettings DEFAULT = new SessionSettings(0, Optimization.ALL, null);
+    public static final SessionSettings DEFAULT = new SessionSettings(0, Optimization.ALL, null, false);
+
+    /** Settings that keep every network loaded. */
+    public SessionSettings(int threads, Optimization optimization, Path cacheDir) {
+        this(threads, optimization, cacheDir, false);
+    }
 
     public SessionSettings {
         if (threads < 0) {
@@ -28,14 +38,18 @@ public record SessionSettings(int threads, Optimization optimization, Path cache
     }
 
     public SessionSettings withThreads(int t) {
-        return new SessionSettings(t, optimization, cacheDir);
+        return new SessionSettings(t, optimization, cacheDir, lowMemory);
     }
 
     public SessionSettings withOptimization(Optimization o) {
-        return new SessionSettings(threads, o, cacheDir);
+        return new SessionSettings(threads, o, cacheDir, lowMemory);
     }
 
     public SessionSettings withCacheDir(Path d) {
-        return new SessionSettings(threads, optimization, d);
+        return new SessionSettings(threads, optimization, d, lowMemory);
+    }
+
+    public SessionSettings withLowMemory(boolean on) {
+        return new SessionSettings(threads, optimization, cacheDir, on);
     }
 }

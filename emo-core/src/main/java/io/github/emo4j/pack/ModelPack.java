@@ -26,12 +26,17 @@ public final class ModelPack implements AutoCloseable {
     private final String source;
     private final Map<Role, OnnxComponent> components;
     private final ExecutionProvider provider;
+    // kept open while released components may need their sessions again
+    private final AutoCloseable options;
+    private boolean closed;
 
-    private ModelPack(PackManifest manifest, String source, Map<Role, OnnxComponent> components, ExecutionProvider provider) {
+    private ModelPack(PackManifest manifest, String source, Map<Role, OnnxComponent> components, ExecutionProvider provider,
+                      AutoCloseable options) {
         this.manifest = manifest;
         this.source = source;
         this.components = components;
         this.provider = provider;
+        this.options = options;
     }
 
     /**
@@ -53,7 +58,7 @@ public final class ModelPack implements AutoCloseable {
         PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json", src::text);
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
-        try (chosen) {
+        try {
             OrtSession.SessionOptions options = chosen.options();
             Map<Role, java.util.Set<String>> passThrough = new EnumMap<>(Role.class);
             for (Role r : Contract.PRODUCERS) {
@@ -69,25 +74,41 @@ public final class ModelPack implements AutoCloseable {
                 throw new PackException(src.describe() + ": component image_projection needs an image_encoder to feed it");
             }
             for (ComponentSpec spec : manifest.components().values()) {
+                // a compiling provider (TensorRT) keeps its engines in the cache folder itself
+                OnnxComponent.Opener open = () -> settings.cacheDir() == null || chosen.compiles()
+                        ? src.openSession(spec.file(), options) : openCached(src, spec, chosen.provider(), settings);
                 OrtSession s;
                 try {
-                    // a compiling provider (TensorRT) keeps its engines in the cache folder itself
-                    s = settings.cacheDir() == null || chosen.compiles() ? src.openSession(spec.file(), options)
-                            : openCached(src, spec, chosen.provider(), settings);
+                    s = open.open();
                 } catch (OrtException e) {
                     throw new PackException(src.describe() + ": component " + spec.role().key() + " ("
                             + spec.file() + ") is not a loadable ONNX model: " + e.getMessage(), e);
                 }
-                OnnxComponent c = new OnnxComponent(spec, s);
+                boolean release = settings.lowMemory() && neededOnlyAtStart(spec.role(), manifest.settings());
+                OnnxComponent c = new OnnxComponent(spec, s, release ? open : null);
                 loaded.put(spec.role(), c);
                 validate(c, src.describe(), passThrough);
+                c.releaseIfUnused();
             }
         } catch (RuntimeException e) {
             loaded.values().forEach(OnnxComponent::close);
+            chosen.close();
             throw e;
         }
         LOG.debug("loaded pack {} from {} on {}", manifest.name(), src.describe(), chosen.provider());
-        return new ModelPack(manifest, src.describe(), loaded, chosen.provider());
+        return new ModelPack(manifest, src.describe(), loaded, chosen.provider(), chosen);
+    }
+
+    /**
+     * Networks a render runs only before its first clip: with low memory they are released between
+     * renders. The ReferenceNet and VAE encoder run per clip when motion frames pass through them.
+     */
+    static boolean neededOnlyAtStart(Role role, PackSettings s) {
+        return switch (role) {
+            case AUDIO_ENCODER, IMAGE_ENCODER, IMAGE_PROJECTION, VOCAL_SEPARATOR, FACE_LOCATOR, FACE_DETECTOR -> true;
+            case REFERENCE_NET, VAE_ENCODER -> s.referenceMotionFrames() == 0;
+            default -> false;
+        };
     }
 
     /** A session from the cache folder, optimising and storing the component first if it is not there. */
@@ -245,7 +266,16 @@ public final class ModelPack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         components.values().forEach(OnnxComponent::close);
+        try {
+            options.close();
+        } catch (Exception e) {
+            LOG.warn("could not release the session options: {}", e.toString());
+        }
     }
 }

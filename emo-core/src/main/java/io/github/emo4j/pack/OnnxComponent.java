@@ -11,17 +11,82 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One network of a loaded pack: its ONNX Runtime session and its declared tensors. Runs are
  * thread-safe (ONNX Runtime sessions are) and their time is counted for the render's timing breakdown.
+ *
+ * <p>A component that is only needed at the start of a render (the audio encoder, say) may be
+ * <em>released</em>: its session, with the weights it holds in host or device memory, is closed
+ * whenever no run or {@link #hold} is using it, and opened again for the next one.
  */
 public final class OnnxComponent implements AutoCloseable {
 
+    /** Opens the component's session again after a release. */
+    interface Opener {
+        OrtSession open() throws OrtException;
+    }
+
     private final ComponentSpec spec;
-    private final OrtSession session;
+    private final Opener reopen;
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicLong runs = new AtomicLong();
+    private OrtSession session;
+    private int users;
+    private boolean closed;
 
     OnnxComponent(ComponentSpec spec, OrtSession session) {
+        this(spec, session, null);
+    }
+
+    /** A component whose session is released when unused, and reopened by {@code reopen}. */
+    OnnxComponent(ComponentSpec spec, OrtSession session, Opener reopen) {
         this.spec = spec;
         this.session = session;
+        this.reopen = reopen;
+    }
+
+    private synchronized OrtSession acquire() {
+        if (closed) {
+            throw new IllegalStateException(spec.role().key() + ": the pack is closed");
+        }
+        if (session == null) {
+            try {
+                session = reopen.open();
+            } catch (OrtException e) {
+                throw new EmoException(spec.role().key() + ": cannot open the network again: " + e.getMessage(), e);
+            }
+        }
+        users++;
+        return session;
+    }
+
+    private synchronized void release() {
+        users--;
+        if (users == 0) {
+            releaseIfUnused();
+        }
+    }
+
+    /** Closes the session if this component is released when unused and nothing is using it. */
+    synchronized void releaseIfUnused() {
+        if (reopen != null && users == 0 && session != null) {
+            closeSession();
+            session = null;
+        }
+    }
+
+    /** A claim on the session; closing it gives the session back. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Keeps the session open across several runs, until the returned handle is closed. */
+    public Hold hold() {
+        acquire();
+        return this::release;
+    }
+
+    /** Whether the session is open now (a released component's is not, between uses). */
+    public synchronized boolean isOpen() {
+        return session != null;
     }
 
     public ComponentSpec spec() {
@@ -40,9 +105,10 @@ public final class OnnxComponent implements AutoCloseable {
      * @return nanoseconds spent inside {@code OrtSession.run}
      */
     public long runInto(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> outputs) {
+        OrtSession s = acquire();
         long t0 = System.nanoTime();
         long spent;
-        try (OrtSession.Result r = session.run(inputs, java.util.Set.of(), outputs)) {
+        try (OrtSession.Result r = s.run(inputs, java.util.Set.of(), outputs)) {
             // outputs were written in place
             assert r != null;
         } catch (OrtException e) {
@@ -51,14 +117,16 @@ public final class OnnxComponent implements AutoCloseable {
             spent = System.nanoTime() - t0;
             nanos.addAndGet(spent);
             runs.incrementAndGet();
+            release();
         }
         return spent;
     }
 
     /** Runs the network and returns its first output as a float array (for small, per-render tensors). */
     public float[] runToArray(Map<String, OnnxTensor> inputs, String output) {
+        OrtSession s = acquire();
         long t0 = System.nanoTime();
-        try (OrtSession.Result r = session.run(inputs)) {
+        try (OrtSession.Result r = s.run(inputs)) {
             OnnxValue v = r.get(output).orElseThrow(() ->
                     new EmoException(spec.role().key() + ": output '" + output + "' was not produced"));
             java.nio.FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
@@ -70,6 +138,7 @@ public final class OnnxComponent implements AutoCloseable {
         } finally {
             nanos.addAndGet(System.nanoTime() - t0);
             runs.incrementAndGet();
+            release();
         }
     }
 
@@ -82,16 +151,25 @@ public final class OnnxComponent implements AutoCloseable {
         return runs.get();
     }
 
-    OrtSession session() {
+    /** The open session, for reading its inputs and outputs at load time. */
+    synchronized OrtSession session() {
         return session;
     }
 
-    @Override
-    public void close() {
+    private void closeSession() {
         try {
             session.close();
         } catch (OrtException e) {
             throw new EmoException(spec.role().key() + ": failed to close session: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (session != null) {
+            closeSession();
+            session = null;
         }
     }
 }

@@ -5,6 +5,7 @@ import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.ComponentSpec;
 import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.Role;
 import io.github.emo4j.pack.TensorSpec;
 import java.util.HashMap;
@@ -54,9 +55,12 @@ final class Producers {
      */
     void run(Role role, Map<String, FloatTensor> given, int items) throws OrtException {
         ComponentSpec spec = pack.component(role).spec();
-        nanos += pinOutputs(bind(role, given, false), role, items, produced).run();
-        if (spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()))) {
-            nanos += pinOutputs(bind(role, given, true), role, items, zeroInput).run();
+        // both passes on one session, when a released component would otherwise be opened for each
+        try (OnnxComponent.Hold held = pack.component(role).hold()) {
+            nanos += pinOutputs(bind(role, given, false), role, items, produced).run();
+            if (spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()))) {
+                nanos += pinOutputs(bind(role, given, true), role, items, zeroInput).run();
+            }
         }
     }
 

@@ -64,6 +64,8 @@ final class VocalSeparation {
         float[] part = new float[n];
         float[] sep = new float[n * ch];
         List<AutoCloseable> views = new ArrayList<>();
+        // one session for all chunks, even when the separator is released between renders
+        views.add(separator.hold());
         try {
             Call call = new Call(separator, views, clock).input(Contract.MIXTURE, mix).output(Contract.VOCALS, voc);
             // start half a chunk early so every sample lies under two windows

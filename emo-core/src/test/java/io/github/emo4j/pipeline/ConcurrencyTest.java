@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConcurrencyTest {
@@ -69,9 +71,12 @@ class ConcurrencyTest {
         assertArrayEquals(results[0], results[1]);
     }
 
-    @Test
-    void nativeMemoryDoesNotGrowOverAHundredRenders() throws Exception {
-        try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
+    /** Also with low memory, where every render opens and closes the start-only networks' sessions again. */
+    @ParameterizedTest(name = "low memory {0}")
+    @ValueSource(booleans = {false, true})
+    void nativeMemoryDoesNotGrowOverAHundredRenders(boolean lowMemory) throws Exception {
+        try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU),
+                io.github.emo4j.onnx.SessionSettings.DEFAULT.withThreads(1).withLowMemory(lowMemory))) {
             Renderer r = new Renderer(pack);
             Path out = dir.resolve("loop.mp4");
             // warm up first: the JIT, the heap and ONNX Runtime's arena settle in the first renders
@@ -87,7 +92,8 @@ class ConcurrencyTest {
                 r.render(request(), out);
             }
             long end = settledRss();
-            System.out.println("native resident memory over 100 renders: " + (start >> 20) + " MB -> " + (middle >> 20)
+            System.out.println("native resident memory over 100 renders" + (lowMemory ? " (low memory)" : "") + ": "
+                    + (start >> 20) + " MB -> " + (middle >> 20)
                     + " MB -> " + (end >> 20) + " MB");
             // a leak of even one small tensor per render would show as steady growth in both halves
             assertTrue(end - middle < 16L << 20, "grew " + ((end - middle) >> 20) + " MB over the last 50 renders");

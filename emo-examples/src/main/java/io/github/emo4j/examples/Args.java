@@ -7,7 +7,7 @@ import java.util.Set;
 
 /** Parsed command line: a command, {@code --name value} options and boolean flags. */
 final class Args {
-    private static final Set<String> FLAGS = Set.of("verbose", "quiet");
+    private static final Set<String> FLAGS = Set.of("verbose", "quiet", "low-memory");
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
             "background", "config", "guidance-rescale",

@@ -68,6 +68,7 @@ public final class EmoCli {
             "  --head-speed T:S,..  head speed over time for packs with speed layers, e.g. 0:0.3,4:1.5",
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
             "  --model-cache DIR    keep optimised graphs (TensorRT: engines) in DIR, so packs start faster next time",
+            "  --low-memory         free the networks used only at a render's start once they have run",
             "  --quality QP         H.264 quantiser, 10 (best, default) to 51 (smallest file)",
             "  --key-interval N     frames between key frames (default 25)",
             "  --audio-codec C      aac (default) or pcm",
@@ -320,6 +321,7 @@ public final class EmoCli {
         if (a.has("model-cache")) {
             b.modelCache(Path.of(a.value("model-cache", "")));
         }
+        b.lowMemory(a.flag("low-memory"));
         if (a.has("pack")) {
             b.pack(Path.of(a.value("pack", "")));
         }
