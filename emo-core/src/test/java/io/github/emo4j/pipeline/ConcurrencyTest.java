@@ -79,8 +79,9 @@ class ConcurrencyTest {
                 io.github.emo4j.onnx.SessionSettings.DEFAULT.withThreads(1).withLowMemory(lowMemory))) {
             Renderer r = new Renderer(pack);
             Path out = dir.resolve("loop.mp4");
-            // warm up first: the JIT, the heap and ONNX Runtime's arena settle in the first renders
-            for (int i = 0; i < 20; i++) {
+            // warm up first: the JIT, the heap, ONNX Runtime's arena and the C library's per-thread malloc
+            // arenas (each render's encoder threads are new) settle in the first renders
+            for (int i = 0; i < 40; i++) {
                 r.render(request(), out);
             }
             long start = settledRss();
