@@ -27,11 +27,11 @@ public final class ModelPack implements AutoCloseable {
     private final Map<Role, OnnxComponent> components;
     private final ExecutionProvider provider;
     // kept open while released components may need their sessions again
-    private final AutoCloseable options;
+    private final OrtRuntime.Chosen options;
     private boolean closed;
 
     private ModelPack(PackManifest manifest, String source, Map<Role, OnnxComponent> components, ExecutionProvider provider,
-                      AutoCloseable options) {
+                      OrtRuntime.Chosen options) {
         this.manifest = manifest;
         this.source = source;
         this.components = components;
@@ -272,10 +272,6 @@ public final class ModelPack implements AutoCloseable {
         }
         closed = true;
         components.values().forEach(OnnxComponent::close);
-        try {
-            options.close();
-        } catch (Exception e) {
-            LOG.warn("could not release the session options: {}", e.toString());
-        }
+        options.close();
     }
 }

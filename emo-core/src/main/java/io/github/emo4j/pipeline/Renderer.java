@@ -154,13 +154,16 @@ public final class Renderer {
             throw new InvalidInputException("audio is longer than 24 hours");
         }
         Scheduler sched = scheduler;
+        float initSigma;
         if (req.scheduler() != null) {
             try {
                 sched = Schedulers.fromConfig(Schedulers.switchTo(pack.manifest().scheduler(), req.scheduler()));
-                sched.sampler(steps, 0);
+                initSigma = sched.sampler(steps, 0).initNoiseSigma();
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("scheduler " + req.scheduler() + " on this pack: " + e.getMessage());
             }
+        } else {
+            initSigma = sched.sampler(steps, 0).initNoiseSigma();
         }
         int f = s.clipFrames(), n = s.motionFrames(), c = s.latentChannels(), h = s.latentSize(), r = s.resolution();
         int overlap = s.contextOverlap();
@@ -341,7 +344,7 @@ public final class Renderer {
                     th.setDaemon(true);
                     return th;
                 });
-                NoisePrefetch noise = new NoisePrefetch(latents.shape(), req.seed(), sched.sampler(steps, 0).initNoiseSigma(), clips);
+                NoisePrefetch noise = new NoisePrefetch(latents.shape(), req.seed(), initSigma, clips);
                 try {
                     long loopStart = System.nanoTime();
                     for (int clip = 0; clip < clips; clip++) {
@@ -364,13 +367,7 @@ public final class Renderer {
                             ort[0] += speedCall.run();
                         }
                         for (int q = 0; q < perClip.size(); q++) {
-                            FloatTensor[] p = perClip.get(q);
-                            int size = p[0].size();
-                            for (int b = 0; b < batch; b++) {
-                                if (perClipSpecs.get(q).presentIn(b, batch)) {
-                                    p[1].copyFrom(p[0], b * size);
-                                }
-                            }
+                            producers.fillBranches(perClip.get(q)[0], perClipSpecs.get(q), perClip.get(q)[1]);
                         }
                         if (refMotion != null) {
                             ort[0] += refMotion.update(clip, latents, s.firstMotionIsReference());

@@ -47,7 +47,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         return "DPMSolverMultistepScheduler";
     }
 
-    /** diffusers' set_timesteps for this scheduler (its spacing rules differ from DDIM's). */
+    /** diffusers' set_timesteps for this scheduler (its linspace and leading rules differ from DDIM's). */
     double[] timesteps(int steps) {
         int train = schedule.trainSteps();
         Spacing.checkSteps(steps, train);
@@ -65,12 +65,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
                     t[i] = (double) (steps - i) * ratio + stepsOffset;
                 }
             }
-            case "trailing" -> {
-                double ratio = train / (double) steps;
-                for (int i = 0; i < steps; i++) {
-                    t[i] = Math.rint(train - i * ratio) - 1;
-                }
-            }
+            case "trailing" -> t = Spacing.timesteps(spacing, steps, train, stepsOffset, true);
             default -> throw new IllegalArgumentException("timestep_spacing '" + spacing + "' is not supported");
         }
         return t;
