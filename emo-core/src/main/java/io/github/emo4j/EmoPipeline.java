@@ -5,12 +5,14 @@ import io.github.emo4j.audio.AudioException;
 import io.github.emo4j.audio.AudioFiles;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.onnx.OrtRuntime;
+import io.github.emo4j.onnx.SessionSettings;
 import io.github.emo4j.pack.FolderPackSource;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.pack.PackSource;
-import io.github.emo4j.pack.ProceduralPack;
+import io.github.emo4j.procedural.ProceduralPack;
 import io.github.emo4j.pipeline.Renderer;
+import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.ImageException;
 import io.github.emo4j.video.Portraits;
 import java.awt.image.BufferedImage;
@@ -62,9 +64,11 @@ public final class EmoPipeline implements AutoCloseable {
         return OrtRuntime.available();
     }
 
-    /** The loaded pack's settings. */
-    public PackSettings settings() {
-        return pack.settings();
+    /** What the loaded pack is and makes. */
+    public PackInfo packInfo() {
+        PackSettings s = pack.settings();
+        return new PackInfo(pack.manifest().name(), s.resolution(), s.fps(), s.clipFrames(), s.motionFrames(),
+                s.defaultSteps(), s.defaultGuidance());
     }
 
     /** The provider the pack runs on. */
@@ -82,15 +86,16 @@ public final class EmoPipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
         }
-        Renderer.Outcome o = render(request, tmp);
-        return new Video(tmp, o.frames(), o.fps(), o.width(), o.height(), o.stats());
+        return render(request, tmp);
     }
 
     /**
      * Renders straight into {@code out}. The file appears only when the render succeeds; a failed or
      * cancelled render leaves nothing there (and an existing file untouched).
+     *
+     * @return the video at {@code out}
      */
-    public Renderer.Outcome render(RenderRequest request, Path out) {
+    public Video render(RenderRequest request, Path out) {
         if (closed) {
             throw new IllegalStateException("pipeline is closed");
         }
@@ -102,7 +107,8 @@ public final class EmoPipeline implements AutoCloseable {
                 throw new InvalidInputException(out + ": cannot create output folder: " + e.getMessage(), e);
             }
         }
-        return renderer.render(request, abs);
+        Renderer.Outcome o = renderer.render(request, abs);
+        return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
     }
 
     /** The face box a render of {@code portrait} would use (detected when {@code given} is null). */
@@ -148,7 +154,7 @@ public final class EmoPipeline implements AutoCloseable {
         private Path packDir;
         private final List<ExecutionProvider> providers = new ArrayList<>();
         private int threads;
-        private io.github.emo4j.onnx.SessionSettings sessions = io.github.emo4j.onnx.SessionSettings.DEFAULT;
+        private SessionSettings sessions = SessionSettings.DEFAULT;
         private RenderRequest options = RenderRequest.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), new AudioClip(new float[0], 16000));
 
         private Builder() {
@@ -197,7 +203,7 @@ public final class EmoPipeline implements AutoCloseable {
         }
 
         /** Graph optimisation level (ONNX Runtime's; all optimisations by default). */
-        public Builder optimization(io.github.emo4j.onnx.SessionSettings.Optimization level) {
+        public Builder optimization(GraphOptimization level) {
             this.sessions = sessions.withOptimization(level);
             return this;
         }
@@ -254,7 +260,7 @@ public final class EmoPipeline implements AutoCloseable {
             return this;
         }
 
-        public Builder encoding(io.github.emo4j.video.EncodingOptions e) {
+        public Builder encoding(EncodingOptions e) {
             options = options.withEncoding(e);
             return this;
         }
@@ -262,6 +268,18 @@ public final class EmoPipeline implements AutoCloseable {
         /** Another sampling algorithm on the pack's noise schedule, e.g. {@code dpm++2m-karras}. */
         public Builder scheduler(String name) {
             options = options.withScheduler(name);
+            return this;
+        }
+
+        /** Separate reference and audio guidance; see {@link RenderRequest#referenceGuidance()}. */
+        public Builder referenceGuidance(double r) {
+            options = options.withReferenceGuidance(r);
+            return this;
+        }
+
+        /** Guidance rescale φ in [0, 1]; see {@link RenderRequest#guidanceRescale()}. */
+        public Builder guidanceRescale(double phi) {
+            options = options.withGuidanceRescale(phi);
             return this;
         }
 
@@ -285,10 +303,7 @@ public final class EmoPipeline implements AutoCloseable {
             if (audio == null) {
                 throw new InvalidInputException("no audio given");
             }
-            RenderRequest o = options;
-            return new RenderRequest(portrait, audio, o.face(), o.steps(), o.guidance(), o.seed(), o.fps(),
-                    o.motion(), o.progress(), o.cancel(), o.encoding(), o.guidanceRescale(), o.referenceGuidance(),
-                    o.scheduler());
+            return options.withPortrait(portrait).withAudio(audio);
         }
 
         /** One-shot: loads the models, renders, releases the models. */

@@ -2,9 +2,12 @@ package io.github.emo4j;
 
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.EncodingOptions;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * One render: a portrait, a voice, and how to animate. Immutable; the {@code with...} methods return
@@ -29,7 +32,7 @@ import java.util.Objects;
  *                 guidance as V-Express and Hallo use it: three branches (neither, reference only,
  *                 both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
  * @param scheduler {@code null} for the pack's sampling algorithm, or another one on the pack's noise
- *                 schedule: one of {@link io.github.emo4j.sched.Schedulers#NAMES} (e.g. {@code dpm++2m-karras},
+ *                 schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras},
  *                 which gets by with fewer steps than DDIM)
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
@@ -57,11 +60,14 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) {
             throw new InvalidInputException("guidance rescale must be between 0 and 1: " + guidanceRescale);
         }
-        if (scheduler != null && !io.github.emo4j.sched.Schedulers.NAMES.contains(scheduler)) {
+        if (scheduler != null && !SCHEDULERS.contains(scheduler)) {
             throw new InvalidInputException("unknown scheduler '" + scheduler + "' (known: "
-                    + String.join(", ", io.github.emo4j.sched.Schedulers.NAMES) + ")");
+                    + String.join(", ", SCHEDULERS) + ")");
         }
     }
+
+    /** The sampling algorithms a request may switch to, by name. */
+    public static final List<String> SCHEDULERS = Schedulers.NAMES;
 
     /** A request with every option at its default. */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
@@ -69,53 +75,104 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
                 EncodingOptions.DEFAULT, 0, Double.NaN, null);
     }
 
+    /** This request for another portrait. */
+    public RenderRequest withPortrait(BufferedImage p) {
+        return edit(e -> e.portrait = p);
+    }
+
+    /** This request for another voice. */
+    public RenderRequest withAudio(AudioClip a) {
+        return edit(e -> e.audio = a);
+    }
+
     public RenderRequest withFace(FaceBox f) {
-        return new RenderRequest(portrait, audio, f, steps, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.face = f);
     }
 
     public RenderRequest withSteps(int s) {
-        return new RenderRequest(portrait, audio, face, s, guidance, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.steps = s);
     }
 
     public RenderRequest withGuidance(double g) {
-        return new RenderRequest(portrait, audio, face, steps, g, seed, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.guidance = g);
     }
 
     public RenderRequest withSeed(long s) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, s, fps, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.seed = s);
     }
 
     public RenderRequest withFps(int f) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, f, motion, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.fps = f);
     }
 
     public RenderRequest withMotion(MotionControl m) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, m, progress, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.motion = m);
     }
 
     public RenderRequest withProgress(ProgressListener p) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, p, cancel, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.progress = p);
     }
 
     public RenderRequest withCancel(CancelToken c) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, c, encoding, guidanceRescale, referenceGuidance, scheduler);
+        return edit(e -> e.cancel = c);
     }
 
     public RenderRequest withEncoding(EncodingOptions e) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, e, guidanceRescale, referenceGuidance, scheduler);
+        return edit(x -> x.encoding = e);
     }
 
     public RenderRequest withGuidanceRescale(double phi) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding, phi, referenceGuidance, scheduler);
+        return edit(e -> e.guidanceRescale = phi);
     }
 
     public RenderRequest withReferenceGuidance(double r) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding,
-                guidanceRescale, r, scheduler);
+        return edit(e -> e.referenceGuidance = r);
     }
 
     public RenderRequest withScheduler(String name) {
-        return new RenderRequest(portrait, audio, face, steps, guidance, seed, fps, motion, progress, cancel, encoding,
-                guidanceRescale, referenceGuidance, name);
+        return edit(e -> e.scheduler = name);
+    }
+
+    /** A copy with the fields {@code change} sets; the canonical constructor checks the result. */
+    private RenderRequest edit(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new RenderRequest(f.portrait, f.audio, f.face, f.steps, f.guidance, f.seed, f.fps, f.motion, f.progress,
+                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler);
+    }
+
+    /** The fields of a request, open for one edit. */
+    private static final class Fields {
+        BufferedImage portrait;
+        AudioClip audio;
+        FaceBox face;
+        int steps;
+        double guidance;
+        long seed;
+        int fps;
+        MotionControl motion;
+        ProgressListener progress;
+        CancelToken cancel;
+        EncodingOptions encoding;
+        double guidanceRescale;
+        double referenceGuidance;
+        String scheduler;
+
+        Fields(RenderRequest r) {
+            portrait = r.portrait;
+            audio = r.audio;
+            face = r.face;
+            steps = r.steps;
+            guidance = r.guidance;
+            seed = r.seed;
+            fps = r.fps;
+            motion = r.motion;
+            progress = r.progress;
+            cancel = r.cancel;
+            encoding = r.encoding;
+            guidanceRescale = r.guidanceRescale;
+            referenceGuidance = r.referenceGuidance;
+            scheduler = r.scheduler;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.emo4j;
 
+import io.github.emo4j.video.PartFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class Video {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Path tmp = io.github.emo4j.video.PartFile.beside(abs);
+            Path tmp = PartFile.beside(abs);
             try {
                 Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

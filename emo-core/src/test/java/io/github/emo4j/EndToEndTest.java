@@ -6,7 +6,7 @@ import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.EnergyEnvelope;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceCrop;
-import io.github.emo4j.pack.ProceduralFace;
+import io.github.emo4j.procedural.ProceduralFace;
 import io.github.emo4j.video.Mp4Reader;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

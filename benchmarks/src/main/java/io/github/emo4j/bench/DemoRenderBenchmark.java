@@ -2,8 +2,8 @@ package io.github.emo4j.bench;
 
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.RenderRequest;
+import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
-import io.github.emo4j.pipeline.Renderer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +56,8 @@ public class DemoRenderBenchmark {
     }
 
     @Benchmark
-    public Renderer.Outcome renderDemo() {
-        Renderer.Outcome o = pipeline.render(request, out);
+    public Video renderDemo() {
+        Video o = pipeline.render(request, out);
         totalWall += o.stats().wallNanos() / 1e9;
         totalRatio += o.stats().overheadRatio();
         runs++;

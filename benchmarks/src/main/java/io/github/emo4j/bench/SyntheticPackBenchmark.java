@@ -1,17 +1,20 @@
 package io.github.emo4j.bench;
 
+import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.RenderStats;
+import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.SyntheticPack;
-import io.github.emo4j.pipeline.Renderer;
+import io.github.emo4j.testkit.SyntheticPack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,20 +56,21 @@ public class SyntheticPackBenchmark {
     @Param({"0", "1"})
     public int ortThreads;
 
-    private ModelPack pack;
-    private Renderer renderer;
+    private EmoPipeline pipeline;
+    private Path packDir;
     private RenderRequest request;
     private Path out;
     private double ratioSum;
     private double wallSum;
     private double ortSum;
     private int runs;
-    private final java.util.Map<String, Double> stageSums = new java.util.TreeMap<>();
+    private final Map<String, Double> stageSums = new TreeMap<>();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        pack = ModelPack.load(new SyntheticPack(512, 12, 4, 768, 32, 1.0, 1).source(), List.of(ExecutionProvider.CPU), ortThreads);
-        renderer = new Renderer(pack);
+        packDir = Files.createTempDirectory("emo-synth-pack");
+        new SyntheticPack(512, 12, 4, 768, 32, 1.0, 1).source().writeTo(packDir);
+        pipeline = EmoPipeline.builder().pack(packDir).threads(ortThreads).build();
         float[] s = new float[96000];
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) (0.3 * Math.sin(i * 0.05));
@@ -77,8 +81,8 @@ public class SyntheticPackBenchmark {
     }
 
     @Benchmark
-    public Renderer.Outcome render() {
-        Renderer.Outcome o = renderer.render(request, out);
+    public Video render() {
+        Video o = pipeline.render(request, out);
         RenderStats st = o.stats();
         ratioSum += st.overheadRatio();
         wallSum += st.wallNanos() / 1e9;
@@ -90,7 +94,13 @@ public class SyntheticPackBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        pack.close();
+        pipeline.close();
+        try (var files = Files.list(packDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(packDir);
         Files.deleteIfExists(out);
         System.out.printf("%nsteps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f (mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n",
                 steps, ortThreads, ratioSum / runs, runs, wallSum / runs, ortSum / runs);

@@ -3,6 +3,7 @@ package io.github.emo4j.audio;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.jcodec.codecs.aac.AACDecoder;
@@ -214,7 +215,7 @@ public final class CompressedAudioDecoder {
                 break;
             }
             long len = Integer.toUnsignedLong(h.getInt(0));
-            String type = new String(new byte[] {h.get(4), h.get(5), h.get(6), h.get(7)}, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String type = new String(new byte[] {h.get(4), h.get(5), h.get(6), h.get(7)}, StandardCharsets.ISO_8859_1);
             if (len == 1) {
                 if (h.remaining() < 16) {
                     throw new AudioException(file, "truncated 64-bit size of atom '" + type + "'");

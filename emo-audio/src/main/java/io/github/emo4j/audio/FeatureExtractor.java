@@ -1,7 +1,9 @@
 package io.github.emo4j.audio;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Computes {@link FeatureKind features} two ways with identical results: {@link #compute} on a clip in
@@ -115,7 +117,7 @@ public final class FeatureExtractor {
                 try {
                     w.write(at[0], b, off, len);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
                 for (int i = 0; i < len; i++) {
                     sum[0] += b[off + i];
@@ -146,7 +148,7 @@ public final class FeatureExtractor {
                     w.write(i, block, 0, n);
                 }
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         return new long[] {samples};
@@ -250,7 +252,7 @@ public final class FeatureExtractor {
                 }
             }
             if (bufLen + len > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(2 * buf.length, bufLen + len));
+                buf = Arrays.copyOf(buf, Math.max(2 * buf.length, bufLen + len));
             }
             for (int i = 0; i < len; i++) {
                 buf[bufLen + i] = b[off + i];
@@ -295,7 +297,7 @@ public final class FeatureExtractor {
                     try {
                         flush();
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package io.github.emo4j.audio;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,7 +35,7 @@ public final class PauseDetector {
     /** Speech flags per frame of an energy envelope. */
     public boolean[] voiced(float[] envelope) {
         float[] sorted = envelope.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double loud = sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
         double threshold = Math.max(1e-5, loud * Math.pow(10, -rangeDb / 20));
         boolean[] v = new boolean[envelope.length];

@@ -1,5 +1,7 @@
 package io.github.emo4j.audio;
 
+import java.util.Arrays;
+
 /**
  * Band-limited sample-rate conversion by a Kaiser-windowed sinc in polyphase form.
  *
@@ -140,7 +142,7 @@ public final class Resampler {
 
         private void append(float[] in, int off, int len) {
             if (bufLen + len > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + len));
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + len));
             }
             System.arraycopy(in, off, buf, bufLen, len);
             bufLen += len;

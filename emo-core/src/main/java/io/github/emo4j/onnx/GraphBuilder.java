@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * Builds an ONNX model (a {@code ModelProto}) in memory, node by node, and serialises it. Only the parts
@@ -54,7 +55,7 @@ public final class GraphBuilder {
     }
 
     /** A float constant of normal random values scaled by {@code std}, from {@code rnd}. */
-    public String random(java.util.Random rnd, double std, long... dims) {
+    public String random(Random rnd, double std, long... dims) {
         long n = 1;
         for (long d : dims) {
             n *= d;

@@ -1,5 +1,6 @@
 package io.github.emo4j.onnx;
 
+import io.github.emo4j.GraphOptimization;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
@@ -126,7 +127,7 @@ public final class OrtRuntime {
 
     /** Options for a provider already known to work, at a given optimisation level. */
     public static OrtSession.SessionOptions optionsFor(ExecutionProvider p, SessionSettings settings,
-                                                      SessionSettings.Optimization level) throws OrtException {
+                                                      GraphOptimization level) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         try {
             configure(o, settings, level);
@@ -147,7 +148,7 @@ public final class OrtRuntime {
      * would take their cores. They sleep instead, which costs a run microseconds of wake-up.
      */
     private static void configure(OrtSession.SessionOptions o, SessionSettings settings,
-                                  SessionSettings.Optimization level) throws OrtException {
+                                  GraphOptimization level) throws OrtException {
         o.setOptimizationLevel(level(level));
         if (settings.threads() > 0) {
             o.setIntraOpNumThreads(settings.threads());
@@ -156,7 +157,7 @@ public final class OrtRuntime {
         o.addConfigEntry("session.inter_op.allow_spinning", "0");
     }
 
-    static OrtSession.SessionOptions.OptLevel level(SessionSettings.Optimization o) {
+    static OrtSession.SessionOptions.OptLevel level(GraphOptimization o) {
         return switch (o) {
             case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
             case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;

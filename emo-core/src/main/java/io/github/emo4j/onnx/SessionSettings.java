@@ -1,5 +1,6 @@
 package io.github.emo4j.onnx;
 
+import io.github.emo4j.GraphOptimization;
 import java.nio.file.Path;
 
 /**
@@ -16,15 +17,14 @@ import java.nio.file.Path;
  *                     again for the next render, which costs that render their loading time (a cache
  *                     folder shortens it). For GPUs with little memory.
  */
-public record SessionSettings(int threads, Optimization optimization, Path cacheDir, boolean lowMemory) {
+public record SessionSettings(int threads, GraphOptimization optimization, Path cacheDir, boolean lowMemory) {
 
     /** ONNX Runtime's graph optimisation levels. */
-    public enum Optimization { NONE, BASIC, EXTENDED, ALL }
 
-    public static final SessionSettings DEFAULT = new SessionSettings(0, Optimization.ALL, null, false);
+    public static final SessionSettings DEFAULT = new SessionSettings(0, GraphOptimization.ALL, null, false);
 
     /** Settings that keep every network loaded. */
-    public SessionSettings(int threads, Optimization optimization, Path cacheDir) {
+    public SessionSettings(int threads, GraphOptimization optimization, Path cacheDir) {
         this(threads, optimization, cacheDir, false);
     }
 
@@ -33,7 +33,7 @@ public record SessionSettings(int threads, Optimization optimization, Path cache
             throw new IllegalArgumentException("threads must not be negative: " + threads);
         }
         if (optimization == null) {
-            optimization = Optimization.ALL;
+            optimization = GraphOptimization.ALL;
         }
     }
 
@@ -41,7 +41,7 @@ public record SessionSettings(int threads, Optimization optimization, Path cache
         return new SessionSettings(t, optimization, cacheDir, lowMemory);
     }
 
-    public SessionSettings withOptimization(Optimization o) {
+    public SessionSettings withOptimization(GraphOptimization o) {
         return new SessionSettings(threads, o, cacheDir, lowMemory);
     }
 

@@ -1,9 +1,10 @@
 package io.github.emo4j.pack;
 
 import java.util.List;
-
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The tensor names the pipeline binds for each role. A component must declare every required input
@@ -41,7 +42,7 @@ public final class Contract {
     record Io(Set<String> requiredInputs, Set<String> optionalInputs, Set<String> outputs) {
     }
 
-    private static final java.util.regex.Pattern MASK_LEVEL = java.util.regex.Pattern.compile("(full|face|lip)_mask_([0-3])");
+    private static final Pattern MASK_LEVEL = Pattern.compile("(full|face|lip)_mask_([0-3])");
 
     /** Whether {@code name} is one of the per-level masks the pipeline makes (Hallo's full, face and lip masks). */
     public static boolean isMaskLevel(String name) {
@@ -50,7 +51,7 @@ public final class Contract {
 
     /** Level of a mask input: its side is the latent side divided by 2^level. */
     public static int maskLevel(String name) {
-        java.util.regex.Matcher m = MASK_LEVEL.matcher(name);
+        Matcher m = MASK_LEVEL.matcher(name);
         if (!m.matches()) {
             throw new IllegalArgumentException(name + " is not a mask level");
         }
@@ -59,7 +60,7 @@ public final class Contract {
 
     /** Which mask a mask-level input asks for: full, face or lip. */
     public static String maskKind(String name) {
-        java.util.regex.Matcher m = MASK_LEVEL.matcher(name);
+        Matcher m = MASK_LEVEL.matcher(name);
         if (!m.matches()) {
             throw new IllegalArgumentException(name + " is not a mask level");
         }

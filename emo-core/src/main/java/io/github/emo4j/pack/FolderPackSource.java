@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A pack stored as a folder with {@code manifest.json}. Component paths must stay inside the folder:
@@ -92,9 +95,9 @@ public final class FolderPackSource implements PackSource {
         Path p = resolve(file);
         try {
             String id = p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 12);
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (IOException | NoSuchAlgorithmException e) {
             throw new PackException(p + ": cannot read component: " + e.getMessage(), e);
         }
     }

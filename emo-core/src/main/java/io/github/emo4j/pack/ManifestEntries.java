@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Builders for manifest JSON entries, for the packs generated in code. */
-final class ManifestEntries {
+public final class ManifestEntries {
     private ManifestEntries() {
     }
 
-    static Map<String, Object> component(String file, List<Object> in, List<Object> out) {
+    public static Map<String, Object> component(String file, List<Object> in, List<Object> out) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("file", file);
         c.put("inputs", in);
@@ -19,11 +19,11 @@ final class ManifestEntries {
     }
 
     /** A float32 tensor; dimensions are whole numbers or symbolic names. */
-    static Map<String, Object> tensor(String name, Object... dims) {
+    public static Map<String, Object> tensor(String name, Object... dims) {
         return tensor(name, "float32", dims);
     }
 
-    static Map<String, Object> tensorOf(String name, String dtype, Object... dims) {
+    public static Map<String, Object> tensorOf(String name, String dtype, Object... dims) {
         return tensor(name, dtype, dims);
     }
 

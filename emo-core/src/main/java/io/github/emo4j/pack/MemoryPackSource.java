@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 /** A pack held in memory: a manifest and serialised ONNX models by file name. */
@@ -39,7 +42,7 @@ public final class MemoryPackSource implements PackSource {
         if (b == null) {
             throw new PackException(name + ": file '" + file + "' is missing");
         }
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -58,9 +61,9 @@ public final class MemoryPackSource implements PackSource {
             throw new PackException(name + ": component file '" + file + "' is missing");
         }
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(b);
-            return java.util.HexFormat.of().formatHex(d, 0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(b);
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

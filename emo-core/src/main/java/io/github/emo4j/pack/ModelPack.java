@@ -5,12 +5,22 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.GraphOptimization;
 import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.OrtRuntime;
+import io.github.emo4j.onnx.SessionSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,27 +57,27 @@ public final class ModelPack implements AutoCloseable {
      * @param threads   intra-op threads per session, 0 for the default
      */
     public static ModelPack load(PackSource src, List<ExecutionProvider> providers, int threads) {
-        return load(src, providers, io.github.emo4j.onnx.SessionSettings.DEFAULT.withThreads(threads));
+        return load(src, providers, SessionSettings.DEFAULT.withThreads(threads));
     }
 
     /**
      * Loads and validates a pack with the given session settings; with a cache folder, each
      * component's optimised graph is written there on first load and read back on later ones.
      */
-    public static ModelPack load(PackSource src, List<ExecutionProvider> providers, io.github.emo4j.onnx.SessionSettings settings) {
+    public static ModelPack load(PackSource src, List<ExecutionProvider> providers, SessionSettings settings) {
         PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json", src::text);
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
         try {
             OrtSession.SessionOptions options = chosen.options();
-            Map<Role, java.util.Set<String>> passThrough = new EnumMap<>(Role.class);
+            Map<Role, Set<String>> passThrough = new EnumMap<>(Role.class);
             for (Role r : Contract.PRODUCERS) {
                 ComponentSpec c = manifest.components().get(r);
                 if (c != null) {
                     if (c.outputs().isEmpty()) {
                         throw new PackException(src.describe() + ": component " + r.key() + " declares no outputs");
                     }
-                    passThrough.put(r, new java.util.HashSet<>(c.outputs().stream().map(TensorSpec::name).toList()));
+                    passThrough.put(r, new HashSet<>(c.outputs().stream().map(TensorSpec::name).toList()));
                 }
             }
             if (manifest.components().containsKey(Role.IMAGE_PROJECTION) && !manifest.components().containsKey(Role.IMAGE_ENCODER)) {
@@ -113,44 +123,44 @@ public final class ModelPack implements AutoCloseable {
 
     /** A session from the cache folder, optimising and storing the component first if it is not there. */
     private static OrtSession openCached(PackSource src, ComponentSpec spec, ExecutionProvider provider,
-                                         io.github.emo4j.onnx.SessionSettings settings) throws OrtException {
-        java.nio.file.Path dir = settings.cacheDir();
+                                         SessionSettings settings) throws OrtException {
+        Path dir = settings.cacheDir();
         String name = spec.role().key() + "-" + src.fingerprint(spec.file()) + "-"
                 + provider.toString().replace(':', '_') + "-" + settings.optimization().name().toLowerCase() + ".onnx";
-        java.nio.file.Path cached = dir.resolve(name);
+        Path cached = dir.resolve(name);
         try {
-            java.nio.file.Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
             throw new PackException(dir + ": cannot create the model cache folder: " + e.getMessage(), e);
         }
-        if (java.nio.file.Files.isRegularFile(cached)) {
+        if (Files.isRegularFile(cached)) {
             try (OrtSession.SessionOptions o = OrtRuntime.optionsFor(provider, settings,
-                    io.github.emo4j.onnx.SessionSettings.Optimization.NONE)) {
+                    GraphOptimization.NONE)) {
                 LOG.debug("{}: optimised graph from cache {}", spec.role().key(), cached);
                 return OrtRuntime.env().createSession(cached.toString(), o);
             }
         }
-        java.nio.file.Path part = dir.resolve("." + name + "." + System.nanoTime() + ".part");
+        Path part = dir.resolve("." + name + "." + System.nanoTime() + ".part");
         try (OrtSession.SessionOptions o = OrtRuntime.optionsFor(provider, settings, settings.optimization())) {
             o.setOptimizedModelFilePath(part.toString());
             OrtSession s = src.openSession(spec.file(), o);
             try {
-                java.nio.file.Files.move(part, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.io.IOException e) {
+                Files.move(part, cached, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
                 LOG.warn("could not store the optimised {} in {}: {}", spec.role().key(), dir, e.toString());
             }
             return s;
         } finally {
             try {
-                java.nio.file.Files.deleteIfExists(part);
-            } catch (java.io.IOException ignored) {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
                 // best effort
             }
         }
     }
 
-    private static void validate(OnnxComponent c, String where, Map<Role, java.util.Set<String>> passThrough) {
+    private static void validate(OnnxComponent c, String where, Map<Role, Set<String>> passThrough) {
         ComponentSpec spec = c.spec();
         String comp = where + ": component " + spec.role().key();
         Contract.Io io = Contract.ROLES.get(spec.role());
@@ -193,7 +203,7 @@ public final class ModelPack implements AutoCloseable {
     }
 
     private static String union(Set<String> a, Set<String> b) {
-        return new java.util.TreeSet<>(java.util.stream.Stream.concat(a.stream(), b.stream()).toList()).toString();
+        return new TreeSet<>(Stream.concat(a.stream(), b.stream()).toList()).toString();
     }
 
     private static void compare(String comp, String kind, TensorSpec expected, NodeInfo actual) {
@@ -217,7 +227,7 @@ public final class ModelPack implements AutoCloseable {
         long[] shape = info.getShape();
         if (shape.length != expected.rank()) {
             throw new PackException(t + ": rank expected " + expected.rank() + " " + expected.shape()
-                    + ", actual " + shape.length + " " + java.util.Arrays.toString(shape));
+                    + ", actual " + shape.length + " " + Arrays.toString(shape));
         }
         for (int i = 0; i < shape.length; i++) {
             long want = expected.dim(i);

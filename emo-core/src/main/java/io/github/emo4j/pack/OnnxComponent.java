@@ -5,7 +5,9 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.emo4j.EmoException;
+import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -108,7 +110,7 @@ public final class OnnxComponent implements AutoCloseable {
         OrtSession s = acquire();
         long t0 = System.nanoTime();
         long spent;
-        try (OrtSession.Result r = s.run(inputs, java.util.Set.of(), outputs)) {
+        try (OrtSession.Result r = s.run(inputs, Set.of(), outputs)) {
             // outputs were written in place
             assert r != null;
         } catch (OrtException e) {
@@ -129,7 +131,7 @@ public final class OnnxComponent implements AutoCloseable {
         try (OrtSession.Result r = s.run(inputs)) {
             OnnxValue v = r.get(output).orElseThrow(() ->
                     new EmoException(spec.role().key() + ": output '" + output + "' was not produced"));
-            java.nio.FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
+            FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
             float[] a = new float[b.remaining()];
             b.get(a);
             return a;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A pack's {@code manifest.json}: its name, settings, scheduler configuration (diffusers'
@@ -37,7 +38,7 @@ public record PackManifest(String name, String description, PackSettings setting
      * path of a {@code scheduler_config.json} in the pack, read through {@code files}.
      */
     @SuppressWarnings("unchecked")
-    public static PackManifest parse(String json, String source, java.util.function.Function<String, String> files) {
+    public static PackManifest parse(String json, String source, Function<String, String> files) {
         Object doc;
         try {
             doc = Json.parse(json);

@@ -1,5 +1,7 @@
 package io.github.emo4j.pack;
 
+import io.github.emo4j.audio.FeatureKind;
+
 /**
  * How a pack wants to be driven.
  *
@@ -35,7 +37,7 @@ public record PackSettings(int resolution, int latentChannels, int latentDownsam
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
                            int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap,
                            int referenceMotionFrames, String firstMotion, int separatorSampleRate,
-                           double latentScaling, boolean audioPadToClips, io.github.emo4j.audio.FeatureKind audioInput) {
+                           double latentScaling, boolean audioPadToClips, FeatureKind audioInput) {
 
     /** Whether the first clip's motion frames are the portrait rather than zeros. */
     public boolean firstMotionIsReference() {

@@ -12,6 +12,8 @@ import io.github.emo4j.audio.WhisperLogMel;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.TensorView;
 import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.Role;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.pack.TensorSpec;
@@ -44,6 +46,19 @@ final class AudioConditioning {
 
     /** Most feature values a render holds (1 GiB of floats): about 9.7 minutes of Hallo's 12 × 768 at 50 Hz. */
     static final long MAX_FEATURE_VALUES = 1L << 28;
+
+    /**
+     * The render's audio conditions: the voice (or, for packs with a vocal separator, its vocals)
+     * encoded at the pack's feature rate and aligned to video frames at {@code fps}.
+     */
+    static AudioConditioning of(ModelPack pack, AudioClip voice, int fps, RenderContext ctx) throws OrtException {
+        PackSettings s = pack.settings();
+        AudioClip heard = !pack.has(Role.VOCAL_SEPARATOR) ? voice : ctx.time("vocal_separation",
+                () -> VocalSeparation.vocals(voice, pack.component(Role.VOCAL_SEPARATOR), s.separatorSampleRate(), ctx.clock));
+        AudioConditioning audio = ctx.time("audio", () -> encode(heard, pack.component(Role.AUDIO_ENCODER), s, fps));
+        ctx.clock.addAlone(audio.encoderNanos());
+        return audio;
+    }
 
     static AudioConditioning encode(AudioClip clip, OnnxComponent encoder, PackSettings s, int fps) {
         checkLength(clip.durationSeconds(), s);

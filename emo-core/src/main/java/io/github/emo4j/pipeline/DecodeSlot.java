@@ -19,7 +19,7 @@ final class DecodeSlot {
     private final OrtClock clock;
     // by frame count: a clip decodes only the frames it emits (the last clip's valid ones, or a
     // context window's frames before its overlap), over the start of the same buffers
-    private final Map<Integer, Call> calls = new HashMap<>();
+    private final Map<Integer, ComponentCall> calls = new HashMap<>();
     Future<Void> pending;
 
     DecodeSlot(FloatTensor decodeIn, FloatTensor decoded, OnnxComponent decoder, List<AutoCloseable> views, OrtClock clock) {
@@ -30,10 +30,10 @@ final class DecodeSlot {
         this.clock = clock;
     }
 
-    Call callFor(int frames) throws OrtException {
-        Call c = calls.get(frames);
+    ComponentCall callFor(int frames) throws OrtException {
+        ComponentCall c = calls.get(frames);
         if (c == null) {
-            c = new Call(decoder, views, clock).input(Contract.LATENTS, decodeIn.leading(frames))
+            c = new ComponentCall(decoder, views, clock).input(Contract.LATENTS, decodeIn.leading(frames))
                     .output(Contract.PIXELS, decoded.leading(frames));
             calls.put(frames, c);
         }
@@ -46,7 +46,7 @@ final class DecodeSlot {
             return;
         }
         try {
-            Tasks.await(pending, "decoding");
+            HelperTasks.await(pending, "decoding");
         } finally {
             pending = null;
         }

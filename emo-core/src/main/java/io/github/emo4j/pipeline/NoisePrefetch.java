@@ -3,9 +3,7 @@ package io.github.emo4j.pipeline;
 import io.github.emo4j.onnx.FloatTensor;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Each clip's initial noise, drawn on a thread of its own while the previous clip is denoised, so
@@ -13,11 +11,7 @@ import java.util.concurrent.TimeUnit;
  * {@link Latents#fillNoise} for the same seed and clip, whichever thread draws them.
  */
 final class NoisePrefetch implements AutoCloseable {
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
-        Thread t = new Thread(task, "emo4j-noise");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = HelperTasks.singleThread("emo4j-noise");
     private final FloatTensor next;
     private final long seed;
     private final float sigma;
@@ -38,7 +32,7 @@ final class NoisePrefetch implements AutoCloseable {
 
     /** Writes clip {@code clip}'s noise into {@code latents} and starts drawing the next clip's. */
     void take(int clip, FloatTensor latents) throws IOException {
-        Tasks.await(ready, "drawing noise");
+        HelperTasks.await(ready, "drawing noise");
         latents.copyFrom(next, 0);
         if (clip + 1 < clips) {
             draw(clip + 1);
@@ -47,11 +41,6 @@ final class NoisePrefetch implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        HelperTasks.stop(worker);
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * ReferenceNet to treat its batch items independently (a 2-D UNet does) with a symbolic batch size.
  */
 final class ReferenceMotion {
-    private final Producers producers;
+    private final ProducedTensors producers;
     private final int k;
     private final int batch;
     private final int c;
@@ -30,16 +30,16 @@ final class ReferenceMotion {
     private final FloatTensor portraitLatents;
     private final FloatTensor motionLatents;
     private final FloatTensor decodeIn;
-    private final Call decode;
-    private final Call encode;
-    private final Call reference;
+    private final ComponentCall decode;
+    private final ComponentCall encode;
+    private final ComponentCall reference;
     private final Map<String, FloatTensor> perClip = new HashMap<>();
     private final Map<String, Bank> banks = new HashMap<>();
 
     private record Bank(FloatTensor tensor, TensorSpec spec) {
     }
 
-    ReferenceMotion(ModelPack pack, Producers producers, List<AutoCloseable> views, OrtClock clock,
+    ReferenceMotion(ModelPack pack, ProducedTensors producers, List<AutoCloseable> views, OrtClock clock,
                     FloatTensor portraitLatents, int batch) throws OrtException {
         PackSettings s = pack.settings();
         this.producers = producers;
@@ -58,9 +58,9 @@ final class ReferenceMotion {
         motionLatents = FloatTensor.zeros(k, c, h, h);
         decodeIn = FloatTensor.zeros(k, c, h, h);
         FloatTensor pixels = FloatTensor.zeros(k, 3, r, r);
-        decode = new Call(pack.component(Role.VAE_DECODER), views, clock).input(Contract.LATENTS, decodeIn)
+        decode = new ComponentCall(pack.component(Role.VAE_DECODER), views, clock).input(Contract.LATENTS, decodeIn)
                 .output(Contract.PIXELS, pixels);
-        encode = new Call(pack.component(Role.VAE_ENCODER), views, clock).input(Contract.PIXELS, pixels)
+        encode = new ComponentCall(pack.component(Role.VAE_ENCODER), views, clock).input(Contract.PIXELS, pixels)
                 .output(Contract.LATENTS, motionLatents);
         reference = producers.pinOutputs(producers.bind(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, motionLatents),
                 false), Role.REFERENCE_NET, k, perClip);
@@ -94,10 +94,8 @@ final class ReferenceMotion {
     /**
      * Refills the banks' motion part for {@code clip}: from the last k frames of {@code latents}
      * ([1, C, F, H, W], the previous clip's result), or for the first clip from zeros or the portrait.
-     * Returns the nanoseconds inside ONNX Runtime.
      */
-    long update(int clip, FloatTensor latents, boolean firstIsReference) {
-        long nanos = 0;
+    void update(int clip, FloatTensor latents, boolean firstIsReference) {
         if (clip == 0) {
             if (firstIsReference) {
                 for (int j = 0; j < k; j++) {
@@ -118,14 +116,14 @@ final class ReferenceMotion {
             if (latentScaling != 1f) {
                 decodeIn.scale(1f / latentScaling);
             }
-            nanos += decode.run();
-            nanos += encode.run();
+            decode.run();
+            encode.run();
             if (latentScaling != 1f) {
                 motionLatents.scale(latentScaling);
             }
         }
         reference.refresh(Contract.REFERENCE_LATENTS);
-        nanos += reference.run();
+        reference.run();
         for (Bank bank : banks.values()) {
             FloatTensor motion = perClip.get(bank.spec().name());
             int per = motion.size() / k;
@@ -135,6 +133,5 @@ final class ReferenceMotion {
                 }
             }
         }
-        return nanos;
     }
 }

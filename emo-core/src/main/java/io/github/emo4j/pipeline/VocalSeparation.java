@@ -10,6 +10,7 @@ import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.TensorSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,10 +27,30 @@ final class VocalSeparation {
     private VocalSeparation() {
     }
 
-    /** The vocals of {@code clip} at {@code rate}; the time inside ONNX Runtime is added to {@code nanos[0]}. */
-    static AudioClip vocals(AudioClip clip, OnnxComponent separator, int rate, OrtClock clock, long[] nanos) {
+    /** The vocals of {@code clip} at {@code rate}; the separator's runs are counted by {@code clock}. */
+    static AudioClip vocals(AudioClip clip, OnnxComponent separator, int rate, OrtClock clock) {
         TensorSpec in = separator.spec().input(Contract.MIXTURE);
-        TensorSpec out = separator.spec().output(Contract.VOCALS);
+        long[] shape = chunkShape(in, separator.spec().output(Contract.VOCALS));
+        long samples = (long) Math.ceil(clip.length() * (double) rate / clip.sampleRate());
+        if (samples > MAX_SAMPLES) {
+            throw new InvalidInputException(String.format("audio of %.0f s is too long for vocal separation at %d Hz "
+                    + "(at most %d s)", clip.durationSeconds(), rate, MAX_SAMPLES / rate));
+        }
+        float[] x = clip.resampledTo(rate).samples();
+        List<AutoCloseable> views = new ArrayList<>();
+        // one session for all chunks, even when the separator is released between renders
+        views.add(separator.hold());
+        try {
+            return new AudioClip(separate(x, shape, separator, views, clock), rate);
+        } catch (OrtException e) {
+            throw new EmoException("vocal_separator: " + e.getMessage(), e);
+        } finally {
+            ComponentCall.closeAll(views);
+        }
+    }
+
+    /** The shape of one chunk, {@code [channels..., samples]}, checked against the contract. */
+    private static long[] chunkShape(TensorSpec in, TensorSpec out) {
         long chunk = in.dim(in.rank() - 1);
         long channels = 1;
         for (int i = 0; i < in.rank() - 1; i++) {
@@ -43,55 +64,46 @@ final class VocalSeparation {
             throw new PackException("vocal_separator output 'vocals' must have the shape of its input " + in.shape()
                     + ", not " + out.shape());
         }
-        long samples = (long) Math.ceil(clip.length() * (double) rate / clip.sampleRate());
-        if (samples > MAX_SAMPLES) {
-            throw new InvalidInputException(String.format("audio of %.0f s is too long for vocal separation at %d Hz "
-                    + "(at most %d s)", clip.durationSeconds(), rate, MAX_SAMPLES / rate));
-        }
-        float[] x = clip.resampledTo(rate).samples();
-        int n = (int) chunk, hop = n / 2, ch = (int) channels;
         long[] shape = new long[in.rank()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = Math.max(1, in.dim(i));
         }
+        return shape;
+    }
+
+    /** Runs the separator over half-overlapping chunks of {@code x} and cross-fades their outputs. */
+    private static float[] separate(float[] x, long[] shape, OnnxComponent separator, List<AutoCloseable> views,
+                                    OrtClock clock) throws OrtException {
         FloatTensor mix = FloatTensor.zeros(shape);
         FloatTensor voc = FloatTensor.zeros(shape);
+        int n = (int) shape[shape.length - 1], hop = n / 2, channels = mix.size() / n;
         float[] window = new float[n];
         for (int i = 0; i < n; i++) {
             window[i] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * i / n));
         }
         float[] result = new float[x.length];
         float[] part = new float[n];
-        float[] sep = new float[n * ch];
-        List<AutoCloseable> views = new ArrayList<>();
-        // one session for all chunks, even when the separator is released between renders
-        views.add(separator.hold());
-        try {
-            Call call = new Call(separator, views, clock).input(Contract.MIXTURE, mix).output(Contract.VOCALS, voc);
-            // start half a chunk early so every sample lies under two windows
-            for (long start = -hop; start < x.length; start += hop) {
-                java.util.Arrays.fill(part, 0f);
-                int from = (int) Math.max(0, start), to = (int) Math.min(x.length, start + n);
-                System.arraycopy(x, from, part, (int) (from - start), to - from);
-                for (int c = 0; c < ch; c++) {
-                    mix.put(c * n, part, 0, n);
-                }
-                nanos[0] += call.run();
-                voc.get(0, sep, 0, sep.length);
-                for (int i = from; i < to; i++) {
-                    int j = (int) (i - start);
-                    float v = 0;
-                    for (int c = 0; c < ch; c++) {
-                        v += sep[c * n + j];
-                    }
-                    result[i] += window[j] * v / ch;
-                }
+        float[] sep = new float[n * channels];
+        ComponentCall call = new ComponentCall(separator, views, clock).input(Contract.MIXTURE, mix).output(Contract.VOCALS, voc);
+        // start half a chunk early so every sample lies under two windows
+        for (long start = -hop; start < x.length; start += hop) {
+            Arrays.fill(part, 0f);
+            int from = (int) Math.max(0, start), to = (int) Math.min(x.length, start + n);
+            System.arraycopy(x, from, part, (int) (from - start), to - from);
+            for (int c = 0; c < channels; c++) {
+                mix.put(c * n, part, 0, n);
             }
-        } catch (OrtException e) {
-            throw new EmoException("vocal_separator: " + e.getMessage(), e);
-        } finally {
-            Call.closeAll(views);
+            call.run();
+            voc.get(0, sep, 0, sep.length);
+            for (int i = from; i < to; i++) {
+                int j = (int) (i - start);
+                float v = 0;
+                for (int c = 0; c < channels; c++) {
+                    v += sep[c * n + j];
+                }
+                result[i] += window[j] * v / channels;
+            }
         }
-        return new AudioClip(result, rate);
+        return result;
     }
 }

@@ -1,6 +1,7 @@
 package io.github.emo4j.sched;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public final class DdimScheduler implements Scheduler {
         this.prediction = Prediction.from(c);
         this.clipSample = c.bool("clip_sample", true);
         this.clipRange = c.number("clip_sample_range", 1.0);
-        if (!java.util.List.of("leading", "trailing", "linspace").contains(spacing)) {
+        if (!List.of("leading", "trailing", "linspace").contains(spacing)) {
             throw new IllegalArgumentException("scheduler config: timestep_spacing '" + spacing + "' is not supported");
         }
         if (c.bool("thresholding", false)) {

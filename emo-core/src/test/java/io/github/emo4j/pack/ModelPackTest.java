@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.PackException;
 import io.github.emo4j.ProviderException;
+import io.github.emo4j.procedural.ProceduralPack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

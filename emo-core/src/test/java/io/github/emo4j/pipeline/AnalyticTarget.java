@@ -1,6 +1,6 @@
 package io.github.emo4j.pipeline;
 
-import static io.github.emo4j.pack.ProceduralFace.*;
+import static io.github.emo4j.procedural.ProceduralFace.*;
 
 /**
  * An independent, plain-Java statement of the procedural pack's target frame, written from its

@@ -8,7 +8,7 @@ import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.ProceduralPack;
+import io.github.emo4j.procedural.ProceduralPack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,21 +54,6 @@ class ConcurrencyTest {
                 pool.shutdownNow();
             }
         }
-    }
-
-    @Test
-    void theSeedGivesTheSameVideoWhateverTheThreadCount() throws Exception {
-        byte[][] results = new byte[2][];
-        int[] threads = {1, 2};
-        for (int i = 0; i < 2; i++) {
-            try (ModelPack pack = ModelPack.load(new io.github.emo4j.pack.SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).source(),
-                    List.of(ExecutionProvider.CPU), threads[i])) {
-                Path out = dir.resolve("t" + threads[i] + ".mp4");
-                new Renderer(pack).render(request().withSeed(11), out);
-                results[i] = Files.readAllBytes(out);
-            }
-        }
-        assertArrayEquals(results[0], results[1]);
     }
 
     /** Also with low memory, where every render opens and closes the start-only networks' sessions again. */

@@ -9,7 +9,7 @@ import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceCrop;
 import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.ProceduralPack;
+import io.github.emo4j.procedural.ProceduralPack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.github.emo4j.sched;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.emo4j.pack.ProceduralPack;
+import io.github.emo4j.procedural.ProceduralPack;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -6,19 +6,24 @@ import io.github.emo4j.HeadSpeed;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.RenderRequest;
+import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.audio.AudioException;
 import io.github.emo4j.audio.FeatureExtractor;
 import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pack.ComponentSpec;
 import io.github.emo4j.pack.FolderPackSource;
+import io.github.emo4j.pack.Json;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackManifest;
 import io.github.emo4j.pack.TensorSpec;
-import io.github.emo4j.pipeline.Renderer;
+import io.github.emo4j.sched.Sampler;
+import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.AudioCodec;
 import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.Mp4Writer;
+import io.github.emo4j.video.PartFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +32,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code emo} command line: {@code render}, {@code demo} and {@code info}. Errors print one line
@@ -204,7 +212,7 @@ public final class EmoCli {
         if (!Files.isRegularFile(config)) {
             throw new InvalidInputException(config + ": file not found");
         }
-        if (Files.size(config) > io.github.emo4j.pack.Json.MAX_CHARS) {
+        if (Files.size(config) > Json.MAX_CHARS) {
             throw new InvalidInputException(config + ": too large for a scheduler config");
         }
         int steps = a.intValue("steps", 0, 1, 1000);
@@ -212,24 +220,24 @@ public final class EmoCli {
             throw new InvalidInputException("missing --steps");
         }
         Object doc;
-        io.github.emo4j.sched.Sampler sampler;
+        Sampler sampler;
         try {
-            doc = io.github.emo4j.pack.Json.parse(Files.readString(config));
-            if (!(doc instanceof java.util.Map)) {
+            doc = Json.parse(Files.readString(config));
+            if (!(doc instanceof Map)) {
                 throw new IllegalArgumentException("not a JSON object");
             }
-            sampler = io.github.emo4j.sched.Schedulers.fromConfig((java.util.Map<String, Object>) doc).sampler(steps);
+            sampler = Schedulers.fromConfig((Map<String, Object>) doc).sampler(steps);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(config + ": " + e.getMessage());
         }
-        java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
-        java.util.List<Object> ts = new java.util.ArrayList<>();
+        Map<String, Object> result = new LinkedHashMap<>();
+        List<Object> ts = new ArrayList<>();
         for (double t : sampler.timesteps()) {
             ts.add(t);
         }
         result.put("timesteps", ts);
         result.put("init_noise_sigma", (double) sampler.initNoiseSigma());
-        out.print(io.github.emo4j.pack.Json.write(result).replace("\n  ", " ").replace("{\n", "{").replace("\n}", "}"));
+        out.print(Json.write(result).replace("\n  ", " ").replace("{\n", "{").replace("\n}", "}"));
     }
 
     private static void features(Args a, PrintStream err) throws IOException {
@@ -248,12 +256,12 @@ public final class EmoCli {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        Path part = io.github.emo4j.video.PartFile.beside(out);
+        Path part = PartFile.beside(out);
         try {
             long[] shape = new FeatureExtractor(kind, fps).writeNpy(audio, part);
             Files.move(part, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            err.println("wrote " + out + ": " + kind.cliName() + " " + java.util.Arrays.toString(shape) + " float32");
-        } catch (io.github.emo4j.audio.AudioException e) {
+            err.println("wrote " + out + ": " + kind.cliName() + " " + Arrays.toString(shape) + " float32");
+        } catch (AudioException e) {
             throw new InvalidInputException(e.getMessage(), e);
         } finally {
             Files.deleteIfExists(part);
@@ -334,13 +342,13 @@ public final class EmoCli {
         }
         long t0 = System.nanoTime();
         try (EmoPipeline emo = b.build()) {
-            Renderer.Outcome o = emo.render(req, out);
+            Video o = emo.render(req, out);
             if (bar != null) {
                 bar.done();
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             err.printf(Locale.ROOT, "wrote %s: %d frames, %dx%d at %d fps, %.1f s of video in %.1f s (%.2f s per second of audio)%n",
-                    out, o.frames(), o.width(), o.height(), o.fps(), o.frames() / (double) o.fps(), secs,
+                    out, o.frameCount(), o.width(), o.height(), o.fps(), o.frameCount() / (double) o.fps(), secs,
                     secs / audio.durationSeconds());
         } finally {
             if (bar != null) {

@@ -138,7 +138,7 @@ class EmoCliTest {
     @Test
     void infoChecksAndDescribesAPack() throws Exception {
         Path pack = dir.resolve("pack");
-        new io.github.emo4j.pack.SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inHalloLayout().source().writeTo(pack);
+        new io.github.emo4j.testkit.SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inHalloLayout().source().writeTo(pack);
         Run r = run("info", "--pack", pack.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loaded and checked on cpu"), r.out());

@@ -1,6 +1,5 @@
 package io.github.emo4j.face;
 
-import io.github.emo4j.video.Resample;
 import java.awt.image.BufferedImage;
 
 /**

@@ -1,6 +1,5 @@
 package io.github.emo4j.face;
 
-import io.github.emo4j.video.Resample;
 import java.awt.image.BufferedImage;
 
 /** Luma planes for detection: ITU-R BT.601 weights on 0..255 values, resized with {@link Resample}. */

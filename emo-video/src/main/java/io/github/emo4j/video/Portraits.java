@@ -1,5 +1,6 @@
 package io.github.emo4j.video;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -62,7 +64,7 @@ public final class Portraits {
                 checkSize(file, w, h, maxPixels);
                 BufferedImage img;
                 boolean jpeg = "jpeg".equalsIgnoreCase(reader.getFormatName());
-                javax.imageio.ImageTypeSpecifier raw = jpeg ? reader.getRawImageType(0) : null;
+                ImageTypeSpecifier raw = jpeg ? reader.getRawImageType(0) : null;
                 if (jpeg && (raw == null || raw.getNumBands() == 4)) {
                     // ImageIO decodes CMYK and YCCK JPEGs only as raw rasters (or as if they were RGBA)
                     img = CmykJpeg.toRgb(reader.readRaster(0, null), CmykJpeg.adobeTransform(file));
@@ -110,7 +112,7 @@ public final class Portraits {
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.setColor(new java.awt.Color(backgroundRgb & 0xFFFFFF));
+            g.setColor(new Color(backgroundRgb & 0xFFFFFF));
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             g.drawImage(img, 0, 0, null);
         } finally {

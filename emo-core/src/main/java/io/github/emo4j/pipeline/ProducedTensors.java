@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.ComponentSpec;
+import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.Role;
@@ -19,7 +20,7 @@ import java.util.Map;
  * manifest entry says. Where a consumer wants the unconditional half to be what a producer makes of
  * all-zero inputs ({@code "uncond": "zero_input"}), the producer runs a second time on zeros.
  */
-final class Producers {
+final class ProducedTensors {
     private final ModelPack pack;
     private final List<AutoCloseable> views;
     private final OrtClock clock;
@@ -28,20 +29,14 @@ final class Producers {
     private final Object guidanceSymbol;
     private final Map<String, FloatTensor> produced = new HashMap<>();
     private final Map<String, FloatTensor> zeroInput = new HashMap<>();
-    private long nanos;
 
-    Producers(ModelPack pack, List<AutoCloseable> views, OrtClock clock, int batch) {
+    ProducedTensors(ModelPack pack, List<AutoCloseable> views, OrtClock clock, int batch) {
         this.pack = pack;
         this.views = views;
         this.clock = clock;
         this.batch = batch;
-        Object lead = pack.component(Role.DENOISING_UNET).spec().input(io.github.emo4j.pack.Contract.SAMPLE).shape().get(0);
+        Object lead = pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).shape().get(0);
         this.guidanceSymbol = lead instanceof String ? lead : "batch";
-    }
-
-    /** Nanoseconds the producers spent inside ONNX Runtime. */
-    long nanos() {
-        return nanos;
     }
 
     /** An output made so far, or {@code null}. */
@@ -57,15 +52,15 @@ final class Producers {
         ComponentSpec spec = pack.component(role).spec();
         // both passes on one session, when a released component would otherwise be opened for each
         try (OnnxComponent.Hold held = pack.component(role).hold()) {
-            nanos += pinOutputs(bind(role, given, false), role, items, produced).run();
+            pinOutputs(bind(role, given, false), role, items, produced).run();
             if (spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()))) {
-                nanos += pinOutputs(bind(role, given, true), role, items, zeroInput).run();
+                pinOutputs(bind(role, given, true), role, items, zeroInput).run();
             }
         }
     }
 
     /** Binds each of {@code role}'s outputs to a new tensor, kept in {@code into} by name. */
-    Call pinOutputs(Call call, Role role, int items, Map<String, FloatTensor> into) throws OrtException {
+    ComponentCall pinOutputs(ComponentCall call, Role role, int items, Map<String, FloatTensor> into) throws OrtException {
         for (TensorSpec o : pack.component(role).spec().outputs()) {
             FloatTensor t = FloatTensor.zeros(shape(o, role, items));
             into.put(o.name(), t);
@@ -75,8 +70,8 @@ final class Producers {
     }
 
     /** A call of {@code role} with its inputs bound: as given, from earlier outputs, or all zeros. */
-    Call bind(Role role, Map<String, FloatTensor> given, boolean allZero) throws OrtException {
-        Call call = new Call(pack.component(role), views, clock);
+    ComponentCall bind(Role role, Map<String, FloatTensor> given, boolean allZero) throws OrtException {
+        ComponentCall call = new ComponentCall(pack.component(role), views, clock);
         for (TensorSpec in : pack.component(role).spec().inputs()) {
             FloatTensor t = given.get(in.name());
             if (t == null) {
@@ -140,12 +135,19 @@ final class Producers {
         }
     }
 
-    /** The shape of {@code t}, a symbolic leading dimension taking {@code items}; other symbols are refused. */
+    /**
+     * The shape of {@code t}, a symbolic leading dimension taking {@code items}; other symbols, and any
+     * symbol when {@code items} is negative, are refused.
+     */
     long[] shape(TensorSpec t, Role role, int items) {
         long[] shape = new long[t.rank()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = t.dim(i);
             if (shape[i] < 0) {
+                if (items < 0) {
+                    throw new PackException(pack.source() + ": " + role.key() + " tensor '" + t.name()
+                            + "' must have a fixed shape, not " + t.shape());
+                }
                 if (i > 0) {
                     throw new PackException(pack.source() + ": " + role.key() + " tensor '" + t.name()
                             + "' must have fixed dimensions after the first, not " + t.shape());

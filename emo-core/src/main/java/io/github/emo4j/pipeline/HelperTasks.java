@@ -4,11 +4,33 @@ import io.github.emo4j.EmoException;
 import io.github.emo4j.RenderCancelledException;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
-/** Waiting for a render's helper tasks: their failures surface as the render's own. */
-final class Tasks {
-    private Tasks() {
+/** A render's helper threads: how they are made, waited for and stopped; their failures surface as the render's own. */
+final class HelperTasks {
+    private HelperTasks() {
+    }
+
+    /** One daemon thread named {@code name}, so that a helper never keeps the JVM alive. */
+    static ExecutorService singleThread(String name) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Interrupts {@code worker}'s task and waits (boundedly) for its thread to finish. */
+    static void stop(ExecutorService worker) {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -1,12 +1,16 @@
-package io.github.emo4j.pack;
+package io.github.emo4j.testkit;
 
 import static io.github.emo4j.pack.ManifestEntries.component;
 import static io.github.emo4j.pack.ManifestEntries.tensor;
 import static io.github.emo4j.pack.ManifestEntries.tensorOf;
 
-import io.github.emo4j.onnx.GraphBuilder;
 import io.github.emo4j.onnx.GraphBuilder.Attr;
+import io.github.emo4j.onnx.GraphBuilder;
 import io.github.emo4j.onnx.TensorType;
+import io.github.emo4j.pack.Json;
+import io.github.emo4j.pack.MemoryPackSource;
+import io.github.emo4j.pack.PackManifest;
+import io.github.emo4j.procedural.ProceduralPack;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.emo4j.pack;
+package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
@@ -6,7 +6,11 @@ import io.github.emo4j.EmoException;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.onnx.FloatTensor;
-import io.github.emo4j.video.Resample;
+import io.github.emo4j.face.Resample;
+import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.OnnxComponent;
+import io.github.emo4j.pack.TensorSpec;
+import io.github.emo4j.PackException;
 import java.awt.image.BufferedImage;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +21,7 @@ import java.util.Optional;
  * keeping its aspect); output {@code boxes}, {@code [N, 5]} rows of (x0, y0, x1, y1, score) in
  * coordinates normalised to [0, 1]. The best box scoring at least {@value #MIN_SCORE} wins.
  */
-public final class OnnxFaceDetector implements FaceDetector {
+final class OnnxFaceDetector implements FaceDetector {
 
     static final float MIN_SCORE = 0.5f;
 
@@ -25,11 +29,11 @@ public final class OnnxFaceDetector implements FaceDetector {
     private final int width;
     private final int height;
 
-    public OnnxFaceDetector(OnnxComponent model) {
+    OnnxFaceDetector(OnnxComponent model) {
         this.model = model;
         TensorSpec in = model.spec().input(Contract.IMAGE);
         if (in.rank() != 4 || in.dim(1) != 3 || in.dim(2) < 16 || in.dim(3) < 16) {
-            throw new io.github.emo4j.PackException("face_detector input 'image' must be [1, 3, H, W] with fixed H and W, not "
+            throw new PackException("face_detector input 'image' must be [1, 3, H, W] with fixed H and W, not "
                     + in.shape());
         }
         this.height = (int) in.dim(2);

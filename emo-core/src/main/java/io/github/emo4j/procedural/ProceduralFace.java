@@ -1,4 +1,6 @@
-package io.github.emo4j.pack;
+package io.github.emo4j.procedural;
+
+import io.github.emo4j.face.FaceCrop;
 
 /**
  * The constants of the procedural reference pack's analytic face: where mouth and eyes sit in the
@@ -17,8 +19,8 @@ public final class ProceduralFace {
     public static final float AUDIO_BIAS = 0.1f;
 
     // mouth: a dark ellipse whose height grows with the opening
-    public static final float MOUTH_X = io.github.emo4j.face.FaceCrop.MOUTH_X;
-    public static final float MOUTH_Y = io.github.emo4j.face.FaceCrop.MOUTH_Y;
+    public static final float MOUTH_X = FaceCrop.MOUTH_X;
+    public static final float MOUTH_Y = FaceCrop.MOUTH_Y;
     public static final float MOUTH_RX = 0.05f;
     public static final float MOUTH_RY = 0.035f;
     public static final float MOUTH_SHARPNESS = 12f;

@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One component's inputs and outputs bound to the render's buffers, built once and run many times.
  * Tensors the manifest declares as float16 or bfloat16 are converted at this boundary; the views it
  * creates are registered with the render, which closes them.
  */
-final class Call {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Call.class);
+final class ComponentCall {
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentCall.class);
     private final OnnxComponent component;
     private final List<AutoCloseable> owned;
     private final OrtClock clock;
@@ -28,13 +30,13 @@ final class Call {
     private final List<TensorView> convertOut = new ArrayList<>();
     private final Map<String, TensorView> refreshable = new HashMap<>();
 
-    Call(OnnxComponent component, List<AutoCloseable> owned, OrtClock clock) {
+    ComponentCall(OnnxComponent component, List<AutoCloseable> owned, OrtClock clock) {
         this.component = component;
         this.owned = owned;
         this.clock = clock;
     }
 
-    Call input(String name, FloatTensor t) throws OrtException {
+    ComponentCall input(String name, FloatTensor t) throws OrtException {
         return input(name, t, true);
     }
 
@@ -42,7 +44,7 @@ final class Call {
      * Binds an input. One that does not change at every run ({@code changes} false) is converted to
      * 16 bits once, here, and again only when {@link #refresh} says its values changed.
      */
-    Call input(String name, FloatTensor t, boolean changes) throws OrtException {
+    ComponentCall input(String name, FloatTensor t, boolean changes) throws OrtException {
         TensorView v = view(component.spec().input(name), name, t);
         in.put(name, v.onnx());
         if (v.converts()) {
@@ -63,13 +65,13 @@ final class Call {
         }
     }
 
-    Call input(String name, OnnxTensor raw) {
+    ComponentCall input(String name, OnnxTensor raw) {
         owned.add(raw);
         in.put(name, raw);
         return this;
     }
 
-    Call output(String name, FloatTensor t) throws OrtException {
+    ComponentCall output(String name, FloatTensor t) throws OrtException {
         TensorView v = view(component.spec().output(name), name, t);
         out.put(name, v.onnx());
         if (v.converts()) {
@@ -93,11 +95,11 @@ final class Call {
             v.toModel();
         }
         clock.enter();
-        long ns;
+        long ns = 0;
         try {
             ns = component.runInto(in, out);
         } finally {
-            clock.exit();
+            clock.exit(ns);
         }
         for (TensorView v : convertOut) {
             v.fromModel();

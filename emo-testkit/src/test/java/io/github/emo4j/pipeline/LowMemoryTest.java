@@ -9,7 +9,7 @@ import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.onnx.SessionSettings;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.Role;
-import io.github.emo4j.pack.SyntheticPack;
+import io.github.emo4j.testkit.SyntheticPack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

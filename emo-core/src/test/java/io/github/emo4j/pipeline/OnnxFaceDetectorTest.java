@@ -1,4 +1,4 @@
-package io.github.emo4j.pack;
+package io.github.emo4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -7,7 +7,10 @@ import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.onnx.GraphBuilder;
 import io.github.emo4j.onnx.GraphBuilder.Attr;
 import io.github.emo4j.onnx.TensorType;
-import io.github.emo4j.pipeline.Renderer;
+import io.github.emo4j.pack.FolderPackSource;
+import io.github.emo4j.pack.Json;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.procedural.ProceduralPack;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -1,4 +1,4 @@
-package io.github.emo4j.pack;
+package io.github.emo4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,6 +6,10 @@ import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.pack.FolderPackSource;
+import io.github.emo4j.pack.Json;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.PackSource;
 import io.github.emo4j.pipeline.Renderer;
 import io.github.emo4j.video.Mp4Reader;
 import java.awt.image.BufferedImage;

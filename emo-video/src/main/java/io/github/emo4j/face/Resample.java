@@ -1,4 +1,4 @@
-package io.github.emo4j.video;
+package io.github.emo4j.face;
 
 /**
  * Separable resampling of float planes between a source window and an output grid. Shrinking averages

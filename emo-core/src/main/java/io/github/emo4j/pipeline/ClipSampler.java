@@ -1,0 +1,131 @@
+package io.github.emo4j.pipeline;
+
+import io.github.emo4j.Progress;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.sched.Sampler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+
+/**
+ * The backbone's sampling loop for one clip: seeded noise, then for each of the scheduler's steps one
+ * batched denoiser run over the guidance branches, their classifier-free combination, and the
+ * scheduler's step. With context windows, the clip's first frames are cross-faded with the previous
+ * window's last. Every buffer is allocated once per render and reused by every clip and step.
+ */
+final class ClipSampler implements AutoCloseable {
+    private final RenderPlan plan;
+    private final RenderContext ctx;
+    private final int channels;
+    private final int plane;
+    /** The denoiser's input: one copy of the latents per guidance branch, scaled by the scheduler. */
+    final FloatTensor sample;
+    /** The clip's latents, {@code [1, C, F, H, W]}. */
+    final FloatTensor latents;
+    /** The denoiser's output, one prediction per branch. */
+    final FloatTensor noisePred;
+    /** The guided prediction the scheduler steps with. */
+    private final FloatTensor eps;
+    /** The denoiser's timestep input. */
+    final LongBuffer timestep = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asLongBuffer();
+    /** The previous context window's last frames, for the cross-fade. */
+    private final float[] tail;
+    private final StageTimes.Stopwatch denoiseTime;
+    private final StageTimes.Stopwatch noiseTime;
+    private final StageTimes.Stopwatch samplingTime;
+    private NoisePrefetch noise;
+    private long unetRuns;
+    private long loopStart;
+
+    ClipSampler(RenderPlan plan, PackSettings s, RenderContext ctx) {
+        this.plan = plan;
+        this.ctx = ctx;
+        this.channels = s.latentChannels();
+        int h = s.latentSize(), f = plan.clipFrames(), batch = plan.branches();
+        this.plane = h * h;
+        sample = FloatTensor.zeros(batch, channels, f, h, h);
+        latents = plan.guided() ? FloatTensor.zeros(1, channels, f, h, h) : sample;
+        noisePred = FloatTensor.zeros(batch, channels, f, h, h);
+        eps = plan.guided() ? FloatTensor.zeros(1, channels, f, h, h) : noisePred;
+        tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
+        denoiseTime = ctx.times.stage("denoise");
+        noiseTime = ctx.times.stage("noise");
+        samplingTime = ctx.times.stage("sampling");
+    }
+
+    /** Denoiser runs so far. */
+    long unetRuns() {
+        return unetRuns;
+    }
+
+    /** Denoises clip {@code clip} from its seeded noise with {@code unet}, whose inputs are bound; returns its latents. */
+    FloatTensor denoise(int clip, ComponentCall unet) throws IOException {
+        if (noise == null) {
+            loopStart = System.nanoTime();
+            noise = new NoisePrefetch(latents.shape(), ctx.request.seed(), plan.initNoiseSigma(), plan.clips());
+        }
+        Sampler sampler = plan.scheduler().sampler(plan.steps(), ctx.request.seed() * 31 + clip);
+        double[] timesteps = sampler.timesteps();
+        int steps = timesteps.length;
+        noiseTime.start();
+        noise.take(clip, latents);
+        noiseTime.stop();
+        for (int i = 0; i < steps; i++) {
+            ctx.checkCancelled();
+            step(sampler, i, timesteps[i], unet);
+            double done = (clip * (double) steps + i + 1) / (plan.clips() * (double) steps);
+            double elapsed = (System.nanoTime() - loopStart) / 1e9;
+            ctx.progress(new Progress(Progress.Stage.DENOISE, clip, plan.clips(), i + 1, steps, done,
+                    elapsed / done * (1 - done)));
+        }
+        if (plan.overlap() > 0) {
+            Latents.crossFade(latents, tail, clip > 0, channels, plan.clipFrames(), plan.overlap(), plane);
+        }
+        return latents;
+    }
+
+    /** Step {@code i}: one denoiser run over every branch, guidance, and the scheduler's update of the latents. */
+    private void step(Sampler sampler, int i, double t, ComponentCall unet) {
+        RenderRequest req = ctx.request;
+        samplingTime.start();
+        float scale = sampler.inputScale(i);
+        if (plan.guided()) {
+            for (int b = 0; b < plan.branches(); b++) {
+                sample.copyFrom(latents, b * latents.size());
+            }
+        }
+        if (scale != 1f) {
+            sample.scale(scale);
+        }
+        timestep.put(0, Math.round(t));
+        samplingTime.stop();
+        denoiseTime.start();
+        unet.run();
+        denoiseTime.stop();
+        unetRuns++;
+        samplingTime.start();
+        if (plan.splitGuidance()) {
+            Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
+        } else if (plan.guided()) {
+            Guidance.combine(noisePred, eps, (float) plan.guidance());
+        }
+        if (plan.guided() && req.guidanceRescale() > 0) {
+            Guidance.rescale(noisePred, eps, req.guidanceRescale(), plan.branches());
+        }
+        if (!plan.guided() && scale != 1f) {
+            sample.scale(1f / scale);
+        }
+        sampler.step(i, eps.buffer(), latents.buffer());
+        samplingTime.stop();
+    }
+
+    @Override
+    public void close() {
+        if (noise != null) {
+            noise.close();
+        }
+    }
+}

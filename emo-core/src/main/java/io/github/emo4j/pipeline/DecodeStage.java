@@ -1,0 +1,137 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.pack.Role;
+import io.github.emo4j.video.BackgroundSink;
+import io.github.emo4j.video.Compositor;
+import io.github.emo4j.video.FrameSink;
+import io.github.emo4j.video.Mp4Writer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * From latents to the video: each clip's latents are un-scaled and decoded by the VAE, pasted back into
+ * the portrait and handed to the MP4 encoder. This runs on a helper thread over two decode slots, so
+ * that while one clip is decoded, pasted back and encoded, the next one is denoised.
+ */
+final class DecodeStage implements AutoCloseable {
+    private final RenderContext ctx;
+    private final PortraitFraming framing;
+    private final Renderer.ClipObserver observer;
+    private final FrameSink sink;
+    private final ExecutorService worker = HelperTasks.singleThread("emo4j-decode");
+    private final DecodeSlot[] slots = new DecodeSlot[2];
+    private final int channels;
+    private final int clipFrames;
+    private final int plane;
+    private final float latentScaling;
+    private final int frameValues;
+    // used by the helper thread only, one frame at a time
+    private final float[] generated;
+    private final int[] rgb;
+    private final Compositor.Scratch scratch;
+    private final StageTimes.Stopwatch waitTime;
+    private final StageTimes.Stopwatch decodeTime;
+    private final StageTimes.Stopwatch compositeTime;
+    private final StageTimes.Stopwatch encodeTime;
+
+    /** Opens the encoder for {@code out}; nothing appears there until {@link #finish}. */
+    DecodeStage(Path out, ModelPack pack, RenderPlan plan, PortraitFraming framing, RenderContext ctx,
+                Renderer.ClipObserver observer) throws IOException {
+        PackSettings s = pack.settings();
+        this.ctx = ctx;
+        this.framing = framing;
+        this.observer = observer;
+        this.channels = s.latentChannels();
+        this.clipFrames = plan.clipFrames();
+        int h = s.latentSize(), r = s.resolution();
+        this.plane = h * h;
+        this.latentScaling = (float) s.latentScaling();
+        this.frameValues = 3 * r * r;
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new DecodeSlot(FloatTensor.zeros(clipFrames, channels, h, h), FloatTensor.zeros(clipFrames, 3, r, r),
+                    pack.component(Role.VAE_DECODER), ctx.views, ctx.clock);
+        }
+        Compositor compositor = framing.compositor();
+        generated = new float[frameValues];
+        rgb = new int[compositor.width() * compositor.height()];
+        scratch = compositor.scratch();
+        waitTime = ctx.times.stage("wait_output");
+        decodeTime = ctx.times.stage("vae_decode");
+        compositeTime = ctx.times.stage("composite");
+        encodeTime = ctx.times.stage("encode");
+        RenderRequest req = ctx.request;
+        sink = new BackgroundSink(new Mp4Writer(out, compositor.width(), compositor.height(), plan.fps(), 1,
+                req.audio().samples(), req.audio().sampleRate(), req.encoding()), rgb.length, 2 * clipFrames);
+    }
+
+    /**
+     * Hands clip {@code clip}'s {@code latents} ({@code [1, C, F, H, W]}) to the helper thread, which
+     * decodes its first {@code frames} frames and sends them to the encoder; waits first for the slot's
+     * previous clip.
+     */
+    void submit(int clip, FloatTensor latents, int frames) throws IOException, OrtException {
+        DecodeSlot slot = slots[clip & 1];
+        waitTime.start();
+        slot.await();
+        waitTime.stop();
+        Latents.toFrameMajor(latents, slot.decodeIn, channels, clipFrames, plane);
+        if (latentScaling != 1f) {
+            slot.decodeIn.scale(1f / latentScaling);
+        }
+        ComponentCall decode = slot.callFor(frames);
+        slot.pending = worker.submit(() -> {
+            decodeAndEmit(clip, slot, decode, frames);
+            return null;
+        });
+    }
+
+    private void decodeAndEmit(int clip, DecodeSlot slot, ComponentCall decode, int frames) throws IOException {
+        decodeTime.start();
+        decode.run();
+        decodeTime.stop();
+        Renderer.ClipObserver obs = observer;
+        if (obs != null) {
+            float[] all = new float[frames * frameValues];
+            slot.decoded.get(0, all, 0, all.length);
+            obs.onDecodedClip(clip, all, frames);
+        }
+        for (int k = 0; k < frames; k++) {
+            compositeTime.start();
+            slot.decoded.get(k * frameValues, generated, 0, frameValues);
+            framing.compositor().compose(generated, framing.referencePixels(), rgb, scratch);
+            compositeTime.stop();
+            encodeTime.start();
+            sink.accept(rgb);
+            encodeTime.stop();
+        }
+    }
+
+    /** Waits until every clip handed over has reached the encoder. */
+    void drain() throws IOException {
+        waitTime.start();
+        for (DecodeSlot slot : slots) {
+            slot.await();
+        }
+        waitTime.stop();
+    }
+
+    /** Finishes the MP4 and moves it to the output path; call after {@link #drain}. */
+    void finish() throws IOException {
+        encodeTime.start();
+        sink.finish();
+        encodeTime.stop();
+    }
+
+    /** Stops the helper thread and closes the encoder, which discards an unfinished file. */
+    @Override
+    public void close() throws IOException {
+        HelperTasks.stop(worker);
+        sink.close();
+    }
+}

@@ -1,0 +1,216 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.MotionControl;
+import io.github.emo4j.PackException;
+import io.github.emo4j.face.FaceCrop;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.onnx.OrtRuntime;
+import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.OnnxComponent;
+import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.pack.Role;
+import io.github.emo4j.pack.TensorSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which tensor feeds which input of the backbone denoiser, bound once per render, and the per-clip
+ * conditions written into them before each clip: the audio windows (each frame's features and its ±m
+ * neighbours), the motion frames, each frame's time and head speed, and the outputs of the per-clip
+ * networks (Hallo's audio projection, EMO's speed encoder, the ReferenceNet's pass over motion frames).
+ * The once-per-render conditions (reference banks, identity tokens, face locator features, masks) are
+ * bound as they are, batched for guidance as the manifest says.
+ */
+final class DenoiserInputs {
+    private final ModelPack pack;
+    private final RenderPlan plan;
+    private final MotionControl motionControl;
+    private final AudioConditioning audio;
+    private final ProducedTensors produced;
+    private final ReferenceMotion referenceMotion;
+    private final ComponentCall unet;
+    private final FloatTensor windows;
+    private final FloatTensor motion;
+    private final FloatTensor frameTime;
+    private final FloatTensor headSpeed;
+    private final FloatTensor motionScale;
+    /** Outputs of the per-clip networks, by name. */
+    private final Map<String, FloatTensor> perClipOutputs = new HashMap<>();
+    /** Per-clip outputs the denoiser takes batched for guidance: source, batched copy and the input's spec. */
+    private final List<BranchCopy> branchCopies = new ArrayList<>();
+    /** Inputs bound as unchanging whose values change per clip: converted again once per clip. */
+    private final List<String> refreshed = new ArrayList<>();
+    private PerClipNetwork projection;
+    private PerClipNetwork speed;
+
+    private record BranchCopy(FloatTensor source, FloatTensor batched, TensorSpec spec) {
+    }
+
+    /** A network run once per clip on {@code input}, its outputs pinned into {@link #perClipOutputs}. */
+    private record PerClipNetwork(ComponentCall call, FloatTensor input) {
+    }
+
+    /**
+     * Binds every input of the pack's denoiser: {@code sampler}'s sample, timestep and prediction
+     * buffers, the conditions {@code reference} and {@code produced} hold, and this object's per-clip
+     * tensors.
+     */
+    DenoiserInputs(ModelPack pack, RenderPlan plan, RenderContext ctx, ProducedTensors produced, ReferenceStage reference,
+                   AudioConditioning audio, FaceCrop crop, ClipSampler sampler) throws OrtException {
+        PackSettings s = pack.settings();
+        int c = s.latentChannels(), h = s.latentSize(), f = plan.clipFrames(), n = plan.motionFrames();
+        this.pack = pack;
+        this.plan = plan;
+        this.motionControl = ctx.request.motion();
+        this.audio = audio;
+        this.produced = produced;
+        this.referenceMotion = reference.motion();
+        windows = FloatTensor.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
+        motion = FloatTensor.zeros(1, c, n, h, h);
+        if (s.firstMotionIsReference()) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int j = 0; j < n; j++) {
+                    motion.buffer().put((ch * n + j) * h * h, reference.portraitLatents().buffer(), ch * h * h, h * h);
+                }
+            }
+        }
+        frameTime = FloatTensor.zeros(f);
+        motionScale = FloatTensor.of(new float[] {
+            (float) motionControl.pose(), (float) motionControl.expression(), (float) motionControl.lip()}, 3);
+        headSpeed = FloatTensor.zeros(f);
+        bindPerClipNetworks(f);
+        unet = new ComponentCall(pack.component(Role.DENOISING_UNET), ctx.views, ctx.clock)
+                .input(Contract.SAMPLE, sampler.sample)
+                .input(Contract.TIMESTEP, OnnxTensor.createTensor(OrtRuntime.env(), sampler.timestep, new long[] {1}));
+        for (TensorSpec in : pack.component(Role.DENOISING_UNET).spec().inputs()) {
+            bind(in, crop);
+        }
+        unet.output(Contract.NOISE_PRED, sampler.noisePred);
+    }
+
+    /** The denoiser with every input bound. */
+    ComponentCall unet() {
+        return unet;
+    }
+
+    /** Per-clip producers: the audio projection (Hallo's audio_proj) on the conditional windows, the speed encoder (EMO's speed layers) on the head speeds. */
+    private void bindPerClipNetworks(int f) throws OrtException {
+        if (pack.has(Role.AUDIO_PROJECTION)) {
+            TensorSpec spec = pack.component(Role.AUDIO_PROJECTION).spec().input(Contract.AUDIO_WINDOWS);
+            FloatTensor in = FloatTensor.zeros(produced.shape(spec, Role.AUDIO_PROJECTION, -1));
+            if (in.size() != f * audio.windowValues()) {
+                throw new PackException(pack.source() + ": audio_projection input 'audio_windows' holds "
+                        + in.size() + " values; one clip's windows are " + f + " × " + audio.windowValues());
+            }
+            projection = perClipNetwork(Role.AUDIO_PROJECTION, Contract.AUDIO_WINDOWS, in, f);
+        }
+        if (pack.has(Role.SPEED_ENCODER)) {
+            TensorSpec spec = pack.component(Role.SPEED_ENCODER).spec().input(Contract.HEAD_SPEED);
+            FloatTensor in = FloatTensor.zeros(produced.shape(spec, Role.SPEED_ENCODER, f));
+            if (in.size() != f) {
+                throw new PackException(pack.source() + ": speed_encoder input 'head_speed' holds "
+                        + in.size() + " values; a clip has " + f + " frames");
+            }
+            speed = perClipNetwork(Role.SPEED_ENCODER, Contract.HEAD_SPEED, in, f);
+        }
+    }
+
+    /** A symbolic leading output dimension of a per-clip network is the clip's {@code frames}. */
+    private PerClipNetwork perClipNetwork(Role role, String input, FloatTensor in, int frames) throws OrtException {
+        return new PerClipNetwork(produced.pinOutputs(produced.bind(role, Map.of(input, in), false), role, frames,
+                perClipOutputs), in);
+    }
+
+    /** Binds the denoiser's input {@code in} to the tensor that carries it. */
+    private void bind(TensorSpec in, FaceCrop crop) throws OrtException {
+        String name = in.name();
+        if (name.equals(Contract.SAMPLE) || name.equals(Contract.TIMESTEP)) {
+            return;
+        }
+        FloatTensor own = switch (name) {
+            case Contract.AUDIO_WINDOWS -> windows;
+            case Contract.MOTION_LATENTS -> motion;
+            case Contract.FRAME_TIME -> frameTime;
+            case Contract.MOTION_SCALE -> motionScale;
+            case Contract.HEAD_SPEED -> headSpeed;
+            default -> null;
+        };
+        boolean perClip = own != null && own != motionScale;
+        FloatTensor bound = own;
+        if (bound == null && Contract.isMaskLevel(name)) {
+            bound = Masks.tiled(in, crop, plan.branches(), plan.clipFrames(), pack.settings().latentSize(), pack.source());
+        } else if (bound == null && perClipOutputs.containsKey(name)) {
+            bound = batchedPerClip(perClipOutputs.get(name), in);
+            perClip = true;
+        } else if (bound == null && referenceMotion != null && referenceMotion.carries(name)) {
+            bound = referenceMotion.bankFor(in);
+            perClip = true;
+        } else if (bound == null) {
+            FloatTensor src = produced.get(name);
+            if (src == null) {
+                throw new PackException(pack.source() + ": denoising_unet input '" + name + "' is produced by no component");
+            }
+            bound = produced.forGuidance(src, in);
+        }
+        unet.input(name, bound, false);
+        if (perClip) {
+            refreshed.add(name);
+        }
+    }
+
+    /** A per-clip output as the denoiser takes it; a batched copy is refilled every clip. */
+    private FloatTensor batchedPerClip(FloatTensor output, TensorSpec in) {
+        FloatTensor batched = produced.forGuidance(output, in);
+        if (batched != output) {
+            branchCopies.add(new BranchCopy(output, batched, in));
+        }
+        return batched;
+    }
+
+    /**
+     * Writes clip {@code clip}'s conditions: audio windows of the conditional branch, frame times and head
+     * speeds, the per-clip networks' outputs, and the ReferenceNet's pass over the motion frames taken
+     * from {@code previousLatents} (the previous clip's result).
+     */
+    void prepare(int clip, FloatTensor previousLatents) {
+        long first = plan.firstFrame(clip);
+        int f = plan.clipFrames();
+        audio.windows(first, f, windows, (plan.branches() - 1) * f * audio.windowValues());
+        for (int k = 0; k < f; k++) {
+            double at = (first + k) / (double) plan.fps();
+            frameTime.set(k, (float) at);
+            headSpeed.set(k, (float) motionControl.headSpeedAt(at));
+        }
+        if (projection != null) {
+            audio.windows(first, f, projection.input(), 0);
+            projection.call().run();
+        }
+        if (speed != null) {
+            speed.input().copyFrom(headSpeed, 0);
+            speed.call().run();
+        }
+        for (BranchCopy copy : branchCopies) {
+            produced.fillBranches(copy.source(), copy.spec(), copy.batched());
+        }
+        if (referenceMotion != null) {
+            referenceMotion.update(clip, previousLatents, pack.settings().firstMotionIsReference());
+        }
+        for (String name : refreshed) {
+            unet.refresh(name);
+        }
+    }
+
+    /** Keeps the last frames of a finished clip's {@code latents} as the next clip's motion frames. */
+    void keepMotionFrames(FloatTensor latents) {
+        if (plan.carriesMotionFrames()) {
+            PackSettings s = pack.settings();
+            Latents.keepMotionFrames(latents, motion, s.latentChannels(), plan.clipFrames(), plan.motionFrames(),
+                    s.latentSize() * s.latentSize());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.emo4j.pipeline;
+
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceCrop;
+import io.github.emo4j.face.FaceDetector;
+import io.github.emo4j.video.Compositor;
+import java.awt.image.BufferedImage;
+
+/**
+ * Where in the portrait the pack works: the face box, the square crop around it at the pack's
+ * resolution (the reference image every network sees), and the compositor that pastes generated crops
+ * back into the full portrait.
+ *
+ * @param face            the face box in portrait pixels
+ * @param crop            the square around it, resampled to the pack's resolution
+ * @param referencePixels the crop of the portrait, {@code [3][R][R]} in [0, 1]
+ * @param compositor      pastes generated crops back into the portrait
+ */
+record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Compositor compositor) {
+
+    /** Frames {@code portrait} at {@code resolution} around {@code given}, or around the face {@code detector} finds. */
+    static PortraitFraming of(BufferedImage portrait, FaceBox given, FaceDetector detector, int resolution) {
+        FaceBox face = locate(portrait, given, detector);
+        FaceCrop crop = FaceCrop.around(face, resolution);
+        return new PortraitFraming(face, crop, crop.extract(portrait), new Compositor(portrait, crop));
+    }
+
+    /** The face box a render of {@code portrait} uses: {@code given} when it is usable, else the detected one. */
+    static FaceBox locate(BufferedImage portrait, FaceBox given, FaceDetector detector) {
+        if (given != null) {
+            if (!given.fitsIn(portrait.getWidth(), portrait.getHeight())) {
+                throw new InvalidInputException("face box " + given + " does not lie inside the "
+                        + portrait.getWidth() + "x" + portrait.getHeight() + " portrait");
+            }
+            if (given.width() < 16 || given.height() < 16) {
+                throw new InvalidInputException("face box " + given + " is too small (at least 16x16 pixels)");
+            }
+            return given;
+        }
+        return detector.detect(portrait).orElseThrow(() -> new InvalidInputException(
+                "no face found in the portrait; give its position with --face X,Y,W,H"));
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.Progress;
+import io.github.emo4j.RenderCancelledException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.RenderStats;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every stage of one render shares: the request, the tensor views to close at the end, the time
+ * inside ONNX Runtime, the time per stage, cancellation and progress. Closing it releases the views.
+ */
+final class RenderContext implements AutoCloseable {
+    /** Work of a stage, which may fail inside ONNX Runtime. */
+    interface Work<T> {
+        T run() throws OrtException;
+    }
+
+    final RenderRequest request;
+    /** Tensor views and raw tensors the render's calls created; closed with the context. */
+    final List<AutoCloseable> views = new ArrayList<>();
+    final OrtClock clock = new OrtClock();
+    final StageTimes times = new StageTimes();
+    private final long start = System.nanoTime();
+
+    RenderContext(RenderRequest request) {
+        this.request = request;
+    }
+
+    /** Runs {@code work}, adding its duration to stage {@code stage}. */
+    <T> T time(String stage, Work<T> work) throws OrtException {
+        StageTimes.Stopwatch w = times.stage(stage).start();
+        try {
+            return work.run();
+        } finally {
+            w.stop();
+        }
+    }
+
+    /** Throws {@link RenderCancelledException} when the thread was interrupted or the token cancelled. */
+    void checkCancelled() {
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new RenderCancelledException("render interrupted; no output was written");
+        }
+        if (request.cancel() != null && request.cancel().isCancelled()) {
+            throw new RenderCancelledException("render cancelled; no output was written");
+        }
+    }
+
+    void progress(Progress p) {
+        request.progress().onProgress(p);
+    }
+
+    /** The render's statistics so far, {@code onnx_total} among the stages. */
+    RenderStats stats(long unetRuns) {
+        var stages = times.nanos();
+        stages.put("onnx_total", clock.runNanos());
+        return new RenderStats(System.nanoTime() - start, stages, clock.busyNanos(), unetRuns);
+    }
+
+    @Override
+    public void close() {
+        ComponentCall.closeAll(views);
+    }
+}

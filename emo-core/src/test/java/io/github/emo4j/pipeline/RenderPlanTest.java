@@ -1,0 +1,137 @@
+package io.github.emo4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.audio.FeatureKind;
+import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.procedural.ProceduralPack;
+import io.github.emo4j.sched.DdimScheduler;
+import io.github.emo4j.sched.Scheduler;
+import io.github.emo4j.sched.Schedulers;
+import java.awt.image.BufferedImage;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The render's arithmetic, without ONNX Runtime: guidance branches, clips and frames, the sampler. */
+class RenderPlanTest {
+    private static final Map<String, Object> CONFIG = ProceduralPack.schedulerConfig();
+    private static final Scheduler PACK_SCHEDULER = Schedulers.fromConfig(CONFIG);
+
+    /** Settings of a pack with f-frame clips, the given context overlap, 25 fps, 40 steps and guidance 3.5 by default. */
+    private static PackSettings settings(int f, int overlap) {
+        return new PackSettings(512, 4, 8, f, overlap == 0 ? 4 : 0, 2, 16000, 640, 768, 25, 40, 3.5, overlap, 0, "zeros",
+                16000, 1.0, false, FeatureKind.WAV2VEC_INPUT);
+    }
+
+    private static RenderRequest request(double seconds) {
+        return RenderRequest.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB),
+                new AudioClip(new float[(int) Math.round(seconds * 16000)], 16000));
+    }
+
+    private static RenderPlan plan(RenderRequest req, long fixedBranches) {
+        return RenderPlan.of(req, settings(12, 0), fixedBranches, PACK_SCHEDULER, CONFIG);
+    }
+
+    @Test
+    void defaultsComeFromThePackAndTheRequestOverridesThem() {
+        RenderPlan p = plan(request(1), -1);
+        assertEquals(25, p.fps());
+        assertEquals(40, p.steps());
+        assertEquals(3.5, p.guidance());
+        RenderPlan q = plan(request(1).withFps(30).withSteps(8).withGuidance(2), -1);
+        assertEquals(30, q.fps());
+        assertEquals(8, q.steps());
+        assertEquals(2.0, q.guidance());
+        assertEquals(30, q.frames());
+    }
+
+    @Test
+    void guidanceAboveOneBatchesAnUnconditionalBranch() {
+        RenderPlan plain = plan(request(1).withGuidance(1), -1);
+        assertFalse(plain.guided());
+        assertEquals(1, plain.branches());
+        RenderPlan guided = plan(request(1).withGuidance(2.5), -1);
+        assertTrue(guided.guided());
+        assertFalse(guided.splitGuidance());
+        assertEquals(2, guided.branches());
+    }
+
+    @Test
+    void aDenoiserExportedWithTwoBranchesRunsThemAtAnyScale() {
+        RenderPlan p = plan(request(1).withGuidance(0.5), 2);
+        assertTrue(p.guided());
+        assertEquals(2, p.branches());
+        assertEquals(1.0, p.guidance(), "below 1 the combination is raised to the conditional prediction");
+    }
+
+    @Test
+    void referenceGuidanceSplitsIntoThreeBranchesOnlyWhenItCanMatter() {
+        RenderPlan split = plan(request(1).withGuidance(2).withReferenceGuidance(1.5), -1);
+        assertTrue(split.splitGuidance());
+        assertEquals(3, split.branches());
+        RenderPlan unguided = plan(request(1).withGuidance(1).withReferenceGuidance(1.5), -1);
+        assertFalse(unguided.splitGuidance());
+        assertEquals(1, unguided.branches());
+        RenderPlan fixedThree = plan(request(1).withGuidance(1).withReferenceGuidance(1.5), 3);
+        assertTrue(fixedThree.splitGuidance());
+        assertEquals(3, fixedThree.branches());
+    }
+
+    @Test
+    void aFixedBatchThatDoesNotFitTheRequestIsRefusedWithTheReason() {
+        var three = assertThrows(InvalidInputException.class, () -> plan(request(1).withGuidance(2), 3));
+        assertTrue(three.getMessage().contains("give a reference guidance scale too"), three.getMessage());
+        var one = assertThrows(InvalidInputException.class, () -> plan(request(1).withGuidance(3), 1));
+        assertTrue(one.getMessage().contains("guidance 3.0 needs 2"), one.getMessage());
+        var two = assertThrows(InvalidInputException.class,
+                () -> plan(request(1).withGuidance(2).withReferenceGuidance(1), 2));
+        assertTrue(two.getMessage().contains("separate reference guidance needs 3"), two.getMessage());
+    }
+
+    @Test
+    void clipsJoinedByMotionFramesCoverTheVideoBackToBack() {
+        RenderPlan p = plan(request(12.2), -1);
+        assertEquals(305, p.frames());
+        assertEquals(26, p.clips());
+        assertTrue(p.carriesMotionFrames());
+        assertEquals(300, p.firstFrame(25));
+        assertEquals(12, p.emittedFrames(24));
+        assertEquals(5, p.validFrames(25));
+        assertEquals(5, p.emittedFrames(25));
+    }
+
+    @Test
+    void contextWindowsOverlapAndHoldBackTheirLastFrames() {
+        RenderPlan p = RenderPlan.of(request(1), settings(12, 2), -1, PACK_SCHEDULER, CONFIG);
+        assertEquals(25, p.frames());
+        assertEquals(10, p.stride());
+        assertEquals(3, p.clips());
+        assertFalse(p.carriesMotionFrames());
+        assertEquals(10, p.emittedFrames(0), "the overlap waits for the next window's cross-fade");
+        assertEquals(20, p.firstFrame(2));
+        assertEquals(5, p.emittedFrames(2));
+        assertEquals(1, RenderPlan.clips(3, 12, 2), "a video shorter than one window is one clip");
+    }
+
+    @Test
+    void framesAreBoundedBothWays() {
+        var shortVoice = assertThrows(InvalidInputException.class, () -> plan(request(0.01), -1));
+        assertTrue(shortVoice.getMessage().contains("too short"), shortVoice.getMessage());
+        assertThrows(InvalidInputException.class, () -> RenderPlan.frames(24 * 3600 + 1, 25));
+        assertEquals(24L * 3600 * 25, RenderPlan.frames(24 * 3600, 25));
+    }
+
+    @Test
+    void anotherSamplerRunsOnThePacksNoiseSchedule() {
+        RenderPlan own = plan(request(1), -1);
+        assertSame(PACK_SCHEDULER, own.scheduler());
+        assertInstanceOf(DdimScheduler.class, own.scheduler());
+        assertEquals(1f, own.initNoiseSigma());
+        RenderPlan euler = plan(request(1).withScheduler("euler").withSteps(10), -1);
+        assertNotSame(PACK_SCHEDULER, euler.scheduler());
+        assertTrue(euler.initNoiseSigma() > 1f, "Euler starts from noise scaled by the largest sigma");
+    }
+}
