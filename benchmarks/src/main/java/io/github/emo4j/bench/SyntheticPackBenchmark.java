@@ -1,18 +1,15 @@
 package io.github.emo4j.bench;
 
 import io.github.emo4j.EmoPipeline;
-import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.RenderStats;
 import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
-import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.testkit.SyntheticPack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;

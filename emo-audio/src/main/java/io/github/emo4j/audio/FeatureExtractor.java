@@ -36,11 +36,9 @@ public final class FeatureExtractor {
     public Features compute(AudioClip clip) {
         float[] x = clip.resampledTo(RATE).samples();
         switch (kind) {
-            case WAVEFORM_16K:
-                return new Features(x.clone(), new long[] {x.length});
-            case WAV2VEC_INPUT: {
+            case WAVEFORM_16K, WAV2VEC_INPUT: {
                 float[] y = x.clone();
-                Wav2VecInput.normalizeInPlace(y);
+                kind.prepareWaveform(y);
                 return new Features(y, new long[] {y.length});
             }
             case ENVELOPE: {
@@ -48,7 +46,7 @@ public final class FeatureExtractor {
                 return new Features(EnergyEnvelope.perFrame(new AudioClip(x, RATE), fps, frames), new long[] {frames});
             }
             default: {
-                WhisperLogMel mel = new WhisperLogMel(mels());
+                WhisperLogMel mel = new WhisperLogMel(kind.melBands());
                 float[][] m = mel.compute(x);
                 int frames = m.length == 0 ? 0 : m[0].length;
                 float[] flat = new float[m.length * frames];
@@ -58,10 +56,6 @@ public final class FeatureExtractor {
                 return new Features(flat, new long[] {m.length, frames});
             }
         }
-    }
-
-    private int mels() {
-        return kind == FeatureKind.WHISPER_LOGMEL_128 ? 128 : 80;
     }
 
     private int envelopeFrames(long samples16k) {
@@ -193,7 +187,7 @@ public final class FeatureExtractor {
             throw new AudioException(audio, "too short for whisper features (" + samples + " samples at 16 kHz)");
         }
         long frames = WhisperLogMel.frames(samples);
-        WhisperLogMel mel = new WhisperLogMel(mels());
+        WhisperLogMel mel = new WhisperLogMel(kind.melBands());
         int mels = mel.mels();
         int blockFrames = 512;
         try (NpyWriter w = new NpyWriter(npy, mels, frames)) {

@@ -21,6 +21,27 @@ public enum FeatureKind {
         this.cliName = cliName;
     }
 
+    /** Mel bands of a whisper log-mel kind; 0 for the waveform kinds and the envelope. */
+    public int melBands() {
+        return switch (this) {
+            case WHISPER_LOGMEL_80 -> 80;
+            case WHISPER_LOGMEL_128 -> 128;
+            default -> 0;
+        };
+    }
+
+    /** Whether this is whisper's log-mel. */
+    public boolean isLogMel() {
+        return melBands() > 0;
+    }
+
+    /** Prepares a 16 kHz waveform, in place, as this kind gives it: normalised for wav2vec2, as it is otherwise. */
+    public void prepareWaveform(float[] samples16k) {
+        if (this == WAV2VEC_INPUT) {
+            Wav2VecInput.normalizeInPlace(samples16k);
+        }
+    }
+
     public String cliName() {
         return cliName;
     }

@@ -2,11 +2,14 @@ package io.github.emo4j.audio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.File;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +45,7 @@ class LongAudioTest {
         }
         Path npy = dir.resolve("hour.npy");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", classPath(),
                 LongAudioMain.class.getName(), wav.toString(), npy.toString(), "whisper-logmel-80")
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
@@ -51,5 +54,21 @@ class LongAudioTest {
         assertTrue(output.contains("shape [80, 360000]"), output);
         assertEquals(128 + 80L * 360000 * 4, Files.size(npy));
         Files.delete(wav);
+    }
+
+    /**
+     * This test's classes and everything they use, as one class path: the tests run inside the
+     * emo4j.audio module, whose classes are on the module path, not the class path.
+     */
+    private static String classPath() throws Exception {
+        List<String> parts = new ArrayList<>();
+        parts.add(Path.of(LongAudioMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
+            String value = System.getProperty(property);
+            if (value != null && !value.isEmpty()) {
+                parts.add(value);
+            }
+        }
+        return String.join(File.pathSeparator, parts);
     }
 }

@@ -37,7 +37,6 @@ public record PackManifest(String name, String description, PackSettings setting
      * Parses a manifest document; {@code scheduler} may be the diffusers configuration itself or the
      * path of a {@code scheduler_config.json} in the pack, read through {@code files}.
      */
-    @SuppressWarnings("unchecked")
     public static PackManifest parse(String json, String source, Function<String, String> files) {
         Object doc;
         try {
@@ -50,7 +49,16 @@ public record PackManifest(String name, String description, PackSettings setting
         if (!FORMAT.equals(format)) {
             throw new PackException(source + ": unsupported format '" + format + "' (this version reads " + FORMAT + ")");
         }
-        Map<String, Object> s = asMap(m.get("settings"), source, "settings");
+        PackSettings settings = settings(asMap(m.get("settings"), source, "settings"), source);
+        Map<String, Object> sched = scheduler(m.get("scheduler"), source, files);
+        Map<Role, ComponentSpec> components = components(asMap(m.get("components"), source, "components"), source);
+        String name = str(m, "name", source);
+        Object desc = m.get("description");
+        return new PackManifest(name, desc instanceof String d ? d : "", settings, sched, components);
+    }
+
+    /** The settings, each in its range, checked against each other. */
+    private static PackSettings settings(Map<String, Object> s, String source) {
         PackSettings settings = new PackSettings(
                 intIn(s, "resolution", 16, 4096, source),
                 intIn(s, "latent_channels", 1, 64, source),
@@ -91,7 +99,12 @@ public record PackManifest(String name, String description, PackSettings setting
             throw new PackException(source + ": settings.resolution " + settings.resolution()
                     + " is not a multiple of latent_downsample " + settings.latentDownsample());
         }
-        Object schedulerEntry = m.get("scheduler");
+        return settings;
+    }
+
+    /** The scheduler configuration, inline or read from the pack file it names. */
+    private static Map<String, Object> scheduler(Object entry, String source, Function<String, String> files) {
+        Object schedulerEntry = entry;
         if (schedulerEntry instanceof String file) {
             String where = source + ": scheduler file " + file;
             try {
@@ -100,8 +113,11 @@ public record PackManifest(String name, String description, PackSettings setting
                 throw new PackException(where + ": " + e.getMessage());
             }
         }
-        Map<String, Object> sched = asMap(schedulerEntry, source, "scheduler");
-        Map<String, Object> comps = asMap(m.get("components"), source, "components");
+        return asMap(schedulerEntry, source, "scheduler");
+    }
+
+    /** The components by role, every required role present. */
+    private static Map<Role, ComponentSpec> components(Map<String, Object> comps, String source) {
         Map<Role, ComponentSpec> components = new EnumMap<>(Role.class);
         for (Map.Entry<String, Object> e : comps.entrySet()) {
             Role role = Role.fromKey(e.getKey());
@@ -118,9 +134,7 @@ public record PackManifest(String name, String description, PackSettings setting
                 throw new PackException(source + ": required component '" + r.key() + "' is missing");
             }
         }
-        String name = str(m, "name", source);
-        Object desc = m.get("description");
-        return new PackManifest(name, desc instanceof String d ? d : "", settings, sched, components);
+        return components;
     }
 
     private static List<TensorSpec> tensors(Object o, String where) {

@@ -5,9 +5,7 @@ import io.github.emo4j.EmoException;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.audio.AudioClip;
-import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.audio.FrameAligner;
-import io.github.emo4j.audio.Wav2VecInput;
 import io.github.emo4j.audio.WhisperLogMel;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.TensorView;
@@ -64,10 +62,7 @@ final class AudioConditioning {
         checkLength(clip.durationSeconds(), s);
         float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
         long rows = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
-        FloatTensor in = switch (s.audioInput()) {
-            case WHISPER_LOGMEL_80, WHISPER_LOGMEL_128 -> logMelWindows(wav, encoder, s);
-            default -> waveformChunks(wav, s, fps);
-        };
+        FloatTensor in = s.audioInput().isLogMel() ? logMelWindows(wav, encoder, s) : waveformChunks(wav, s, fps);
         float[] out;
         long before = encoder.nanosInRun();
         long t0 = System.nanoTime();
@@ -83,7 +78,7 @@ final class AudioConditioning {
                     + " inputs; expected a multiple of " + dim + " per input");
         }
         long perItem = out.length / (items * dim);
-        if (s.audioInput() == FeatureKind.WHISPER_LOGMEL_80 || s.audioInput() == FeatureKind.WHISPER_LOGMEL_128) {
+        if (s.audioInput().isLogMel()) {
             // each window of N mel frames (N/100 s) must give the pack's feature rate
             double windowSeconds = in.shape()[2] / 100.0;
             if (Math.abs(perItem / windowSeconds - s.audioFeatureRate()) > 1e-6) {
@@ -117,9 +112,7 @@ final class AudioConditioning {
 
     /** The waveform in rows of the pack's chunk length, normalised as wav2vec2 expects when it is that kind. */
     private static FloatTensor waveformChunks(float[] wav, PackSettings s, int fps) {
-        if (s.audioInput() == FeatureKind.WAV2VEC_INPUT) {
-            Wav2VecInput.normalizeInPlace(wav);
-        }
+        s.audioInput().prepareWaveform(wav);
         int chunk = s.audioChunkSamples();
         int chunks = Math.max(1, (wav.length + chunk - 1) / chunk);
         if (s.audioPadToClips()) {
@@ -140,7 +133,7 @@ final class AudioConditioning {
      * {@code pad_or_trim} does.
      */
     private static FloatTensor logMelWindows(float[] wav16k, OnnxComponent encoder, PackSettings s) {
-        int bands = s.audioInput() == FeatureKind.WHISPER_LOGMEL_128 ? 128 : 80;
+        int bands = s.audioInput().melBands();
         TensorSpec spec = encoder.spec().input(Contract.AUDIO);
         long window = spec.rank() == 3 ? spec.dim(2) : -1;
         if (window < 1 || spec.dim(1) != bands) {

@@ -9,7 +9,6 @@ import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.pack.Role;
 import io.github.emo4j.pack.TensorSpec;

@@ -240,7 +240,22 @@ public final class ProceduralPack {
         String expression = g.op("Gather", List.of(Attr.of("axis", 0)), scale, g.constantLong(new long[] {1}));
         String lip = g.op("Gather", List.of(Attr.of("axis", 0)), scale, g.constantLong(new long[] {2}));
 
-        // mouth: opening from the audio window, a dark ellipse of that height
+        String face = mouth(g, audio, ref, lip, zero, one);
+        face = blink(g, face, lid, time, expression, zero, one);
+        String warped = headSway(g, face, time, pose, audio);
+        // only the face region may change
+        String mask5 = g.op("Reshape", maskFeat, g.longs(1, 1, 1, r, r));
+        String target = g.op("Add", ref, g.op("Mul", mask5, g.op("Sub", warped, ref)));
+
+        String x0 = leanTowardsMotionFrames(g, target, motion, time, zero, one);
+        noiseTowards(g, x0, sample, timestep, one);
+        g.output("noise_pred", TensorType.FLOAT, "batch", CHANNELS, "frames", r, r);
+        return g.build();
+    }
+
+    /** The mouth: its opening from the audio window, drawn as a dark ellipse of that height over the reference. */
+    private String mouth(GraphBuilder g, String audio, String ref, String lip, String zero, String one) {
+        int r = resolution, w = 2 * audioWindow + 1;
         String weighted = g.op("Mul", audio, g.constant(windowWeights(audioWindow), w, 1));
         String level = g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), weighted, g.longs(2, 3));
         String opening = g.op("Clip", g.op("Mul", level, lip), zero, one);
@@ -251,7 +266,12 @@ public final class ProceduralPack {
         String toDark = g.op("Sub", g.constant(MOUTH_COLOR, 1, 1, CHANNELS, 1, 1), ref);
         String face = g.op("Add", ref, g.op("Mul", g.op("Mul", mouth, g.scalar(MOUTH_DEPTH)), toDark));
 
-        // blink: a triangular pulse every BLINK_PERIOD seconds; the lid covers the eye from the top
+        return face;
+    }
+
+    /** Blinks: a triangular pulse every BLINK_PERIOD seconds; the lid covers the eye from the top. */
+    private String blink(GraphBuilder g, String face, String lid, String time, String expression, String zero, String one) {
+        int r = resolution;
         String phase = g.op("Mod", List.of(Attr.of("fmod", 1)), g.op("Add", time, g.scalar(BLINK_PHASE)), g.scalar(BLINK_PERIOD));
         String dist = g.op("Abs", g.op("Sub", phase, g.scalar(BLINK_PERIOD / 2)));
         String pulse = g.op("Clip", g.op("Sub", one, g.op("Div", dist, g.scalar(BLINK_HALF_WIDTH))), zero, one);
@@ -259,9 +279,13 @@ public final class ProceduralPack {
         String blink5 = g.op("Reshape", blink, g.longs(1, -1, 1, 1, 1));
         String cover = g.op("Clip", g.op("Mul", g.op("Sub", blink5, g.constant(eyeDepth(), 1, 1, 1, r, r)), g.scalar(LID_SHARPNESS)), zero, one);
         String lidMask = g.op("Mul", cover, g.constant(eyeMask(), 1, 1, 1, r, r));
-        face = g.op("Add", face, g.op("Mul", lidMask, g.op("Sub", lid, face)));
+        return g.op("Add", face, g.op("Mul", lidMask, g.op("Sub", lid, face)));
 
-        // head sway: per-frame affine sampling grid about the neck
+    }
+
+    /** Head sway: each frame resampled through an affine grid rotating about the neck and shifting. */
+    private String headSway(GraphBuilder g, String face, String time, String pose, String audio) {
+        int r = resolution;
         String twoPiT = g.op("Mul", time, g.scalar((float) (2 * Math.PI)));
         String theta = g.op("Mul", g.op("Mul", g.op("Sin", g.op("Div", twoPiT, g.scalar(ROT_PERIOD))), g.scalar(ROT_AMPLITUDE)), pose);
         String tx = g.op("Mul", g.op("Mul", g.op("Sin", g.op("Add", g.op("Div", twoPiT, g.scalar(TX_PERIOD)), g.scalar(TX_PHASE))), g.scalar(TX_AMPLITUDE)), pose);
@@ -283,13 +307,13 @@ public final class ProceduralPack {
         String frames4 = g.op("Reshape", face, g.longs(-1, CHANNELS, r, r));
         String warped4 = g.op("GridSample", List.of(Attr.of("mode", "bilinear"), Attr.of("padding_mode", "border"),
                 Attr.of("align_corners", 0)), frames4, gridB);
-        String warped = g.op("Reshape", warped4, faceShape);
+        return g.op("Reshape", warped4, faceShape);
 
-        // only the face region may change
-        String mask5 = g.op("Reshape", maskFeat, g.longs(1, 1, 1, r, r));
-        String target = g.op("Add", ref, g.op("Mul", mask5, g.op("Sub", warped, ref)));
+    }
 
-        // motion frames: lean the first frames of the clip towards the previous clip's recent frames
+    /** Motion frames: the clip's first frames lean towards the previous clip's recent frames. */
+    private String leanTowardsMotionFrames(GraphBuilder g, String target, String motion, String time, String zero, String one) {
+        int n = motionFrames;
         String mw = g.op("Mul", motion, g.constant(motionWeights(n), 1, 1, n, 1, 1));
         String mbar = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1, 3, 4)),
                 g.op("ReduceSum", List.of(Attr.of("keepdims", 1)), mw, g.longs(2)));
@@ -300,16 +324,17 @@ public final class ProceduralPack {
         String k = g.op("Range", zero, frameCount, one);
         String lean = g.op("Mul", g.op("Mul", g.op("Pow", g.scalar(MOTION_DECAY), k), g.scalar(MOTION_WEIGHT)), any);
         String lean5 = g.op("Reshape", lean, g.longs(1, -1, 1, 1, 1));
-        String x0 = g.op("Add", target, g.op("Mul", lean5, g.op("Sub", mbar, target)));
+        return g.op("Add", target, g.op("Mul", lean5, g.op("Sub", mbar, target)));
 
-        // the noise that takes `sample` at this timestep to exactly x0
+    }
+
+    /** The output: the noise that takes {@code sample} at this timestep to exactly {@code x0}. */
+    private static void noiseTowards(GraphBuilder g, String x0, String sample, String timestep, String one) {
         String x0t = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1, 3, 4)), x0);
         NoiseSchedule ns = NoiseSchedule.from(schedulerConfig());
         String abar = g.op("Gather", List.of(Attr.of("axis", 0)), g.constant(ns.alphasCumprodTable(), ns.trainSteps()), timestep);
         String sa = g.op("Sqrt", abar), sb = g.op("Sqrt", g.op("Sub", one, abar));
         g.opNamed("noise_pred", "Div", List.of(), g.op("Sub", sample, g.op("Mul", sa, x0t)), sb);
-        g.output("noise_pred", TensorType.FLOAT, "batch", CHANNELS, "frames", r, r);
-        return g.build();
     }
 
     private static String col(GraphBuilder g, String v) {

@@ -12,29 +12,21 @@ import java.util.Map;
  */
 public final class DdimScheduler implements Scheduler {
 
-    private final NoiseSchedule schedule;
     private final double finalAlphaCumprod;
-    private final String spacing;
-    private final int stepsOffset;
-    private final Prediction prediction;
+    private final Stepping stepping;
     private final boolean clipSample;
     private final double clipRange;
 
     public DdimScheduler(Map<String, Object> config) {
         SchedulerConfig c = new SchedulerConfig(config);
-        this.schedule = NoiseSchedule.from(config);
-        this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : schedule.alphaCumprod(0);
-        this.spacing = c.string("timestep_spacing", "leading");
-        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = Prediction.from(c);
+        this.stepping = Stepping.read(c, "leading");
+        this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : stepping.schedule().alphaCumprod(0);
         this.clipSample = c.bool("clip_sample", true);
         this.clipRange = c.number("clip_sample_range", 1.0);
-        if (!List.of("leading", "trailing", "linspace").contains(spacing)) {
-            throw new IllegalArgumentException("scheduler config: timestep_spacing '" + spacing + "' is not supported");
+        if (!List.of("leading", "trailing", "linspace").contains(stepping.spacing())) {
+            throw new IllegalArgumentException("scheduler config: timestep_spacing '" + stepping.spacing() + "' is not supported");
         }
-        if (c.bool("thresholding", false)) {
-            throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
-        }
+        c.refuseThresholding();
     }
 
     @Override
@@ -43,12 +35,12 @@ public final class DdimScheduler implements Scheduler {
     }
 
     public NoiseSchedule noiseSchedule() {
-        return schedule;
+        return stepping.schedule();
     }
 
     /** The timesteps of a {@code steps}-step trajectory, exactly as diffusers' {@code set_timesteps}. */
     public long[] timesteps(int steps) {
-        double[] d = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
+        double[] d = stepping.timesteps(steps, true);
         long[] t = new long[d.length];
         for (int i = 0; i < d.length; i++) {
             t[i] = (long) d[i];
@@ -58,15 +50,15 @@ public final class DdimScheduler implements Scheduler {
 
     @Override
     public Sampler sampler(int steps, long seed) {
-        double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
-        int stride = schedule.trainSteps() / steps;
+        double[] ts = stepping.timesteps(steps, true);
+        int stride = stepping.schedule().trainSteps() / steps;
         // Per-step coefficients are computed once, so step() is a single fused pass over the data.
         double[] sqrtA = new double[steps], sqrtB = new double[steps], sqrtAPrev = new double[steps], sqrtBPrev = new double[steps];
         for (int i = 0; i < steps; i++) {
             int t = (int) ts[i];
             int prev = t - stride;
-            double a = schedule.alphaCumprod(t);
-            double ap = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+            double a = stepping.schedule().alphaCumprod(t);
+            double ap = prev >= 0 ? stepping.schedule().alphaCumprod(prev) : finalAlphaCumprod;
             sqrtA[i] = Math.sqrt(a);
             sqrtB[i] = Math.sqrt(1 - a);
             sqrtAPrev[i] = Math.sqrt(ap);
@@ -78,7 +70,7 @@ public final class DdimScheduler implements Scheduler {
             public void step(int i, FloatBuffer out, FloatBuffer sample) {
                 double sa = sqrtA[i], sb = sqrtB[i], sap = sqrtAPrev[i], sbp = sqrtBPrev[i];
                 int n = sample.capacity();
-                if (prediction == Prediction.EPSILON && !clipSample) {
+                if (stepping.prediction() == Prediction.EPSILON && !clipSample) {
                     // the common case as one fused multiply-add per element: x' = a·x + b·eps
                     float a = (float) (sap / sa), b = (float) (sbp - sap * sb / sa);
                     for (int k = 0; k < n; k++) {
@@ -88,9 +80,9 @@ public final class DdimScheduler implements Scheduler {
                 }
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = prediction.x0(x, m, sa, sb);
+                    double x0 = stepping.prediction().x0(x, m, sa, sb);
                     // diffusers' pred_epsilon, taken before any clipping of x0
-                    double eps = switch (prediction) {
+                    double eps = switch (stepping.prediction()) {
                         case EPSILON -> m;
                         case V_PREDICTION -> sa * m + sb * x;
                         case SAMPLE -> Prediction.noise(x, x0, sa, sb);

@@ -11,27 +11,17 @@ import java.util.SplittableRandom;
  */
 public final class DdpmScheduler implements Scheduler {
 
-    private final NoiseSchedule schedule;
-    private final String spacing;
-    private final int stepsOffset;
-    private final Prediction prediction;
+    private final Stepping stepping;
     private final boolean clipSample;
     private final double clipRange;
 
     public DdpmScheduler(Map<String, Object> config) {
         SchedulerConfig c = new SchedulerConfig(config);
-        this.schedule = NoiseSchedule.from(config);
-        this.spacing = c.string("timestep_spacing", "leading");
-        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = Prediction.from(c);
+        this.stepping = Stepping.read(c, "leading");
         this.clipSample = c.bool("clip_sample", true);
         this.clipRange = c.number("clip_sample_range", 1.0);
-        if (!"fixed_small".equals(c.string("variance_type", "fixed_small"))) {
-            throw new IllegalArgumentException("scheduler config: only variance_type fixed_small is supported");
-        }
-        if (c.bool("thresholding", false)) {
-            throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
-        }
+        c.requireOnly("variance_type", "fixed_small");
+        c.refuseThresholding();
     }
 
     @Override
@@ -40,20 +30,20 @@ public final class DdpmScheduler implements Scheduler {
     }
 
     public NoiseSchedule noiseSchedule() {
-        return schedule;
+        return stepping.schedule();
     }
 
     @Override
     public Sampler sampler(int steps, long seed) {
-        double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, true);
-        int stride = schedule.trainSteps() / steps;
+        double[] ts = stepping.timesteps(steps, true);
+        int stride = stepping.schedule().trainSteps() / steps;
         SplittableRandom rnd = new SplittableRandom(seed);
         return new UnscaledSampler(ts) {
 
             @Override
             public void step(int i, FloatBuffer out, FloatBuffer sample) {
                 int t = (int) ts[i], prev = t - stride;
-                double a = schedule.alphaCumprod(t), ap = prev >= 0 ? schedule.alphaCumprod(prev) : 1.0;
+                double a = stepping.schedule().alphaCumprod(t), ap = prev >= 0 ? stepping.schedule().alphaCumprod(prev) : 1.0;
                 double beta = 1 - a, betaPrev = 1 - ap;
                 double alphaT = a / ap, betaT = 1 - alphaT;
                 double cx0 = Math.sqrt(ap) * betaT / beta, cx = Math.sqrt(alphaT) * betaPrev / beta;
@@ -62,7 +52,7 @@ public final class DdpmScheduler implements Scheduler {
                 int n = sample.capacity();
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = prediction.x0(x, m, sqrtA, sqrtBeta);
+                    double x0 = stepping.prediction().x0(x, m, sqrtA, sqrtBeta);
                     if (clipSample) {
                         x0 = Math.max(-clipRange, Math.min(clipRange, x0));
                     }

@@ -11,35 +11,23 @@ import java.util.Map;
  */
 public final class DpmSolverMultistepScheduler implements Scheduler {
 
-    private final NoiseSchedule schedule;
-    private final String spacing;
-    private final int stepsOffset;
-    private final Prediction prediction;
+    private final Stepping stepping;
     private final boolean karras;
     private final double[] trainSigmas;
     private final double[] logSigmas;
 
     public DpmSolverMultistepScheduler(Map<String, Object> config) {
         SchedulerConfig c = new SchedulerConfig(config);
-        this.schedule = NoiseSchedule.from(config);
-        this.spacing = c.string("timestep_spacing", "linspace");
-        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = Prediction.from(c);
+        this.stepping = Stepping.read(c, "linspace");
         this.karras = c.bool("use_karras_sigmas", false);
-        if (!"dpmsolver++".equals(c.string("algorithm_type", "dpmsolver++"))) {
-            throw new IllegalArgumentException("scheduler config: only algorithm_type dpmsolver++ is supported");
-        }
+        c.requireOnly("algorithm_type", "dpmsolver++");
         if (c.integer("solver_order", 2, 1, 3) != 2) {
             throw new IllegalArgumentException("scheduler config: only solver_order 2 is supported");
         }
-        if (!"midpoint".equals(c.string("solver_type", "midpoint"))) {
-            throw new IllegalArgumentException("scheduler config: only solver_type midpoint is supported");
-        }
-        if (!"zero".equals(c.string("final_sigmas_type", "zero"))) {
-            throw new IllegalArgumentException("scheduler config: only final_sigmas_type zero is supported");
-        }
-        trainSigmas = schedule.sigmas();
-        logSigmas = schedule.logSigmas();
+        c.requireOnly("solver_type", "midpoint");
+        c.requireOnly("final_sigmas_type", "zero");
+        trainSigmas = stepping.schedule().sigmas();
+        logSigmas = stepping.schedule().logSigmas();
     }
 
     @Override
@@ -49,10 +37,10 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     /** diffusers' set_timesteps for this scheduler (its linspace and leading rules differ from DDIM's). */
     double[] timesteps(int steps) {
-        int train = schedule.trainSteps();
+        int train = stepping.schedule().trainSteps();
         Spacing.checkSteps(steps, train);
         double[] t = new double[steps];
-        switch (spacing) {
+        switch (stepping.spacing()) {
             case "linspace" -> {
                 double[] l = Spacing.linspace(0, train - 1, steps + 1);
                 for (int i = 0; i < steps; i++) {
@@ -62,11 +50,11 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             case "leading" -> {
                 int ratio = train / (steps + 1);
                 for (int i = 0; i < steps; i++) {
-                    t[i] = (double) (steps - i) * ratio + stepsOffset;
+                    t[i] = (double) (steps - i) * ratio + stepping.stepsOffset();
                 }
             }
-            case "trailing" -> t = Spacing.timesteps(spacing, steps, train, stepsOffset, true);
-            default -> throw new IllegalArgumentException("timestep_spacing '" + spacing + "' is not supported");
+            case "trailing" -> t = stepping.timesteps(steps, true);
+            default -> throw new IllegalArgumentException("timestep_spacing '" + stepping.spacing() + "' is not supported");
         }
         return t;
     }
@@ -113,7 +101,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
                 }
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = prediction.x0(x, m, alphaS0, sigmaS0);
+                    double x0 = stepping.prediction().x0(x, m, alphaS0, sigmaS0);
                     double next;
                     if (firstOrder) {
                         next = ratio * x - phi * x0;

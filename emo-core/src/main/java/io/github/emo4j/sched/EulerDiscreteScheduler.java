@@ -10,26 +10,18 @@ import java.util.Map;
  */
 public final class EulerDiscreteScheduler implements Scheduler {
 
-    private final NoiseSchedule schedule;
-    private final String spacing;
-    private final int stepsOffset;
-    private final Prediction prediction;
+    private final Stepping stepping;
     private final boolean karras;
     private final double[] trainSigmas;
     private final double[] logSigmas;
 
     public EulerDiscreteScheduler(Map<String, Object> config) {
         SchedulerConfig c = new SchedulerConfig(config);
-        this.schedule = NoiseSchedule.from(config);
-        this.spacing = c.string("timestep_spacing", "linspace");
-        this.stepsOffset = c.integer("steps_offset", 0, 0, schedule.trainSteps());
-        this.prediction = Prediction.from(c);
+        this.stepping = Stepping.read(c, "linspace");
         this.karras = c.bool("use_karras_sigmas", false);
-        if (!"linear".equals(c.string("interpolation_type", "linear"))) {
-            throw new IllegalArgumentException("scheduler config: only linear sigma interpolation is supported");
-        }
-        trainSigmas = schedule.sigmas();
-        logSigmas = schedule.logSigmas();
+        c.requireOnly("interpolation_type", "linear");
+        trainSigmas = stepping.schedule().sigmas();
+        logSigmas = stepping.schedule().logSigmas();
     }
 
     @Override
@@ -39,7 +31,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public Sampler sampler(int steps, long seed) {
-        double[] ts = Spacing.timesteps(spacing, steps, schedule.trainSteps(), stepsOffset, false);
+        double[] ts = stepping.timesteps(steps, false);
         double[] sigmas = new double[steps + 1];
         for (int i = 0; i < steps; i++) {
             sigmas[i] = Spacing.interp(ts[i], trainSigmas);
@@ -56,7 +48,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
         for (double s : sigmas) {
             max = Math.max(max, s);
         }
-        float init = (float) ("linspace".equals(spacing) || "trailing".equals(spacing) ? max : Math.sqrt(max * max + 1));
+        float init = (float) ("linspace".equals(stepping.spacing()) || "trailing".equals(stepping.spacing()) ? max : Math.sqrt(max * max + 1));
         return new Sampler() {
             @Override
             public double[] timesteps() {
@@ -80,7 +72,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
                     // in sigma space the sample is x0 + sigma·noise, not scaled by alpha
-                    double x0 = switch (prediction) {
+                    double x0 = switch (stepping.prediction()) {
                         case EPSILON -> x - sigma * m;
                         case V_PREDICTION -> m * (-sigma / Math.sqrt(sigma * sigma + 1)) + x / (sigma * sigma + 1);
                         case SAMPLE -> m;

@@ -14,21 +14,19 @@ public final class LcmScheduler implements Scheduler {
 
     private static final double SIGMA_DATA = 0.5;
 
-    private final NoiseSchedule schedule;
     private final int originalSteps;
     private final double timestepScaling;
     private final double finalAlphaCumprod;
-    private final Prediction prediction;
+    private final Stepping stepping;
     private final boolean clipSample;
     private final double clipRange;
 
     public LcmScheduler(Map<String, Object> config) {
         SchedulerConfig c = new SchedulerConfig(config);
-        this.schedule = NoiseSchedule.from(config);
-        this.originalSteps = c.integer("original_inference_steps", 50, 1, schedule.trainSteps());
+        this.stepping = Stepping.read(c, "leading");
+        this.originalSteps = c.integer("original_inference_steps", 50, 1, stepping.schedule().trainSteps());
         this.timestepScaling = c.number("timestep_scaling", 10.0);
-        this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : schedule.alphaCumprod(0);
-        this.prediction = Prediction.from(c);
+        this.finalAlphaCumprod = c.bool("set_alpha_to_one", true) ? 1.0 : stepping.schedule().alphaCumprod(0);
         this.clipSample = c.bool("clip_sample", false);
         this.clipRange = c.number("clip_sample_range", 1.0);
     }
@@ -40,7 +38,7 @@ public final class LcmScheduler implements Scheduler {
 
     /** diffusers' set_timesteps with strength 1. */
     double[] timesteps(int steps) {
-        int k = schedule.trainSteps() / originalSteps;
+        int k = stepping.schedule().trainSteps() / originalSteps;
         int count = originalSteps;
         if (steps < 1 || count / steps < 1) {
             throw new IllegalArgumentException("LCM takes between 1 and " + count + " steps (original_inference_steps), not " + steps);
@@ -64,7 +62,7 @@ public final class LcmScheduler implements Scheduler {
                 int t = (int) ts[i];
                 boolean last = i == steps - 1;
                 int prev = last ? t : (int) ts[i + 1];
-                double a = schedule.alphaCumprod(t), ap = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+                double a = stepping.schedule().alphaCumprod(t), ap = prev >= 0 ? stepping.schedule().alphaCumprod(prev) : finalAlphaCumprod;
                 double scaled = t * timestepScaling;
                 double cSkip = SIGMA_DATA * SIGMA_DATA / (scaled * scaled + SIGMA_DATA * SIGMA_DATA);
                 double cOut = scaled / Math.sqrt(scaled * scaled + SIGMA_DATA * SIGMA_DATA);
@@ -72,7 +70,7 @@ public final class LcmScheduler implements Scheduler {
                 int n = sample.capacity();
                 for (int k = 0; k < n; k++) {
                     double x = sample.get(k), m = out.get(k);
-                    double x0 = prediction.x0(x, m, sqrtA, sqrtBeta);
+                    double x0 = stepping.prediction().x0(x, m, sqrtA, sqrtBeta);
                     if (clipSample) {
                         x0 = Math.max(-clipRange, Math.min(clipRange, x0));
                     }

@@ -10,6 +10,25 @@ final class SchedulerConfig {
         this.m = m;
     }
 
+    /** The training noise schedule the configuration describes. */
+    NoiseSchedule schedule() {
+        return NoiseSchedule.from(m);
+    }
+
+    /** Refuses {@code key} unless it is absent or {@code supported}. */
+    void requireOnly(String key, String supported) {
+        if (!supported.equals(string(key, supported))) {
+            throw new IllegalArgumentException("scheduler config: only " + key + " " + supported + " is supported");
+        }
+    }
+
+    /** Refuses diffusers' dynamic thresholding, which these samplers do not implement. */
+    void refuseThresholding() {
+        if (bool("thresholding", false)) {
+            throw new IllegalArgumentException("scheduler config: dynamic thresholding is not supported");
+        }
+    }
+
     double number(String key, double dflt) {
         Object v = m.get(key);
         if (v == null) {
