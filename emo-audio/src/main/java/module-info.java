@@ -7,6 +7,8 @@
 module io.github.emo4j.audio {
     requires jcodec;
     requires JTransforms;
+    requires org.slf4j;
 
     exports io.github.emo4j.audio;
+    exports io.github.emo4j.audio.jcodec to io.github.emo4j.video;
 }

@@ -14,14 +14,20 @@ import io.github.emo4j.procedural.ProceduralPack;
 import io.github.emo4j.pipeline.Renderer;
 import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.ImageException;
+import io.github.emo4j.video.PartFile;
 import io.github.emo4j.video.Portraits;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns a portrait and a voice into a talking-head video.
@@ -99,16 +105,46 @@ public final class EmoPipeline implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("pipeline is closed");
         }
-        Path abs = out.toAbsolutePath();
-        if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) {
-            try {
-                Files.createDirectories(abs.getParent());
-            } catch (IOException e) {
-                throw new InvalidInputException(out + ": cannot create output folder: " + e.getMessage(), e);
-            }
-        }
+        Path abs = checkOutput(out);
         Renderer.Outcome o = renderer.render(request, abs);
         return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
+    }
+
+    /**
+     * Checks before any work that a video can be written at {@code out}: not a folder, in a folder that
+     * exists or can be made, where a file of that name can be created. Returns the absolute path.
+     */
+    static Path checkOutput(Path out) {
+        Path abs = out.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new InvalidInputException(out + ": is a folder; give the video a file name");
+        }
+        try {
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+            Files.delete(PartFile.beside(abs));
+        } catch (IOException e) {
+            throw new InvalidInputException(out + ": cannot write a video there: " + describe(e), e);
+        }
+        return abs;
+    }
+
+    /** An I/O failure in words: the file system's reason where it gives one. */
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no file can be created in that folder";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file stands where a folder is needed";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(Locale.ROOT);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The face box a render of {@code portrait} would use (detected when {@code given} is null). */
@@ -210,6 +246,9 @@ public final class EmoPipeline implements AutoCloseable {
 
         /** A folder that keeps optimised graphs between runs, so large packs start faster the second time. */
         public Builder modelCache(Path dir) {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new InvalidInputException(dir + ": model cache must be a folder, and this is a file");
+            }
             this.sessions = sessions.withCacheDir(dir);
             return this;
         }

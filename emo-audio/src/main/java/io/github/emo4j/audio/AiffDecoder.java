@@ -34,6 +34,7 @@ public final class AiffDecoder {
         }
         boolean aifc = form.equals("AIFC");
         PcmLayout layout = null;
+        long frames = -1;
         long pos = 12;
         while (pos + 8 <= fileSize) {
             ByteBuffer c = WavDecoder.readAt(ch, pos, 8, file).order(ByteOrder.BIG_ENDIAN);
@@ -46,6 +47,7 @@ public final class AiffDecoder {
                 }
                 ByteBuffer b = WavDecoder.readAt(ch, body, (int) size, file).order(ByteOrder.BIG_ENDIAN);
                 int channels = b.getShort(0);
+                frames = Integer.toUnsignedLong(b.getInt(2));
                 int bits = b.getShort(6);
                 double rate = extended(b, 8);
                 String compression = aifc && size >= 22 ? WavDecoder.fourCc(b, 18) : "NONE";
@@ -84,7 +86,11 @@ public final class AiffDecoder {
                     }
                     data = available;
                 }
-                return new PcmFiles.Located(layout, start, data);
+                if (frames * layout.blockAlign() > data + layout.blockAlign()) {
+                    throw new AudioException(file, "COMM chunk claims " + frames + " sample frames but the sound data holds "
+                            + data / layout.blockAlign() + " (truncated or corrupt header)");
+                }
+                return new PcmFiles.Located(layout, start, Math.min(data, frames * layout.blockAlign()));
             }
             pos = body + size + (size & 1);
         }

@@ -44,6 +44,10 @@ public final class AudioFiles {
     }
 
     private static byte[] magic(Path file) throws AudioException {
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new AudioException(file, problem);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] m = in.readNBytes(12);
             if (m.length == 0) {

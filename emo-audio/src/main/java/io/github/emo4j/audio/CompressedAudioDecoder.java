@@ -1,5 +1,6 @@
 package io.github.emo4j.audio;
 
+import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +18,8 @@ import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.AudioBuffer;
 import org.jcodec.common.model.Packet;
 import org.jcodec.containers.mp3.MPEGAudioDemuxer;
+import org.jcodec.containers.mp4.boxes.Edit;
+import org.jcodec.containers.mp4.demuxer.AbstractMP4DemuxerTrack;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 
 /**
@@ -26,8 +29,9 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  */
 public final class CompressedAudioDecoder {
 
-    /** Longest decoded output accepted: 6 hours at 48 kHz. */
-    static final long MAX_SAMPLES = 6L * 3600 * 48000;
+    static {
+        JcodecLogging.install();
+    }
 
     private CompressedAudioDecoder() {
     }
@@ -54,11 +58,14 @@ public final class CompressedAudioDecoder {
             // JCodec's demuxer can return empty packets forever on garbage; a real frame has at least
             // 24 bytes, so no file holds more frames than this
             long budget = ch.size() / 24 + 16;
+            long frameTotal = 0;
             while ((p = demux.nextFrame()) != null) {
                 if (--budget < 0) {
                     throw new AudioException(file, "no valid MPEG audio frames (corrupt stream)");
                 }
-                if (p.getData().remaining() < 4) {
+                frameTotal += p.getData().remaining();
+                if (p.getData().remaining() < 4 || p.getData().remaining() < frameBytes(p.getData()) || frameTotal > ch.size()) {
+                    // a frame cut short by the end of the file holds no whole granule (JCodec pads it)
                     continue;
                 }
                 if (first) {
@@ -73,7 +80,7 @@ public final class CompressedAudioDecoder {
                 }
                 pcm.clear();
                 AudioBuffer b = decoder.decodeFrame(p.getData(), pcm);
-                out.addInterleaved16(b.getData(), channels);
+                out.addInterleaved16(b.getData(), channels, rate);
             }
             if (gap != null) {
                 // gapless playback: drop the encoder delay plus the decoder's own 529 samples, and the padding
@@ -82,15 +89,37 @@ public final class CompressedAudioDecoder {
             return out.toClip(rate);
         } catch (AudioException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new AudioException(file, "cannot decode MP3: " + describe(e), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new AudioException(file, "malformed MP3 data: the decoder could not go on", e);
         }
+    }
+
+    private static final int[] MPEG1_KBPS = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0};
+    private static final int[] MPEG2_KBPS = {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0};
+    private static final int[] MPEG1_RATES = {44100, 48000, 32000, 0};
+
+    /**
+     * The length a Layer III frame's header gives it (ISO/IEC 11172-3 and 13818-3): 144 (MPEG-1) or 72
+     * (MPEG-2 and 2.5) × bit rate / sample rate, plus the padding byte; 0 where the header does not say
+     * (free format, reserved values).
+     */
+    static int frameBytes(ByteBuffer frame) {
+        int h = frame.getInt(frame.position());
+        int version = h >>> 19 & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+        int kbps = (version == 3 ? MPEG1_KBPS : MPEG2_KBPS)[h >>> 12 & 15];
+        int rate = MPEG1_RATES[h >>> 10 & 3] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
+        if ((h >>> 21 & 0x7FF) != 0x7FF || version == 1 || kbps == 0 || rate == 0) {
+            return 0;
+        }
+        return (version == 3 ? 144_000 : 72_000) * kbps / rate + (h >>> 9 & 1);
     }
 
     /** Decodes the first AAC track of an MP4/M4A file. */
     public static AudioClip decodeMp4(Path file) throws AudioException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
-            checkAtoms(ch, file);
+            Mp4Atoms.check(ch, file);
             MP4Demuxer demux = MP4Demuxer.createMP4Demuxer(ch);
             if (demux.getAudioTracks().isEmpty()) {
                 throw new AudioException(file, "MP4 file has no audio track");
@@ -120,11 +149,11 @@ public final class CompressedAudioDecoder {
                     throw new AudioException(file, "unexpected " + f.getSampleSizeInBits() + "-bit AAC output");
                 }
                 rate = f.getSampleRate();
-                out.addInterleaved16(b.getData(), f.getChannels());
+                out.addInterleaved16(b.getData(), f.getChannels(), rate);
             }
             // the edit list says where presentation starts: skip the encoder's priming samples
-            if (track instanceof org.jcodec.containers.mp4.demuxer.AbstractMP4DemuxerTrack mt && mt.getEdits() != null) {
-                for (org.jcodec.containers.mp4.boxes.Edit e : mt.getEdits()) {
+            if (track instanceof AbstractMP4DemuxerTrack mt && mt.getEdits() != null) {
+                for (Edit e : mt.getEdits()) {
                     if (e.getMediaTime() > 0 && e.getMediaTime() < Integer.MAX_VALUE) {
                         out.trim((int) e.getMediaTime(), 0);
                         break;
@@ -134,8 +163,10 @@ public final class CompressedAudioDecoder {
             return out.toClip(rate);
         } catch (AudioException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new AudioException(file, "cannot decode AAC: " + describe(e), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new AudioException(file, "malformed MP4/AAC data: the parser could not go on", e);
         }
     }
 
@@ -192,56 +223,6 @@ public final class CompressedAudioDecoder {
         return new int[] {d >>> 12, d & 0xFFF};
     }
 
-    /** Largest {@code moov} accepted: JCodec reads it whole into memory. */
-    static final long MAX_MOOV = 64L << 20;
-
-    /**
-     * Walks the top-level MP4 atoms before JCodec does: an atom that claims to run past the end of the
-     * file, or a header ({@code moov}) too large to hold, is refused here instead of being allocated.
-     */
-    static void checkAtoms(FileChannelWrapper ch, Path file) throws IOException {
-        long size = ch.size();
-        long pos = 0;
-        boolean moov = false;
-        ByteBuffer h = ByteBuffer.allocate(16);
-        while (pos + 8 <= size) {
-            h.clear();
-            ch.setPosition(pos);
-            while (h.hasRemaining() && ch.read(h) > 0) {
-                // keep reading
-            }
-            h.flip();
-            if (h.remaining() < 8) {
-                break;
-            }
-            long len = Integer.toUnsignedLong(h.getInt(0));
-            String type = new String(new byte[] {h.get(4), h.get(5), h.get(6), h.get(7)}, StandardCharsets.ISO_8859_1);
-            if (len == 1) {
-                if (h.remaining() < 16) {
-                    throw new AudioException(file, "truncated 64-bit size of atom '" + type + "'");
-                }
-                len = h.getLong(8);
-            } else if (len == 0) {
-                len = size - pos;
-            }
-            if (len < 8 || pos + len > size) {
-                throw new AudioException(file, "MP4 atom '" + type + "' claims " + len + " bytes but only "
-                        + (size - pos) + " remain (truncated or corrupt file)");
-            }
-            if (type.equals("moov")) {
-                moov = true;
-                if (len > MAX_MOOV) {
-                    throw new AudioException(file, "MP4 header (moov) of " + len + " bytes is too large");
-                }
-            }
-            pos += len;
-        }
-        ch.setPosition(0);
-        if (!moov) {
-            throw new AudioException(file, "MP4 file has no moov atom (not a complete MP4 file)");
-        }
-    }
-
     private static String describe(Exception e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
@@ -256,15 +237,13 @@ public final class CompressedAudioDecoder {
             this.file = file;
         }
 
-        void addInterleaved16(ByteBuffer pcm, int channels) throws AudioException {
+        void addInterleaved16(ByteBuffer pcm, int channels, int rate) throws AudioException {
             if (channels < 1 || channels > WavDecoder.MAX_CHANNELS) {
                 throw new AudioException(file, "decoder reports " + channels + " channels");
             }
             ByteBuffer b = pcm.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             int frames = b.remaining() / (2 * channels);
-            if (size + (long) frames > MAX_SAMPLES) {
-                throw new AudioException(file, "decodes to more than " + MAX_SAMPLES + " samples");
-            }
+            DecodeBudget.check(file, size + (long) frames, rate);
             if (size + frames > data.length) {
                 data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size + frames, 2L * data.length)));
             }

@@ -58,9 +58,7 @@ record PcmLayout(Encoding encoding, int bits, int channels, int sampleRate, bool
         if (frames == 0) {
             throw new AudioException(file, "contains no samples");
         }
-        if (frames > Integer.MAX_VALUE - 16) {
-            throw new AudioException(file, "too long: " + frames + " frames exceed what one clip can hold; use AudioStream");
-        }
+        DecodeBudget.check(file, frames, sampleRate);
         float[] out = new float[(int) frames];
         try (AudioStream s = stream(ch, start, frames, file)) {
             int done = 0;

@@ -55,13 +55,20 @@ public final class WavDecoder {
             throw new AudioException(file, "RIFF file is not of type WAVE");
         }
         PcmLayout format = null;
+        Long ds64Data = null;
         long pos = 12;
         while (pos + 8 <= fileSize) {
             ByteBuffer chunk = readAt(ch, pos, 8, file);
             String id = fourCc(chunk, 0);
             long size = Integer.toUnsignedLong(chunk.getInt(4));
             long body = pos + 8;
-            if (id.equals("fmt ")) {
+            if (id.equals("ds64") && riff.equals("RF64")) {
+                if (size < 24 || body + size > fileSize) {
+                    throw new AudioException(file, "malformed ds64 chunk (size " + size + ")");
+                }
+                // RF64 keeps the real data size here, the data chunk's own field being 0xFFFFFFFF
+                ds64Data = readAt(ch, body, 24, file).getLong(8);
+            } else if (id.equals("fmt ")) {
                 if (size < 16 || size > 1024 || body + size > fileSize) {
                     throw new AudioException(file, "malformed fmt chunk (size " + size + ")");
                 }
@@ -71,6 +78,13 @@ public final class WavDecoder {
                     throw new AudioException(file, "data chunk comes before the fmt chunk");
                 }
                 long available = fileSize - body;
+                if (size == 0xFFFFFFFFL && ds64Data != null) {
+                    if (Long.compareUnsigned(ds64Data, available + format.blockAlign()) > 0) {
+                        throw new AudioException(file, "ds64 chunk claims " + Long.toUnsignedString(ds64Data)
+                                + " bytes of data but only " + available + " remain in the file (truncated or corrupt header)");
+                    }
+                    size = Math.min(ds64Data, available);
+                }
                 if (size > available) {
                     // Streams written without a final size (0xFFFFFFFF) are common; others are truncated.
                     if (size != 0xFFFFFFFFL && riff.equals("RIFF") && size - available > format.blockAlign()) {

@@ -100,6 +100,25 @@ public final class FloatTensor {
     }
 
     /** Fills with a constant. */
+    /** Whether every value is finite: no NaN, no infinity. */
+    public boolean allFinite() {
+        // x - x is 0 for a finite x and NaN otherwise; four sums keep the loop short
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        int n = size(), i = 0;
+        for (; i + 3 < n; i += 4) {
+            float x0 = data.get(i), x1 = data.get(i + 1), x2 = data.get(i + 2), x3 = data.get(i + 3);
+            a0 += x0 - x0;
+            a1 += x1 - x1;
+            a2 += x2 - x2;
+            a3 += x3 - x3;
+        }
+        for (; i < n; i++) {
+            float x = data.get(i);
+            a0 += x - x;
+        }
+        return a0 + a1 + a2 + a3 == 0f;
+    }
+
     public void fill(float v) {
         for (int i = 0; i < data.capacity(); i++) {
             data.put(i, v);

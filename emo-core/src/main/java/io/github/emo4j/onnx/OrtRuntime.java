@@ -3,16 +3,22 @@ package io.github.emo4j.onnx;
 import io.github.emo4j.GraphOptimization;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.ProviderException;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +34,73 @@ public final class OrtRuntime {
     private OrtRuntime() {
     }
 
+    /**
+     * System property naming the lowest level of ONNX Runtime's own log that reaches stderr: verbose,
+     * info, warning, error or fatal (the default). ONNX Runtime writes its log natively, past any Java
+     * logging, and every error it reports reaches emo4j as an exception with the same text, so by
+     * default its log stays quiet.
+     */
+    public static final String LOG_LEVEL_PROPERTY = "emo4j.onnxruntime.log";
+
     /** The shared environment. ONNX Runtime allows one per process. */
     public static OrtEnvironment env() {
-        return OrtEnvironment.getEnvironment();
+        return Env.ENV;
+    }
+
+    private static final class Env {
+        static final OrtEnvironment ENV = create();
+
+        private static OrtEnvironment create() {
+            OrtEnvironment env = OrtEnvironment.getEnvironment(logLevel(), "emo4j");
+            removeUnpackedLibraries();
+            return env;
+        }
+    }
+
+    /** ONNX Runtime's log level, from {@link #LOG_LEVEL_PROPERTY}. */
+    static OrtLoggingLevel logLevel() {
+        return switch (System.getProperty(LOG_LEVEL_PROPERTY, "fatal").toLowerCase(Locale.ROOT)) {
+            case "verbose" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+            case "info" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;
+            case "warning" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+            case "error" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            default -> OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        };
+    }
+
+    /**
+     * ONNX Runtime unpacks its native libraries into a fresh temporary folder and asks the JVM to delete
+     * them at exit, the folder before the files, so an empty folder stays behind after every run. Once
+     * the libraries are loaded they can be unlinked (on Linux and macOS), so the folder goes now. Where
+     * that fails (Windows keeps loaded libraries), ONNX Runtime's own clean-up at exit remains.
+     */
+    private static void removeUnpackedLibraries() {
+        Path dir;
+        try {
+            Class<?> runtime = Class.forName("ai.onnxruntime.OnnxRuntime");
+            Field f = runtime.getDeclaredField("tempDirectory");
+            f.setAccessible(true);
+            dir = (Path) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot find ONNX Runtime's unpacking folder: {}", e.toString());
+            return;
+        }
+        if (dir == null) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path lib : files) {
+                Files.deleteIfExists(lib);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.debug("ONNX Runtime's unpacked libraries stay until exit: {}", e.toString());
+        }
     }
 
     /** Providers the loaded ONNX Runtime build can offer on this machine. */
     public static List<ExecutionProvider> available() {
+        env();
         EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
         List<ExecutionProvider> out = new ArrayList<>();
         for (ExecutionProvider.Kind k : ExecutionProvider.Kind.values()) {
@@ -60,6 +126,7 @@ public final class OrtRuntime {
     public static Chosen sessionOptions(List<ExecutionProvider> preference, SessionSettings settings) {
         int threads = settings.threads();
         List<String> reasons = new ArrayList<>();
+        env();
         EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
         for (ExecutionProvider p : preference) {
             String why = unavailableReason(p, ort);
@@ -150,6 +217,7 @@ public final class OrtRuntime {
     private static void configure(OrtSession.SessionOptions o, SessionSettings settings,
                                   GraphOptimization level) throws OrtException {
         o.setOptimizationLevel(level(level));
+        o.setSessionLogLevel(logLevel());
         if (settings.threads() > 0) {
             o.setIntraOpNumThreads(settings.threads());
         }

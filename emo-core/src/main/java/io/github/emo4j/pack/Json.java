@@ -73,7 +73,12 @@ public final class Json {
             if (peek() != '"') {
                 throw error("expected a key");
             }
+            int keyAt = i;
             String k = string();
+            if (m.containsKey(k)) {
+                i = keyAt;
+                throw error("duplicate key \"" + k + "\" (which one is meant?)");
+            }
             ws();
             expect(':');
             ws();

@@ -2,6 +2,7 @@ package io.github.emo4j.pack;
 
 import io.github.emo4j.PackException;
 import io.github.emo4j.audio.FeatureKind;
+import io.github.emo4j.sched.Schedulers;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -51,6 +52,11 @@ public record PackManifest(String name, String description, PackSettings setting
         }
         PackSettings settings = settings(asMap(m.get("settings"), source, "settings"), source);
         Map<String, Object> sched = scheduler(m.get("scheduler"), source, files);
+        try {
+            Schedulers.fromConfig(sched);
+        } catch (IllegalArgumentException e) {
+            throw new PackException(source + ": scheduler: " + e.getMessage());
+        }
         Map<Role, ComponentSpec> components = components(asMap(m.get("components"), source, "components"), source);
         String name = str(m, "name", source);
         Object desc = m.get("description");

@@ -71,6 +71,11 @@ final class AudioConditioning {
         } catch (OrtException e) {
             throw new EmoException("audio_encoder: cannot create input tensor: " + e.getMessage(), e);
         }
+        for (float v : out) {
+            if (!Float.isFinite(v)) {
+                throw new PackException("audio_encoder: output 'audio_features' holds NaN or infinite values; nothing was written");
+            }
+        }
         int dim = s.audioFeatureDim();
         long items = in.shape()[0];
         if (out.length % (items * dim) != 0) {

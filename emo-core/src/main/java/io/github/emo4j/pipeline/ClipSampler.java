@@ -1,5 +1,6 @@
 package io.github.emo4j.pipeline;
 
+import io.github.emo4j.PackException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.onnx.FloatTensor;
@@ -75,7 +76,7 @@ final class ClipSampler implements AutoCloseable {
         noiseTime.stop();
         for (int i = 0; i < steps; i++) {
             ctx.checkCancelled();
-            step(sampler, i, timesteps[i], unet);
+            step(sampler, clip, i, timesteps[i], unet);
             double done = (clip * (double) steps + i + 1) / (plan.clips() * (double) steps);
             double elapsed = (System.nanoTime() - loopStart) / 1e9;
             ctx.progress(new Progress(Progress.Stage.DENOISE, clip, plan.clips(), i + 1, steps, done,
@@ -88,7 +89,7 @@ final class ClipSampler implements AutoCloseable {
     }
 
     /** Step {@code i}: one denoiser run over every branch, guidance, and the scheduler's update of the latents. */
-    private void step(Sampler sampler, int i, double t, ComponentCall unet) {
+    private void step(Sampler sampler, int clip, int i, double t, ComponentCall unet) {
         RenderRequest req = ctx.request;
         samplingTime.start();
         float scale = sampler.inputScale(i);
@@ -107,10 +108,17 @@ final class ClipSampler implements AutoCloseable {
         denoiseTime.stop();
         unetRuns++;
         samplingTime.start();
+        boolean finite;
         if (plan.splitGuidance()) {
-            Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
+            finite = Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
         } else if (plan.guided()) {
-            Guidance.combine(noisePred, eps, (float) plan.guidance());
+            finite = Guidance.combine(noisePred, eps, (float) plan.guidance());
+        } else {
+            finite = eps.allFinite();
+        }
+        if (!finite) {
+            throw new PackException("denoising_unet: output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
+                    + ", step " + (i + 1) + "; nothing was written");
         }
         if (plan.guided() && req.guidanceRescale() > 0) {
             Guidance.rescale(noisePred, eps, req.guidanceRescale(), plan.branches());

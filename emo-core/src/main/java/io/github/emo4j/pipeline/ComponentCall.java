@@ -9,6 +9,7 @@ import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.TensorSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,6 +30,8 @@ final class ComponentCall {
     private final List<TensorView> convertIn = new ArrayList<>();
     private final List<TensorView> convertOut = new ArrayList<>();
     private final Map<String, TensorView> refreshable = new HashMap<>();
+    /** Outputs whose values are checked after every run; see {@link #checkedElsewhere}. */
+    private final Map<String, FloatTensor> checked = new LinkedHashMap<>();
 
     ComponentCall(OnnxComponent component, List<AutoCloseable> owned, OrtClock clock) {
         this.component = component;
@@ -71,9 +74,19 @@ final class ComponentCall {
         return this;
     }
 
+    /**
+     * Leaves the outputs' NaN and infinity check to the caller, which folds it into a pass it makes
+     * anyway (the denoiser's guidance).
+     */
+    ComponentCall checkedElsewhere() {
+        checked.clear();
+        return this;
+    }
+
     ComponentCall output(String name, FloatTensor t) throws OrtException {
         TensorView v = view(component.spec().output(name), name, t);
         out.put(name, v.onnx());
+        checked.put(name, t);
         if (v.converts()) {
             convertOut.add(v);
         }
@@ -89,8 +102,19 @@ final class ComponentCall {
         return v;
     }
 
-    /** Converts 16-bit inputs, runs, converts 16-bit outputs; returns the nanoseconds inside ONNX Runtime. */
+    /** Runs once for the whole render; see {@link #run(int)}. */
     long run() {
+        return run(-1);
+    }
+
+    /**
+     * Converts 16-bit inputs, runs, converts 16-bit outputs and checks that they are finite; returns the
+     * nanoseconds inside ONNX Runtime.
+     *
+     * @param clip the clip this run is for, named in the error when an output is not finite; -1 for none
+     * @throws PackException when an output holds NaN or an infinity
+     */
+    long run(int clip) {
         for (TensorView v : convertIn) {
             v.toModel();
         }
@@ -103,6 +127,13 @@ final class ComponentCall {
         }
         for (TensorView v : convertOut) {
             v.fromModel();
+        }
+        for (Map.Entry<String, FloatTensor> o : checked.entrySet()) {
+            if (!o.getValue().allFinite()) {
+                throw new PackException(component.spec().role().key() + ": output '" + o.getKey()
+                        + "' holds NaN or infinite values" + (clip >= 0 ? " at clip " + (clip + 1) : "")
+                        + "; nothing was written");
+            }
         }
         return ns;
     }

@@ -93,7 +93,7 @@ final class DecodeStage implements AutoCloseable {
 
     private void decodeAndEmit(int clip, DecodeSlot slot, ComponentCall decode, int frames) throws IOException {
         decodeTime.start();
-        decode.run();
+        decode.run(clip);
         decodeTime.stop();
         Renderer.ClipObserver obs = observer;
         if (obs != null) {

@@ -89,7 +89,7 @@ final class DenoiserInputs {
         for (TensorSpec in : pack.component(Role.DENOISING_UNET).spec().inputs()) {
             bind(in, crop);
         }
-        unet.output(Contract.NOISE_PRED, sampler.noisePred);
+        unet.output(Contract.NOISE_PRED, sampler.noisePred).checkedElsewhere();
     }
 
     /** The denoiser with every input bound. */
@@ -187,11 +187,11 @@ final class DenoiserInputs {
         }
         if (projection != null) {
             audio.windows(first, f, projection.input(), 0);
-            projection.call().run();
+            projection.call().run(clip);
         }
         if (speed != null) {
             speed.input().copyFrom(headSpeed, 0);
-            speed.call().run();
+            speed.call().run(clip);
         }
         for (BranchCopy copy : branchCopies) {
             produced.fillBranches(copy.source(), copy.spec(), copy.batched());

@@ -7,15 +7,22 @@ final class Guidance {
     private Guidance() {
     }
 
-    /** eps = uncond + g · (cond − uncond); the batch holds the unconditional half first. */
-    static void combine(FloatTensor pred, FloatTensor eps, float g) {
+    /**
+     * eps = uncond + g · (cond − uncond); the batch holds the unconditional half first. Returns whether
+     * every combined value is finite (a NaN or infinity in either branch makes its value non-finite).
+     */
+    static boolean combine(FloatTensor pred, FloatTensor eps, float g) {
         int n = eps.size();
         var p = pred.buffer();
         var e = eps.buffer();
+        float check = 0;
         for (int k = 0; k < n; k++) {
             float u = p.get(k);
-            e.put(k, u + g * (p.get(n + k) - u));
+            float v = u + g * (p.get(n + k) - u);
+            e.put(k, v);
+            check += v - v;
         }
+        return check == 0f;
     }
 
     /**
@@ -48,15 +55,19 @@ final class Guidance {
 
     /**
      * Separate reference and audio guidance over the branches (neither, reference only, both):
-     * eps = u + ref·(r − u) + audio·(f − r).
+     * eps = u + ref·(r − u) + audio·(f − r). Returns whether every combined value is finite.
      */
-    static void combineSplit(FloatTensor pred, FloatTensor eps, float ref, float audio) {
+    static boolean combineSplit(FloatTensor pred, FloatTensor eps, float ref, float audio) {
         int n = eps.size();
         var p = pred.buffer();
         var e = eps.buffer();
+        float check = 0;
         for (int k = 0; k < n; k++) {
             float u = p.get(k), r = p.get(n + k), f = p.get(2 * n + k);
-            e.put(k, u + ref * (r - u) + audio * (f - r));
+            float v = u + ref * (r - u) + audio * (f - r);
+            e.put(k, v);
+            check += v - v;
         }
+        return check == 0f;
     }
 }

@@ -60,6 +60,11 @@ final class OnnxFaceDetector implements FaceDetector {
         } catch (OrtException e) {
             throw new EmoException("face_detector: " + e.getMessage(), e);
         }
+        for (float v : boxes) {
+            if (!Float.isFinite(v)) {
+                throw new PackException("face_detector: output 'boxes' holds NaN or infinite values");
+            }
+        }
         if (boxes.length % 5 != 0) {
             throw new EmoException("face_detector: output 'boxes' has " + boxes.length + " values, not rows of 5");
         }

@@ -116,14 +116,14 @@ final class ReferenceMotion {
             if (latentScaling != 1f) {
                 decodeIn.scale(1f / latentScaling);
             }
-            decode.run();
-            encode.run();
+            decode.run(clip);
+            encode.run(clip);
             if (latentScaling != 1f) {
                 motionLatents.scale(latentScaling);
             }
         }
         reference.refresh(Contract.REFERENCE_LATENTS);
-        reference.run();
+        reference.run(clip);
         for (Bank bank : banks.values()) {
             FloatTensor motion = perClip.get(bank.spec().name());
             int per = motion.size() / k;

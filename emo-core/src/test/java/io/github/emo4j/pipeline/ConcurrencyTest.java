@@ -92,7 +92,7 @@ class ConcurrencyTest {
      * released unreachable direct buffers: what native tensors, sessions and direct buffers hold. The
      * heap's own growth while the JVM warms up is not a leak and is left out.
      */
-    private static long settledRss() throws Exception {
+    static long settledRss() throws Exception {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);

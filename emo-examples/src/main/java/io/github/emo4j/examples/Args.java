@@ -7,7 +7,7 @@ import java.util.Set;
 
 /** Parsed command line: a command, {@code --name value} options and boolean flags. */
 final class Args {
-    private static final Set<String> FLAGS = Set.of("verbose", "quiet", "low-memory");
+    private static final Set<String> FLAGS = Set.of("verbose", "quiet", "low-memory", "help");
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
             "background", "config", "guidance-rescale",
@@ -28,6 +28,9 @@ final class Args {
         Map<String, String> v = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("-h")) {
+                a = "--help";
+            }
             if (!a.startsWith("--")) {
                 throw new InvalidInputException("unexpected argument '" + a + "'");
             }
@@ -103,11 +106,17 @@ final class Args {
         }
     }
 
+    /** A finite number: NaN and infinities are refused like any other word. */
     double doubleValue(String name) {
+        double v;
         try {
-            return Double.parseDouble(values.get(name).trim());
+            v = Double.parseDouble(values.get(name).trim());
         } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!Double.isFinite(v)) {
             throw new InvalidInputException("--" + name + " must be a number: '" + values.get(name) + "'");
         }
+        return v;
     }
 }

@@ -1,10 +1,14 @@
 package io.github.emo4j.examples;
 
+import io.github.emo4j.CancelToken;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.HeadSpeed;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
+import io.github.emo4j.PackException;
+import io.github.emo4j.ProviderException;
+import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
@@ -23,7 +27,7 @@ import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.AudioCodec;
 import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.Mp4Writer;
-import io.github.emo4j.video.PartFile;
+import io.github.emo4j.video.ImageException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code emo} command line: {@code render}, {@code demo} and {@code info}. Errors print one line
@@ -82,17 +88,46 @@ public final class EmoCli {
             "  --audio-codec C      aac (default) or pcm",
             "  --background RRGGBB  colour under transparent portrait pixels (default ffffff)",
             "  --verbose            debug logging, and stack traces on errors",
-            "  --quiet              no progress bar");
+            "  --quiet              no progress bar",
+            "",
+            "exit status: 0 done; 2 bad input (a file, a pack, an option, or an output that cannot be written);",
+            "1 a fault of emo4j itself; 130 interrupted (143 terminated). On any failure no file is left at --out.");
 
     private EmoCli() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        CancelToken cancel = new CancelToken();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C or SIGTERM: stop the render, let it remove its partial file, and say so once
+            cancel.cancel();
+            try {
+                finished.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            PartFiles.deleteAll();
+            System.err.println();
+            System.err.println("emo: interrupted; no output was written");
+        }, "emo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = run(args, System.out, System.err, cancel);
+        finished.countDown();
+        if (cancel.isCancelled()) {
+            return; // the hook reports it; the JVM ends with the signal's status
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        System.exit(code);
     }
 
     /** Runs a command and returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, null);
+    }
+
+    /** Runs a command, stopping a render when {@code cancel} is cancelled, and returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err, CancelToken cancel) {
         Args a;
         try {
             a = Args.parse(args);
@@ -100,12 +135,19 @@ public final class EmoCli {
             err.println("emo: " + e.getMessage());
             return 2;
         }
+        if (a.flag("help")) {
+            out.println(USAGE);
+            return 0;
+        }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", a.flag("verbose") ? "debug" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        if (a.flag("verbose")) {
+            System.setProperty("emo4j.onnxruntime.log", "warning");
+        }
         try {
             switch (a.command) {
-                case "render" -> render(a, err);
-                case "demo" -> demo(a, err);
+                case "render" -> render(a, err, cancel);
+                case "demo" -> demo(a, err, cancel);
                 case "info" -> {
                     info(out);
                     if (a.has("pack")) {
@@ -118,16 +160,25 @@ public final class EmoCli {
                 default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
             }
             return 0;
-        } catch (InvalidInputException e) {
+        } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             report(err, e, a.flag("verbose"));
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            report(err, e, a.flag("verbose"));
-            return 1;
+            return exitCode(e);
         }
     }
 
-    private static void report(PrintStream err, Exception e, boolean verbose) {
+    /** 2 for what the user or the pack got wrong, 130 for a cancelled render, 1 for emo4j's own faults. */
+    static int exitCode(Throwable e) {
+        if (e instanceof RenderCancelledException) {
+            return 130;
+        }
+        if (e instanceof InvalidInputException || e instanceof PackException || e instanceof ProviderException
+                || e instanceof AudioException || e instanceof ImageException) {
+            return 2;
+        }
+        return 1;
+    }
+
+    private static void report(PrintStream err, Throwable e, boolean verbose) {
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
         err.println("emo: " + msg.lines().findFirst().orElse(msg));
         if (verbose) {
@@ -149,8 +200,15 @@ public final class EmoCli {
 
     private static List<ExecutionProvider> providers(Args a) {
         List<ExecutionProvider> ps = new ArrayList<>();
-        for (String p : a.value("provider", "cpu").split(",")) {
-            ps.add(ExecutionProvider.parse(p));
+        for (String p : a.value("provider", "cpu").split(",", -1)) {
+            if (p.isBlank()) {
+                throw new InvalidInputException("--provider: an empty name in '" + a.value("provider", "") + "'");
+            }
+            try {
+                ps.add(ExecutionProvider.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--provider: " + e.getMessage(), e);
+            }
         }
         return ps;
     }
@@ -177,14 +235,14 @@ public final class EmoCli {
         }
     }
 
-    private static void demo(Args a, PrintStream err) throws IOException {
+    private static void demo(Args a, PrintStream err, CancelToken cancel) throws IOException {
         Path out = Path.of(a.value("out", "out/demo.mp4"));
         Path dir = Files.createTempDirectory("emo4j-demo");
         try {
             Path portrait = extract("portrait-astronaut.png", dir);
             Path audio = extract("speech-sample.wav", dir);
             Args withInputs = a.with("portrait", portrait.toString()).with("audio", audio.toString()).with("out", out.toString());
-            render(withInputs, err);
+            render(withInputs, err, cancel);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
@@ -253,10 +311,19 @@ public final class EmoCli {
         if (!(fps > 0 && fps <= 240)) {
             throw new InvalidInputException("--fps must be between 0 and 240: " + fps);
         }
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
+        Inputs.refuseOverwrite("out", out, "audio", audio.toString());
+        if (Files.isDirectory(out)) {
+            throw new InvalidInputException(out + ": is a folder; give the features a file name");
         }
-        Path part = PartFile.beside(out);
+        Path part;
+        try {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            part = PartFiles.beside(out);
+        } catch (IOException e) {
+            throw new InvalidInputException(out + ": cannot write there: " + e.getMessage(), e);
+        }
         try {
             long[] shape = new FeatureExtractor(kind, fps).writeNpy(audio, part);
             Files.move(part, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -264,16 +331,20 @@ public final class EmoCli {
         } catch (AudioException e) {
             throw new InvalidInputException(e.getMessage(), e);
         } finally {
-            Files.deleteIfExists(part);
+            PartFiles.delete(part);
         }
     }
 
-    private static void render(Args a, PrintStream err) {
+    private static void render(Args a, PrintStream err, CancelToken cancel) {
         Path portraitFile = Path.of(a.required("portrait"));
         Path audioFile = Path.of(a.required("audio"));
         Path out = Path.of(a.required("out"));
-        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
+        if (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
             throw new InvalidInputException(out + ": output must be an .mp4 file");
+        }
+        Inputs.refuseOverwrite("out", out, "portrait", portraitFile.toString(), "audio", audioFile.toString());
+        if (Files.isDirectory(out)) {
+            throw new InvalidInputException(out + ": is a folder; give the video a file name");
         }
         int background = 0xFFFFFF;
         if (a.has("background")) {
@@ -336,12 +407,25 @@ public final class EmoCli {
         if (a.has("provider")) {
             b.provider(providers(a).toArray(new ExecutionProvider[0]));
         }
+        if (cancel != null) {
+            req = req.withCancel(cancel);
+        }
         ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
         if (bar != null) {
             req = req.withProgress(bar);
         }
         long t0 = System.nanoTime();
         try (EmoPipeline emo = b.build()) {
+            int fps = req.fps() > 0 ? req.fps() : emo.packInfo().fps();
+            if (Math.round(audio.durationSeconds() * fps) < 1) {
+                throw new InvalidInputException(String.format(Locale.ROOT, "%s: audio is too short (%.3f s) for one frame at %d fps",
+                        audioFile, audio.durationSeconds(), fps));
+            }
+            try {
+                req = req.withFace(emo.locateFace(portrait, req.face()));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
+            }
             Video o = emo.render(req, out);
             if (bar != null) {
                 bar.done();

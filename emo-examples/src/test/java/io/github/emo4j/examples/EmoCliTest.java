@@ -147,7 +147,7 @@ class EmoCliTest {
 
         Files.delete(pack.resolve("image_projection.onnx"));
         Run bad = run("info", "--pack", pack.toString());
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code(), "a broken pack is bad input");
         assertEquals(1, bad.err().strip().lines().count(), "one line expected: " + bad.err());
         assertTrue(bad.err().contains("image_projection"), bad.err());
     }

@@ -1,5 +1,6 @@
 package io.github.emo4j.video;
 
+import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -31,6 +32,10 @@ import org.jcodec.common.model.Rect;
  * packets with {@link #ready} or {@link #finish}.
  */
 final class GopEncoder implements AutoCloseable {
+    static {
+        JcodecLogging.install();
+    }
+
 
     /** One encoded frame. */
     record Packet(ByteBuffer data, boolean key) {

@@ -1,5 +1,6 @@
 package io.github.emo4j.video;
 
+import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.ObjIntConsumer;
@@ -17,6 +18,10 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  * and the frames as packed RGB converted with the same BT.601 limited-range matrix the writer uses.
  */
 public final class Mp4Reader {
+    static {
+        JcodecLogging.install();
+    }
+
     private Mp4Reader() {
     }
 

@@ -1,5 +1,6 @@
 package io.github.emo4j.video;
 
+import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * same bytes whatever their number. Not thread-safe: one writer is fed by one thread.
  */
 public final class Mp4Writer implements FrameSink {
+    static {
+        JcodecLogging.install();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Mp4Writer.class);
 
     /** Default quantiser: flat colours round-trip within 1 level, detailed portraits within about 2. */

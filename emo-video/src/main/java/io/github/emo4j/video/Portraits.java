@@ -2,6 +2,7 @@ package io.github.emo4j.video;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import io.github.emo4j.audio.InputFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,8 +47,9 @@ public final class Portraits {
      * 16-bit images to 8-bit sRGB, and composites transparency over {@code backgroundRgb}.
      */
     public static BufferedImage read(Path file, long maxPixels, int backgroundRgb) throws ImageException {
-        if (!Files.exists(file)) {
-            throw new ImageException(file, "file not found");
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new ImageException(file, problem);
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {

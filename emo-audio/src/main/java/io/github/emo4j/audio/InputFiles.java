@@ -1,0 +1,38 @@
+package io.github.emo4j.audio;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * What an input file must be before anything reads it: a regular file. A named pipe blocks its reader
+ * until someone writes, a device may never end, and a folder is no file at all; each is refused at once.
+ */
+public final class InputFiles {
+    private InputFiles() {
+    }
+
+    /**
+     * Why {@code file} cannot be read as an input, in words ("file not found", "is a folder, not a
+     * file", ...), or {@code null} when it is a regular file. Symbolic links are followed.
+     */
+    public static String problem(Path file) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return "file not found";
+        } catch (IOException e) {
+            return "cannot read: " + e.getMessage();
+        }
+        if (a.isDirectory()) {
+            return "is a folder, not a file";
+        }
+        if (!a.isRegularFile()) {
+            return "is not a regular file (a named pipe, device or socket), which could block or never end";
+        }
+        return null;
+    }
+}
