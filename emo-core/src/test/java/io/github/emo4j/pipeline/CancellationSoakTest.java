@@ -58,7 +58,9 @@ class CancellationSoakTest {
                 long end = ConcurrencyTest.settledRss();
                 System.out.println("soak: " + finished + " renders finished, " + cancelled + " cancelled; native resident memory "
                         + (start >> 20) + " MB -> " + (middle >> 20) + " MB -> " + (end >> 20) + " MB");
-                assertTrue(end - middle < 16L << 20, "grew " + ((end - middle) >> 20) + " MB over the second half");
+                // measured over 600 more renders, resident memory wanders by about 10 MB around a plateau;
+                // one decode buffer (330 kB) kept per render would add 33 MB a half and 66 MB a soak
+                assertTrue(end - middle < 24L << 20, "grew " + ((end - middle) >> 20) + " MB over the second half");
                 // eight threads keep growing their arenas a little for a while; a leak shows in the second half
                 assertTrue(end - start < 64L << 20, "grew " + ((end - start) >> 20) + " MB over the soak");
             } finally {

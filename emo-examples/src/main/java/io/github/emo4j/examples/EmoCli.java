@@ -93,6 +93,9 @@ public final class EmoCli {
             "exit status: 0 done; 2 bad input (a file, a pack, an option, or an output that cannot be written);",
             "1 a fault of emo4j itself; 130 interrupted (143 terminated). On any failure no file is left at --out.");
 
+    /** The progress bar on screen, if any, for the shutdown hook to end its line. */
+    private static volatile ProgressBar activeBar;
+
     private EmoCli() {
     }
 
@@ -108,7 +111,10 @@ public final class EmoCli {
                 Thread.currentThread().interrupt();
             }
             PartFiles.deleteAll();
-            System.err.println();
+            ProgressBar bar = activeBar;
+            if (bar != null) {
+                bar.done();
+            }
             System.err.println("emo: interrupted; no output was written");
         }, "emo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -161,6 +167,9 @@ public final class EmoCli {
             }
             return 0;
         } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            if (e instanceof RenderCancelledException && cancel != null && cancel.isCancelled()) {
+                return 130; // the shutdown hook says so, once
+            }
             report(err, e, a.flag("verbose"));
             return exitCode(e);
         }
@@ -411,6 +420,7 @@ public final class EmoCli {
             req = req.withCancel(cancel);
         }
         ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
+        activeBar = bar;
         if (bar != null) {
             req = req.withProgress(bar);
         }

@@ -24,7 +24,7 @@ final class ProgressBar implements ProgressListener {
     }
 
     @Override
-    public void onProgress(Progress p) {
+    public synchronized void onProgress(Progress p) {
         long now = System.nanoTime();
         boolean last = p.stage() == Progress.Stage.DONE;
         if (!terminal) {
@@ -55,7 +55,7 @@ final class ProgressBar implements ProgressListener {
         drawn = true;
     }
 
-    void done() {
+    synchronized void done() {
         if (drawn && !finished) {
             err.println();
             finished = true;

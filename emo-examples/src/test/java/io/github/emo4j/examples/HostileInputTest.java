@@ -519,6 +519,7 @@ class HostileInputTest {
         return g.build();
     }
 
+    @SuppressWarnings("unchecked")
     private List<DynamicTest> packs() throws Exception {
         List<DynamicTest> c = new ArrayList<>();
         c.add(packRefused("a pack folder that does not exist", inputs.resolve("no-pack")));
