@@ -84,8 +84,12 @@ public final class Portraits {
             throw e;
         } catch (NoSuchFileException e) {
             throw new ImageException(file, "file not found");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new ImageException(file, "cannot decode image: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the JDK's decoders fail on some damaged or exotic files with internal errors whose text
+            // (a null pointer in com.sun.imageio, say) means nothing to the user
+            throw new ImageException(file, "cannot decode image: the data is damaged or of an unsupported kind", e);
         }
     }
 
