@@ -79,8 +79,8 @@ final class ClipSampler implements AutoCloseable {
             step(sampler, clip, i, timesteps[i], unet);
             double done = (clip * (double) steps + i + 1) / (plan.clips() * (double) steps);
             double elapsed = (System.nanoTime() - loopStart) / 1e9;
-            ctx.progress(new Progress(Progress.Stage.DENOISE, clip, plan.clips(), i + 1, steps, done,
-                    elapsed / done * (1 - done)));
+            ctx.progress(new Progress(Progress.Stage.DENOISE, clip, plan.clips(), i + 1, steps,
+                    done * Progress.SAMPLING_SHARE, elapsed / done * (1 - done)));
         }
         if (plan.overlap() > 0) {
             Latents.crossFade(latents, tail, clip > 0, channels, plan.clipFrames(), plan.overlap(), plane);

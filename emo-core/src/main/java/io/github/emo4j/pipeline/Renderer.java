@@ -110,7 +110,8 @@ public final class Renderer {
                 }
                 decode.drain();
                 ctx.checkCancelled();
-                ctx.progress(new Progress(Progress.Stage.ENCODE, plan.clips() - 1, plan.clips(), plan.steps(), plan.steps(), 1, 0));
+                ctx.progress(new Progress(Progress.Stage.ENCODE, plan.clips() - 1, plan.clips(), plan.steps(), plan.steps(),
+                        Progress.SAMPLING_SHARE, 0));
                 decode.finish();
             }
             RenderStats stats = ctx.stats(sampler.unetRuns());

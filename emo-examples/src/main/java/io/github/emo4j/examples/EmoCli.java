@@ -52,12 +52,13 @@ public final class EmoCli {
 
     static final String VERSION = "0.1.0-SNAPSHOT";
     private static final String USAGE = String.join("\n",
-            "usage: emo <command> [options]",
+            "usage: emo <command> [options]      (emo <command> --help for this text)",
             "",
             "commands:",
             "  render --portrait FILE --audio FILE --out FILE.mp4 [options]",
             "                       animate a portrait with a voice",
             "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
+            "  version              print emo4j's version (also --version)",
             "  info [--pack DIR]    version and execution providers; with --pack, load and check a pack and list\n"
             + "                       its settings and each component's tensors",
             "  schedule --config scheduler_config.json --steps N",
@@ -163,6 +164,7 @@ public final class EmoCli {
                 case "features" -> features(a, err);
                 case "schedule" -> schedule(a, out);
                 case "help", "--help", "-h" -> out.println(USAGE);
+                case "version", "--version", "-V" -> out.println("emo4j " + VERSION);
                 default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
             }
             return 0;

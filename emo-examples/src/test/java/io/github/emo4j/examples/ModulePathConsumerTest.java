@@ -67,7 +67,7 @@ class ModulePathConsumerTest {
             """;
 
     /** emo4j's three library modules and the libraries they need, from this test's class path. */
-    private static List<String> libraries() {
+    static List<String> libraries() {
         Pattern wanted = Pattern.compile(".*(emo-(audio|video|core)[/\\\\]target[/\\\\]classes|emo-(audio|video|core)-[^/\\\\]*\\.jar"
                 + "|onnxruntime-[^/\\\\]*\\.jar|jcodec-[^/\\\\]*\\.jar|JTransforms-[^/\\\\]*\\.jar|JLargeArrays-[^/\\\\]*\\.jar"
                 + "|commons-math3-[^/\\\\]*\\.jar|slf4j-api-[^/\\\\]*\\.jar)$");
