@@ -60,29 +60,53 @@ public final class EmoPipeline implements AutoCloseable {
         this.renderer = new Renderer(pack);
     }
 
-    /** A new builder. */
+    /**
+     * A new builder, for a pipeline ({@link Builder#build}) or a one-shot render ({@link Builder#render}).
+     *
+     * @return a builder with every option at its default
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The execution providers this machine's ONNX Runtime offers. */
+    /**
+     * The execution providers this machine's ONNX Runtime offers.
+     *
+     * @return the providers the loaded ONNX Runtime build can use here, the CPU among them
+     */
     public static List<ExecutionProvider> availableProviders() {
         return OrtRuntime.available();
     }
 
-    /** What the loaded pack is and makes. */
+    /**
+     * What the loaded pack is and makes.
+     *
+     * @return the pack's name, resolution, clip layout and defaults
+     */
     public PackInfo packInfo() {
         PackSettings s = pack.settings();
         return new PackInfo(pack.manifest().name(), s.resolution(), s.fps(), s.clipFrames(), s.motionFrames(),
                 s.defaultSteps(), s.defaultGuidance());
     }
 
-    /** The provider the pack runs on. */
+    /**
+     * The provider the pack runs on: the first of the preference list that could be used.
+     *
+     * @return the chosen execution provider
+     */
     public ExecutionProvider provider() {
         return pack.provider();
     }
 
-    /** Renders into a temporary MP4 and returns it. */
+    /**
+     * Renders into a temporary MP4, deleted when the JVM exits; {@link Video#save} keeps it.
+     *
+     * @param request the portrait, the voice and how to animate
+     * @return the rendered video
+     * @throws InvalidInputException if the request cannot be rendered (no face found, audio too short, ...)
+     * @throws PackException if the pack fails at run time, for example with non-finite outputs
+     * @throws RenderCancelledException if the request's token was cancelled or the thread interrupted
+     */
     public Video render(RenderRequest request) {
         Path tmp;
         try {
@@ -96,10 +120,16 @@ public final class EmoPipeline implements AutoCloseable {
     }
 
     /**
-     * Renders straight into {@code out}. The file appears only when the render succeeds; a failed or
-     * cancelled render leaves nothing there (and an existing file untouched).
+     * Renders straight into {@code out}. The output location is checked before any work; the file
+     * appears only when the render succeeds, and a failed or cancelled render leaves nothing there (and an
+     * existing file untouched).
      *
+     * @param request the portrait, the voice and how to animate
+     * @param out     where the MP4 goes; its folder is created if needed
      * @return the video at {@code out}
+     * @throws InvalidInputException if {@code out} cannot be written, or the request cannot be rendered
+     * @throws PackException if the pack fails at run time, for example with non-finite outputs
+     * @throws RenderCancelledException if the request's token was cancelled or the thread interrupted
      */
     public Video render(RenderRequest request, Path out) {
         if (closed) {
@@ -147,7 +177,14 @@ public final class EmoPipeline implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** The face box a render of {@code portrait} would use (detected when {@code given} is null). */
+    /**
+     * The face box a render of {@code portrait} would use.
+     *
+     * @param portrait the portrait, as {@link #readPortrait} returns it
+     * @param given    a box to check and use, or {@code null} to detect the face
+     * @return the face box in portrait pixels
+     * @throws InvalidInputException if {@code given} does not fit the portrait, or no face is found
+     */
     public FaceBox locateFace(BufferedImage portrait, FaceBox given) {
         return renderer.locateFace(portrait, given);
     }
@@ -160,12 +197,25 @@ public final class EmoPipeline implements AutoCloseable {
         }
     }
 
-    /** Reads a portrait, turning decoding errors into {@link InvalidInputException}. */
+    /**
+     * Reads a portrait (PNG, JPEG, BMP or GIF), transparency over white.
+     *
+     * @param file the image file
+     * @return the portrait as 8-bit RGB, turned as its EXIF orientation says
+     * @throws InvalidInputException if the file is missing, not an image, damaged or too large
+     */
     public static BufferedImage readPortrait(Path file) {
         return readPortrait(file, Portraits.DEFAULT_BACKGROUND);
     }
 
-    /** Reads a portrait with transparency composited over {@code backgroundRgb}. */
+    /**
+     * Reads a portrait with transparency composited over {@code backgroundRgb}.
+     *
+     * @param file          the image file
+     * @param backgroundRgb the colour under transparent pixels, as {@code 0xRRGGBB}
+     * @return the portrait as 8-bit RGB, turned as its EXIF orientation says
+     * @throws InvalidInputException if the file is missing, not an image, damaged or too large
+     */
     public static BufferedImage readPortrait(Path file, int backgroundRgb) {
         try {
             return Portraits.read(file, Portraits.DEFAULT_MAX_PIXELS, backgroundRgb);
@@ -174,7 +224,13 @@ public final class EmoPipeline implements AutoCloseable {
         }
     }
 
-    /** Reads a voice file, turning decoding errors into {@link InvalidInputException}. */
+    /**
+     * Reads a voice file (WAV, AIFF, AU, MP3 or M4A) as mono at its own sample rate.
+     *
+     * @param file the audio file
+     * @return the decoded voice
+     * @throws InvalidInputException if the file is missing, of an unsupported kind, malformed, or too long for the heap
+     */
     public static AudioClip readAudio(Path file) {
         try {
             return AudioFiles.read(file);
@@ -196,40 +252,80 @@ public final class EmoPipeline implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * The portrait of a one-shot render.
+         *
+         * @param img the portrait; converted to 8-bit RGB
+         * @return this builder
+         */
         public Builder portrait(BufferedImage img) {
             this.portrait = Portraits.toRgb(img);
             return this;
         }
 
+        /**
+         * The portrait of a one-shot render, read from a file as {@link EmoPipeline#readPortrait(Path)} does.
+         *
+         * @param file the image file
+         * @return this builder
+         */
         public Builder portrait(Path file) {
             this.portrait = readPortrait(file);
             return this;
         }
 
+        /**
+         * The voice of a one-shot render, read from a file as {@link EmoPipeline#readAudio} does.
+         *
+         * @param wav the audio file (WAV, AIFF, AU, MP3 or M4A)
+         * @return this builder
+         */
         public Builder audio(Path wav) {
             this.audio = readAudio(wav);
             return this;
         }
 
+        /**
+         * The voice of a one-shot render.
+         *
+         * @param clip the voice, mono at any sample rate
+         * @return this builder
+         */
         public Builder audio(AudioClip clip) {
             this.audio = clip;
             return this;
         }
 
-        /** A pack folder; without one the built-in procedural pack is used. */
+        /**
+         * A pack folder; without one the built-in procedural pack is used.
+         *
+         * @param dir the folder holding {@code manifest.json} and the components
+         * @return this builder
+         */
         public Builder pack(Path dir) {
             this.packDir = dir;
             return this;
         }
 
-        /** Execution providers in order of preference; the default is the CPU. */
+        /**
+         * Execution providers in order of preference; the default is the CPU. The first that can be used
+         * wins; the ones before it are logged as skipped, with the reason.
+         *
+         * @param preference providers, most wanted first
+         * @return this builder
+         */
         public Builder provider(ExecutionProvider... preference) {
             providers.clear();
             providers.addAll(List.of(preference));
             return this;
         }
 
-        /** Intra-op threads per session, 0 for ONNX Runtime's default. */
+        /**
+         * Intra-op threads per ONNX Runtime session.
+         *
+         * @param n threads, or 0 for ONNX Runtime's default (all cores)
+         * @return this builder
+         */
         public Builder threads(int n) {
             if (n < 0) {
                 throw new InvalidInputException("threads must not be negative: " + n);
@@ -238,13 +334,25 @@ public final class EmoPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Graph optimisation level (ONNX Runtime's; all optimisations by default). */
+        /**
+         * How much ONNX Runtime optimises the pack's graphs (all optimisations by default).
+         *
+         * @param level the optimisation level
+         * @return this builder
+         */
         public Builder optimization(GraphOptimization level) {
             this.sessions = sessions.withOptimization(level);
             return this;
         }
 
-        /** A folder that keeps optimised graphs between runs, so large packs start faster the second time. */
+        /**
+         * A folder that keeps optimised graphs between runs (TensorRT: engines and timings), so large packs
+         * start faster the second time.
+         *
+         * @param dir the cache folder, created if needed
+         * @return this builder
+         * @throws InvalidInputException if {@code dir} is a file
+         */
         public Builder modelCache(Path dir) {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidInputException(dir + ": model cache must be a folder, and this is a file");
@@ -258,83 +366,167 @@ public final class EmoPipeline implements AutoCloseable {
          * encoders, vocal separator, face locator, a once-run ReferenceNet) as soon as they have run, at
          * the cost of loading them again for the next render. For GPUs with little memory; pair it with
          * {@link #modelCache} so that reloading is quick.
+         *
+         * @param on whether to free start-only networks after use
+         * @return this builder
          */
         public Builder lowMemory(boolean on) {
             this.sessions = sessions.withLowMemory(on);
             return this;
         }
 
+        /**
+         * Sampling steps per clip for a one-shot render; see {@link RenderRequest#steps()}.
+         *
+         * @param n steps, 1 to 1000, or 0 for the pack's default
+         * @return this builder
+         */
         public Builder steps(int n) {
             options = options.withSteps(n);
             return this;
         }
 
+        /**
+         * Classifier-free guidance scale; see {@link RenderRequest#guidance()}.
+         *
+         * @param g the scale, 0 to 50; 1 or less skips the unconditional pass
+         * @return this builder
+         */
         public Builder guidance(double g) {
             options = options.withGuidance(g);
             return this;
         }
 
+        /**
+         * Seed of the initial noise; the same seed gives the same video.
+         *
+         * @param s the seed
+         * @return this builder
+         */
         public Builder seed(long s) {
             options = options.withSeed(s);
             return this;
         }
 
+        /**
+         * Output frame rate.
+         *
+         * @param f frames per second, 1 to 120, or 0 for the pack's
+         * @return this builder
+         */
         public Builder fps(int f) {
             options = options.withFps(f);
             return this;
         }
 
+        /**
+         * The face box, instead of detecting it.
+         *
+         * @param box the face in portrait pixels, or {@code null} to detect it
+         * @return this builder
+         */
         public Builder face(FaceBox box) {
             options = options.withFace(box);
             return this;
         }
 
+        /**
+         * How strongly the head, the expression and the lips move.
+         *
+         * @param m the motion strengths
+         * @return this builder
+         */
         public Builder motion(MotionControl m) {
             options = options.withMotion(m);
             return this;
         }
 
+        /**
+         * Where progress goes; see {@link Progress}.
+         *
+         * @param l the listener
+         * @return this builder
+         */
         public Builder progress(ProgressListener l) {
             options = options.withProgress(l);
             return this;
         }
 
+        /**
+         * How the MP4 is encoded: H.264 quality, key frames and the audio codec.
+         *
+         * @param e the encoding options
+         * @return this builder
+         */
         public Builder encoding(EncodingOptions e) {
             options = options.withEncoding(e);
             return this;
         }
 
-        /** Another sampling algorithm on the pack's noise schedule, e.g. {@code dpm++2m-karras}. */
+        /**
+         * Another sampling algorithm on the pack's noise schedule.
+         *
+         * @param name one of {@link RenderRequest#SCHEDULERS}, e.g. {@code dpm++2m-karras}
+         * @return this builder
+         */
         public Builder scheduler(String name) {
             options = options.withScheduler(name);
             return this;
         }
 
-        /** Separate reference and audio guidance; see {@link RenderRequest#referenceGuidance()}. */
+        /**
+         * Separate reference and audio guidance; see {@link RenderRequest#referenceGuidance()}.
+         *
+         * @param r the reference guidance scale, 0 to 50, or NaN for plain guidance
+         * @return this builder
+         */
         public Builder referenceGuidance(double r) {
             options = options.withReferenceGuidance(r);
             return this;
         }
 
-        /** Guidance rescale φ in [0, 1]; see {@link RenderRequest#guidanceRescale()}. */
+        /**
+         * Guidance rescale; see {@link RenderRequest#guidanceRescale()}.
+         *
+         * @param phi the rescale factor, 0 to 1
+         * @return this builder
+         */
         public Builder guidanceRescale(double phi) {
             options = options.withGuidanceRescale(phi);
             return this;
         }
 
+        /**
+         * A token another thread may use to stop the render.
+         *
+         * @param t the token, or {@code null}
+         * @return this builder
+         */
         public Builder cancel(CancelToken t) {
             options = options.withCancel(t);
             return this;
         }
 
-        /** Loads the models: the returned pipeline renders many times and must be closed. */
+        /**
+         * Loads and checks the pack's networks: the returned pipeline renders many times, concurrently too,
+         * and must be closed.
+         *
+         * @return the pipeline
+         * @throws PackException if the pack is missing, malformed or fails its checks
+         * @throws ProviderException if no execution provider of the preference list can be used
+         */
         public EmoPipeline build() {
             PackSource src = packDir == null ? ProceduralPack.standard().source() : new FolderPackSource(packDir);
             List<ExecutionProvider> pref = providers.isEmpty() ? List.of(ExecutionProvider.CPU) : List.copyOf(providers);
             return new EmoPipeline(ModelPack.load(src, pref, sessions.withThreads(threads)));
         }
 
-        /** The request this builder describes, for {@link EmoPipeline#render(RenderRequest)}. */
+        /**
+         * The request this builder describes, for {@link EmoPipeline#render(RenderRequest)}.
+         *
+         * @return the request
+         * @throws InvalidInputException if no portrait or no voice was given
+         */
         public RenderRequest request() {
             if (portrait == null) {
                 throw new InvalidInputException("no portrait given");
@@ -345,7 +537,13 @@ public final class EmoPipeline implements AutoCloseable {
             return options.withPortrait(portrait).withAudio(audio);
         }
 
-        /** One-shot: loads the models, renders, releases the models. */
+        /**
+         * One-shot: loads the models, renders, releases the models.
+         *
+         * @return the rendered video, in a temporary file until {@link Video#save}d
+         * @throws InvalidInputException if an input or option cannot be rendered
+         * @throws PackException if the pack fails its checks or at run time
+         */
         public Video render() {
             RenderRequest req = request();
             try (EmoPipeline p = build()) {

@@ -5,4 +5,13 @@ package io.github.emo4j;
  * none, basic (constant folding, redundant nodes removed), extended (fused operators), or all
  * (layout changes too). More optimisation costs start-up time once; a model cache keeps the result.
  */
-public enum GraphOptimization { NONE, BASIC, EXTENDED, ALL }
+public enum GraphOptimization {
+    /** the graphs as exported */
+    NONE,
+    /** constant folding and removal of redundant nodes */
+    BASIC,
+    /** basic, plus fused operators */
+    EXTENDED,
+    /** extended, plus memory layout changes: the default */
+    ALL
+}

@@ -12,10 +12,20 @@ import java.util.List;
  */
 public record HeadSpeed(List<Key> keys) {
 
-    /** One key point. */
+    /**
+     * One key point.
+     *
+     * @param seconds its time from the start of the video
+     * @param speed   the head's speed there, 0 (still) to 4
+     */
     public record Key(double seconds, double speed) {
     }
-
+    /**
+     * Checks the curve.
+     *
+     * @param keys key points in strictly increasing time
+     * @throws InvalidInputException if there are no keys or too many, or a time or speed is out of range or out of order
+     */
     public HeadSpeed {
         keys = List.copyOf(keys);
         if (keys.isEmpty() || keys.size() > 100_000) {
@@ -34,12 +44,22 @@ public record HeadSpeed(List<Key> keys) {
         }
     }
 
-    /** The same speed throughout. */
+    /**
+     * The same speed throughout.
+     *
+     * @param speed the head's speed, 0 to 4
+     * @return the curve
+     */
     public static HeadSpeed constant(double speed) {
         return new HeadSpeed(List.of(new Key(0, speed)));
     }
 
-    /** The speed at {@code seconds}. */
+    /**
+     * The speed at a time, linear between key points and constant beyond the ends.
+     *
+     * @param seconds time from the start of the video
+     * @return the speed
+     */
     public double at(double seconds) {
         Key first = keys.get(0);
         if (seconds <= first.seconds()) {
@@ -62,7 +82,13 @@ public record HeadSpeed(List<Key> keys) {
         return a.speed() + w * (b.speed() - a.speed());
     }
 
-    /** Parses {@code SECONDS:SPEED,SECONDS:SPEED,...}, e.g. {@code 0:0.3,4:1.5}. */
+    /**
+     * Parses {@code SECONDS:SPEED,...}, as the command line's {@code --head-speed} takes it.
+     *
+     * @param text key points separated by commas
+     * @return the curve
+     * @throws InvalidInputException if the text is not such pairs of numbers in range
+     */
     public static HeadSpeed parse(String text) {
         List<Key> keys = new ArrayList<>();
         for (String part : text.split(",")) {

@@ -4,6 +4,11 @@ package io.github.emo4j;
 @FunctionalInterface
 public interface ProgressListener {
 
+    /**
+     * Called at every change of state; see {@link Progress}.
+     *
+     * @param progress where the render is
+     */
     void onProgress(Progress progress);
 
     /** A listener that ignores everything. */

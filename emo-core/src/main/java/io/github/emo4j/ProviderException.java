@@ -4,10 +4,21 @@ package io.github.emo4j;
 public class ProviderException extends EmoException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message.
+     *
+     * @param message why no provider could be used, and what to add
+     */
     public ProviderException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with a message and the failure behind it.
+     *
+     * @param message why no provider could be used, and what to add
+     * @param cause   the underlying failure
+     */
     public ProviderException(String message, Throwable cause) {
         super(message, cause);
     }

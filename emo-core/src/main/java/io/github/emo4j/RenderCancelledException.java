@@ -4,6 +4,11 @@ package io.github.emo4j;
 public class RenderCancelledException extends EmoException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message.
+     *
+     * @param message how the render was stopped
+     */
     public RenderCancelledException(String message) {
         super(message);
     }

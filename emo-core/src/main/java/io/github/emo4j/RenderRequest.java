@@ -38,7 +38,25 @@ import java.util.function.Consumer;
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
                             EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler) {
-
+    /**
+     * Checks every value; {@code null} motion, progress and encoding take their defaults.
+     *
+     * @param portrait          the portrait, any size within the pixel limit
+     * @param audio             the voice, mono at any sample rate
+     * @param face              the face box, or {@code null} to detect it
+     * @param steps             sampling steps per clip, or 0 for the pack's default
+     * @param guidance          classifier-free guidance scale, or {@code NaN} for the pack's default; 1 or less skips the unconditional pass
+     * @param seed              seed of the initial noise; the same seed gives the same video
+     * @param fps               output frame rate, or 0 for the pack's
+     * @param motion            strength of head, expression and lip motion
+     * @param progress          where progress goes
+     * @param cancel            a token to stop the render, or {@code null}
+     * @param encoding          how the MP4 is encoded (H.264 quality, key frames, audio codec)
+     * @param guidanceRescale   guidance rescale φ in [0, 1] (Lin et al., 2023): 0 is plain classifier-free guidance; above 0 the guided noise is pulled back towards the conditional prediction's standard deviation, which tames over-saturation at high guidance scales
+     * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio guidance as V-Express and Hallo use it: three branches (neither, reference only, both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
+     * @param scheduler         {@code null} for the pack's sampling algorithm, or another one on the pack's noise schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras}, which gets by with fewer steps than DDIM)
+     * @throws InvalidInputException if a value is out of range or the scheduler is unknown
+     */
     public RenderRequest {
         Objects.requireNonNull(portrait, "portrait");
         Objects.requireNonNull(audio, "audio");
@@ -69,66 +87,169 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
     /** The sampling algorithms a request may switch to, by name. */
     public static final List<String> SCHEDULERS = Schedulers.NAMES;
 
-    /** A request with every option at its default. */
+    /**
+     * A request with every option at its default: the pack's steps, guidance and frame rate, the face
+     * detected, seed 42, natural motion.
+     *
+     * @param portrait the portrait, as {@link EmoPipeline#readPortrait} returns it
+     * @param audio    the voice, mono at any sample rate
+     * @return the request
+     */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
                 EncodingOptions.DEFAULT, 0, Double.NaN, null);
     }
 
-    /** This request for another portrait. */
+    /**
+     * This request with another portrait.
+     *
+     * @param p the portrait
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withPortrait(BufferedImage p) {
         return edit(e -> e.portrait = p);
     }
 
-    /** This request for another voice. */
+    /**
+     * This request with another voice.
+     *
+     * @param a the voice
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withAudio(AudioClip a) {
         return edit(e -> e.audio = a);
     }
 
+    /**
+     * This request with another face box.
+     *
+     * @param f the face in portrait pixels, or {@code null} to detect it
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withFace(FaceBox f) {
         return edit(e -> e.face = f);
     }
 
+    /**
+     * This request with another number of sampling steps per clip.
+     *
+     * @param s steps, 1 to 1000, or 0 for the pack's default
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withSteps(int s) {
         return edit(e -> e.steps = s);
     }
 
+    /**
+     * This request with another classifier-free guidance scale.
+     *
+     * @param g the scale, 0 to 50, or NaN for the pack's default
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withGuidance(double g) {
         return edit(e -> e.guidance = g);
     }
 
+    /**
+     * This request with another noise seed.
+     *
+     * @param s the seed
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withSeed(long s) {
         return edit(e -> e.seed = s);
     }
 
+    /**
+     * This request with another frame rate.
+     *
+     * @param f frames per second, 1 to 120, or 0 for the pack's
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withFps(int f) {
         return edit(e -> e.fps = f);
     }
 
+    /**
+     * This request with another motion strength.
+     *
+     * @param m how strongly the head, expression and lips move
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withMotion(MotionControl m) {
         return edit(e -> e.motion = m);
     }
 
+    /**
+     * This request with another progress listener.
+     *
+     * @param p the listener
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withProgress(ProgressListener p) {
         return edit(e -> e.progress = p);
     }
 
+    /**
+     * This request with another cancellation token.
+     *
+     * @param c the token, or {@code null}
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withCancel(CancelToken c) {
         return edit(e -> e.cancel = c);
     }
 
+    /**
+     * This request with another MP4 encoding.
+     *
+     * @param e H.264 quality, key frames and audio codec
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withEncoding(EncodingOptions e) {
         return edit(x -> x.encoding = e);
     }
 
+    /**
+     * This request with another guidance rescale.
+     *
+     * @param phi the rescale factor φ, 0 to 1
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withGuidanceRescale(double phi) {
         return edit(e -> e.guidanceRescale = phi);
     }
 
+    /**
+     * This request with another reference guidance scale.
+     *
+     * @param r the scale, 0 to 50, or NaN for plain guidance
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withReferenceGuidance(double r) {
         return edit(e -> e.referenceGuidance = r);
     }
 
+    /**
+     * This request with another sampling algorithm.
+     *
+     * @param name one of {@link #SCHEDULERS}, or {@code null} for the pack's
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
     public RenderRequest withScheduler(String name) {
         return edit(e -> e.scheduler = name);
     }

@@ -30,7 +30,12 @@ public final class Video {
         this.stats = stats;
     }
 
-    /** Writes the MP4 to {@code target} (atomically: a partial file never appears there). */
+    /**
+     * Writes the MP4 to {@code target} (atomically: a partial file never appears there).
+     *
+     * @param target where to write; its folder is created if needed
+     * @throws java.io.UncheckedIOException if it cannot be written
+     */
     public void save(Path target) {
         try {
             Path abs = target.toAbsolutePath();
@@ -50,33 +55,66 @@ public final class Video {
         }
     }
 
-    /** The temporary MP4 behind this video; deleted when the JVM exits. */
+    /**
+     * The file behind this video: the output path, or for {@link EmoPipeline#render(RenderRequest)} a
+     * temporary file deleted when the JVM exits.
+     *
+     * @return the MP4 file
+     */
     public Path file() {
         return file;
     }
 
+    /**
+     * Frames in the video.
+     *
+     * @return the frame count
+     */
     public long frameCount() {
         return frameCount;
     }
 
+    /**
+     * Frames per second.
+     *
+     * @return the frame rate
+     */
     public int fps() {
         return fps;
     }
 
+    /**
+     * Width of the video: the portrait's.
+     *
+     * @return pixels
+     */
     public int width() {
         return width;
     }
 
+    /**
+     * Height of the video: the portrait's.
+     *
+     * @return pixels
+     */
     public int height() {
         return height;
     }
 
-    /** frameCount / fps. */
+    /**
+     * How long the video plays: frame count / fps.
+     *
+     * @return the duration
+     */
     public Duration duration() {
         return Duration.ofNanos(Math.round(frameCount * 1e9 / fps));
     }
 
-    /** Where the render's time went. */
+    /**
+     * Where the render's time went.
+     *
+     * @return the render's statistics
+     */
     public RenderStats stats() {
         return stats;
     }

@@ -11,6 +11,8 @@ import io.github.emo4j.pack.Json;
 import io.github.emo4j.pack.MemoryPackSource;
 import io.github.emo4j.pack.PackManifest;
 import io.github.emo4j.procedural.ProceduralPack;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,18 +69,38 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     static final int SEPARATOR_CHUNK = 1024;
     static final int SEPARATOR_RATE = 16000;
 
-    /** A float32 pack in EMO's or Hallo's layout. */
+    /**
+     * A pack in EMO's layout, in float32 or with float16 tensors at the denoiser and VAE decoder.
+     *
+     * @param resolution   side of the face crop in pixels, a multiple of 64
+     * @param clipFrames   frames per clip
+     * @param motionFrames motion frames carried from clip to clip
+     * @param audioDim     audio feature width
+     * @param hidden       hidden channels of the denoiser
+     * @param bankScale    bank widths as a fraction of Hallo's (320, 640, 1280, 1280)
+     * @param seed         weight seed
+     * @param half         whether the denoiser and the VAE decoder take and give float16 tensors
+     */
     public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed,
                          boolean half) {
         this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, Layout.EMO);
     }
 
-    /** The same sizes in another layout. */
+    /**
+     * The same sizes in another layout.
+     *
+     * @param l the layout
+     * @return the pack
+     */
     public SyntheticPack inLayout(Layout l) {
         return new SyntheticPack(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, half, l);
     }
 
-    /** The same sizes in Hallo's layout. */
+    /**
+     * The same sizes in Hallo's layout.
+     *
+     * @return the pack
+     */
     public SyntheticPack inHalloLayout() {
         return inLayout(Layout.HALLO);
     }
@@ -96,11 +118,33 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     static final int CHUNK = 320;
     static final int FACE_CHANNELS = 8;
 
-    /** A float32 pack. */
+    /**
+     * A float32 pack in EMO's layout.
+     *
+     * @param resolution   side of the face crop in pixels, a multiple of 64
+     * @param clipFrames   frames per clip
+     * @param motionFrames motion frames carried from clip to clip
+     * @param audioDim     audio feature width
+     * @param hidden       hidden channels of the denoiser
+     * @param bankScale    bank widths as a fraction of Hallo's (320, 640, 1280, 1280)
+     * @param seed         weight seed
+     */
     public SyntheticPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, double bankScale, long seed) {
         this(resolution, clipFrames, motionFrames, audioDim, hidden, bankScale, seed, false, Layout.EMO);
     }
-
+    /**
+     * Checks the fields.
+     *
+     * @param resolution   frame side in pixels (a multiple of 64)
+     * @param clipFrames   frames per clip
+     * @param motionFrames motion frames
+     * @param audioDim     audio feature width
+     * @param hidden       hidden channels of the denoiser
+     * @param bankScale    bank widths as a fraction of Hallo's (320, 640, 1280, 1280)
+     * @param seed         weight seed
+     * @param half         whether the denoiser and the VAE decoder take and give float16 tensors, as an fp16 export does (their arithmetic stays float32 inside)
+     * @param layout       which model's way of passing conditions the pack follows
+     */
     public SyntheticPack {
         if (layout == null) {
             layout = Layout.EMO;
@@ -111,7 +155,34 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         }
     }
 
-    /** Latent side. */
+    /**
+     * Writes the pack as a folder that {@code EmoPipeline.builder().pack(dir)} loads like any exported
+     * pack.
+     *
+     * @param dir the folder, created if needed
+     * @throws IOException if it cannot be written
+     */
+    public void writeTo(Path dir) throws IOException {
+        source().writeTo(dir);
+    }
+
+    /**
+     * Writes the pack as a folder, with {@code extraSettings} added to (or replacing) its manifest's
+     * settings.
+     *
+     * @param dir           the folder, created if needed
+     * @param extraSettings manifest settings by key
+     * @throws IOException if it cannot be written
+     */
+    public void writeTo(Path dir, Map<String, Object> extraSettings) throws IOException {
+        source(extraSettings).writeTo(dir);
+    }
+
+    /**
+     * Side of a latent frame: the resolution over the VAE's 8.
+     *
+     * @return the latent side
+     */
     public int latent() {
         return resolution / 8;
     }
@@ -120,11 +191,21 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         return Math.max(1, (int) Math.round(BANK_WIDTHS[l] * bankScale));
     }
 
+    /**
+     * The pack in memory, for emo4j's own tests, which load it directly; pack authors use {@link #writeTo}.
+     *
+     * @return the pack's files and manifest
+     */
     public MemoryPackSource source() {
         return source(Map.of());
     }
 
-    /** The pack with {@code extraSettings} added to (or replacing) its manifest's settings. */
+    /**
+     * The pack in memory with {@code extraSettings} added to (or replacing) its manifest's settings.
+     *
+     * @param extraSettings manifest settings by key
+     * @return the pack's files and manifest
+     */
     public MemoryPackSource source(Map<String, Object> extraSettings) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         Random rnd = new Random(seed);

@@ -12,7 +12,13 @@ public final class TestInputs {
     private TestInputs() {
     }
 
-    /** A {@code width × height} image of smooth colour waves with mild seeded noise, the same on every call. */
+    /**
+     * An image of smooth colour waves with mild seeded noise, the same on every call.
+     *
+     * @param width  pixels across
+     * @param height pixels down
+     * @return the image, 8-bit RGB
+     */
     public static BufferedImage portrait(int width, int height) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Random rnd = new Random(11);
@@ -27,8 +33,11 @@ public final class TestInputs {
     }
 
     /**
-     * {@code seconds} of 16 kHz mono that comes and goes like syllables (3.3 bursts a second) and carries
-     * a tone and seeded noise, the same on every call.
+     * A 16 kHz mono signal that comes and goes like syllables (3.3 bursts a second) and carries a tone
+     * and seeded noise, the same on every call.
+     *
+     * @param seconds its length
+     * @return the clip
      */
     public static AudioClip voice(double seconds) {
         float[] s = new float[(int) Math.round(seconds * 16000)];

@@ -19,7 +19,7 @@ class ThreadCountTest {
     @Test
     void theSeedGivesTheSameVideoWhateverTheThreadCount() throws Exception {
         Path pack = dir.resolve("pack");
-        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).source().writeTo(pack);
+        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).writeTo(pack);
         RenderRequest request = RenderRequest.of(TestInputs.portrait(160, 150), TestInputs.voice(0.68))
                 .withFace(new FaceBox(50, 40, 60, 60)).withSteps(3).withSeed(11);
         byte[][] results = new byte[2][];
