@@ -14,10 +14,24 @@ public final class AiffDecoder {
     private AiffDecoder() {
     }
 
+    /**
+     * Decodes a AIFF or AIFF-C file, mixing all channels down to mono.
+     *
+     * @param file the file
+     * @return the clip at the file's sample rate
+     * @throws AudioException if the file is missing, malformed, or too long for the heap
+     */
     public static AudioClip decode(Path file) throws AudioException {
         return PcmFiles.decode(file, AiffDecoder::locate);
     }
 
+    /**
+     * Opens a AIFF or AIFF-C file as a mono stream, for audio too long to hold at once.
+     *
+     * @param file the file
+     * @return the stream; close it
+     * @throws AudioException if the file is missing or malformed
+     */
     public static AudioStream open(Path file) throws AudioException {
         return PcmFiles.open(file, AiffDecoder::locate);
     }

@@ -11,6 +11,13 @@ import java.util.Objects;
  */
 public record AudioClip(float[] samples, int sampleRate) {
 
+    /**
+     * Checks the clip.
+     *
+     * @param samples    mono samples, nominally in [-1, 1]
+     * @param sampleRate samples per second
+     * @throws IllegalArgumentException if the rate is not positive
+     */
     public AudioClip {
         Objects.requireNonNull(samples, "samples");
         if (sampleRate <= 0) {
@@ -18,17 +25,30 @@ public record AudioClip(float[] samples, int sampleRate) {
         }
     }
 
-    /** Number of samples. */
+    /**
+     * Number of samples.
+     *
+     * @return the sample count
+     */
     public int length() {
         return samples.length;
     }
 
-    /** Duration in seconds. */
+    /**
+     * Duration in seconds.
+     *
+     * @return samples over sample rate
+     */
     public double durationSeconds() {
         return samples.length / (double) sampleRate;
     }
 
-    /** This clip at another sample rate, through the band-limited {@link Resampler}. */
+    /**
+     * This clip at another sample rate, through the band-limited {@link Resampler}.
+     *
+     * @param targetRate the new sample rate
+     * @return this clip if the rate is already {@code targetRate}, else a resampled copy
+     */
     public AudioClip resampledTo(int targetRate) {
         if (targetRate == sampleRate) {
             return this;

@@ -12,17 +12,34 @@ public class AudioException extends IOException {
 
     private final transient Path file;
 
+    /**
+     * An exception whose message is the file's path and the problem.
+     *
+     * @param file    the offending file, or {@code null}
+     * @param problem what is wrong, in words
+     */
     public AudioException(Path file, String problem) {
         super(file == null ? problem : file + ": " + problem);
         this.file = file;
     }
 
+    /**
+     * An exception whose message is the file's path and the problem, with its cause.
+     *
+     * @param file    the offending file, or {@code null}
+     * @param problem what is wrong, in words
+     * @param cause   the underlying failure
+     */
     public AudioException(Path file, String problem, Throwable cause) {
         super(file == null ? problem : file + ": " + problem, cause);
         this.file = file;
     }
 
-    /** The offending file, or {@code null} when the audio did not come from a file. */
+    /**
+     * The offending file.
+     *
+     * @return the file, or {@code null} when the audio did not come from a file
+     */
     public Path file() {
         return file;
     }

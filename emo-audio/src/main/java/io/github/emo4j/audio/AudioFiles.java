@@ -12,9 +12,13 @@ public final class AudioFiles {
     }
 
     /**
-     * Reads {@code file} into a mono clip at its own sample rate.
+     * Reads a voice file of any supported container (WAV, AIFF, AU, MP3, M4A, told apart by their first
+     * bytes) into a mono clip at its own sample rate.
      *
-     * @throws AudioException if the file is missing, unreadable, of an unsupported kind or malformed
+     * @param file the file
+     * @return the decoded clip
+     * @throws AudioException if the file is missing, not a regular file, unreadable, of an unsupported kind,
+     *                        malformed, or too long for the heap
      */
     public static AudioClip read(Path file) throws AudioException {
         byte[] magic = magic(file);
@@ -30,8 +34,12 @@ public final class AudioFiles {
     }
 
     /**
-     * Opens {@code file} as a stream, for uncompressed audio too long to hold at once (WAV, AIFF, AU);
+     * Opens a voice file as a stream, for uncompressed audio too long to hold at once (WAV, AIFF, AU);
      * compressed files are decoded whole and streamed from memory.
+     *
+     * @param file the file
+     * @return the stream; close it
+     * @throws AudioException if the file is missing, not a regular file, of an unsupported kind or malformed
      */
     public static AudioStream open(Path file) throws AudioException {
         byte[] magic = magic(file);

@@ -36,7 +36,13 @@ public final class CompressedAudioDecoder {
     private CompressedAudioDecoder() {
     }
 
-    /** Decodes an MPEG-1/2 Layer III stream. */
+    /**
+     * Decodes an MPEG-1/2 Layer III stream, gapless where a LAME tag says the delay and padding.
+     *
+     * @param file the file
+     * @return the clip, mono
+     * @throws AudioException if no frame decodes, the data is malformed, or the audio is too long for the heap
+     */
     public static AudioClip decodeMp3(Path file) throws AudioException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
             MPEGAudioDemuxer demux = new MPEGAudioDemuxer(ch);
@@ -116,7 +122,14 @@ public final class CompressedAudioDecoder {
         return (version == 3 ? 144_000 : 72_000) * kbps / rate + (h >>> 9 & 1);
     }
 
-    /** Decodes the first AAC track of an MP4/M4A file. */
+    /**
+     * Decodes the first AAC track of an MP4/M4A file, priming samples skipped as the edit list says.
+     *
+     * @param file the file
+     * @return the clip, mono
+     * @throws AudioException if the atom tree is malformed or hostile, there is no AAC track, or the audio is
+     *                        too long for the heap
+     */
     public static AudioClip decodeMp4(Path file) throws AudioException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
             Mp4Atoms.check(ch, file);

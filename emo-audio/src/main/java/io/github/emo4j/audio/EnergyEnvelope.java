@@ -8,7 +8,14 @@ public final class EnergyEnvelope {
     private EnergyEnvelope() {
     }
 
-    /** RMS per video frame for {@code frames} frames at {@code fps}. */
+    /**
+     * RMS per video frame for {@code frames} frames at {@code fps}.
+     *
+     * @param clip   the voice
+     * @param fps    video frames per second
+     * @param frames how many frames
+     * @return one RMS value per frame
+     */
     public static float[] perFrame(AudioClip clip, double fps, int frames) {
         float[] s = clip.samples();
         float[] env = new float[frames];

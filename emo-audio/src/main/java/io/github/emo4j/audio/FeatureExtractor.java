@@ -19,7 +19,12 @@ public final class FeatureExtractor {
     private final FeatureKind kind;
     private final double fps;
 
-    /** @param fps video frame rate, used by {@link FeatureKind#ENVELOPE} only */
+    /**
+     * An extractor of one kind of features.
+     *
+     * @param kind which features
+     * @param fps  video frame rate, used by {@link FeatureKind#ENVELOPE} only
+     */
     public FeatureExtractor(FeatureKind kind, double fps) {
         if (kind == FeatureKind.ENVELOPE && !(fps > 0 && fps <= 240)) {
             throw new IllegalArgumentException("envelope needs a frame rate between 0 and 240: " + fps);
@@ -32,7 +37,12 @@ public final class FeatureExtractor {
     public record Features(float[] values, long[] shape) {
     }
 
-    /** Features of a clip in memory. */
+    /**
+     * Features of a clip in memory.
+     *
+     * @param clip the voice
+     * @return the values and their shape
+     */
     public Features compute(AudioClip clip) {
         float[] x = clip.resampledTo(RATE).samples();
         switch (kind) {
@@ -62,7 +72,14 @@ public final class FeatureExtractor {
         return (int) Math.round(samples16k / (double) RATE * fps);
     }
 
-    /** Streams {@code audio} into {@code npy}. Returns the shape written. */
+    /**
+     * Streams an audio file's features into a NumPy {@code .npy} file, whatever its length.
+     *
+     * @param audio the audio file
+     * @param npy   the file to write
+     * @return the shape written
+     * @throws IOException if the audio cannot be read or the output written
+     */
     public long[] writeNpy(Path audio, Path npy) throws IOException {
         long samples;
         int rate;

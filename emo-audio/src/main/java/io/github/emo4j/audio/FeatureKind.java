@@ -21,7 +21,11 @@ public enum FeatureKind {
         this.cliName = cliName;
     }
 
-    /** Mel bands of a whisper log-mel kind; 0 for the waveform kinds and the envelope. */
+    /**
+     * Mel bands of a whisper log-mel kind.
+     *
+     * @return 80 or 128; 0 for the waveform kinds and the envelope
+     */
     public int melBands() {
         return switch (this) {
             case WHISPER_LOGMEL_80 -> 80;
@@ -30,22 +34,43 @@ public enum FeatureKind {
         };
     }
 
-    /** Whether this is whisper's log-mel. */
+    /**
+     * Whether this is whisper's log-mel.
+     *
+     * @return true for the log-mel kinds
+     */
     public boolean isLogMel() {
         return melBands() > 0;
     }
 
-    /** Prepares a 16 kHz waveform, in place, as this kind gives it: normalised for wav2vec2, as it is otherwise. */
+    /**
+     * Prepares a 16 kHz waveform, in place, as this kind gives it: normalised for wav2vec2, as it is
+     * otherwise.
+     *
+     * @param samples16k the waveform, changed in place
+     */
     public void prepareWaveform(float[] samples16k) {
         if (this == WAV2VEC_INPUT) {
             Wav2VecInput.normalizeInPlace(samples16k);
         }
     }
 
+    /**
+     * The name the command line uses.
+     *
+     * @return e.g. {@code whisper-logmel-80}
+     */
     public String cliName() {
         return cliName;
     }
 
+    /**
+     * The kind with a command-line name.
+     *
+     * @param name e.g. {@code wav2vec-input}, in any case
+     * @return the kind
+     * @throws IllegalArgumentException if no kind has that name
+     */
     public static FeatureKind parse(String name) {
         for (FeatureKind k : values()) {
             if (k.cliName.equals(name.toLowerCase(Locale.ROOT))) {

@@ -16,6 +16,15 @@ package io.github.emo4j.audio;
  */
 public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) {
 
+    /**
+     * Checks the rates.
+     *
+     * @param featureRate feature frames per second
+     * @param fpsNum      video frame rate numerator
+     * @param fpsDen      video frame rate denominator
+     * @param m           neighbours on each side of a frame's own features (EMO: 2)
+     * @throws IllegalArgumentException if a rate is not positive or {@code m} negative
+     */
     public FrameAligner {
         if (!(featureRate > 0) || fpsNum <= 0 || fpsDen <= 0 || m < 0) {
             throw new IllegalArgumentException("invalid alignment: featureRate=" + featureRate
@@ -23,17 +32,31 @@ public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) 
         }
     }
 
-    /** Window width {@code 2m+1}. */
+    /**
+     * Window width.
+     *
+     * @return {@code 2m+1}
+     */
     public int window() {
         return 2 * m + 1;
     }
 
-    /** Time in seconds at which video frame {@code k} appears. */
+    /**
+     * Time at which video frame {@code k} appears.
+     *
+     * @param k the frame index
+     * @return seconds from the start
+     */
     public double frameTime(long k) {
         return k * (double) fpsDen / fpsNum;
     }
 
-    /** The middle of video frame {@code k}'s time on screen, in seconds. */
+    /**
+     * The middle of video frame {@code k}'s time on screen.
+     *
+     * @param k the frame index
+     * @return seconds from the start
+     */
     public double frameCentre(long k) {
         return (k + 0.5) * fpsDen / fpsNum;
     }
@@ -43,6 +66,8 @@ public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) 
      *
      * @param features feature frames, {@code [frames][dim]}; frame {@code i} covers
      *                 {@code [i, i+1) / featureRate} and is centred at {@code (i + 0.5) / featureRate}
+     * @param first    the first video frame
+     * @param count    how many video frames
      * @return {@code [count][2m+1][dim]} flattened in that order
      */
     public float[] windows(float[][] features, long first, int count) {

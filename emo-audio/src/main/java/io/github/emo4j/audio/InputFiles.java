@@ -16,7 +16,10 @@ public final class InputFiles {
 
     /**
      * Why {@code file} cannot be read as an input, in words ("file not found", "is a folder, not a
-     * file", ...), or {@code null} when it is a regular file. Symbolic links are followed.
+     * file", ...). Symbolic links are followed.
+     *
+     * @param file the input
+     * @return the problem, or {@code null} when it is a regular file
      */
     public static String problem(Path file) {
         BasicFileAttributes a;

@@ -12,6 +12,15 @@ public final class MelFilterBank {
     private final int[] first;
     private final int[] last;
 
+    /**
+     * Slaney-normalised triangular filters on the mel scale, as librosa builds them.
+     *
+     * @param sampleRate samples per second of the analysed signal
+     * @param nFft       FFT size
+     * @param mels       number of bands
+     * @param fMin       lowest frequency, Hz
+     * @param fMax       highest frequency, Hz
+     */
     public MelFilterBank(int sampleRate, int nFft, int mels, double fMin, double fMax) {
         this.mels = mels;
         this.bins = nFft / 2 + 1;
@@ -44,33 +53,65 @@ public final class MelFilterBank {
         }
     }
 
-    /** Slaney's mel scale: linear below 1 kHz, logarithmic above. */
+    /**
+     * Slaney's mel scale: linear below 1 kHz, logarithmic above.
+     *
+     * @param hz a frequency
+     * @return its mel value
+     */
     public static double hzToMel(double hz) {
         double fSp = 200.0 / 3;
         double minLogHz = 1000, minLogMel = minLogHz / fSp, logStep = Math.log(6.4) / 27;
         return hz < minLogHz ? hz / fSp : minLogMel + Math.log(hz / minLogHz) / logStep;
     }
 
+    /**
+     * The inverse of {@link #hzToMel}.
+     *
+     * @param mel a mel value
+     * @return its frequency, Hz
+     */
     public static double melToHz(double mel) {
         double fSp = 200.0 / 3;
         double minLogHz = 1000, minLogMel = minLogHz / fSp, logStep = Math.log(6.4) / 27;
         return mel < minLogMel ? fSp * mel : minLogHz * Math.exp(logStep * (mel - minLogMel));
     }
 
+    /**
+     * Number of bands.
+     *
+     * @return the band count
+     */
     public int mels() {
         return mels;
     }
 
+    /**
+     * FFT bins each filter spans.
+     *
+     * @return {@code nFft/2 + 1}
+     */
     public int bins() {
         return bins;
     }
 
-    /** Filter weight of mel band {@code m} at FFT bin {@code k}. */
+    /**
+     * Filter weight of mel band {@code m} at FFT bin {@code k}.
+     *
+     * @param m the band
+     * @param k the bin
+     * @return the weight
+     */
     public double weight(int m, int k) {
         return weights[m][k];
     }
 
-    /** Applies the filters to one power spectrum. */
+    /**
+     * Applies the filters to one power spectrum.
+     *
+     * @param power {@link #bins()} power values
+     * @param out   where the {@link #mels()} band energies go
+     */
     public void apply(double[] power, double[] out) {
         for (int m = 0; m < mels; m++) {
             double s = 0;

@@ -18,6 +18,13 @@ public final class NpyWriter implements AutoCloseable {
     private final long dataStart;
     private final long count;
 
+    /**
+     * Creates a float32 C-order {@code .npy} file of the given shape, values to be written by index.
+     *
+     * @param file  the file to create
+     * @param shape the array's shape
+     * @throws IOException if it cannot be created
+     */
     public NpyWriter(Path file, long... shape) throws IOException {
         long n = 1;
         StringBuilder dims = new StringBuilder();
@@ -46,7 +53,15 @@ public final class NpyWriter implements AutoCloseable {
         ch.truncate(dataStart);
     }
 
-    /** Writes {@code len} values at flat index {@code index}. */
+    /**
+     * Writes {@code len} values at flat index {@code index}.
+     *
+     * @param index  the first flat index written
+     * @param values the values
+     * @param off    the first of {@code values} to write
+     * @param len    how many
+     * @throws IOException if the file cannot be written
+     */
     public void write(long index, float[] values, int off, int len) throws IOException {
         if (index < 0 || index + len > count) {
             throw new IndexOutOfBoundsException("values " + index + ".." + (index + len) + " outside " + count);
@@ -59,7 +74,15 @@ public final class NpyWriter implements AutoCloseable {
         }
     }
 
-    /** Reads {@code len} values back from flat index {@code index}. */
+    /**
+     * Reads {@code len} values back from flat index {@code index}.
+     *
+     * @param index the first flat index read
+     * @param dst   where the values go
+     * @param off   the first index of {@code dst} written
+     * @param len   how many
+     * @throws IOException if the file cannot be read
+     */
     public void read(long index, float[] dst, int off, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(4 * len).order(ByteOrder.LITTLE_ENDIAN);
         long pos = dataStart + 4 * index;
@@ -73,6 +96,11 @@ public final class NpyWriter implements AutoCloseable {
         b.asFloatBuffer().get(dst, off, len);
     }
 
+    /**
+     * Values in the array.
+     *
+     * @return the product of the shape
+     */
     public long count() {
         return count;
     }

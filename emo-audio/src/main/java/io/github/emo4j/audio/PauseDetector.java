@@ -11,12 +11,27 @@ import java.util.List;
  */
 public final class PauseDetector {
 
-    /** A pause, in seconds. */
+    /**
+     * A pause.
+     *
+     * @param start where it begins, seconds from the start
+     * @param end   where it ends, seconds from the start
+     */
     public record Pause(double start, double end) {
+        /**
+         * How long the pause lasts.
+         *
+         * @return seconds
+         */
         public double length() {
             return end - start;
         }
 
+        /**
+         * The pause's middle, where a long voice is best cut.
+         *
+         * @return seconds from the start
+         */
         public double middle() {
             return (start + end) / 2;
         }
@@ -32,7 +47,12 @@ public final class PauseDetector {
         this.minPause = minPause;
     }
 
-    /** Speech flags per frame of an energy envelope. */
+    /**
+     * Speech flags per frame of an energy envelope.
+     *
+     * @param envelope RMS per frame, as {@link EnergyEnvelope#perFrame} gives it
+     * @return per frame, whether it is speech
+     */
     public boolean[] voiced(float[] envelope) {
         float[] sorted = envelope.clone();
         Arrays.sort(sorted);
@@ -45,7 +65,13 @@ public final class PauseDetector {
         return v;
     }
 
-    /** Pauses in {@code clip}, measured on an envelope of {@code frameRate} frames per second. */
+    /**
+     * Pauses in {@code clip}, measured on an envelope of {@code frameRate} frames per second.
+     *
+     * @param clip      the voice
+     * @param frameRate envelope frames per second
+     * @return the pauses, in order
+     */
     public List<Pause> pauses(AudioClip clip, double frameRate) {
         int frames = (int) Math.floor(clip.durationSeconds() * frameRate);
         boolean[] v = voiced(EnergyEnvelope.perFrame(clip, frameRate, frames));

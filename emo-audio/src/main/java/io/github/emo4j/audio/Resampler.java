@@ -70,7 +70,13 @@ public final class Resampler {
         }
     }
 
-    /** A resampler from {@code inRate} to {@code outRate} Hz. */
+    /**
+     * A resampler from {@code inRate} to {@code outRate} Hz.
+     *
+     * @param inRate  input samples per second
+     * @param outRate output samples per second
+     * @return the resampler, shareable across threads
+     */
     public static Resampler of(int inRate, int outRate) {
         if (inRate <= 0 || outRate <= 0) {
             throw new IllegalArgumentException("rates must be positive: " + inRate + " -> " + outRate);
@@ -78,12 +84,22 @@ public final class Resampler {
         return new Resampler(inRate, outRate);
     }
 
-    /** Number of output samples for {@code inputLength} input samples. */
+    /**
+     * Number of output samples for a number of input samples.
+     *
+     * @param inputLength input samples
+     * @return output samples
+     */
     public long outputLength(long inputLength) {
         return (inputLength * outRate + inRate - 1) / inRate;
     }
 
-    /** Resamples a whole signal; samples beyond either end are taken as zero. */
+    /**
+     * Resamples a whole signal; samples beyond either end are taken as zero.
+     *
+     * @param in the signal
+     * @return the resampled signal
+     */
     public float[] process(float[] in) {
         long n = outputLength(in.length);
         if (n > Integer.MAX_VALUE - 16) {
@@ -103,7 +119,11 @@ public final class Resampler {
         return out;
     }
 
-    /** A new stateful resampler for input that arrives in pieces; its output equals {@link #process}'s. */
+    /**
+     * A new stateful resampler for input that arrives in pieces; its output equals {@link #process}'s.
+     *
+     * @return the stream, for one thread
+     */
     public Stream stream() {
         return new Stream();
     }
@@ -111,6 +131,13 @@ public final class Resampler {
     /** Receives resampled output. */
     @FunctionalInterface
     public interface Sink {
+        /**
+         * Takes output samples; the array may be reused after this returns.
+         *
+         * @param samples the array holding them
+         * @param offset  the first one
+         * @param length  how many
+         */
         void accept(float[] samples, int offset, int length);
     }
 
@@ -129,13 +156,24 @@ public final class Resampler {
         private Stream() {
         }
 
-        /** Adds input and emits every output sample it completes. */
+        /**
+         * Adds input and emits every output sample it completes.
+         *
+         * @param in   the input
+         * @param off  the first input sample
+         * @param len  how many
+         * @param sink where the output goes
+         */
         public void push(float[] in, int off, int len, Sink sink) {
             append(in, off, len);
             emit(sink, false);
         }
 
-        /** Ends the input (zeros beyond it) and emits the remaining output. */
+        /**
+         * Ends the input (zeros beyond it) and emits the remaining output.
+         *
+         * @param sink where the output goes
+         */
         public void finish(Sink sink) {
             emit(sink, true);
         }

@@ -15,6 +15,12 @@ public final class Stft {
     private final double[] window;
     private final double[] work;
 
+    /**
+     * An STFT of size {@code nFft} with a periodic Hann window.
+     *
+     * @param nFft the FFT size, even
+     * @throws IllegalArgumentException if {@code nFft} is odd or below 2
+     */
     public Stft(int nFft) {
         if (nFft < 2 || nFft % 2 != 0) {
             throw new IllegalArgumentException("FFT size must be even and at least 2: " + nFft);
@@ -28,23 +34,40 @@ public final class Stft {
         this.work = new double[nFft];
     }
 
+    /**
+     * The FFT size.
+     *
+     * @return {@code nFft}
+     */
     public int size() {
         return nFft;
     }
 
-    /** Number of frequency bins, {@code nFft/2 + 1}. */
+    /**
+     * Number of frequency bins.
+     *
+     * @return {@code nFft/2 + 1}
+     */
     public int bins() {
         return nFft / 2 + 1;
     }
 
-    /** The periodic Hann window. */
+    /**
+     * The periodic Hann window.
+     *
+     * @return a copy of the window
+     */
     public double[] window() {
         return window.clone();
     }
 
     /**
-     * Spectrum of the windowed frame {@code x[from .. from+nFft)}: {@code re} and {@code im} of
-     * {@link #bins()} values each.
+     * Spectrum of the windowed frame {@code x[from .. from+nFft)}.
+     *
+     * @param x    the signal
+     * @param from the frame's first sample
+     * @param re   where the {@link #bins()} real parts go
+     * @param im   where the {@link #bins()} imaginary parts go
      */
     public void forward(double[] x, int from, double[] re, double[] im) {
         for (int i = 0; i < nFft; i++) {
@@ -61,7 +84,13 @@ public final class Stft {
         }
     }
 
-    /** Power spectrum {@code |X_k|²} of the windowed frame at {@code from}. */
+    /**
+     * Power spectrum {@code |X_k|²} of the windowed frame at {@code from}.
+     *
+     * @param x    the signal
+     * @param from the frame's first sample
+     * @param out  where the {@link #bins()} powers go
+     */
     public void power(double[] x, int from, double[] out) {
         for (int i = 0; i < nFft; i++) {
             work[i] = x[from + i] * window[i];
@@ -76,8 +105,11 @@ public final class Stft {
 
     /**
      * The windowed time frame of a spectrum ({@code re}, {@code im} as {@link #forward} gives them),
-     * written to {@code out[0 .. nFft)}: overlap-add these and divide by the summed squared window to
-     * invert the transform.
+     * written to {@code out[0 .. nFft)}: overlap-add these and divide by the summed squared windows.
+     *
+     * @param re  the real parts
+     * @param im  the imaginary parts
+     * @param out where the frame goes
      */
     public void inverse(double[] re, double[] im, double[] out) {
         work[0] = re[0];
@@ -95,6 +127,10 @@ public final class Stft {
     /**
      * {@code x} with {@code pad} samples of reflection on each side (the edge sample itself is not
      * repeated), as {@code torch.stft(center=True, pad_mode="reflect")} pads.
+     *
+     * @param x   the signal
+     * @param pad samples added at each end
+     * @return the padded signal
      */
     public static double[] reflectPad(float[] x, int pad) {
         if (x.length <= pad) {

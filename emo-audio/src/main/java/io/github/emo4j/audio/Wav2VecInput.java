@@ -11,14 +11,23 @@ public final class Wav2VecInput {
     private Wav2VecInput() {
     }
 
-    /** Resamples to 16 kHz if needed and normalises. */
+    /**
+     * wav2vec2's input for a clip: resampled to 16 kHz if needed, then normalised.
+     *
+     * @param clip the voice
+     * @return zero-mean, unit-variance samples at 16 kHz
+     */
     public static float[] from(AudioClip clip) {
         float[] x = clip.resampledTo(SAMPLE_RATE).samples().clone();
         normalizeInPlace(x);
         return x;
     }
 
-    /** Zero mean, unit variance, in place. */
+    /**
+     * Zero mean, unit variance, in place, as wav2vec2's feature extractor does.
+     *
+     * @param x the samples, changed in place
+     */
     public static void normalizeInPlace(float[] x) {
         double mean = 0;
         for (float v : x) {

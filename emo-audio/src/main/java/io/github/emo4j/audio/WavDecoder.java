@@ -19,6 +19,7 @@ public final class WavDecoder {
 
     /** Lowest and highest sample rates accepted; outside this range a header is taken to be corrupt. */
     public static final int MIN_RATE = 1_000;
+    /** The highest sample rate accepted. */
     public static final int MAX_RATE = 768_000;
     static final int MAX_CHANNELS = 64;
 
@@ -31,12 +32,24 @@ public final class WavDecoder {
     private WavDecoder() {
     }
 
-    /** Decodes {@code file}, mixing all channels down to mono. */
+    /**
+     * Decodes a WAV or RF64 file, mixing all channels down to mono.
+     *
+     * @param file the file
+     * @return the clip at the file's sample rate
+     * @throws AudioException if the file is missing, malformed, or too long for the heap
+     */
     public static AudioClip decode(Path file) throws AudioException {
         return PcmFiles.decode(file, WavDecoder::locate);
     }
 
-    /** Opens {@code file} as a mono stream, for audio too long to hold at once. */
+    /**
+     * Opens a WAV or RF64 file as a mono stream, for audio too long to hold at once.
+     *
+     * @param file the file
+     * @return the stream; close it
+     * @throws AudioException if the file is missing or malformed
+     */
     public static AudioStream open(Path file) throws AudioException {
         return PcmFiles.open(file, WavDecoder::locate);
     }

@@ -11,8 +11,11 @@ package io.github.emo4j.audio;
  * {@link #finish} applies the clamp and scaling once the maximum is known.
  */
 public final class WhisperLogMel {
+    /** Whisper's sample rate, Hz. */
     public static final int SAMPLE_RATE = 16_000;
+    /** Whisper's FFT size (25 ms). */
     public static final int N_FFT = 400;
+    /** Whisper's hop (10 ms): one feature frame per hop. */
     public static final int HOP = 160;
 
     private final MelFilterBank filters;
@@ -25,16 +28,31 @@ public final class WhisperLogMel {
         this.filters = new MelFilterBank(SAMPLE_RATE, N_FFT, mels, 0, SAMPLE_RATE / 2.0);
     }
 
+    /**
+     * Mel bands.
+     *
+     * @return 80 or 128
+     */
     public int mels() {
         return filters.mels();
     }
 
-    /** Frames whisper computes for {@code samples} samples: one per hop, the centred STFT's last dropped. */
+    /**
+     * Frames whisper computes for a number of samples: one per hop, the centred STFT's last dropped.
+     *
+     * @param samples samples at 16 kHz
+     * @return feature frames
+     */
     public static long frames(long samples) {
         return samples / HOP;
     }
 
-    /** The whole feature matrix, {@code [mels][frames]}, of 16 kHz audio. */
+    /**
+     * The whole feature matrix of 16 kHz audio.
+     *
+     * @param audio16k the samples
+     * @return {@code [mels][frames]}
+     */
     public float[][] compute(float[] audio16k) {
         int frames = (int) frames(audio16k.length);
         float[][] out = new float[mels()][frames];
@@ -48,7 +66,11 @@ public final class WhisperLogMel {
         return out;
     }
 
-    /** A computer of single frames with its own work arrays, for one thread. */
+    /**
+     * A computer of single frames with its own work arrays, for one thread.
+     *
+     * @return the computer
+     */
     public FrameComputer frameComputer() {
         return new FrameComputer();
     }
@@ -63,8 +85,12 @@ public final class WhisperLogMel {
         }
 
         /**
-         * The frame whose window starts at {@code padded[from]}, written to {@code out[m][column]}.
+         * The unclamped log10 mel frame whose window starts at {@code padded[from]}.
          *
+         * @param padded the reflect-padded signal
+         * @param from   the window's first sample
+         * @param out    {@code [mels][frames]}, written in one column
+         * @param column the column written
          * @return the frame's largest value
          */
         public double logMel(double[] padded, int from, float[][] out, int column) {
@@ -80,7 +106,12 @@ public final class WhisperLogMel {
         }
     }
 
-    /** Clamps at {@code max - 8} and maps to {@code (x + 4) / 4}, in place. */
+    /**
+     * Clamps at {@code max - 8} and maps to {@code (x + 4) / 4}, in place.
+     *
+     * @param logMel the unclamped log10 frames, {@code [mels][frames]}
+     * @param max    the largest value over the whole utterance
+     */
     public static void finish(float[][] logMel, double max) {
         for (float[] row : logMel) {
             for (int i = 0; i < row.length; i++) {
@@ -89,7 +120,13 @@ public final class WhisperLogMel {
         }
     }
 
-    /** The same transform on one value. */
+    /**
+     * The same transform on one value.
+     *
+     * @param logValue an unclamped log10 value
+     * @param max      the largest value over the whole utterance
+     * @return the feature value
+     */
     public static float finish(float logValue, double max) {
         return (float) ((Math.max(logValue, max - 8.0) + 4.0) / 4.0);
     }

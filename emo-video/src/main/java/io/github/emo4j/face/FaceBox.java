@@ -10,13 +10,28 @@ package io.github.emo4j.face;
  */
 public record FaceBox(int x, int y, int width, int height) {
 
+    /**
+     * Checks the box.
+     *
+     * @param x      left edge, pixels
+     * @param y      top edge, pixels
+     * @param width  width, pixels
+     * @param height height, pixels
+     * @throws IllegalArgumentException if the size is not positive
+     */
     public FaceBox {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("face box must have a positive size: " + width + "x" + height);
         }
     }
 
-    /** Parses {@code "X,Y,W,H"}, the form the command line takes. */
+    /**
+     * Parses {@code "X,Y,W,H"}, the form the command line takes.
+     *
+     * @param text four integers separated by commas
+     * @return the box
+     * @throws IllegalArgumentException if the text is not four integers or the size not positive
+     */
     public static FaceBox parse(String text) {
         String[] p = text.trim().split("\\s*,\\s*");
         if (p.length != 4) {
@@ -29,15 +44,30 @@ public record FaceBox(int x, int y, int width, int height) {
         }
     }
 
+    /**
+     * The box's horizontal centre.
+     *
+     * @return pixels
+     */
     public double centerX() {
         return x + width / 2.0;
     }
 
+    /**
+     * The box's vertical centre.
+     *
+     * @return pixels
+     */
     public double centerY() {
         return y + height / 2.0;
     }
 
-    /** Intersection over union with {@code o}. */
+    /**
+     * Intersection over union with another box.
+     *
+     * @param o the other box
+     * @return 0 (apart) to 1 (the same)
+     */
     public double iou(FaceBox o) {
         long ix = Math.max(0, Math.min(x + width, o.x + o.width) - Math.max(x, o.x));
         long iy = Math.max(0, Math.min(y + height, o.y + o.height) - Math.max(y, o.y));
@@ -46,7 +76,13 @@ public record FaceBox(int x, int y, int width, int height) {
         return union <= 0 ? 0 : inter / union;
     }
 
-    /** Whether the box lies inside an image of the given size. */
+    /**
+     * Whether the box lies inside an image of the given size.
+     *
+     * @param imageWidth  the image's width
+     * @param imageHeight the image's height
+     * @return true if it does
+     */
     public boolean fitsIn(int imageWidth, int imageHeight) {
         return x >= 0 && y >= 0 && (long) x + width <= imageWidth && (long) y + height <= imageHeight;
     }

@@ -22,26 +22,49 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     public static final double CROP_TO_FACE = 2.0;
     /** Where the face box lies in normalised crop coordinates. */
     public static final double FACE_MIN = 0.5 - 0.5 / CROP_TO_FACE;
+    /** Where the face box ends in normalised crop coordinates. */
     public static final double FACE_MAX = 0.5 + 0.5 / CROP_TO_FACE;
     /** Where the mouth sits in crop coordinates (the face box spans [FACE_MIN, FACE_MAX]). */
     public static final float MOUTH_X = 0.49f;
+    /** Where the mouth sits vertically in crop coordinates. */
     public static final float MOUTH_Y = 0.665f;
     /** Width of the feathered border, as a fraction of the crop side. */
     private static final double FEATHER = 0.12;
 
+    /**
+     * Checks the crop.
+     *
+     * @param face       the face box it is built around
+     * @param x0         left edge of the square in portrait pixels (may lie outside the portrait)
+     * @param y0         top edge of the square in portrait pixels
+     * @param side       the square's side in portrait pixels
+     * @param resolution the side the networks see, pixels
+     * @throws IllegalArgumentException if the side or resolution is not positive
+     */
     public FaceCrop {
         if (resolution < 8 || side <= 0) {
             throw new IllegalArgumentException("invalid crop: side " + side + ", resolution " + resolution);
         }
     }
 
-    /** The crop around {@code face} at the model's {@code resolution}. */
+    /**
+     * The crop around a face, {@value #CROP_TO_FACE} times its larger side, at the model's resolution.
+     *
+     * @param face       the face box
+     * @param resolution the side the networks see, pixels
+     * @return the crop
+     */
     public static FaceCrop around(FaceBox face, int resolution) {
         double side = CROP_TO_FACE * Math.max(face.width(), face.height());
         return new FaceCrop(face, face.centerX() - side / 2, face.centerY() - side / 2, side, resolution);
     }
 
-    /** The crop as planar RGB in [0, 1], {@code [3][resolution][resolution]} flattened. */
+    /**
+     * The crop of an image as planar RGB in [0, 1].
+     *
+     * @param img the portrait
+     * @return {@code [3][resolution][resolution]} flattened
+     */
     public float[] extract(BufferedImage img) {
         int w = img.getWidth(), h = img.getHeight();
         int[] px = img.getRGB(0, 0, w, h, null, 0, w);
@@ -60,24 +83,41 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     }
 
     /**
-     * Where the face may move, as a soft ellipse around the face box with room for head motion
-     * ({@code resolution²} weights in [0, 1]). This is the face locator's input.
+     * Where the face may move, as a soft ellipse around the face box with room for head motion: the face
+     * locator's input.
+     *
+     * @return {@code resolution²} weights in [0, 1]
      */
     public float[] regionMask() {
         return regionMask(resolution);
     }
 
-    /** {@link #regionMask()} on a {@code side}×{@code side} grid. */
+    /**
+     * {@link #regionMask()} on a {@code side}×{@code side} grid.
+     *
+     * @param side the grid's side
+     * @return {@code side²} weights in [0, 1]
+     */
     public float[] regionMask(int side) {
         return ellipse(side, 0.5, 0.54, 0.34, 0.42, 0.06);
     }
 
-    /** The face box itself, softly edged, on a {@code side}×{@code side} grid. */
+    /**
+     * The face box itself, softly edged, on a {@code side}×{@code side} grid.
+     *
+     * @param side the grid's side
+     * @return {@code side²} weights in [0, 1]
+     */
     public float[] faceMask(int side) {
         return ellipse(side, 0.5, 0.5, 0.27, 0.29, 0.05);
     }
 
-    /** The lips and their surroundings, on a {@code side}×{@code side} grid. */
+    /**
+     * The lips and their surroundings, on a {@code side}×{@code side} grid.
+     *
+     * @param side the grid's side
+     * @return {@code side²} weights in [0, 1]
+     */
     public float[] lipMask(int side) {
         return ellipse(side, MOUTH_X, MOUTH_Y, 0.09, 0.06, 0.25);
     }
@@ -95,7 +135,11 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
         return m;
     }
 
-    /** Paste-back weights: 1 inside, falling smoothly to 0 at the crop's border. */
+    /**
+     * Paste-back weights: 1 inside, falling smoothly to 0 at the crop's border.
+     *
+     * @return {@code resolution²} weights in [0, 1]
+     */
     public float[] featherMask() {
         float[] m = new float[resolution * resolution];
         for (int y = 0; y < resolution; y++) {

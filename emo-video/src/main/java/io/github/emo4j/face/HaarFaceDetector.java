@@ -33,7 +33,11 @@ public final class HaarFaceDetector implements FaceDetector {
         this.cascade = cascade;
     }
 
-    /** The detector over the bundled OpenCV frontal-face cascade, loaded once. */
+    /**
+     * The detector over the bundled OpenCV frontal-face cascade, loaded once.
+     *
+     * @return the shared detector
+     */
     public static HaarFaceDetector frontalFace() {
         HaarFaceDetector d = defaultInstance;
         if (d == null) {
@@ -55,7 +59,14 @@ public final class HaarFaceDetector implements FaceDetector {
         return d;
     }
 
-    /** A detector over a cascade file of the caller's. */
+    /**
+     * A detector over a cascade file of the caller's, in OpenCV's XML format.
+     *
+     * @param xml  the cascade
+     * @param name its name, for messages
+     * @return the detector
+     * @throws IOException if the cascade cannot be read or parsed
+     */
     public static HaarFaceDetector fromCascade(InputStream xml, String name) throws IOException {
         return new HaarFaceDetector(HaarCascade.read(xml, name));
     }

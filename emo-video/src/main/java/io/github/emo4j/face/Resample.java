@@ -10,8 +10,17 @@ public final class Resample {
     }
 
     /**
-     * Samples the square window {@code [x0, x0+side) × [y0, y0+side)} of a {@code w×h} plane onto an
-     * {@code n×n} grid.
+     * Samples the square window {@code [x0, x0+side) × [y0, y0+side)} of a plane onto an {@code n×n} grid,
+     * area-averaged when shrinking, edges clamped.
+     *
+     * @param src  the plane, row-major
+     * @param w    its width
+     * @param h    its height
+     * @param x0   the window's left edge
+     * @param y0   the window's top edge
+     * @param side the window's side
+     * @param n    the grid's side
+     * @return {@code n²} samples
      */
     public static float[] window(float[] src, int w, int h, double x0, double y0, double side, int n) {
         float[] tmp = new float[n * h];
@@ -25,7 +34,16 @@ public final class Resample {
         return out;
     }
 
-    /** Resizes a whole {@code w×h} plane to {@code ow×oh}. */
+    /**
+     * Resizes a whole plane.
+     *
+     * @param src the plane, row-major
+     * @param w   its width
+     * @param h   its height
+     * @param ow  the new width
+     * @param oh  the new height
+     * @return {@code ow×oh} samples
+     */
     public static float[] resize(float[] src, int w, int h, int ow, int oh) {
         if (ow == w && oh == h) {
             return src.clone();

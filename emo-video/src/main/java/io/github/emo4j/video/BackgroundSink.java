@@ -28,6 +28,13 @@ public final class BackgroundSink implements FrameSink {
     /** Memory the frame pool may take, whatever the frame size: large portraits get a shallower queue. */
     static final long POOL_BYTES = 256L << 20;
 
+    /**
+     * A sink that hands frames to {@code target} on its own thread, through a bounded queue.
+     *
+     * @param target    the sink that does the work
+     * @param frameSize pixels per frame
+     * @param depth     frames the queue may hold; fewer for large frames, so the pool stays within 256 MB
+     */
     public BackgroundSink(FrameSink target, int frameSize, int depth) {
         depth = (int) Math.max(1, Math.min(depth, POOL_BYTES / (4L * Math.max(1, frameSize))));
         this.target = target;

@@ -9,19 +9,50 @@ public final class Bt601 {
     private Bt601() {
     }
 
+    /**
+     * Limited-range luma of an 8-bit RGB pixel.
+     *
+     * @param r red, 0 to 255
+     * @param g green, 0 to 255
+     * @param b blue, 0 to 255
+     * @return Y', 16 to 235
+     */
     public static int y(int r, int g, int b) {
         return clamp8(Math.round(16 + 0.256788f * r + 0.504129f * g + 0.097906f * b));
     }
 
+    /**
+     * Limited-range blue-difference chroma, from RGB averaged over the chroma sample's pixels.
+     *
+     * @param r red, 0 to 255
+     * @param g green, 0 to 255
+     * @param b blue, 0 to 255
+     * @return Cb, 16 to 240
+     */
     public static int cb(float r, float g, float b) {
         return clamp8(Math.round(128 - 0.148223f * r - 0.290993f * g + 0.439216f * b));
     }
 
+    /**
+     * Limited-range red-difference chroma, from RGB averaged over the chroma sample's pixels.
+     *
+     * @param r red, 0 to 255
+     * @param g green, 0 to 255
+     * @param b blue, 0 to 255
+     * @return Cr, 16 to 240
+     */
     public static int cr(float r, float g, float b) {
         return clamp8(Math.round(128 + 0.439216f * r - 0.367788f * g - 0.071427f * b));
     }
 
-    /** Packed {@code 0xRRGGBB} from limited-range Y'CbCr. */
+    /**
+     * Packed RGB from limited-range Y'CbCr.
+     *
+     * @param y  luma
+     * @param cb blue-difference chroma
+     * @param cr red-difference chroma
+     * @return {@code 0xRRGGBB}
+     */
     public static int rgb(int y, int cb, int cr) {
         float c = 1.164384f * (y - 16), d = cb - 128, e = cr - 128;
         int r = clamp8(Math.round(c + 1.596027f * e));

@@ -64,10 +64,20 @@ public final class Compositor {
         }
     }
 
+    /**
+     * Width of the composited frames: the portrait's.
+     *
+     * @return pixels
+     */
     public int width() {
         return width;
     }
 
+    /**
+     * Height of the composited frames: the portrait's.
+     *
+     * @return pixels
+     */
     public int height() {
         return height;
     }
@@ -81,23 +91,36 @@ public final class Compositor {
         private final float[] rows = new float[3 * n * rw];
     }
 
-    /** Working memory sized for this compositor. */
+    /**
+     * Working memory sized for this compositor, for one thread.
+     *
+     * @return new scratch space
+     */
     public Scratch scratch() {
         return new Scratch();
     }
 
     /**
-     * One output frame as packed {@code 0xRRGGBB} pixels.
+     * One output frame: the generated crop's change against the reference pasted into the portrait.
      *
      * @param generated the model's frame, planar RGB in [0, 1] at the crop resolution
      * @param reference the reference crop the model started from, same layout
      * @param out       {@code width*height} pixels to fill, or {@code null} to allocate
+     * @return {@code out}, as packed {@code 0xRRGGBB} pixels
      */
     public int[] compose(float[] generated, float[] reference, int[] out) {
         return compose(generated, reference, out, new Scratch());
     }
 
-    /** As {@link #compose(float[], float[], int[])}, in {@code scratch}, which must come from this compositor. */
+    /**
+     * As {@link #compose(float[], float[], int[])}, without allocating.
+     *
+     * @param generated the model's frame, planar RGB in [0, 1] at the crop resolution
+     * @param reference the reference crop the model started from, same layout
+     * @param out       {@code width*height} pixels to fill, or {@code null} to allocate
+     * @param scratch   working memory from this compositor's {@link #scratch()}
+     * @return {@code out}, as packed {@code 0xRRGGBB} pixels
+     */
     public int[] compose(float[] generated, float[] reference, int[] out, Scratch scratch) {
         if (out == null) {
             out = new int[width * height];

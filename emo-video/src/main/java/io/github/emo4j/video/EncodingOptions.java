@@ -14,11 +14,24 @@ public record EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec, in
     /** QP 10, a key frame every second at 25 fps, AAC audio, encoding threads by core count. */
     public static final EncodingOptions DEFAULT = new EncodingOptions(Mp4Writer.DEFAULT_QP, 25, AudioCodec.AAC, 0);
 
-    /** Options with encoding threads chosen by core count. */
+    /**
+     * Options with encoding threads chosen by core count.
+     *
+     * @param qp          H.264 quantiser, {@value Mp4Writer#MIN_QP} (best) to 51 (smallest)
+     * @param keyInterval frames between key frames, 1 to 600
+     * @param audioCodec  how the voice is stored
+     */
     public EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec) {
         this(qp, keyInterval, audioCodec, 0);
     }
-
+    /**
+     * Checks the fields.
+     *
+     * @param qp          H.264 quantiser, {@value Mp4Writer#MIN_QP} (best) to 51 (smallest)
+     * @param keyInterval frames between key frames (seeking granularity), 1 to 600
+     * @param audioCodec  how the voice is stored
+     * @param threads     H.264 encoding threads, one group of pictures each; 0 for as many as there are cores, up to 4. The bytes written do not depend on it.
+     */
     public EncodingOptions {
         if (qp < Mp4Writer.MIN_QP || qp > 51) {
             throw new IllegalArgumentException("quality (QP) must be between " + Mp4Writer.MIN_QP + " and 51: " + qp);
@@ -34,23 +47,54 @@ public record EncodingOptions(int qp, int keyInterval, AudioCodec audioCodec, in
         }
     }
 
-    /** The encoding threads to use. */
+    /**
+     * The encoding threads to use.
+     *
+     * @return {@code threads}, or the core count (at most 4) when it is 0
+     */
     public int effectiveThreads() {
         return threads > 0 ? threads : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
+    /**
+     * These options with another quantiser.
+     *
+     * @param q H.264 quantiser, {@value Mp4Writer#MIN_QP} (best) to 51 (smallest)
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
     public EncodingOptions withQp(int q) {
         return new EncodingOptions(q, keyInterval, audioCodec, threads);
     }
 
+    /**
+     * These options with another key-frame interval.
+     *
+     * @param k frames between key frames, 1 to 600
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
     public EncodingOptions withKeyInterval(int k) {
         return new EncodingOptions(qp, k, audioCodec, threads);
     }
 
+    /**
+     * These options with another audio codec.
+     *
+     * @param c how the voice is stored
+     * @return the changed copy
+     */
     public EncodingOptions withAudioCodec(AudioCodec c) {
         return new EncodingOptions(qp, keyInterval, c, threads);
     }
 
+    /**
+     * These options with another number of encoding threads.
+     *
+     * @param t threads, or 0 for the core count
+     * @return the changed copy
+     * @throws IllegalArgumentException if negative
+     */
     public EncodingOptions withThreads(int t) {
         return new EncodingOptions(qp, keyInterval, audioCodec, t);
     }

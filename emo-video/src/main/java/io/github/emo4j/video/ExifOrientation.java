@@ -16,7 +16,12 @@ public final class ExifOrientation {
     private ExifOrientation() {
     }
 
-    /** The orientation stored in {@code file}, or 1 (as stored) when there is none. */
+    /**
+     * The EXIF orientation stored in a JPEG.
+     *
+     * @param file the JPEG
+     * @return 1 to 8, or 1 (as stored) when there is none or it cannot be read
+     */
     public static int read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(1 << 17);
@@ -77,7 +82,13 @@ public final class ExifOrientation {
         return 1;
     }
 
-    /** {@code img} turned and mirrored as orientation {@code o} asks. */
+    /**
+     * An image turned and mirrored as an EXIF orientation asks.
+     *
+     * @param img the image as stored
+     * @param o   the orientation, 1 to 8
+     * @return the image as it should be seen
+     */
     public static BufferedImage apply(BufferedImage img, int o) {
         if (o <= 1 || o > 8) {
             return img;

@@ -9,10 +9,19 @@ import java.io.IOException;
  */
 public interface FrameSink extends AutoCloseable {
 
-    /** Appends one frame. The array may be reused by the caller after this returns. */
+    /**
+     * Appends one frame. The array may be reused by the caller after this returns.
+     *
+     * @param rgb the frame's pixels as packed {@code 0xRRGGBB}, row by row
+     * @throws IOException if the frame cannot be written
+     */
     void accept(int[] rgb) throws IOException;
 
-    /** Commits the output. */
+    /**
+     * Commits the output.
+     *
+     * @throws IOException if it cannot be completed
+     */
     void finish() throws IOException;
 
     /** Releases resources; without a prior {@link #finish()}, the output is discarded. */

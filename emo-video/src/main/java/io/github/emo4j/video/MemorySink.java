@@ -19,7 +19,11 @@ public final class MemorySink implements FrameSink {
         frames = Collections.unmodifiableList(new ArrayList<>(pending));
     }
 
-    /** The frames, once {@link #finish()} has been called; empty before. */
+    /**
+     * The frames, once {@link #finish()} has been called.
+     *
+     * @return the frames in order; empty before {@code finish}
+     */
     public List<int[]> frames() {
         return frames;
     }

@@ -27,7 +27,14 @@ public final class Mp4Faststart {
     private record Box(String type, long start, long size) {
     }
 
-    /** Writes {@code in} rearranged to {@code out}. */
+    /**
+     * Writes an MP4 rearranged so that its {@code moov} comes before its media data, with chunk offsets
+     * moved to match.
+     *
+     * @param in  the MP4 as written
+     * @param out where the rearranged copy goes
+     * @throws IOException if either file cannot be read or written, or {@code in} is not such an MP4
+     */
     public static void rewrite(Path in, Path out) throws IOException {
         try (FileChannel src = FileChannel.open(in, StandardOpenOption.READ);
              FileChannel dst = FileChannel.open(out, StandardOpenOption.WRITE, StandardOpenOption.CREATE,

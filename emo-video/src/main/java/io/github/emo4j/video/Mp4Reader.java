@@ -37,12 +37,23 @@ public final class Mp4Reader {
      */
     public record Info(int videoFrames, double videoSeconds, int width, int height, double audioSeconds, String audioCodec) {
 
-        /** Frames per second. */
+        /**
+         * Frames per second.
+         *
+         * @return video frames over video seconds
+         */
         public double fps() {
             return videoFrames / videoSeconds;
         }
     }
 
+    /**
+     * What an MP4 holds: its video track's frames, duration and size, and its first audio track.
+     *
+     * @param file the MP4
+     * @return the summary
+     * @throws IOException if the file cannot be read or parsed
+     */
     public static Info probe(Path file) throws IOException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
             MP4Demuxer d = MP4Demuxer.createMP4Demuxer(ch);
@@ -62,7 +73,13 @@ public final class Mp4Reader {
         }
     }
 
-    /** Decodes every frame in order, handing each as packed {@code 0xRRGGBB} pixels with its index. */
+    /**
+     * Decodes every frame in order, handing each as packed {@code 0xRRGGBB} pixels with its index.
+     *
+     * @param file     the MP4
+     * @param consumer takes each frame and its index; the array is reused
+     * @throws IOException if the file cannot be read or decoded
+     */
     public static void frames(Path file, ObjIntConsumer<int[]> consumer) throws IOException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
             FrameGrab grab = FrameGrab.createFrameGrab(ch);

@@ -74,20 +74,46 @@ public final class Mp4Writer implements FrameSink {
      * @param fpsDen    frame rate denominator
      * @param audio     mono samples in [-1, 1] to mux, or {@code null} for a silent video
      * @param audioRate their sample rate
+     * @throws IOException if the partial file cannot be created
      */
     public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate)
             throws IOException {
         this(target, width, height, fpsNum, fpsDen, audio, audioRate, EncodingOptions.DEFAULT);
     }
 
-    /** Opens a writer with a chosen quantiser and audio codec, and the default key-frame interval. */
+    /**
+     * Opens a writer with a chosen quantiser and audio codec, and the default key-frame interval.
+     *
+     * @param target    the final MP4 path; its parent folder must exist
+     * @param width     even frame width
+     * @param height    even frame height
+     * @param fpsNum    frame rate numerator
+     * @param fpsDen    frame rate denominator
+     * @param audio     mono samples in [-1, 1] to mux, or {@code null} for a silent video
+     * @param audioRate their sample rate
+     * @param qp        H.264 quantiser, {@value #MIN_QP} to 51
+     * @param codec     how the voice is stored
+     * @throws IOException if the partial file cannot be created
+     */
     public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate, int qp,
                      AudioCodec codec) throws IOException {
         this(target, width, height, fpsNum, fpsDen, audio, audioRate,
                 EncodingOptions.DEFAULT.withQp(qp).withAudioCodec(codec));
     }
 
-    /** Opens a writer with the given encoding options. */
+    /**
+     * Opens a writer with the given encoding options.
+     *
+     * @param target    the final MP4 path; its parent folder must exist
+     * @param width     even frame width
+     * @param height    even frame height
+     * @param fpsNum    frame rate numerator
+     * @param fpsDen    frame rate denominator
+     * @param audio     mono samples in [-1, 1] to mux, or {@code null} for a silent video
+     * @param audioRate their sample rate
+     * @param options   quantiser, key frames, audio codec and encoding threads
+     * @throws IOException if the partial file cannot be created
+     */
     public Mp4Writer(Path target, int width, int height, int fpsNum, int fpsDen, float[] audio, int audioRate,
                      EncodingOptions options) throws IOException {
         int qp = options.qp();
@@ -189,7 +215,11 @@ public final class Mp4Writer implements FrameSink {
         }
     }
 
-    /** Frames written so far. */
+    /**
+     * Frames written so far.
+     *
+     * @return the count
+     */
     public long frameCount() {
         return frames;
     }

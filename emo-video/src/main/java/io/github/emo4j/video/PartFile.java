@@ -15,6 +15,13 @@ public final class PartFile {
     private PartFile() {
     }
 
+    /**
+     * Creates a new, empty, hidden partial file in the target's folder.
+     *
+     * @param target the file the output will become
+     * @return the partial file
+     * @throws IOException if no file can be created there
+     */
     public static Path beside(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         for (int attempt = 0; attempt < 100; attempt++) {

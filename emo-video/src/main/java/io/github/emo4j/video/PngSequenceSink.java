@@ -21,6 +21,15 @@ public final class PngSequenceSink implements FrameSink {
     private long index;
     private boolean finished;
 
+    /**
+     * A sink that writes {@code frame-000001.png}, ... into a folder that appears complete on
+     * {@link #finish()}.
+     *
+     * @param folder the folder to create
+     * @param width  frame width
+     * @param height frame height
+     * @throws IOException if the work folder cannot be created
+     */
     public PngSequenceSink(Path folder, int width, int height) throws IOException {
         this.target = folder.toAbsolutePath();
         if (Files.exists(target)) {

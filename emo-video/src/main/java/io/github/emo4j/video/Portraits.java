@@ -31,20 +31,39 @@ public final class Portraits {
     /** Default background under transparent pixels: white. */
     public static final int DEFAULT_BACKGROUND = 0xFFFFFF;
 
-    /** Reads {@code file} with the default pixel limit and background. */
+    /**
+     * Reads a portrait with the default pixel limit and a white background.
+     *
+     * @param file the image file
+     * @return the portrait as 8-bit RGB
+     * @throws ImageException if the file is missing, not an image, damaged or too large
+     */
     public static BufferedImage read(Path file) throws ImageException {
         return read(file, DEFAULT_MAX_PIXELS, DEFAULT_BACKGROUND);
     }
 
-    /** Reads {@code file}, refusing images of more than {@code maxPixels} pixels. */
+    /**
+     * Reads a portrait, refusing images of more than {@code maxPixels} pixels.
+     *
+     * @param file      the image file
+     * @param maxPixels the largest pixel count accepted
+     * @return the portrait as 8-bit RGB
+     * @throws ImageException if the file is missing, not an image, damaged or too large
+     */
     public static BufferedImage read(Path file, long maxPixels) throws ImageException {
         return read(file, maxPixels, DEFAULT_BACKGROUND);
     }
 
     /**
-     * Reads {@code file}: refuses images of more than {@code maxPixels} pixels before decoding them,
-     * turns JPEGs as their EXIF orientation says, converts CMYK and YCCK JPEGs, grey, palette and
-     * 16-bit images to 8-bit sRGB, and composites transparency over {@code backgroundRgb}.
+     * Reads a portrait: refuses images of more than {@code maxPixels} pixels before decoding them, turns
+     * JPEGs as their EXIF orientation says, converts CMYK and YCCK JPEGs, grey, palette and 16-bit images to
+     * 8-bit sRGB, and composites transparency over {@code backgroundRgb}.
+     *
+     * @param file          the image file
+     * @param maxPixels     the largest pixel count accepted
+     * @param backgroundRgb the colour under transparent pixels, {@code 0xRRGGBB}
+     * @return the portrait as 8-bit RGB
+     * @throws ImageException if the file is missing, not a regular file, not an image, damaged or too large
      */
     public static BufferedImage read(Path file, long maxPixels, int backgroundRgb) throws ImageException {
         String problem = InputFiles.problem(file);
@@ -93,7 +112,15 @@ public final class Portraits {
         }
     }
 
-    /** Checks that a {@code w}×{@code h} portrait is usable. */
+    /**
+     * Checks that a portrait's size is usable.
+     *
+     * @param file      the image file, for the message
+     * @param w         its width
+     * @param h         its height
+     * @param maxPixels the largest pixel count accepted
+     * @throws ImageException if it is smaller than the minimum side or larger than the limit
+     */
     public static void checkSize(Path file, long w, long h, long maxPixels) throws ImageException {
         if (w < MIN_SIDE || h < MIN_SIDE) {
             throw new ImageException(file, "image is " + w + "x" + h + "; portraits need at least "
@@ -105,12 +132,23 @@ public final class Portraits {
         }
     }
 
-    /** A copy of {@code img} as {@code TYPE_INT_RGB}, alpha composited over white. */
+    /**
+     * A copy of an image as {@code TYPE_INT_RGB}, alpha composited over white.
+     *
+     * @param img any image
+     * @return the RGB copy
+     */
     public static BufferedImage toRgb(BufferedImage img) {
         return toRgb(img, DEFAULT_BACKGROUND);
     }
 
-    /** A copy of {@code img} as {@code TYPE_INT_RGB}, alpha composited over {@code backgroundRgb}. */
+    /**
+     * A copy of an image as {@code TYPE_INT_RGB}, alpha composited over a colour.
+     *
+     * @param img           any image
+     * @param backgroundRgb the colour under transparent pixels, {@code 0xRRGGBB}
+     * @return the RGB copy
+     */
     public static BufferedImage toRgb(BufferedImage img, int backgroundRgb) {
         if (img.getType() == BufferedImage.TYPE_INT_RGB) {
             return img;
