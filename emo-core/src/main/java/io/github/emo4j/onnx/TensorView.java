@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link FloatTensor} as a network sees it. For float32 tensors it is the tensor's own memory; for
@@ -16,6 +17,8 @@ import java.nio.ShortBuffer;
  * computing in float32 either way. Not thread-safe; closes its ONNX Runtime tensor.
  */
 public final class TensorView implements AutoCloseable {
+    /** Views created and not yet closed, in this JVM: what a leak test counts. */
+    private static final AtomicLong OPEN = new AtomicLong();
 
     private final FloatTensor tensor;
     private final ShortBuffer half;
@@ -27,6 +30,12 @@ public final class TensorView implements AutoCloseable {
         this.half = half;
         this.bf16 = bf16;
         this.onnx = onnx;
+        OPEN.incrementAndGet();
+    }
+
+    /** Views created and not yet closed, in this JVM; a finished render leaves this where it found it. */
+    public static long openCount() {
+        return OPEN.get();
     }
 
     /** A view of {@code t} with the manifest's {@code dtype}: float32, float16 or bfloat16. */
@@ -82,8 +91,14 @@ public final class TensorView implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
     @Override
     public void close() {
-        onnx.close();
+        if (!closed) {
+            closed = true;
+            OPEN.decrementAndGet();
+            onnx.close();
+        }
     }
 }
