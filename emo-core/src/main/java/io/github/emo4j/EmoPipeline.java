@@ -3,7 +3,9 @@ package io.github.emo4j;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.AudioException;
 import io.github.emo4j.audio.AudioFiles;
+import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.onnx.SessionSettings;
 import io.github.emo4j.pack.FolderPackSource;
@@ -55,9 +57,9 @@ public final class EmoPipeline implements AutoCloseable {
     private final Renderer renderer;
     private volatile boolean closed;
 
-    private EmoPipeline(ModelPack pack) {
+    private EmoPipeline(ModelPack pack, FaceDetector detector) {
         this.pack = pack;
-        this.renderer = new Renderer(pack);
+        this.renderer = new Renderer(pack, detector);
     }
 
     /**
@@ -189,10 +191,22 @@ public final class EmoPipeline implements AutoCloseable {
         return renderer.locateFace(portrait, given);
     }
 
+    /**
+     * Every face in a portrait, as the render's detector finds it: the pack's own detector if it has one,
+     * else BlazeFace with its six keypoints.
+     *
+     * @param portrait the portrait, as {@link #readPortrait} returns it
+     * @return the faces in the order a render chooses them, the one it uses first; empty when there is none
+     */
+    public List<DetectedFace> faces(BufferedImage portrait) {
+        return renderer.faces(portrait);
+    }
+
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            renderer.close();
             pack.close();
         }
     }
@@ -246,6 +260,7 @@ public final class EmoPipeline implements AutoCloseable {
         private Path packDir;
         private final List<ExecutionProvider> providers = new ArrayList<>();
         private int threads;
+        private FaceDetector detector;
         private SessionSettings sessions = SessionSettings.DEFAULT;
         private RenderRequest options = RenderRequest.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), new AudioClip(new float[0], 16000));
 
@@ -293,6 +308,19 @@ public final class EmoPipeline implements AutoCloseable {
          */
         public Builder audio(AudioClip clip) {
             this.audio = clip;
+            return this;
+        }
+
+        /**
+         * The face detector for portraits without a given face box: by default the pack's own, else
+         * MediaPipe's BlazeFace (bundled). {@code HaarFaceDetector.frontalFace()} is OpenCV's Viola-Jones
+         * cascade, which needs no ONNX Runtime but finds faces less reliably.
+         *
+         * @param d the detector, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder faceDetector(FaceDetector d) {
+            this.detector = d;
             return this;
         }
 
@@ -518,7 +546,7 @@ public final class EmoPipeline implements AutoCloseable {
         public EmoPipeline build() {
             PackSource src = packDir == null ? ProceduralPack.standard().source() : new FolderPackSource(packDir);
             List<ExecutionProvider> pref = providers.isEmpty() ? List.of(ExecutionProvider.CPU) : List.copyOf(providers);
-            return new EmoPipeline(ModelPack.load(src, pref, sessions.withThreads(threads)));
+            return new EmoPipeline(ModelPack.load(src, pref, sessions.withThreads(threads)), detector);
         }
 
         /**

@@ -58,7 +58,7 @@ public final class OrtRuntime {
     }
 
     /** ONNX Runtime's log level, from {@link #LOG_LEVEL_PROPERTY}. */
-    static OrtLoggingLevel logLevel() {
+    public static OrtLoggingLevel logLevel() {
         return switch (System.getProperty(LOG_LEVEL_PROPERTY, "fatal").toLowerCase(Locale.ROOT)) {
             case "verbose" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
             case "info" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;

@@ -9,7 +9,7 @@ import io.github.emo4j.RenderRequest;
 import io.github.emo4j.RenderStats;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
-import io.github.emo4j.face.HaarFaceDetector;
+import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
@@ -20,6 +20,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,13 @@ import org.slf4j.LoggerFactory;
  * concurrent renders. Every buffer a render needs is allocated when it starts and reused for every
  * step; none is allocated per step.
  */
-public final class Renderer {
+public final class Renderer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Renderer.class);
 
     private final ModelPack pack;
     private final Scheduler scheduler;
-    private final FaceDetector detector;
+    private final FaceDetector chosenDetector;
+    private BlazeFaceDetector ownDetector;
     private volatile ClipObserver observer;
 
     /** Called with each clip's decoded frames that reach the video, {@code [frames][3][R][R]}, before compositing; for tests. */
@@ -61,15 +63,19 @@ public final class Renderer {
     public record Outcome(long frames, int fps, int width, int height, RenderStats stats) {
     }
 
-    /** A renderer using the pack's own face detector when it has one, else the built-in one. */
+    /** A renderer using the pack's own face detector when it has one, else BlazeFace. */
     public Renderer(ModelPack pack) {
-        this(pack, pack.has(Role.FACE_DETECTOR) ? new OnnxFaceDetector(pack.component(Role.FACE_DETECTOR))
-                : HaarFaceDetector.frontalFace());
+        this(pack, null);
     }
 
+    /**
+     * A renderer with a face detector of the caller's; {@code null} for the pack's own, else BlazeFace,
+     * loaded when a render first needs it.
+     */
     public Renderer(ModelPack pack, FaceDetector detector) {
         this.pack = pack;
-        this.detector = detector;
+        this.chosenDetector = detector != null ? detector
+                : pack.has(Role.FACE_DETECTOR) ? new OnnxFaceDetector(pack.component(Role.FACE_DETECTOR)) : null;
         try {
             this.scheduler = Schedulers.fromConfig(pack.manifest().scheduler());
         } catch (IllegalArgumentException e) {
@@ -83,7 +89,31 @@ public final class Renderer {
 
     /** The face box a render of {@code portrait} would use. */
     public FaceBox locateFace(BufferedImage portrait, FaceBox given) {
-        return PortraitFraming.locate(portrait, given, detector);
+        return PortraitFraming.locate(portrait, given, detector());
+    }
+
+    /** Every face in {@code portrait}, the one a render uses first. */
+    public List<DetectedFace> faces(BufferedImage portrait) {
+        return detector().detectAll(portrait);
+    }
+
+    private synchronized FaceDetector detector() {
+        if (chosenDetector != null) {
+            return chosenDetector;
+        }
+        if (ownDetector == null) {
+            ownDetector = new BlazeFaceDetector();
+        }
+        return ownDetector;
+    }
+
+    /** Releases the face detector this renderer loaded, if any. */
+    @Override
+    public synchronized void close() {
+        if (ownDetector != null) {
+            ownDetector.close();
+            ownDetector = null;
+        }
     }
 
     /**
@@ -94,7 +124,8 @@ public final class Renderer {
             RenderPlan plan = RenderPlan.of(req, pack.settings(), fixedBranches(), scheduler, pack.manifest().scheduler());
             ctx.progress(new Progress(Progress.Stage.PREPARE, 0, plan.clips(), 0, plan.steps(), 0, -1));
             PortraitFraming framing = ctx.time("face",
-                    () -> PortraitFraming.of(req.portrait(), req.face(), detector, pack.settings().resolution()));
+                    () -> PortraitFraming.of(req.portrait(), req.face(), req.face() == null ? detector() : null,
+                            pack.settings().resolution()));
             AudioConditioning audio = AudioConditioning.of(pack, req.audio(), plan.fps(), ctx);
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, plan.branches());
             ReferenceStage reference = ctx.time("reference",

@@ -11,7 +11,7 @@ final class Args {
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
             "background", "config", "guidance-rescale",
-            "reference-guidance", "model-cache", "head-speed", "scheduler");
+            "reference-guidance", "model-cache", "head-speed", "scheduler", "face-detector", "annotate", "face-index");
 
     final String command;
     private final Map<String, String> values;

@@ -15,6 +15,7 @@ import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.AudioException;
 import io.github.emo4j.audio.FeatureExtractor;
 import io.github.emo4j.audio.FeatureKind;
+import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pack.ComponentSpec;
 import io.github.emo4j.pack.FolderPackSource;
@@ -58,6 +59,9 @@ public final class EmoCli {
             "  render --portrait FILE --audio FILE --out FILE.mp4 [options]",
             "                       animate a portrait with a voice",
             "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
+            "  faces --portrait IMG [--annotate OUT.png] [--pack DIR] [--face-detector NAME]",
+            "                       the faces a render would see, as JSON (the one it uses first); --annotate",
+            "                       draws them",
             "  version              print emo4j's version (also --version)",
             "  info [--pack DIR]    version and execution providers; with --pack, load and check a pack and list\n"
             + "                       its settings and each component's tensors",
@@ -79,6 +83,8 @@ public final class EmoCli {
             "  --seed N             seed of the initial noise (default 42)",
             "  --fps N              output frame rate (default: the pack's, 25 for the built-in pack)",
             "  --face X,Y,W,H       face box in portrait pixels (default: detected)",
+            "  --face-index N       with several faces, use the N-th as `emo faces` lists them (default 0: the largest)",
+            "  --face-detector NAME blazeface (default: MediaPipe's, bundled) or viola-jones (OpenCV's cascade)",
             "  --motion P,E,L       pose, expression and lip motion strength, 0..4 (default 1,1,1)",
             "  --head-speed T:S,..  head speed over time for packs with speed layers, e.g. 0:0.3,4:1.5",
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
@@ -162,6 +168,7 @@ public final class EmoCli {
                     }
                 }
                 case "features" -> features(a, err);
+                case "faces" -> Faces.print(a, out);
                 case "schedule" -> schedule(a, out);
                 case "help", "--help", "-h" -> out.println(USAGE);
                 case "version", "--version", "-V" -> out.println("emo4j " + VERSION);
@@ -346,6 +353,23 @@ public final class EmoCli {
         }
     }
 
+    /** The face box {@code --face} gives, or the {@code index}-th face found, named in the error when there is none. */
+    private static FaceBox chooseFace(EmoPipeline emo, BufferedImage portrait, Path file, FaceBox given, int index) {
+        if (given != null || index == 0) {
+            try {
+                return emo.locateFace(portrait, given);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(file + ": " + e.getMessage(), e);
+            }
+        }
+        List<DetectedFace> faces = emo.faces(portrait);
+        if (index >= faces.size()) {
+            throw new InvalidInputException(file + ": --face-index " + index + " asks for face " + (index + 1) + ", but "
+                    + faces.size() + (faces.size() == 1 ? " face was" : " faces were") + " found (see emo faces)");
+        }
+        return faces.get(index).box();
+    }
+
     private static void render(Args a, PrintStream err, CancelToken cancel) {
         Path portraitFile = Path.of(a.required("portrait"));
         Path audioFile = Path.of(a.required("audio"));
@@ -407,7 +431,8 @@ public final class EmoCli {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("--audio-codec must be aac or pcm: '" + a.value("audio-codec", "") + "'");
         }
-        EmoPipeline.Builder b = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256));
+        EmoPipeline.Builder b = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256))
+                .faceDetector(Faces.detector(a));
         if (a.has("model-cache")) {
             b.modelCache(Path.of(a.value("model-cache", "")));
         }
@@ -433,11 +458,7 @@ public final class EmoCli {
                 throw new InvalidInputException(String.format(Locale.ROOT, "%s: audio is too short (%.3f s) for one frame at %d fps",
                         audioFile, audio.durationSeconds(), fps));
             }
-            try {
-                req = req.withFace(emo.locateFace(portrait, req.face()));
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
-            }
+            req = req.withFace(chooseFace(emo, portrait, portraitFile, req.face(), a.intValue("face-index", 0, 0, 1000)));
             Video o = emo.render(req, out);
             if (bar != null) {
                 bar.done();

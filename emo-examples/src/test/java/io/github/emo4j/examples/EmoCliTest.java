@@ -2,13 +2,18 @@ package io.github.emo4j.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.emo4j.testkit.SyntheticPack;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,7 +143,7 @@ class EmoCliTest {
     @Test
     void infoChecksAndDescribesAPack() throws Exception {
         Path pack = dir.resolve("pack");
-        new io.github.emo4j.testkit.SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inHalloLayout().source().writeTo(pack);
+        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inHalloLayout().source().writeTo(pack);
         Run r = run("info", "--pack", pack.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loaded and checked on cpu"), r.out());
@@ -159,13 +164,66 @@ class EmoCliTest {
         // the first second of the sample keeps this test quick
         byte[] wav = Files.readAllBytes(Path.of(SPEECH));
         int dataBytes = 16000 * 2;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wav.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(wav.clone()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(4, 36 + dataBytes).putInt(40, dataBytes);
-        Files.write(shortWav, java.util.Arrays.copyOf(b.array(), 44 + dataBytes));
+        Files.write(shortWav, Arrays.copyOf(b.array(), 44 + dataBytes));
         Run r = run("render", "--portrait", PORTRAIT, "--audio", shortWav.toString(), "--out", out.toString(),
                 "--face", "176,66,95,95", "--steps", "2", "--quiet");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.size(out) > 1000);
         assertTrue(r.err().contains("25 frames"), r.err());
+    }
+
+    @Test
+    void facesPrintsWhatARenderWouldSee() throws Exception {
+        Path drawn = dir.resolve("faces.png");
+        Run r = run("faces", "--portrait", PORTRAIT, "--annotate", drawn.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("{\"width\":512,\"height\":512,\"faces\":[{\"box\":["), r.out());
+        for (String point : new String[] {"right_eye", "left_eye", "nose", "mouth", "right_ear", "left_ear"}) {
+            assertTrue(r.out().contains("\"" + point + "\":["), r.out());
+        }
+        assertEquals(512, ImageIO.read(drawn.toFile()).getWidth());
+
+        Path plain = dir.resolve("plain.png");
+        BufferedImage img = new BufferedImage(200, 150, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 150; y++) {
+            for (int x = 0; x < 200; x++) {
+                img.setRGB(x, y, x << 16 | y << 8 | 90);
+            }
+        }
+        ImageIO.write(img, "png", plain.toFile());
+        Run none = run("faces", "--portrait", plain.toString());
+        assertEquals(0, none.code(), none.err());
+        assertEquals("{\"width\":200,\"height\":150,\"faces\":[]}", none.out().strip());
+        Run render = run("render", "--portrait", plain.toString(), "--audio", SPEECH, "--out", dir.resolve("x.mp4").toString(), "--quiet");
+        assertEquals(2, render.code());
+        assertTrue(render.err().contains("plain.png: no face found"), render.err());
+    }
+
+    @Test
+    void faceIndexChoosesAnotherFace() throws Exception {
+        BufferedImage astronaut = ImageIO.read(Path.of(PORTRAIT).toFile());
+        BufferedImage two = new BufferedImage(1024, 512, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = two.createGraphics();
+        g.drawImage(astronaut, 0, 0, null);
+        g.drawImage(astronaut, 600, 100, 256, 256, null);
+        g.dispose();
+        Path portrait = dir.resolve("two.png");
+        ImageIO.write(two, "png", portrait.toFile());
+        Run faces = run("faces", "--portrait", portrait.toString());
+        assertEquals(0, faces.code(), faces.err());
+        assertEquals(2, faces.out().split("\"box\"", -1).length - 1, faces.out());
+        Path wav = dir.resolve("short.wav");
+        Files.write(wav, HostileInputTest.wav16(new short[8000], 16000));
+        Path out = dir.resolve("second.mp4");
+        Run second = run("render", "--portrait", portrait.toString(), "--audio", wav.toString(), "--out", out.toString(),
+                "--face-index", "1", "--steps", "1", "--quiet");
+        assertEquals(0, second.code(), second.err());
+        assertTrue(Files.size(out) > 0);
+        Run third = run("render", "--portrait", portrait.toString(), "--audio", wav.toString(), "--out", out.toString(),
+                "--face-index", "2", "--quiet");
+        assertEquals(2, third.code());
+        assertTrue(third.err().contains("2 faces were found"), third.err());
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,7 +267,7 @@ class HostileInputTest {
         List<DynamicTest> c = new ArrayList<>();
         byte[] good = Files.readAllBytes(wav);
         for (int len : new int[] {0, 1, 4, 11, 12, 20, 36, 43, 44, 45}) {
-            c.add(audioRefused("WAV cut to " + len + " bytes", input("cut" + len + ".wav", java.util.Arrays.copyOf(good, len))));
+            c.add(audioRefused("WAV cut to " + len + " bytes", input("cut" + len + ".wav", Arrays.copyOf(good, len))));
         }
         ByteOrder le = ByteOrder.LITTLE_ENDIAN;
         Map<String, Consumer<ByteBuffer>> fields = new LinkedHashMap<>();
@@ -291,7 +292,7 @@ class HostileInputTest {
         c.add(audioRefused("RF64 whose ds64 claims a terabyte", input("huge.rf64.wav", rf64(good, 1L << 40))));
         c.add(audioRefused("RF64 whose ds64 size has the top bit set", input("neg.rf64.wav", rf64(good, -2))));
         c.add(audioRefused("AIFF whose COMM claims 2^31 frames", input("huge.aiff", aiff(0x80000000L))));
-        c.add(audioRefused("AIFF cut inside its COMM chunk", input("cut.aiff", java.util.Arrays.copyOf(aiff(100), 20))));
+        c.add(audioRefused("AIFF cut inside its COMM chunk", input("cut.aiff", Arrays.copyOf(aiff(100), 20))));
         c.add(audioRefused("AU claiming 2 GB of data", input("huge.au", au(Integer.MAX_VALUE))));
         c.add(audioRefused("a 4-byte MP3 frame header", input("header.mp3", new byte[] {(byte) 0xFF, (byte) 0xFB, (byte) 0x90, 0x64})));
         c.add(audioRefused("an ID3 tag and nothing else", input("id3.mp3", "ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1))));
@@ -335,7 +336,7 @@ class HostileInputTest {
         b.put(wav, 12, 24);
         b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(-1);
         b.put(wav, 44, wav.length - 44);
-        return java.util.Arrays.copyOf(b.array(), b.position());
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     private static byte[] aiff(long frames) {
@@ -389,11 +390,11 @@ class HostileInputTest {
         }
         c.add(audioRefused("moov claiming to run past the file", input("long-moov.mp4",
                 mutate(mp4, x -> x.putInt(moov, Integer.MAX_VALUE), ByteOrder.BIG_ENDIAN))));
-        c.add(audioRefused("an MP4 with only its ftyp", input("ftyp.mp4", java.util.Arrays.copyOf(mp4, ByteBuffer.wrap(mp4).getInt()))));
+        c.add(audioRefused("an MP4 with only its ftyp", input("ftyp.mp4", Arrays.copyOf(mp4, ByteBuffer.wrap(mp4).getInt()))));
         for (int k = 1; k <= 4; k++) {
             int cut = mp4.length * k / 5;
             c.add(refusedOrDone("an MP4 cut at " + (20 * k) + "%", out(".npy"), "features", "--audio",
-                    input("cut" + k + ".mp4", java.util.Arrays.copyOf(mp4, cut)).toString(), "--kind", "envelope"));
+                    input("cut" + k + ".mp4", Arrays.copyOf(mp4, cut)).toString(), "--kind", "envelope"));
         }
         Random rnd = new Random(9);
         for (int k = 0; k < 10; k++) {
@@ -437,7 +438,7 @@ class HostileInputTest {
         List<DynamicTest> c = new ArrayList<>();
         byte[] good = Files.readAllBytes(png);
         for (int len : new int[] {0, 8, 16, 33, 50, 200}) {
-            c.add(portraitRefused("PNG cut to " + len + " bytes", input("cut" + len + ".png", java.util.Arrays.copyOf(good, len))));
+            c.add(portraitRefused("PNG cut to " + len + " bytes", input("cut" + len + ".png", Arrays.copyOf(good, len))));
         }
         c.add(portraitRefused("a PNG claiming 100000x100000 pixels", input("bomb.png",
                 mutate(good, b -> b.putInt(16, 100_000).putInt(20, 100_000), ByteOrder.BIG_ENDIAN))));
@@ -449,7 +450,7 @@ class HostileInputTest {
         Path jpg = inputs.resolve("face.jpg");
         ImageIO.write(portrait(128, 128, BufferedImage.TYPE_INT_RGB), "jpg", jpg.toFile());
         byte[] jpeg = Files.readAllBytes(jpg);
-        c.add(portraitRefused("a JPEG cut in its header", input("cut.jpg", java.util.Arrays.copyOf(jpeg, 100))));
+        c.add(portraitRefused("a JPEG cut in its header", input("cut.jpg", Arrays.copyOf(jpeg, 100))));
         c.add(portraitRefused("a folder as portrait", Files.createDirectories(inputs.resolve("folder.png"))));
         c.add(portraitRefused("a missing portrait", inputs.resolve("missing.png")));
         Random rnd = new Random(3);

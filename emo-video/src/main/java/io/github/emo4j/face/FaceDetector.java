@@ -1,6 +1,7 @@
 package io.github.emo4j.face;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Optional;
 
 /** Finds the main face of a portrait. Implementations are thread-safe. */
@@ -13,6 +14,17 @@ public interface FaceDetector {
      * @return the face box, or empty when there is none
      */
     Optional<FaceBox> detect(BufferedImage image);
+
+    /**
+     * Every face in an image, in the order a render chooses them: the largest first. Detectors that
+     * find only one face, or give no keypoints, answer with that one, its score 1 and no keypoints.
+     *
+     * @param image the portrait
+     * @return the faces, possibly none
+     */
+    default List<DetectedFace> detectAll(BufferedImage image) {
+        return detect(image).map(box -> List.of(new DetectedFace(box, 1, List.of()))).orElse(List.of());
+    }
 
     /**
      * A detector that always answers with the caller's box.

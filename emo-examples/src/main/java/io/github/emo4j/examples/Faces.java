@@ -1,0 +1,108 @@
+package io.github.emo4j.examples;
+
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.face.DetectedFace;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceDetector;
+import io.github.emo4j.face.HaarFaceDetector;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** {@code emo faces}: the faces a render would see, as JSON, and optionally drawn over the portrait. */
+final class Faces {
+    private Faces() {
+    }
+
+    /** The detector {@code --face-detector} names, or {@code null} for the default. */
+    static FaceDetector detector(Args a) {
+        String name = a.value("face-detector", "blazeface");
+        return switch (name) {
+            case "blazeface" -> null;
+            case "viola-jones" -> HaarFaceDetector.frontalFace();
+            default -> throw new InvalidInputException("--face-detector must be blazeface or viola-jones: '" + name + "'");
+        };
+    }
+
+    static void print(Args a, PrintStream out) throws IOException {
+        Path file = Path.of(a.required("portrait"));
+        Path annotate = a.has("annotate") ? Path.of(a.value("annotate", "")) : null;
+        if (annotate != null) {
+            Inputs.refuseOverwrite("annotate", annotate, "portrait", file.toString());
+            if (!annotate.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                throw new InvalidInputException(annotate + ": --annotate writes a .png file");
+            }
+        }
+        BufferedImage portrait = EmoPipeline.readPortrait(file);
+        EmoPipeline.Builder b = EmoPipeline.builder().faceDetector(detector(a));
+        if (a.has("pack")) {
+            b.pack(Path.of(a.value("pack", "")));
+        }
+        List<DetectedFace> faces;
+        try (EmoPipeline emo = b.build()) {
+            faces = emo.faces(portrait);
+        }
+        out.println(json(portrait, faces));
+        if (annotate != null) {
+            draw(portrait, faces, annotate);
+        }
+    }
+
+    static String json(BufferedImage portrait, List<DetectedFace> faces) {
+        StringBuilder j = new StringBuilder();
+        j.append("{\"width\":").append(portrait.getWidth()).append(",\"height\":").append(portrait.getHeight()).append(",\"faces\":[");
+        for (int i = 0; i < faces.size(); i++) {
+            DetectedFace f = faces.get(i);
+            FaceBox box = f.box();
+            j.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"box\":[%d,%d,%d,%d],\"score\":%.4f,\"landmarks\":{",
+                    box.x(), box.y(), box.width(), box.height(), f.score()));
+            for (int k = 0; k < f.keypoints().size(); k++) {
+                DetectedFace.Point p = f.keypoints().get(k);
+                j.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "\"%s\":[%.1f,%.1f]",
+                        DetectedFace.KEYPOINT_NAMES.get(k), p.x(), p.y()));
+            }
+            j.append("}}");
+        }
+        return j.append("]}").toString();
+    }
+
+    /** The portrait with each face's box (the used one thicker) and keypoints, written atomically. */
+    private static void draw(BufferedImage portrait, List<DetectedFace> faces, Path out) throws IOException {
+        BufferedImage img = new BufferedImage(portrait.getWidth(), portrait.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.drawImage(portrait, 0, 0, null);
+        float stroke = Math.max(2, Math.max(img.getWidth(), img.getHeight()) / 300f);
+        for (int i = faces.size() - 1; i >= 0; i--) {
+            DetectedFace f = faces.get(i);
+            g.setColor(i == 0 ? new Color(0, 230, 90) : new Color(255, 190, 0));
+            g.setStroke(new BasicStroke(i == 0 ? 2 * stroke : stroke));
+            g.drawRect(f.box().x(), f.box().y(), f.box().width(), f.box().height());
+            int r = Math.round(2 * stroke);
+            for (DetectedFace.Point p : f.keypoints()) {
+                g.fillOval((int) Math.round(p.x()) - r, (int) Math.round(p.y()) - r, 2 * r, 2 * r);
+            }
+        }
+        g.dispose();
+        Path abs = out.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        Path part = PartFiles.beside(abs);
+        try {
+            ImageIO.write(img, "png", part.toFile());
+            Files.move(part, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            PartFiles.delete(part);
+        }
+    }
+}
