@@ -370,11 +370,7 @@ class HostileInputTest {
         // a child of moov with a 64-bit size of 0
         byte[] zeroChild = ByteBuffer.allocate(16).putInt(1).put("udta".getBytes(StandardCharsets.US_ASCII)).putLong(0).array();
         c.add(audioRefused("a moov child whose 64-bit size is 0", input("zero-child.mp4", insertIntoMoov(mp4, moov, moovLen, zeroChild))));
-        ByteBuffer nest = ByteBuffer.allocate(8 * 100_000);
-        for (int k = 0; k < 100_000; k++) {
-            nest.putInt(8 * (100_000 - k)).put("udta".getBytes(StandardCharsets.US_ASCII));
-        }
-        c.add(audioRefused("100 000 nested atoms", input("nested.mp4", insertIntoMoov(mp4, moov, moovLen, nest.array()))));
+        c.add(audioRefused("100 000 nested atoms", input("nested.mp4", insertIntoMoov(mp4, moov, moovLen, nestedAtoms(100_000)))));
         for (String table : List.of("stsz", "stco", "stts", "stsc")) {
             int at = indexOf(mp4, table);
             if (at > 0) {
@@ -408,14 +404,23 @@ class HostileInputTest {
         return c;
     }
 
-    private static byte[] insertIntoMoov(byte[] mp4, int moov, int moovLen, byte[] child) {
+    /** {@code depth} empty 'udta' atoms, each the only child of the one before. */
+    static byte[] nestedAtoms(int depth) {
+        ByteBuffer nest = ByteBuffer.allocate(8 * depth);
+        for (int k = 0; k < depth; k++) {
+            nest.putInt(8 * (depth - k)).put("udta".getBytes(StandardCharsets.US_ASCII));
+        }
+        return nest.array();
+    }
+
+    static byte[] insertIntoMoov(byte[] mp4, int moov, int moovLen, byte[] child) {
         ByteBuffer b = ByteBuffer.allocate(mp4.length + child.length);
         b.put(mp4, 0, moov).putInt(moovLen + child.length).put(mp4, moov + 4, 4).put(child);
         b.put(mp4, moov + 8, mp4.length - moov - 8);
         return b.array();
     }
 
-    private static int indexOf(byte[] b, String type) {
+    static int indexOf(byte[] b, String type) {
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);
         outer:
         for (int i = 4; i + 4 <= b.length; i++) {

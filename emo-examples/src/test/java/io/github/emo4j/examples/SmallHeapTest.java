@@ -72,39 +72,19 @@ class SmallHeapTest {
         assertEquals(0, EmoCli.run(new String[] {"render", "--portrait", EmoCliTest.PORTRAIT, "--audio", wav.toString(),
                 "--out", video.toString(), "--quiet", "--steps", "1"}, System.out, System.err));
         byte[] mp4 = Files.readAllBytes(video);
-        int moov = indexOf(mp4, "moov") - 4;
+        int moov = HostileInputTest.indexOf(mp4, "moov") - 4;
         int moovLen = ByteBuffer.wrap(mp4, moov, 4).getInt();
-        ByteBuffer nest = ByteBuffer.allocate(8 * 100_000);
-        for (int k = 0; k < 100_000; k++) {
-            nest.putInt(8 * (100_000 - k)).put("udta".getBytes(StandardCharsets.US_ASCII));
-        }
-        ByteBuffer b = ByteBuffer.allocate(mp4.length + nest.capacity());
-        b.put(mp4, 0, moov).putInt(moovLen + nest.capacity()).put(mp4, moov + 4, 4).put(nest.array()).put(mp4, moov + 8, mp4.length - moov - 8);
         Path nested = dir.resolve("nested.mp4");
-        Files.write(nested, b.array());
+        Files.write(nested, HostileInputTest.insertIntoMoov(mp4, moov, moovLen, HostileInputTest.nestedAtoms(100_000)));
         Result r = emo("features", "--audio", nested.toString(), "--kind", "envelope", "--out", dir.resolve("n.npy").toString());
         refused(r, "nested more than 16 deep");
 
-        int stsz = indexOf(mp4, "stsz");
+        int stsz = HostileInputTest.indexOf(mp4, "stsz");
         ByteBuffer big = ByteBuffer.wrap(mp4.clone());
         big.putInt(stsz + 8, 0).putInt(stsz + 12, Integer.MIN_VALUE);
         Path table = dir.resolve("stsz.mp4");
         Files.write(table, big.array());
         refused(emo("features", "--audio", table.toString(), "--kind", "envelope", "--out", dir.resolve("s.npy").toString()),
                 "'stsz' claims 2147483648 entries");
-    }
-
-    private static int indexOf(byte[] b, String type) {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 4; i + 4 <= b.length; i++) {
-            for (int j = 0; j < 4; j++) {
-                if (b[i + j] != t[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
