@@ -21,9 +21,19 @@ record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Com
 
     /** Frames {@code portrait} at {@code resolution} around {@code given}, or around the face {@code detector} finds. */
     static PortraitFraming of(BufferedImage portrait, FaceBox given, FaceDetector detector, int resolution) {
-        FaceBox face = locate(portrait, given, detector);
-        FaceCrop crop = FaceCrop.around(face, resolution);
-        return new PortraitFraming(face, crop, crop.extract(portrait), new Compositor(portrait, crop));
+        FaceCrop crop;
+        if (given != null) {
+            crop = FaceCrop.around(locate(portrait, given, detector), resolution);
+        } else {
+            // the detector's keypoints place the lip and face masks
+            crop = FaceCrop.around(detector.detectAll(portrait).stream().findFirst().orElseThrow(PortraitFraming::noFace),
+                    resolution);
+        }
+        return new PortraitFraming(crop.face(), crop, crop.extract(portrait), new Compositor(portrait, crop));
+    }
+
+    private static InvalidInputException noFace() {
+        return new InvalidInputException("no face found in the portrait; give its position with --face X,Y,W,H");
     }
 
     /** The face box a render of {@code portrait} uses: {@code given} when it is usable, else the detected one. */
@@ -38,7 +48,6 @@ record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Com
             }
             return given;
         }
-        return detector.detect(portrait).orElseThrow(() -> new InvalidInputException(
-                "no face found in the portrait; give its position with --face X,Y,W,H"));
+        return detector.detect(portrait).orElseThrow(PortraitFraming::noFace);
     }
 }

@@ -1,6 +1,9 @@
 package io.github.emo4j.face;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Where the generated face lives inside the portrait: a square window centred on the face box and
@@ -15,8 +18,11 @@ import java.awt.image.BufferedImage;
  * @param y0         top edge of the crop in portrait pixels (may be negative)
  * @param side       side of the crop in portrait pixels
  * @param resolution side of the model's square frame
+ * @param keypoints  the detector's six keypoints in portrait pixels (see {@link DetectedFace}), or none;
+ *                   with them the lip mask is centred on the mouth and sized from the eyes' distance, and
+ *                   the face mask covers the keypoints' hull
  */
-public record FaceCrop(FaceBox face, double x0, double y0, double side, int resolution) {
+public record FaceCrop(FaceBox face, double x0, double y0, double side, int resolution, List<DetectedFace.Point> keypoints) {
 
     /** Crop side over the face box side. */
     public static final double CROP_TO_FACE = 2.0;
@@ -39,12 +45,30 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
      * @param y0         top edge of the square in portrait pixels
      * @param side       the square's side in portrait pixels
      * @param resolution the side the networks see, pixels
-     * @throws IllegalArgumentException if the side or resolution is not positive
+     * @param keypoints  six keypoints in portrait pixels, or none
+     * @throws IllegalArgumentException if the side or resolution is not positive, or there are keypoints but not six
      */
     public FaceCrop {
         if (resolution < 8 || side <= 0) {
             throw new IllegalArgumentException("invalid crop: side " + side + ", resolution " + resolution);
         }
+        keypoints = List.copyOf(keypoints);
+        if (!keypoints.isEmpty() && keypoints.size() != DetectedFace.KEYPOINT_NAMES.size()) {
+            throw new IllegalArgumentException("a crop takes six keypoints or none, not " + keypoints.size());
+        }
+    }
+
+    /**
+     * A crop without keypoints: the masks are placed by fractions of the face box.
+     *
+     * @param face       the face box in portrait pixels
+     * @param x0         left edge of the crop in portrait pixels (may be negative)
+     * @param y0         top edge of the crop in portrait pixels (may be negative)
+     * @param side       side of the crop in portrait pixels
+     * @param resolution side of the model's square frame
+     */
+    public FaceCrop(FaceBox face, double x0, double y0, double side, int resolution) {
+        this(face, x0, y0, side, resolution, List.of());
     }
 
     /**
@@ -57,6 +81,18 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     public static FaceCrop around(FaceBox face, int resolution) {
         double side = CROP_TO_FACE * Math.max(face.width(), face.height());
         return new FaceCrop(face, face.centerX() - side / 2, face.centerY() - side / 2, side, resolution);
+    }
+
+    /**
+     * The crop around a detected face, keeping its keypoints for the masks.
+     *
+     * @param face       the detected face
+     * @param resolution the side the networks see, pixels
+     * @return the crop
+     */
+    public static FaceCrop around(DetectedFace face, int resolution) {
+        FaceCrop c = around(face.box(), resolution);
+        return new FaceCrop(c.face(), c.x0(), c.y0(), c.side(), resolution, face.keypoints());
     }
 
     /**
@@ -103,23 +139,89 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     }
 
     /**
-     * The face box itself, softly edged, on a {@code side}×{@code side} grid.
+     * The face, softly edged, on a {@code side}×{@code side} grid: the keypoints' hull grown by a third of
+     * the eyes' distance when the crop has keypoints, else an ellipse in the face box.
      *
      * @param side the grid's side
      * @return {@code side²} weights in [0, 1]
      */
     public float[] faceMask(int side) {
-        return ellipse(side, 0.5, 0.5, 0.27, 0.29, 0.05);
+        if (keypoints.isEmpty()) {
+            return ellipse(side, 0.5, 0.5, 0.27, 0.29, 0.05);
+        }
+        double[][] hull = hull(side);
+        double grow = 0.35 * eyeDistance(side);
+        float[] m = new float[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                double d = outside(hull, x + 0.5, y + 0.5);
+                m[y * side + x] = (float) smoothstep(grow + 0.1 * grow, grow - 0.1 * grow, d);
+            }
+        }
+        return m;
     }
 
     /**
-     * The lips and their surroundings, on a {@code side}×{@code side} grid.
+     * The lips and their surroundings, on a {@code side}×{@code side} grid: an ellipse on the mouth
+     * keypoint, as wide as the eyes are apart, when the crop has keypoints, else where mouths usually are.
      *
      * @param side the grid's side
      * @return {@code side²} weights in [0, 1]
      */
     public float[] lipMask(int side) {
-        return ellipse(side, MOUTH_X, MOUTH_Y, 0.09, 0.06, 0.25);
+        if (keypoints.isEmpty()) {
+            return ellipse(side, MOUTH_X, MOUTH_Y, 0.09, 0.06, 0.25);
+        }
+        double eyes = eyeDistance(side) / side;
+        DetectedFace.Point mouth = keypoints.get(3);
+        return ellipse(side, (mouth.x() - x0) / this.side, (mouth.y() - y0) / this.side, 0.5 * eyes, 0.3 * eyes, 0.25);
+    }
+
+    /** The distance between the eyes, on a {@code side}-pixel grid. */
+    private double eyeDistance(int grid) {
+        DetectedFace.Point r = keypoints.get(0), l = keypoints.get(1);
+        return Math.hypot(l.x() - r.x(), l.y() - r.y()) / side * grid;
+    }
+
+    /** The keypoints' convex hull on a {@code grid}-pixel grid, counter-clockwise (Andrew's monotone chain). */
+    private double[][] hull(int grid) {
+        List<double[]> p = new ArrayList<>();
+        for (DetectedFace.Point k : keypoints) {
+            p.add(new double[] {(k.x() - x0) / side * grid, (k.y() - y0) / side * grid});
+        }
+        p.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+        double[][] h = new double[2 * p.size()][];
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            int start = n;
+            for (int i = 0; i < p.size(); i++) {
+                double[] q = p.get(pass == 0 ? i : p.size() - 1 - i);
+                while (n >= start + 2 && cross(h[n - 2], h[n - 1], q) <= 0) {
+                    n--;
+                }
+                h[n++] = q;
+            }
+            n--;
+        }
+        return Arrays.copyOf(h, n);
+    }
+
+    private static double cross(double[] o, double[] a, double[] b) {
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+    }
+
+    /** How far (x, y) lies outside a counter-clockwise convex polygon: the largest distance past an edge's line. */
+    private static double outside(double[][] hull, double x, double y) {
+        double worst = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < hull.length; i++) {
+            double[] a = hull[i], b = hull[(i + 1) % hull.length];
+            double ex = b[0] - a[0], ey = b[1] - a[1];
+            double len = Math.hypot(ex, ey);
+            if (len > 0) {
+                worst = Math.max(worst, ((x - a[0]) * ey - (y - a[1]) * ex) / len);
+            }
+        }
+        return worst;
     }
 
     private static float[] ellipse(int side, double cx, double cy, double rx, double ry, double soft) {
