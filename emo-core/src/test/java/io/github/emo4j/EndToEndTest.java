@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.EnergyEnvelope;
-import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceCrop;
 import io.github.emo4j.procedural.ProceduralFace;
 import io.github.emo4j.video.Mp4Reader;
@@ -28,7 +28,7 @@ class EndToEndTest {
     static Video video;
     static BufferedImage portrait;
     static AudioClip audio;
-    static FaceBox face;
+    static DetectedFace face;
     static List<int[]> frames = new ArrayList<>();
 
     @BeforeAll
@@ -37,7 +37,7 @@ class EndToEndTest {
         audio = EmoPipeline.readAudio(SPEECH);
         video = EmoPipeline.builder().portrait(PORTRAIT).audio(SPEECH).render();
         try (EmoPipeline p = EmoPipeline.builder().build()) {
-            face = p.locateFace(portrait, null);
+            face = p.faces(portrait).get(0);
         }
         Mp4Reader.frames(video.file(), (rgb, i) -> frames.add(rgb.clone()));
     }
@@ -58,6 +58,20 @@ class EndToEndTest {
         Path saved = Files.createTempDirectory("emo4j-e2e").resolve("talk.mp4");
         video.save(saved);
         assertEquals(Files.size(video.file()), Files.size(saved));
+    }
+
+    @Test
+    void theProceduralMouthAndEyesSitOnTheRealOnes() {
+        FaceCrop crop = FaceCrop.around(face, 256);
+        double[][] procedural = {{ProceduralFace.EYE_X[0], ProceduralFace.EYE_Y}, {ProceduralFace.EYE_X[1], ProceduralFace.EYE_Y},
+            {ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y}};
+        int[] keypoint = {0, 1, 3};
+        for (int i = 0; i < 3; i++) {
+            DetectedFace.Point real = face.keypoints().get(keypoint[i]);
+            double x = crop.x0() + procedural[i][0] * crop.side(), y = crop.y0() + procedural[i][1] * crop.side();
+            assertTrue(Math.hypot(x - real.x(), y - real.y()) < ProceduralFace.MOUTH_RX * crop.side(),
+                    DetectedFace.KEYPOINT_NAMES.get(keypoint[i]) + " drawn at " + x + "," + y + ", seen at " + real);
+        }
     }
 
     @Test

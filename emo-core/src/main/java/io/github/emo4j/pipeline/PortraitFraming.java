@@ -1,6 +1,7 @@
 package io.github.emo4j.pipeline;
 
 import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.NoFaceException;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceCrop;
 import io.github.emo4j.face.FaceDetector;
@@ -32,8 +33,8 @@ record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Com
         return new PortraitFraming(crop.face(), crop, crop.extract(portrait), new Compositor(portrait, crop));
     }
 
-    private static InvalidInputException noFace() {
-        return new InvalidInputException("no face found in the portrait; give its position with --face X,Y,W,H");
+    private static NoFaceException noFace() {
+        return new NoFaceException("no face found in the portrait; give its position with --face X,Y,W,H");
     }
 
     /** The face box a render of {@code portrait} uses: {@code given} when it is usable, else the detected one. */

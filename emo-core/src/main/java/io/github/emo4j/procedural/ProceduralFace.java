@@ -29,8 +29,8 @@ public final class ProceduralFace {
     public static final float[] MOUTH_COLOR = {-0.5f, -0.84f, -0.84f};
 
     // eyes: the lid (skin above the eye, shifted down) covers the eye from the top while blinking
-    public static final float EYE_Y = 0.452f;
-    public static final float[] EYE_X = {0.377f, 0.612f};
+    public static final float EYE_Y = FaceCrop.EYE_Y;
+    public static final float[] EYE_X = {FaceCrop.RIGHT_EYE_X, FaceCrop.LEFT_EYE_X};
     public static final float EYE_RX = 0.04f;
     public static final float EYE_RY = 0.02f;
     public static final float EYE_SHARPNESS = 4f;

@@ -6,6 +6,7 @@ import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.HeadSpeed;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
+import io.github.emo4j.NoFaceException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.ProviderException;
 import io.github.emo4j.RenderCancelledException;
@@ -353,14 +354,20 @@ public final class EmoCli {
         }
     }
 
-    /** The face box {@code --face} gives, or the {@code index}-th face found, named in the error when there is none. */
+    /**
+     * The face box {@code --face} gives, or the {@code index}-th face found; {@code null} to let the
+     * render detect the face itself, keeping the detector's keypoints for the crop and the masks.
+     */
     private static FaceBox chooseFace(EmoPipeline emo, BufferedImage portrait, Path file, FaceBox given, int index) {
-        if (given != null || index == 0) {
+        if (given != null) {
             try {
                 return emo.locateFace(portrait, given);
             } catch (InvalidInputException e) {
                 throw new InvalidInputException(file + ": " + e.getMessage(), e);
             }
+        }
+        if (index == 0) {
+            return null;
         }
         List<DetectedFace> faces = emo.faces(portrait);
         if (index >= faces.size()) {
@@ -459,7 +466,12 @@ public final class EmoCli {
                         audioFile, audio.durationSeconds(), fps));
             }
             req = req.withFace(chooseFace(emo, portrait, portraitFile, req.face(), a.intValue("face-index", 0, 0, 1000)));
-            Video o = emo.render(req, out);
+            Video o;
+            try {
+                o = emo.render(req, out);
+            } catch (NoFaceException e) {
+                throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
+            }
             if (bar != null) {
                 bar.done();
             }

@@ -9,9 +9,10 @@ import java.util.List;
  * Where the generated face lives inside the portrait: a square window centred on the face box and
  * {@value #CROP_TO_FACE} times its size, so the head has room to move and hair and chin are included.
  * The window is sampled to the model's {@code resolution}; parts of it that fall outside the portrait
- * repeat the portrait's edge. In crop coordinates (0..1) the face box always spans
- * {@code [FACE_MIN, FACE_MAX]} on both axes, whatever the portrait, which is what lets a model place
- * mouth and eyes.
+ * repeat the portrait's edge. In crop coordinates (0..1) the face box spans
+ * {@code [FACE_MIN, FACE_MAX]} on both axes, whatever the portrait; a crop around a detected face is
+ * placed by its keypoints instead, so that the eyes and the mouth land at {@link #EYE_Y} and
+ * {@link #MOUTH_Y}. Either way a model knows where mouth and eyes are.
  *
  * @param face       the face box in portrait pixels
  * @param x0         left edge of the crop in portrait pixels (may be negative)
@@ -34,6 +35,12 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     public static final float MOUTH_X = 0.49f;
     /** Where the mouth sits vertically in crop coordinates. */
     public static final float MOUTH_Y = 0.665f;
+    /** Where the person's right eye (the image's left) sits horizontally in crop coordinates. */
+    public static final float RIGHT_EYE_X = 0.377f;
+    /** Where the person's left eye sits horizontally in crop coordinates. */
+    public static final float LEFT_EYE_X = 0.612f;
+    /** Where the eyes sit vertically in crop coordinates. */
+    public static final float EYE_Y = 0.452f;
     /** Width of the feathered border, as a fraction of the crop side. */
     private static final double FEATHER = 0.12;
 
@@ -84,15 +91,41 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     }
 
     /**
-     * The crop around a detected face, keeping its keypoints for the masks.
+     * The crop around a detected face, placed by its keypoints: the square whose size and position map
+     * the eyes and the mouth closest (least squares) to {@link #RIGHT_EYE_X}, {@link #LEFT_EYE_X},
+     * {@link #EYE_Y} and {@link #MOUTH_X}, {@link #MOUTH_Y}, so that a pack finds them where it expects
+     * them whatever the detector's box. Without keypoints, or if the fit is implausible, the crop is
+     * placed by the box. The keypoints are kept for the masks.
      *
      * @param face       the detected face
      * @param resolution the side the networks see, pixels
      * @return the crop
      */
     public static FaceCrop around(DetectedFace face, int resolution) {
-        FaceCrop c = around(face.box(), resolution);
-        return new FaceCrop(c.face(), c.x0(), c.y0(), c.side(), resolution, face.keypoints());
+        FaceCrop byBox = around(face.box(), resolution);
+        if (face.keypoints().isEmpty()) {
+            return byBox;
+        }
+        double[][] at = {{RIGHT_EYE_X, EYE_Y}, {LEFT_EYE_X, EYE_Y}, {MOUTH_X, MOUTH_Y}};
+        DetectedFace.Point[] seen = {face.keypoints().get(0), face.keypoints().get(1), face.keypoints().get(3)};
+        double qx = 0, qy = 0, px = 0, py = 0;
+        for (int i = 0; i < 3; i++) {
+            qx += at[i][0] / 3;
+            qy += at[i][1] / 3;
+            px += seen[i].x() / 3;
+            py += seen[i].y() / 3;
+        }
+        double dot = 0, norm = 0;
+        for (int i = 0; i < 3; i++) {
+            double ux = at[i][0] - qx, uy = at[i][1] - qy;
+            dot += ux * (seen[i].x() - px) + uy * (seen[i].y() - py);
+            norm += ux * ux + uy * uy;
+        }
+        double side = dot / norm;
+        if (!(side > byBox.side() / 2 && side < byBox.side() * 2)) {
+            return new FaceCrop(byBox.face(), byBox.x0(), byBox.y0(), byBox.side(), resolution, face.keypoints());
+        }
+        return new FaceCrop(face.box(), px - side * qx, py - side * qy, side, resolution, face.keypoints());
     }
 
     /**
