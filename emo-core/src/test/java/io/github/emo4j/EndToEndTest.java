@@ -68,17 +68,18 @@ class EndToEndTest {
         int[] keypoint = {0, 1, 3};
         for (int i = 0; i < 3; i++) {
             DetectedFace.Point real = face.keypoints().get(keypoint[i]);
-            double x = crop.x0() + procedural[i][0] * crop.side(), y = crop.y0() + procedural[i][1] * crop.side();
-            assertTrue(Math.hypot(x - real.x(), y - real.y()) < ProceduralFace.MOUTH_RX * crop.side(),
-                    DetectedFace.KEYPOINT_NAMES.get(keypoint[i]) + " drawn at " + x + "," + y + ", seen at " + real);
+            DetectedFace.Point drawn = crop.toPortrait(procedural[i][0], procedural[i][1]);
+            assertTrue(Math.hypot(drawn.x() - real.x(), drawn.y() - real.y()) < ProceduralFace.MOUTH_RX * crop.side(),
+                    DetectedFace.KEYPOINT_NAMES.get(keypoint[i]) + " drawn at " + drawn + ", seen at " + real);
         }
     }
 
     @Test
     void theLipsFollowTheVoice() {
         FaceCrop crop = FaceCrop.around(face, 256);
-        int cx = (int) Math.round(crop.x0() + ProceduralFace.MOUTH_X * crop.side());
-        int cy = (int) Math.round(crop.y0() + ProceduralFace.MOUTH_Y * crop.side());
+        DetectedFace.Point mouth = crop.toPortrait(ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y);
+        int cx = (int) Math.round(mouth.x());
+        int cy = (int) Math.round(mouth.y());
         int hx = (int) Math.ceil(ProceduralFace.MOUTH_RX * crop.side());
         int hy = (int) Math.ceil(ProceduralFace.MOUTH_RY * crop.side());
         int w = portrait.getWidth();
@@ -113,7 +114,7 @@ class EndToEndTest {
             long count = 0;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    if (x >= crop.x0() && x < crop.x0() + crop.side() && y >= crop.y0() && y < crop.y0() + crop.side()) {
+                    if (crop.contains(x + 0.5, y + 0.5)) {
                         continue;
                     }
                     int a = f[y * w + x], b = portrait.getRGB(x, y);

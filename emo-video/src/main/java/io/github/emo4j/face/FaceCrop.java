@@ -22,8 +22,12 @@ import java.util.List;
  * @param keypoints  the detector's six keypoints in portrait pixels (see {@link DetectedFace}), or none;
  *                   with them the lip mask is centred on the mouth and sized from the eyes' distance, and
  *                   the face mask covers the keypoints' hull
+ * @param angle      how far the crop is turned, radians, clockwise on screen: the crop's x axis runs along
+ *                   {@code (cos angle, sin angle)} in the portrait, so that a face tilted by the angle is
+ *                   level in the crop; {@code (x0, y0)} is then where the crop's top-left corner lies
  */
-public record FaceCrop(FaceBox face, double x0, double y0, double side, int resolution, List<DetectedFace.Point> keypoints) {
+public record FaceCrop(FaceBox face, double x0, double y0, double side, int resolution, List<DetectedFace.Point> keypoints,
+                       double angle) {
 
     /** Crop side over the face box side. */
     public static final double CROP_TO_FACE = 2.0;
@@ -53,10 +57,12 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
      * @param side       the square's side in portrait pixels
      * @param resolution the side the networks see, pixels
      * @param keypoints  six keypoints in portrait pixels, or none
-     * @throws IllegalArgumentException if the side or resolution is not positive, or there are keypoints but not six
+     * @param angle      the crop's turn in the portrait, radians
+     * @throws IllegalArgumentException if the side or resolution is not positive, the angle not finite, or
+     *                                  there are keypoints but not six
      */
     public FaceCrop {
-        if (resolution < 8 || side <= 0) {
+        if (resolution < 8 || side <= 0 || !Double.isFinite(angle)) {
             throw new IllegalArgumentException("invalid crop: side " + side + ", resolution " + resolution);
         }
         keypoints = List.copyOf(keypoints);
@@ -75,7 +81,43 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
      * @param resolution side of the model's square frame
      */
     public FaceCrop(FaceBox face, double x0, double y0, double side, int resolution) {
-        this(face, x0, y0, side, resolution, List.of());
+        this(face, x0, y0, side, resolution, List.of(), 0);
+    }
+
+    /**
+     * Where crop coordinates {@code (u, v)} (0..1 across the crop) lie in the portrait.
+     *
+     * @param u across the crop, 0 at its left edge
+     * @param v down the crop, 0 at its top edge
+     * @return the portrait point
+     */
+    public DetectedFace.Point toPortrait(double u, double v) {
+        double c = Math.cos(angle), s = Math.sin(angle);
+        return new DetectedFace.Point(x0 + side * (u * c - v * s), y0 + side * (u * s + v * c));
+    }
+
+    /**
+     * Where a portrait point lies in crop coordinates.
+     *
+     * @param x portrait pixels from the left
+     * @param y portrait pixels from the top
+     * @return {@code {u, v}}, each 0..1 inside the crop
+     */
+    public double[] toCrop(double x, double y) {
+        double c = Math.cos(angle), s = Math.sin(angle), dx = x - x0, dy = y - y0;
+        return new double[] {(dx * c + dy * s) / side, (-dx * s + dy * c) / side};
+    }
+
+    /**
+     * Whether a portrait point lies inside the crop.
+     *
+     * @param x portrait pixels from the left
+     * @param y portrait pixels from the top
+     * @return true inside the (possibly turned) square
+     */
+    public boolean contains(double x, double y) {
+        double[] uv = toCrop(x, y);
+        return uv[0] >= 0 && uv[0] < 1 && uv[1] >= 0 && uv[1] < 1;
     }
 
     /**
@@ -91,8 +133,8 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     }
 
     /**
-     * The crop around a detected face, placed by its keypoints: the square whose size and position map
-     * the eyes and the mouth closest (least squares) to {@link #RIGHT_EYE_X}, {@link #LEFT_EYE_X},
+     * The crop around a detected face, placed by its keypoints: turned so that the eyes are level, and of
+     * the size and position that map the eyes and the mouth closest (least squares) to {@link #RIGHT_EYE_X}, {@link #LEFT_EYE_X},
      * {@link #EYE_Y} and {@link #MOUTH_X}, {@link #MOUTH_Y}, so that a pack finds them where it expects
      * them whatever the detector's box. Without keypoints, or if the fit is implausible, the crop is
      * placed by the box. The keypoints are kept for the masks.
@@ -106,26 +148,31 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
         if (face.keypoints().isEmpty()) {
             return byBox;
         }
+        DetectedFace.Point right = face.keypoints().get(0), left = face.keypoints().get(1);
+        double angle = Math.atan2(left.y() - right.y(), left.x() - right.x());
+        double c = Math.cos(angle), sn = Math.sin(angle);
         double[][] at = {{RIGHT_EYE_X, EYE_Y}, {LEFT_EYE_X, EYE_Y}, {MOUTH_X, MOUTH_Y}};
-        DetectedFace.Point[] seen = {face.keypoints().get(0), face.keypoints().get(1), face.keypoints().get(3)};
+        DetectedFace.Point[] seen = {right, left, face.keypoints().get(3)};
+        double[][] turned = new double[3][];
         double qx = 0, qy = 0, px = 0, py = 0;
         for (int i = 0; i < 3; i++) {
-            qx += at[i][0] / 3;
-            qy += at[i][1] / 3;
+            turned[i] = new double[] {at[i][0] * c - at[i][1] * sn, at[i][0] * sn + at[i][1] * c};
+            qx += turned[i][0] / 3;
+            qy += turned[i][1] / 3;
             px += seen[i].x() / 3;
             py += seen[i].y() / 3;
         }
         double dot = 0, norm = 0;
         for (int i = 0; i < 3; i++) {
-            double ux = at[i][0] - qx, uy = at[i][1] - qy;
+            double ux = turned[i][0] - qx, uy = turned[i][1] - qy;
             dot += ux * (seen[i].x() - px) + uy * (seen[i].y() - py);
             norm += ux * ux + uy * uy;
         }
         double side = dot / norm;
-        if (!(side > byBox.side() / 2 && side < byBox.side() * 2)) {
-            return new FaceCrop(byBox.face(), byBox.x0(), byBox.y0(), byBox.side(), resolution, face.keypoints());
+        if (!(side > byBox.side() / 2 && side < byBox.side() * 2) || Math.abs(angle) > Math.PI / 4) {
+            return new FaceCrop(byBox.face(), byBox.x0(), byBox.y0(), byBox.side(), resolution, face.keypoints(), 0);
         }
-        return new FaceCrop(face.box(), px - side * qx, py - side * qy, side, resolution, face.keypoints());
+        return new FaceCrop(face.box(), px - side * qx, py - side * qy, side, resolution, face.keypoints(), angle);
     }
 
     /**
@@ -145,10 +192,39 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
             for (int i = 0; i < plane.length; i++) {
                 plane[i] = (px[i] >> shift & 0xFF) / 255f;
             }
-            float[] r = Resample.window(plane, w, h, x0, y0, side, resolution);
+            float[] r = angle == 0 ? Resample.window(plane, w, h, x0, y0, side, resolution) : turned(plane, w, h);
             System.arraycopy(r, 0, out, c * n, n);
         }
         return out;
+    }
+
+    /**
+     * The turned crop of one plane: the plane is first shrunk (area-averaged) to the crop's scale, so
+     * that sampling it bilinearly along the turned grid skips no pixels; outside, the edge repeats.
+     */
+    private float[] turned(float[] plane, int w, int h) {
+        double scale = Math.min(1, resolution / side);
+        int sw = Math.max(1, (int) Math.round(w * scale)), sh = Math.max(1, (int) Math.round(h * scale));
+        float[] small = scale < 1 ? Resample.resize(plane, w, h, sw, sh) : plane;
+        double kx = sw / (double) w, ky = sh / (double) h;
+        float[] out = new float[resolution * resolution];
+        for (int j = 0; j < resolution; j++) {
+            for (int i = 0; i < resolution; i++) {
+                DetectedFace.Point p = toPortrait((i + 0.5) / resolution, (j + 0.5) / resolution);
+                out[j * resolution + i] = bilinear(small, sw, sh, p.x() * kx - 0.5, p.y() * ky - 0.5);
+            }
+        }
+        return out;
+    }
+
+    private static float bilinear(float[] p, int w, int h, double x, double y) {
+        int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
+        float fx = (float) (x - x0), fy = (float) (y - y0);
+        int xa = Math.max(0, Math.min(w - 1, x0)), xb = Math.max(0, Math.min(w - 1, x0 + 1));
+        int ya = Math.max(0, Math.min(h - 1, y0)), yb = Math.max(0, Math.min(h - 1, y0 + 1));
+        float top = p[ya * w + xa] + (p[ya * w + xb] - p[ya * w + xa]) * fx;
+        float bottom = p[yb * w + xa] + (p[yb * w + xb] - p[yb * w + xa]) * fx;
+        return top + (bottom - top) * fy;
     }
 
     /**
@@ -207,7 +283,8 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
         }
         double eyes = eyeDistance(side) / side;
         DetectedFace.Point mouth = keypoints.get(3);
-        return ellipse(side, (mouth.x() - x0) / this.side, (mouth.y() - y0) / this.side, 0.5 * eyes, 0.3 * eyes, 0.25);
+        double[] m = toCrop(mouth.x(), mouth.y());
+        return ellipse(side, m[0], m[1], 0.5 * eyes, 0.3 * eyes, 0.25);
     }
 
     /** The distance between the eyes, on a {@code side}-pixel grid. */
@@ -220,7 +297,8 @@ public record FaceCrop(FaceBox face, double x0, double y0, double side, int reso
     private double[][] hull(int grid) {
         List<double[]> p = new ArrayList<>();
         for (DetectedFace.Point k : keypoints) {
-            p.add(new double[] {(k.x() - x0) / side * grid, (k.y() - y0) / side * grid});
+            double[] uv = toCrop(k.x(), k.y());
+            p.add(new double[] {uv[0] * grid, uv[1] * grid});
         }
         p.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
         double[][] h = new double[2 * p.size()][];

@@ -23,6 +23,9 @@ public final class Compositor {
     private final float[] xf;
     private final int[] y0, y1;
     private final float[] yf;
+    // a turned crop: per covered pixel, the top-left of its four crop samples (-1 outside) and the weights
+    private final int[] tap;
+    private final float[] tx, ty;
 
     /**
      * @param image the portrait; the output is its size rounded down to even (H.264 4:2:0 needs even sides)
@@ -37,6 +40,41 @@ public final class Compositor {
         }
         this.n = crop.resolution();
         this.feather = crop.featherMask();
+        if (crop.angle() != 0) {
+            double[] xs = new double[4], ys = new double[4];
+            for (int k = 0; k < 4; k++) {
+                var corner = crop.toPortrait(k & 1, k >> 1);
+                xs[k] = corner.x();
+                ys[k] = corner.y();
+            }
+            rx0 = within((int) Math.floor(Math.min(Math.min(xs[0], xs[1]), Math.min(xs[2], xs[3]))), width);
+            ry0 = within((int) Math.floor(Math.min(Math.min(ys[0], ys[1]), Math.min(ys[2], ys[3]))), height);
+            rw = within((int) Math.ceil(Math.max(Math.max(xs[0], xs[1]), Math.max(xs[2], xs[3]))), width) - rx0;
+            rh = within((int) Math.ceil(Math.max(Math.max(ys[0], ys[1]), Math.max(ys[2], ys[3]))), height) - ry0;
+            tap = new int[rw * rh];
+            tx = new float[rw * rh];
+            ty = new float[rw * rh];
+            for (int j = 0; j < rh; j++) {
+                for (int i = 0; i < rw; i++) {
+                    double[] uv = crop.toCrop(rx0 + i + 0.5, ry0 + j + 0.5);
+                    double u = uv[0] * n - 0.5, v = uv[1] * n - 0.5;
+                    int k = j * rw + i;
+                    if (u < -0.5 || v < -0.5 || u > n - 0.5 || v > n - 0.5) {
+                        tap[k] = -1;
+                        continue;
+                    }
+                    int iu = (int) Math.floor(u), iv = (int) Math.floor(v);
+                    tx[k] = (float) (u - iu);
+                    ty[k] = (float) (v - iv);
+                    tap[k] = (iv + 1) * (n + 2) + iu + 1; // both may be -1 at the crop's edge
+                }
+            }
+            x0 = x1 = y0 = y1 = null;
+            xf = yf = null;
+            return;
+        }
+        tap = null;
+        tx = ty = null;
         rx0 = within((int) Math.floor(crop.x0()), width);
         ry0 = within((int) Math.floor(crop.y0()), height);
         rw = within((int) Math.ceil(crop.x0() + crop.side()), width) - rx0;
@@ -88,7 +126,7 @@ public final class Compositor {
      */
     public final class Scratch {
         private final float[] delta = new float[3 * n * n];
-        private final float[] rows = new float[3 * n * rw];
+        private final float[] rows = tap == null ? new float[3 * n * rw] : new float[0];
     }
 
     /**
@@ -135,6 +173,9 @@ public final class Compositor {
                 delta[o + i] = (generated[o + i] - reference[o + i]) * feather[i];
             }
         }
+        if (tap != null) {
+            return composeTurned(delta, out);
+        }
         // horizontal pass over every crop row, 255 folded into the weights
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < n; y++) {
@@ -165,6 +206,39 @@ public final class Compositor {
             }
         }
         return out;
+    }
+
+    /** Paste-back of a turned crop: each covered pixel samples the change bilinearly, edges clamped. */
+    private int[] composeTurned(float[] delta, int[] out) {
+        int nn = n * n;
+        for (int j = 0; j < rh; j++) {
+            int row = (ry0 + j) * width + rx0;
+            for (int i = 0; i < rw; i++) {
+                int k = j * rw + i, t = tap[k];
+                if (t < 0) {
+                    continue;
+                }
+                int iu = t % (n + 2) - 1, iv = t / (n + 2) - 1;
+                int a = clamp(iv, n) * n, b = clamp(iv + 1, n) * n, l = clamp(iu, n), r = clamp(iu + 1, n);
+                float fx = tx[k], fy = ty[k];
+                float dr = sample(delta, 0, a, b, l, r, fx, fy);
+                float dg = sample(delta, nn, a, b, l, r, fx, fy);
+                float db = sample(delta, 2 * nn, a, b, l, r, fx, fy);
+                if (dr == 0 && dg == 0 && db == 0) {
+                    continue;
+                }
+                int p = out[row + i];
+                out[row + i] = to8((p >> 16 & 0xFF) + dr) << 16 | to8((p >> 8 & 0xFF) + dg) << 8 | to8((p & 0xFF) + db);
+            }
+        }
+        return out;
+    }
+
+    /** One channel's change at a covered pixel, bilinear between rows {@code a}, {@code b} and columns {@code l}, {@code r}, times 255. */
+    private static float sample(float[] delta, int o, int a, int b, int l, int r, float fx, float fy) {
+        float top = delta[o + a + l] + (delta[o + a + r] - delta[o + a + l]) * fx;
+        float bottom = delta[o + b + l] + (delta[o + b + r] - delta[o + b + l]) * fx;
+        return (top + (bottom - top) * fy) * 255f;
     }
 
     /** Rounds half up, as {@code Math.round} does, and clamps to 0..255. */

@@ -29,7 +29,8 @@ class FaceCropTest {
     void theLipMaskSitsOnTheMouthKeypoint() {
         FaceCrop crop = FaceCrop.around(ASTRONAUT, 64);
         double[] c = centroid(crop.lipMask(64), 64);
-        double mx = (222.5 - crop.x0()) / crop.side() * 64, my = (148.3 - crop.y0()) / crop.side() * 64;
+        double[] uv = crop.toCrop(222.5, 148.3);
+        double mx = uv[0] * 64, my = uv[1] * 64;
         assertEquals(mx, c[0], 0.5);
         assertEquals(my, c[1], 0.5);
     }
@@ -39,7 +40,8 @@ class FaceCropTest {
         FaceCrop crop = FaceCrop.around(ASTRONAUT, 64);
         float[] m = crop.faceMask(64);
         for (DetectedFace.Point p : ASTRONAUT.keypoints()) {
-            int x = (int) ((p.x() - crop.x0()) / crop.side() * 64), y = (int) ((p.y() - crop.y0()) / crop.side() * 64);
+            double[] uv = crop.toCrop(p.x(), p.y());
+            int x = (int) (uv[0] * 64), y = (int) (uv[1] * 64);
             assertEquals(1.0, m[y * 64 + x], 1e-6, "at " + p);
         }
         assertEquals(0.0, m[0], 1e-6);
@@ -49,12 +51,31 @@ class FaceCropTest {
     @Test
     void withoutKeypointsTheMasksFollowTheBox() {
         FaceCrop plain = FaceCrop.around(ASTRONAUT.box(), 64);
-        FaceCrop same = new FaceCrop(plain.face(), plain.x0(), plain.y0(), plain.side(), 64, List.of());
+        FaceCrop same = new FaceCrop(plain.face(), plain.x0(), plain.y0(), plain.side(), 64, List.of(), 0);
         assertArrayEquals(plain.lipMask(64), same.lipMask(64));
         double[] c = centroid(plain.lipMask(64), 64);
         assertEquals(FaceCrop.MOUTH_X * 64, c[0], 0.5);
         assertEquals(FaceCrop.MOUTH_Y * 64, c[1], 0.5);
         assertThrows(IllegalArgumentException.class,
-                () -> new FaceCrop(plain.face(), 0, 0, 10, 64, List.of(new DetectedFace.Point(1, 1))));
+                () -> new FaceCrop(plain.face(), 0, 0, 10, 64, List.of(new DetectedFace.Point(1, 1)), 0));
+    }
+
+    @Test
+    void aTiltedFaceGetsATurnedCropWithItsEyesLevel() {
+        double tilt = Math.toRadians(20), c = Math.cos(tilt), sn = Math.sin(tilt);
+        List<DetectedFace.Point> turned = new java.util.ArrayList<>();
+        for (DetectedFace.Point p : ASTRONAUT.keypoints()) {
+            double dx = p.x() - 226, dy = p.y() - 126;
+            turned.add(new DetectedFace.Point(226 + dx * c - dy * sn, 126 + dx * sn + dy * c));
+        }
+        FaceCrop crop = FaceCrop.around(new DetectedFace(ASTRONAUT.box(), 0.9, turned), 64);
+        assertEquals(tilt + FaceCrop.around(ASTRONAUT, 64).angle(), crop.angle(), 1e-9);
+        double[] right = crop.toCrop(turned.get(0).x(), turned.get(0).y());
+        double[] left = crop.toCrop(turned.get(1).x(), turned.get(1).y());
+        assertEquals(right[1], left[1], 1e-9, "eyes level in the crop");
+        assertEquals(FaceCrop.EYE_Y, right[1], 0.02);
+        double[] back = crop.toCrop(crop.toPortrait(0.3, 0.7).x(), crop.toPortrait(0.3, 0.7).y());
+        assertEquals(0.3, back[0], 1e-12);
+        assertEquals(0.7, back[1], 1e-12);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceCrop;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -124,5 +125,44 @@ class CompositorTest {
             }
         }
         assertTrue(worst <= 1, "largest difference from the per-pixel definition: " + worst + " levels");
+    }
+
+    @Test
+    void aTurnedCropChangesOnlyInsideItselfAndPastesBackWhatItTook() {
+        BufferedImage portrait = new BufferedImage(240, 200, BufferedImage.TYPE_INT_RGB);
+        BufferedImage changed = new BufferedImage(240, 200, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 240; x++) {
+                int v = (x + 2 * y) % 200 + 20;
+                portrait.setRGB(x, y, v << 16 | (255 - v) << 8 | 90);
+                changed.setRGB(x, y, v << 16 | (255 - v) << 8 | 150);
+            }
+        }
+        FaceCrop crop = new FaceCrop(new FaceBox(90, 70, 60, 60), 80, 40, 100, 96, List.of(),
+                Math.toRadians(15));
+        Compositor comp = new Compositor(portrait, crop);
+        float[] reference = crop.extract(portrait);
+        int[] same = comp.compose(reference, reference, null);
+        int[] original = portrait.getRGB(0, 0, 240, 200, null, 0, 240);
+        for (int i = 0; i < original.length; i++) {
+            original[i] &= 0xFFFFFF;
+        }
+        assertArrayEquals(original, same, "no change, no difference");
+        int[] out = comp.compose(crop.extract(changed), reference, null);
+        int insideChecked = 0;
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 240; x++) {
+                int o = out[y * 240 + x], p = portrait.getRGB(x, y) & 0xFFFFFF;
+                if (!crop.contains(x + 0.5, y + 0.5)) {
+                    assertEquals(p, o, "outside the turned crop at " + x + "," + y);
+                }
+                double[] uv = crop.toCrop(x + 0.5, y + 0.5);
+                if (uv[0] > 0.3 && uv[0] < 0.7 && uv[1] > 0.3 && uv[1] < 0.7) {
+                    assertEquals(150, o & 0xFF, 3, "the new blue pasted back at " + x + "," + y);
+                    insideChecked++;
+                }
+            }
+        }
+        assertTrue(insideChecked > 1000);
     }
 }
