@@ -2,6 +2,7 @@ package io.github.emo4j;
 
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceSelector;
 import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.EncodingOptions;
 import java.awt.image.BufferedImage;
@@ -34,10 +35,12 @@ import java.util.function.Consumer;
  * @param scheduler {@code null} for the pack's sampling algorithm, or another one on the pack's noise
  *                 schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras},
  *                 which gets by with fewer steps than DDIM)
+ * @param faceSelector which detected face to animate when {@code face} is null: the largest by default
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
-                            EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler) {
+                            EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler,
+                            FaceSelector faceSelector) {
     /**
      * Checks every value; {@code null} motion, progress and encoding take their defaults.
      *
@@ -55,6 +58,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      * @param guidanceRescale   guidance rescale φ in [0, 1] (Lin et al., 2023): 0 is plain classifier-free guidance; above 0 the guided noise is pulled back towards the conditional prediction's standard deviation, which tames over-saturation at high guidance scales
      * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio guidance as V-Express and Hallo use it: three branches (neither, reference only, both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
      * @param scheduler         {@code null} for the pack's sampling algorithm, or another one on the pack's noise schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras}, which gets by with fewer steps than DDIM)
+     * @param faceSelector      which detected face to animate when {@code face} is null: the largest by default
      * @throws InvalidInputException if a value is out of range or the scheduler is unknown
      */
     public RenderRequest {
@@ -72,6 +76,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         motion = motion == null ? MotionControl.NATURAL : motion;
         progress = progress == null ? ProgressListener.NONE : progress;
         encoding = encoding == null ? EncodingOptions.DEFAULT : encoding;
+        faceSelector = faceSelector == null ? FaceSelector.largest() : faceSelector;
         if (!Double.isNaN(referenceGuidance) && !(referenceGuidance >= 0 && referenceGuidance <= 50)) {
             throw new InvalidInputException("reference guidance must be between 0 and 50: " + referenceGuidance);
         }
@@ -97,7 +102,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT, 0, Double.NaN, null);
+                EncodingOptions.DEFAULT, 0, Double.NaN, null, FaceSelector.largest());
     }
 
     /**
@@ -254,12 +259,22 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         return edit(e -> e.scheduler = name);
     }
 
+    /**
+     * This request with another choice among several detected faces.
+     *
+     * @param s which face to animate, e.g. {@link FaceSelector#index}; {@code null} for the largest
+     * @return the changed copy
+     */
+    public RenderRequest withFaceSelector(FaceSelector s) {
+        return edit(e -> e.faceSelector = s);
+    }
+
     /** A copy with the fields {@code change} sets; the canonical constructor checks the result. */
     private RenderRequest edit(Consumer<Fields> change) {
         Fields f = new Fields(this);
         change.accept(f);
         return new RenderRequest(f.portrait, f.audio, f.face, f.steps, f.guidance, f.seed, f.fps, f.motion, f.progress,
-                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler);
+                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler, f.faceSelector);
     }
 
     /** The fields of a request, open for one edit. */
@@ -278,6 +293,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         double guidanceRescale;
         double referenceGuidance;
         String scheduler;
+        FaceSelector faceSelector;
 
         Fields(RenderRequest r) {
             portrait = r.portrait;
@@ -294,6 +310,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
             guidanceRescale = r.guidanceRescale;
             referenceGuidance = r.referenceGuidance;
             scheduler = r.scheduler;
+            faceSelector = r.faceSelector;
         }
     }
 }

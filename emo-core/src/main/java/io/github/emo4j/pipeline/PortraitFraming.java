@@ -4,9 +4,12 @@ import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.NoFaceException;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceCrop;
+import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceDetector;
+import io.github.emo4j.face.FaceSelector;
 import io.github.emo4j.video.Compositor;
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /**
  * Where in the portrait the pack works: the face box, the square crop around it at the pack's
@@ -21,14 +24,21 @@ import java.awt.image.BufferedImage;
 record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Compositor compositor) {
 
     /** Frames {@code portrait} at {@code resolution} around {@code given}, or around the face {@code detector} finds. */
-    static PortraitFraming of(BufferedImage portrait, FaceBox given, FaceDetector detector, int resolution) {
+    static PortraitFraming of(BufferedImage portrait, FaceBox given, FaceDetector detector, FaceSelector selector,
+                              int resolution) {
         FaceCrop crop;
         if (given != null) {
             crop = FaceCrop.around(locate(portrait, given, detector), resolution);
         } else {
-            // the detector's keypoints place the lip and face masks
-            crop = FaceCrop.around(detector.detectAll(portrait).stream().findFirst().orElseThrow(PortraitFraming::noFace),
-                    resolution);
+            // the detector's keypoints place the crop and the lip and face masks
+            List<DetectedFace> faces = detector.detectAll(portrait);
+            DetectedFace face = faces.isEmpty() ? null : selector.choose(faces).orElseThrow(() -> new NoFaceException(
+                    faces.size() + (faces.size() == 1 ? " face was" : " faces were") + " found in the portrait, but the face "
+                    + "selector chose none; give the face's position with --face X,Y,W,H"));
+            if (face == null) {
+                throw noFace();
+            }
+            crop = FaceCrop.around(face, resolution);
         }
         return new PortraitFraming(crop.face(), crop, crop.extract(portrait), new Compositor(portrait, crop));
     }

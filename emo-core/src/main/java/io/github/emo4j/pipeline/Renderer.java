@@ -125,7 +125,7 @@ public final class Renderer implements AutoCloseable {
             ctx.progress(new Progress(Progress.Stage.PREPARE, 0, plan.clips(), 0, plan.steps(), 0, -1));
             PortraitFraming framing = ctx.time("face",
                     () -> PortraitFraming.of(req.portrait(), req.face(), req.face() == null ? detector() : null,
-                            pack.settings().resolution()));
+                            req.faceSelector(), pack.settings().resolution()));
             AudioConditioning audio = AudioConditioning.of(pack, req.audio(), plan.fps(), ctx);
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, plan.branches());
             ReferenceStage reference = ctx.time("reference",

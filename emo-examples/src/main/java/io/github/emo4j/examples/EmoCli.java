@@ -16,8 +16,8 @@ import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.AudioException;
 import io.github.emo4j.audio.FeatureExtractor;
 import io.github.emo4j.audio.FeatureKind;
-import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.face.FaceSelector;
 import io.github.emo4j.pack.ComponentSpec;
 import io.github.emo4j.pack.FolderPackSource;
 import io.github.emo4j.pack.Json;
@@ -354,29 +354,6 @@ public final class EmoCli {
         }
     }
 
-    /**
-     * The face box {@code --face} gives, or the {@code index}-th face found; {@code null} to let the
-     * render detect the face itself, keeping the detector's keypoints for the crop and the masks.
-     */
-    private static FaceBox chooseFace(EmoPipeline emo, BufferedImage portrait, Path file, FaceBox given, int index) {
-        if (given != null) {
-            try {
-                return emo.locateFace(portrait, given);
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException(file + ": " + e.getMessage(), e);
-            }
-        }
-        if (index == 0) {
-            return null;
-        }
-        List<DetectedFace> faces = emo.faces(portrait);
-        if (index >= faces.size()) {
-            throw new InvalidInputException(file + ": --face-index " + index + " asks for face " + (index + 1) + ", but "
-                    + faces.size() + (faces.size() == 1 ? " face was" : " faces were") + " found (see emo faces)");
-        }
-        return faces.get(index).box();
-    }
-
     private static void render(Args a, PrintStream err, CancelToken cancel) {
         Path portraitFile = Path.of(a.required("portrait"));
         Path audioFile = Path.of(a.required("audio"));
@@ -465,7 +442,14 @@ public final class EmoCli {
                 throw new InvalidInputException(String.format(Locale.ROOT, "%s: audio is too short (%.3f s) for one frame at %d fps",
                         audioFile, audio.durationSeconds(), fps));
             }
-            req = req.withFace(chooseFace(emo, portrait, portraitFile, req.face(), a.intValue("face-index", 0, 0, 1000)));
+            if (req.face() != null) {
+                try {
+                    emo.locateFace(portrait, req.face());
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
+                }
+            }
+            req = req.withFaceSelector(FaceSelector.index(a.intValue("face-index", 0, 0, 1000)));
             Video o;
             try {
                 o = emo.render(req, out);
