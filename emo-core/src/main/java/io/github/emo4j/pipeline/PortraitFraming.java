@@ -32,12 +32,12 @@ record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Com
         } else {
             // the detector's keypoints place the crop and the lip and face masks
             List<DetectedFace> faces = detector.detectAll(portrait);
-            DetectedFace face = faces.isEmpty() ? null : selector.choose(faces).orElseThrow(() -> new NoFaceException(
-                    faces.size() + (faces.size() == 1 ? " face was" : " faces were") + " found in the portrait, but the face "
-                    + "selector chose none; give the face's position with --face X,Y,W,H"));
-            if (face == null) {
+            if (faces.isEmpty()) {
                 throw noFace();
             }
+            DetectedFace face = selector.choose(faces).orElseThrow(() -> new NoFaceException(faces.size()
+                    + (faces.size() == 1 ? " face was" : " faces were") + " found in the portrait, but the face selector "
+                    + "chose none; give the face's position with --face X,Y,W,H"));
             crop = FaceCrop.around(face, resolution);
         }
         return new PortraitFraming(crop.face(), crop, crop.extract(portrait), new Compositor(portrait, crop));
