@@ -69,7 +69,7 @@ class EndToEndTest {
         for (int i = 0; i < 3; i++) {
             DetectedFace.Point real = face.keypoints().get(keypoint[i]);
             DetectedFace.Point drawn = crop.toPortrait(procedural[i][0], procedural[i][1]);
-            assertTrue(Math.hypot(drawn.x() - real.x(), drawn.y() - real.y()) < ProceduralFace.MOUTH_RX * crop.side(),
+            assertTrue(Math.hypot(drawn.x() - real.x(), drawn.y() - real.y()) < 0.2 * ProceduralFace.EYE_DISTANCE * crop.side(),
                     DetectedFace.KEYPOINT_NAMES.get(keypoint[i]) + " drawn at " + drawn + ", seen at " + real);
         }
     }
@@ -77,11 +77,12 @@ class EndToEndTest {
     @Test
     void theLipsFollowTheVoice() {
         FaceCrop crop = FaceCrop.around(face, 256);
-        DetectedFace.Point mouth = crop.toPortrait(ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y);
+        // the lips and the opening below them: the mouth keypoint's row down to the dropped lower lip
+        DetectedFace.Point mouth = crop.toPortrait(ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y + ProceduralFace.JAW_DROP / 2);
         int cx = (int) Math.round(mouth.x());
         int cy = (int) Math.round(mouth.y());
-        int hx = (int) Math.ceil(ProceduralFace.MOUTH_RX * crop.side());
-        int hy = (int) Math.ceil(ProceduralFace.MOUTH_RY * crop.side());
+        int hx = (int) Math.ceil(ProceduralFace.MOUTH_HALF_WIDTH * crop.side());
+        int hy = (int) Math.ceil(ProceduralFace.JAW_DROP * crop.side());
         int w = portrait.getWidth();
         double[] change = new double[frames.size()];
         for (int k = 0; k < frames.size(); k++) {

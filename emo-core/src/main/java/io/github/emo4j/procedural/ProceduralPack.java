@@ -25,12 +25,16 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the latent space is the pixels themselves, scaled to [-1, 1] (VAE encoder and decoder);</li>
- *   <li>the audio encoder turns each 20 ms of normalised speech into a voice-activity level;</li>
- *   <li>the reference net passes the portrait's latents on, plus a copy shifted down for eyelids;</li>
+ *   <li>the audio encoder turns each 20 ms of normalised speech into an opening (loudness) and two lip
+ *       shapes, wide and round (the energy's share in formant bands);</li>
+ *   <li>the reference net passes the portrait's latents on, plus the mouth's interior (dark, keeping
+ *       the photo's teeth);</li>
  *   <li>the face locator passes the face-region mask on;</li>
- *   <li>the target frame opens the mouth with the windowed voice activity, blinks the eyes every
- *       {@value ProceduralFace#BLINK_PERIOD} s, sways the head slightly, changes nothing outside the
- *       face region, and leans its first frames towards the motion frames of the previous clip.</li>
+ *   <li>the target frame opens the lips with a displacement field driven by the windowed audio
+ *       features, shows the interior only between them, blinks the eyes every
+ *       {@value ProceduralFace#BLINK_PERIOD} s, sways the head by a fraction of the eyes' distance,
+ *       changes nothing outside the face region, and leans its first frames towards the motion frames
+ *       of the previous clip ({@link FaceTarget}).</li>
  * </ul>
  *
  * See {@link ProceduralFace} for the constants.
@@ -38,7 +42,20 @@ import java.util.Map;
 public final class ProceduralPack {
 
     public static final String NAME = "procedural-reference";
+    /**
+     * DDIM reaches the analytic target exactly in any number of steps, so more steps would only cost
+     * time; four keep a visible denoising loop (progress, cancellation, the step hooks) in every render.
+     */
+    private static final int DEFAULT_STEPS = 4;
+    /**
+     * Guidance extrapolates between a speaking and a silent frame; on a warped mouth that draws a ghost of
+     * the closed lips, so the built-in pack renders without it (a learned pack declares its own).
+     */
+    private static final double DEFAULT_GUIDANCE = 1.0;
     private static final int CHANNELS = 3;
+    /** Opening, wide and round per audio chunk. */
+    private static final int AUDIO_FEATURES = 3;
+    private static final int REF = FaceTarget.REF_CHANNELS;
 
     private final int resolution;
     private final int clipFrames;
@@ -63,7 +80,7 @@ public final class ProceduralPack {
 
     /** The embedded default: 256 px, clips of 12 frames, 4 motion frames, audio window ±2, 25 fps. */
     public static ProceduralPack standard() {
-        return new ProceduralPack(256, 12, 4, 2, 25, 8, 2.0, 0);
+        return new ProceduralPack(256, 12, 4, 2, 25, DEFAULT_STEPS, DEFAULT_GUIDANCE, 0);
     }
 
     /** A pack of another size, for tests and benchmarks. */
@@ -71,7 +88,7 @@ public final class ProceduralPack {
         if (resolution < 16 || resolution > 1024 || clipFrames < 1 || motionFrames < 1 || audioWindow < 0) {
             throw new IllegalArgumentException("invalid procedural pack size");
         }
-        return new ProceduralPack(resolution, clipFrames, motionFrames, audioWindow, 25, 8, 2.0, 0);
+        return new ProceduralPack(resolution, clipFrames, motionFrames, audioWindow, 25, DEFAULT_STEPS, DEFAULT_GUIDANCE, 0);
     }
 
     /** This pack with clips overlapping by {@code frames} frames, cross-faded, instead of motion-frame chaining. */
@@ -110,8 +127,8 @@ public final class ProceduralPack {
         return new MemoryPackSource("builtin:" + NAME, manifest(), files);
     }
 
-    private int chunk() {
-        return 320;
+    private static int chunk() {
+        return CHUNK;
     }
 
     String manifest() {
@@ -125,7 +142,7 @@ public final class ProceduralPack {
         settings.put("audio_window", (double) audioWindow);
         settings.put("audio_sample_rate", 16000.0);
         settings.put("audio_chunk_samples", (double) chunk());
-        settings.put("audio_feature_dim", 1.0);
+        settings.put("audio_feature_dim", (double) AUDIO_FEATURES);
         settings.put("fps", (double) fps);
         settings.put("default_steps", (double) defaultSteps);
         settings.put("default_guidance", defaultGuidance);
@@ -138,16 +155,16 @@ public final class ProceduralPack {
         comps.put("vae_decoder", component("vae_decoder.onnx",
                 List.of(tensor("latents", "batch", CHANNELS, r, r)), List.of(tensor("pixels", "batch", CHANNELS, r, r))));
         comps.put("audio_encoder", component("audio_encoder.onnx",
-                List.of(tensor("audio", "chunks", chunk())), List.of(tensor("audio_features", "chunks", 1))));
+                List.of(tensor("audio", "chunks", chunk())), List.of(tensor("audio_features", "chunks", AUDIO_FEATURES))));
         comps.put("reference_net", component("reference_net.onnx",
-                List.of(tensor("reference_latents", 1, CHANNELS, r, r)), List.of(tensor("reference_features", 1, 2 * CHANNELS, r, r))));
+                List.of(tensor("reference_latents", 1, CHANNELS, r, r)), List.of(tensor("reference_features", 1, REF, r, r))));
         comps.put("face_locator", component("face_locator.onnx",
                 List.of(tensor("face_mask", 1, 1, r, r)), List.of(tensor("mask_features", 1, 1, r, r))));
         List<Object> unetIn = new ArrayList<>();
         unetIn.add(tensor("sample", "batch", CHANNELS, "frames", r, r));
         unetIn.add(tensorOf("timestep", "int64", 1));
-        unetIn.add(tensor("reference_features", 1, 2 * CHANNELS, r, r));
-        unetIn.add(tensor("audio_windows", "batch", "frames", w, 1));
+        unetIn.add(tensor("reference_features", 1, REF, r, r));
+        unetIn.add(tensor("audio_windows", "batch", "frames", w, AUDIO_FEATURES));
         unetIn.add(tensor("mask_features", 1, 1, r, r));
         unetIn.add(tensor("motion_latents", 1, CHANNELS, motionFrames, r, r));
         unetIn.add(tensor("frame_time", "frames"));
@@ -158,7 +175,7 @@ public final class ProceduralPack {
         m.put("format", PackManifest.FORMAT);
         m.put("name", NAME);
         m.put("description", "Procedural reference pack: weight-free graphs with an analytic target "
-                + "(mouth opens with the voice, eyes blink, head sways). Not a learned model.");
+                + "(lips part and shape with the voice, eyes blink, head sways). Not a learned model.");
         m.put("settings", settings);
         m.put("scheduler", schedulerConfig());
         m.put("components", comps);
@@ -189,25 +206,71 @@ public final class ProceduralPack {
         return g.build();
     }
 
+    /**
+     * Per chunk: the opening from the loudness, and the wide and round lip shapes from the share of the
+     * spectrum's energy in formant bands (Hann-windowed DFT as one matrix product).
+     */
     byte[] audioEncoder() {
         GraphBuilder g = new GraphBuilder("audio_encoder");
+        String zero = g.scalar(0f), one = g.scalar(1f);
         String a = g.input("audio", TensorType.FLOAT, "chunks", chunk());
         String ms = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 1)), g.op("Mul", a, a));
-        String level = g.op("Sub", g.op("Mul", g.op("Sqrt", ms), g.scalar(AUDIO_GAIN)), g.scalar(AUDIO_BIAS));
-        g.opNamed("audio_features", "Clip", List.of(), level, g.scalar(0f), g.scalar(1f));
-        g.output("audio_features", TensorType.FLOAT, "chunks", 1);
+        String open = g.op("Clip", g.op("Sub", g.op("Mul", g.op("Sqrt", ms), g.scalar(AUDIO_GAIN)), g.scalar(AUDIO_BIAS)), zero, one);
+        String spectrum = g.op("MatMul", a, g.constant(dftMatrix(), chunk(), 2 * SPECTRUM_BINS));
+        String bands = g.op("MatMul", g.op("Mul", spectrum, spectrum), g.constant(bandWeights(), 2 * SPECTRUM_BINS, 3));
+        String all = g.op("Add", g.op("Slice", bands, g.longs(0), g.longs(1), g.longs(1)), g.scalar(SPECTRUM_FLOOR));
+        String shares = g.op("Div", g.op("Slice", bands, g.longs(1), g.longs(3), g.longs(1)), all);
+        String shapes = g.op("Clip", g.op("Sub", g.op("Mul", shares, g.constant(new float[] {WIDE_GAIN, ROUND_GAIN}, 2)),
+                g.constant(new float[] {WIDE_BIAS, ROUND_BIAS}, 2)), zero, one);
+        g.opNamed("audio_features", "Concat", List.of(Attr.of("axis", 1)), open, g.op("Mul", shapes, open));
+        g.output("audio_features", TensorType.FLOAT, "chunks", AUDIO_FEATURES);
         return g.build();
     }
 
+    /** Columns: Hann-windowed cosine then sine of bins 1..SPECTRUM_BINS. */
+    private static float[] dftMatrix() {
+        int n = chunk(), k2 = 2 * SPECTRUM_BINS;
+        float[] m = new float[n * k2];
+        for (int i = 0; i < n; i++) {
+            double hann = 0.5 - 0.5 * Math.cos(2 * Math.PI * (i + 0.5) / n);
+            for (int k = 1; k <= SPECTRUM_BINS; k++) {
+                double phase = 2 * Math.PI * k * i / n;
+                m[i * k2 + k - 1] = (float) (hann * Math.cos(phase));
+                m[i * k2 + SPECTRUM_BINS + k - 1] = (float) (hann * Math.sin(phase));
+            }
+        }
+        return m;
+    }
+
+    /** Rows: the squared DFT columns; columns: all bands, the high band, and low − mid − 2·high. */
+    private static float[] bandWeights() {
+        float[] w = new float[2 * SPECTRUM_BINS * 3];
+        for (int row = 0; row < 2 * SPECTRUM_BINS; row++) {
+            int bin = row % SPECTRUM_BINS + 1;
+            float low = in(bin, LOW_BAND), mid = in(bin, MID_BAND), high = in(bin, HIGH_BAND);
+            w[row * 3] = low + mid + high;
+            w[row * 3 + 1] = high;
+            w[row * 3 + 2] = low - mid - 2 * high;
+        }
+        return w;
+    }
+
+    private static float in(int bin, int[] band) {
+        return bin >= band[0] && bin <= band[1] ? 1 : 0;
+    }
+
+    /** The portrait, once per render: itself, and its mouth interior (dark, keeping what looks like teeth). */
     byte[] referenceNet() {
-        int r = resolution, sh = lidShift(r);
+        int r = resolution;
         GraphBuilder g = new GraphBuilder("reference_net");
         String ref = g.input("reference_latents", TensorType.FLOAT, 1, CHANNELS, r, r);
-        // the eyelid source: the same face moved down by one eye height, its top row repeated
-        String top = g.op("Slice", ref, g.longs(0), g.longs(r - sh), g.longs(2));
-        String lid = g.op("Pad", List.of(Attr.of("mode", "edge")), top, g.longs(0, 0, sh, 0, 0, 0, 0, 0));
-        g.opNamed("reference_features", "Concat", List.of(Attr.of("axis", 1)), ref, lid);
-        g.output("reference_features", TensorType.FLOAT, 1, 2 * CHANNELS, r, r);
+        String darkest = g.op("ReduceMin", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 1)), ref);
+        String tooth = g.op("Clip", g.op("Mul", g.op("Sub", darkest, g.scalar(TOOTH_LEVEL)), g.scalar(TOOTH_GAIN)),
+                g.scalar(0f), g.scalar(1f));
+        String dark = g.constant(MOUTH_COLOR, 1, CHANNELS, 1, 1);
+        String interior = g.op("Add", dark, g.op("Mul", tooth, g.op("Sub", ref, dark)));
+        g.opNamed("reference_features", "Concat", List.of(Attr.of("axis", 1)), ref, interior);
+        g.output("reference_features", TensorType.FLOAT, 1, REF, r, r);
         return g.build();
     }
 
@@ -225,90 +288,19 @@ public final class ProceduralPack {
         GraphBuilder g = new GraphBuilder("denoising_unet");
         String sample = g.input("sample", TensorType.FLOAT, "batch", CHANNELS, "frames", r, r);
         String timestep = g.input("timestep", TensorType.INT64, 1);
-        String refFeat = g.input("reference_features", TensorType.FLOAT, 1, 2 * CHANNELS, r, r);
-        String audio = g.input("audio_windows", TensorType.FLOAT, "batch", "frames", w, 1);
+        String refFeat = g.input("reference_features", TensorType.FLOAT, 1, REF, r, r);
+        String audio = g.input("audio_windows", TensorType.FLOAT, "batch", "frames", w, AUDIO_FEATURES);
         String maskFeat = g.input("mask_features", TensorType.FLOAT, 1, 1, r, r);
         String motion = g.input("motion_latents", TensorType.FLOAT, 1, CHANNELS, n, r, r);
         String time = g.input("frame_time", TensorType.FLOAT, "frames");
         String scale = g.input("motion_scale", TensorType.FLOAT, 3);
         String zero = g.scalar(0f), one = g.scalar(1f);
 
-        // reference and lid images as [1, 1, C, R, R], broadcasting over batch and frames
-        String ref = g.op("Reshape", g.op("Slice", refFeat, g.longs(0), g.longs(CHANNELS), g.longs(1)), g.longs(1, 1, CHANNELS, r, r));
-        String lid = g.op("Reshape", g.op("Slice", refFeat, g.longs(CHANNELS), g.longs(2 * CHANNELS), g.longs(1)), g.longs(1, 1, CHANNELS, r, r));
-        String pose = g.op("Gather", List.of(Attr.of("axis", 0)), scale, g.constantLong(new long[] {0}));
-        String expression = g.op("Gather", List.of(Attr.of("axis", 0)), scale, g.constantLong(new long[] {1}));
-        String lip = g.op("Gather", List.of(Attr.of("axis", 0)), scale, g.constantLong(new long[] {2}));
-
-        String face = mouth(g, audio, ref, lip, zero, one);
-        face = blink(g, face, lid, time, expression, zero, one);
-        String warped = headSway(g, face, time, pose, audio);
-        // only the face region may change
-        String mask5 = g.op("Reshape", maskFeat, g.longs(1, 1, 1, r, r));
-        String target = g.op("Add", ref, g.op("Mul", mask5, g.op("Sub", warped, ref)));
-
+        String target = new FaceTarget(g, r, audioWindow).build(refFeat, audio, maskFeat, time, scale);
         String x0 = leanTowardsMotionFrames(g, target, motion, time, zero, one);
         noiseTowards(g, x0, sample, timestep, one);
         g.output("noise_pred", TensorType.FLOAT, "batch", CHANNELS, "frames", r, r);
         return g.build();
-    }
-
-    /** The mouth: its opening from the audio window, drawn as a dark ellipse of that height over the reference. */
-    private String mouth(GraphBuilder g, String audio, String ref, String lip, String zero, String one) {
-        int r = resolution, w = 2 * audioWindow + 1;
-        String weighted = g.op("Mul", audio, g.constant(windowWeights(audioWindow), w, 1));
-        String level = g.op("ReduceSum", List.of(Attr.of("keepdims", 0)), weighted, g.longs(2, 3));
-        String opening = g.op("Clip", g.op("Mul", level, lip), zero, one);
-        String open5 = g.op("Reshape", opening, g.longs(0, 0, 1, 1, 1));
-        String gap = g.op("Sub", g.op("Mul", g.op("Mul", open5, open5), g.constant(mouthU(), 1, 1, 1, r, r)),
-                g.constant(mouthV(), 1, 1, 1, r, r));
-        String mouth = g.op("Clip", g.op("Mul", gap, g.scalar(MOUTH_SHARPNESS)), zero, one);
-        String toDark = g.op("Sub", g.constant(MOUTH_COLOR, 1, 1, CHANNELS, 1, 1), ref);
-        String face = g.op("Add", ref, g.op("Mul", g.op("Mul", mouth, g.scalar(MOUTH_DEPTH)), toDark));
-
-        return face;
-    }
-
-    /** Blinks: a triangular pulse every BLINK_PERIOD seconds; the lid covers the eye from the top. */
-    private String blink(GraphBuilder g, String face, String lid, String time, String expression, String zero, String one) {
-        int r = resolution;
-        String phase = g.op("Mod", List.of(Attr.of("fmod", 1)), g.op("Add", time, g.scalar(BLINK_PHASE)), g.scalar(BLINK_PERIOD));
-        String dist = g.op("Abs", g.op("Sub", phase, g.scalar(BLINK_PERIOD / 2)));
-        String pulse = g.op("Clip", g.op("Sub", one, g.op("Div", dist, g.scalar(BLINK_HALF_WIDTH))), zero, one);
-        String blink = g.op("Clip", g.op("Mul", pulse, expression), zero, one);
-        String blink5 = g.op("Reshape", blink, g.longs(1, -1, 1, 1, 1));
-        String cover = g.op("Clip", g.op("Mul", g.op("Sub", blink5, g.constant(eyeDepth(), 1, 1, 1, r, r)), g.scalar(LID_SHARPNESS)), zero, one);
-        String lidMask = g.op("Mul", cover, g.constant(eyeMask(), 1, 1, 1, r, r));
-        return g.op("Add", face, g.op("Mul", lidMask, g.op("Sub", lid, face)));
-
-    }
-
-    /** Head sway: each frame resampled through an affine grid rotating about the neck and shifting. */
-    private String headSway(GraphBuilder g, String face, String time, String pose, String audio) {
-        int r = resolution;
-        String twoPiT = g.op("Mul", time, g.scalar((float) (2 * Math.PI)));
-        String theta = g.op("Mul", g.op("Mul", g.op("Sin", g.op("Div", twoPiT, g.scalar(ROT_PERIOD))), g.scalar(ROT_AMPLITUDE)), pose);
-        String tx = g.op("Mul", g.op("Mul", g.op("Sin", g.op("Add", g.op("Div", twoPiT, g.scalar(TX_PERIOD)), g.scalar(TX_PHASE))), g.scalar(TX_AMPLITUDE)), pose);
-        String ty = g.op("Mul", g.op("Mul", g.op("Sin", g.op("Add", g.op("Div", twoPiT, g.scalar(TY_PERIOD)), g.scalar(TY_PHASE))), g.scalar(TY_AMPLITUDE)), pose);
-        String cos = g.op("Cos", theta), sin = g.op("Sin", theta);
-        String px = g.scalar(PIVOT_X), py = g.scalar(PIVOT_Y);
-        // source = R(theta)·(dest − pivot) + pivot − t
-        String ox = g.op("Sub", g.op("Add", g.op("Sub", px, g.op("Mul", cos, px)), g.op("Mul", sin, py)), tx);
-        String oy = g.op("Sub", g.op("Sub", g.op("Sub", py, g.op("Mul", sin, px)), g.op("Mul", cos, py)), ty);
-        String negSin = g.op("Neg", sin);
-        String cols = g.op("Concat", List.of(Attr.of("axis", 1)), col(g, cos), col(g, sin), col(g, negSin), col(g, cos), col(g, ox), col(g, oy));
-        String affine = g.op("Reshape", cols, g.longs(-1, 3, 2));
-        String grid = g.op("MatMul", g.constant(baseGrid(), (long) r * r, 3), affine);
-        String grid5 = g.op("Reshape", grid, g.longs(1, -1, r, r, 2));
-        String batch = g.op("Slice", g.op("Shape", audio), g.longs(0), g.longs(1), g.longs(0));
-        String expandTo = g.op("Concat", List.of(Attr.of("axis", 0)), batch, g.longs(1, 1, 1, 1));
-        String gridB = g.op("Reshape", g.op("Expand", grid5, expandTo), g.longs(-1, r, r, 2));
-        String faceShape = g.op("Shape", face);
-        String frames4 = g.op("Reshape", face, g.longs(-1, CHANNELS, r, r));
-        String warped4 = g.op("GridSample", List.of(Attr.of("mode", "bilinear"), Attr.of("padding_mode", "border"),
-                Attr.of("align_corners", 0)), frames4, gridB);
-        return g.op("Reshape", warped4, faceShape);
-
     }
 
     /** Motion frames: the clip's first frames lean towards the previous clip's recent frames. */
@@ -335,76 +327,5 @@ public final class ProceduralPack {
         String abar = g.op("Gather", List.of(Attr.of("axis", 0)), g.constant(ns.alphasCumprodTable(), ns.trainSteps()), timestep);
         String sa = g.op("Sqrt", abar), sb = g.op("Sqrt", g.op("Sub", one, abar));
         g.opNamed("noise_pred", "Div", List.of(), g.op("Sub", sample, g.op("Mul", sa, x0t)), sb);
-    }
-
-    private static String col(GraphBuilder g, String v) {
-        return g.op("Unsqueeze", v, g.longs(1));
-    }
-
-    private float coord(int i) {
-        return (i + 0.5f) / resolution;
-    }
-
-    float[] mouthU() {
-        float[] u = new float[resolution * resolution];
-        for (int y = 0; y < resolution; y++) {
-            for (int x = 0; x < resolution; x++) {
-                float d = (coord(x) - MOUTH_X) / MOUTH_RX;
-                u[y * resolution + x] = 1 - d * d;
-            }
-        }
-        return u;
-    }
-
-    float[] mouthV() {
-        float[] v = new float[resolution * resolution];
-        for (int y = 0; y < resolution; y++) {
-            float d = (coord(y) - MOUTH_Y) / MOUTH_RY;
-            for (int x = 0; x < resolution; x++) {
-                v[y * resolution + x] = d * d;
-            }
-        }
-        return v;
-    }
-
-    float[] eyeMask() {
-        float[] m = new float[resolution * resolution];
-        for (int y = 0; y < resolution; y++) {
-            float dy = (coord(y) - EYE_Y) / EYE_RY;
-            for (int x = 0; x < resolution; x++) {
-                float best = 0;
-                for (float ex : EYE_X) {
-                    float dx = (coord(x) - ex) / EYE_RX;
-                    best = Math.max(best, Math.max(0, Math.min(1, EYE_SHARPNESS * (1 - dx * dx - dy * dy))));
-                }
-                m[y * resolution + x] = best;
-            }
-        }
-        return m;
-    }
-
-    float[] eyeDepth() {
-        float[] d = new float[resolution * resolution];
-        for (int y = 0; y < resolution; y++) {
-            float v = (coord(y) - (EYE_Y - EYE_RY)) / (2 * EYE_RY);
-            for (int x = 0; x < resolution; x++) {
-                d[y * resolution + x] = v;
-            }
-        }
-        return d;
-    }
-
-    /** (x, y, 1) of every pixel centre in grid units, align_corners = 0. */
-    float[] baseGrid() {
-        float[] b = new float[resolution * resolution * 3];
-        for (int y = 0; y < resolution; y++) {
-            for (int x = 0; x < resolution; x++) {
-                int i = 3 * (y * resolution + x);
-                b[i] = (2 * x + 1) / (float) resolution - 1;
-                b[i + 1] = (2 * y + 1) / (float) resolution - 1;
-                b[i + 2] = 1;
-            }
-        }
-        return b;
     }
 }

@@ -10,7 +10,7 @@ final class AnalyticTarget {
 
     private final int r;
     private final float[] ref;     // [3][r][r]
-    private final float[] lid;     // ref moved down by the lid shift
+    private final float[] interior; // the mouth's back, keeping bright (tooth-like) pixels
     private final float[] mask;    // [r][r]
     private final int window;
 
@@ -22,13 +22,12 @@ final class AnalyticTarget {
         for (int i = 0; i < ref.length; i++) {
             ref[i] = refPixels[i] * 2 - 1;
         }
-        int sh = lidShift(r);
-        lid = new float[3 * n];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < r; y++) {
-                for (int x = 0; x < r; x++) {
-                    lid[c * n + y * r + x] = ref[c * n + Math.max(0, y - sh) * r + x];
-                }
+        interior = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            double darkest = Math.min(ref[i], Math.min(ref[n + i], ref[2 * n + i]));
+            double tooth = clamp01(TOOTH_GAIN * (darkest - TOOTH_LEVEL));
+            for (int c = 0; c < 3; c++) {
+                interior[c * n + i] = (float) (MOUTH_COLOR[c] + tooth * (ref[c * n + i] - MOUTH_COLOR[c]));
             }
         }
         mask = new float[n];
@@ -37,8 +36,8 @@ final class AnalyticTarget {
         }
     }
 
-    /** Voice activity per 20 ms chunk of normalised 16 kHz audio. */
-    static float[] activity(float[] wav16k) {
+    /** Opening, wide and round per 20 ms chunk of normalised 16 kHz audio, {@code [chunks][3]}. */
+    static float[][] features(float[] wav16k) {
         double mean = 0;
         for (float v : wav16k) {
             mean += v;
@@ -50,99 +49,166 @@ final class AnalyticTarget {
         }
         var /= wav16k.length;
         double inv = 1 / Math.sqrt(var + 1e-7);
-        int chunks = (wav16k.length + 319) / 320;
-        float[] a = new float[chunks];
+        int chunks = (wav16k.length + CHUNK - 1) / CHUNK;
+        float[][] f = new float[chunks][3];
+        double[] x = new double[CHUNK];
         for (int k = 0; k < chunks; k++) {
             double s = 0;
-            for (int i = 0; i < 320; i++) {
-                int j = k * 320 + i;
-                double v = j < wav16k.length ? (wav16k[j] - mean) * inv : 0;
-                s += v * v;
+            for (int i = 0; i < CHUNK; i++) {
+                int j = k * CHUNK + i;
+                x[i] = j < wav16k.length ? (wav16k[j] - mean) * inv : 0;
+                s += x[i] * x[i];
             }
-            a[k] = (float) Math.max(0, Math.min(1, AUDIO_GAIN * Math.sqrt(s / 320) - AUDIO_BIAS));
+            double open = clamp01(AUDIO_GAIN * Math.sqrt(s / CHUNK) - AUDIO_BIAS);
+            double low = 0, mid = 0, high = 0;
+            for (int bin = 1; bin <= SPECTRUM_BINS; bin++) {
+                double re = 0, im = 0;
+                for (int i = 0; i < CHUNK; i++) {
+                    double hann = 0.5 - 0.5 * Math.cos(2 * Math.PI * (i + 0.5) / CHUNK);
+                    re += hann * x[i] * Math.cos(2 * Math.PI * bin * i / CHUNK);
+                    im += hann * x[i] * Math.sin(2 * Math.PI * bin * i / CHUNK);
+                }
+                double power = re * re + im * im;
+                if (bin >= LOW_BAND[0] && bin <= LOW_BAND[1]) {
+                    low += power;
+                } else if (bin >= MID_BAND[0] && bin <= MID_BAND[1]) {
+                    mid += power;
+                } else if (bin >= HIGH_BAND[0] && bin <= HIGH_BAND[1]) {
+                    high += power;
+                }
+            }
+            double all = low + mid + high + SPECTRUM_FLOOR;
+            f[k][0] = (float) open;
+            f[k][1] = (float) (open * clamp01(WIDE_GAIN * high / all - WIDE_BIAS));
+            f[k][2] = (float) (open * clamp01(ROUND_GAIN * (low - mid - 2 * high) / all - ROUND_BIAS));
         }
-        return a;
+        return f;
     }
 
-    /** Mouth opening of frame {@code t} at {@code fps} from chunk activities, before the lip scale. */
-    float opening(float[] activity, long t, int fps) {
+    /** The windowed features of frame {@code t} at {@code fps}, before the lip scale. */
+    double[] window(float[][] features, long t, int fps) {
         float[] w = windowWeights(window);
-        double sum = 0;
+        double[] sum = new double[3];
         for (int j = -window; j <= window; j++) {
-            // the middle of the frame's time on screen, (t + j + ½) / fps, in 20 ms activity frames
+            // the middle of the frame's time on screen, (t + j + ½) / fps, in 20 ms feature frames
             double pos = (t + j + 0.5) / fps * 50 - 0.5;
-            double v;
-            if (pos <= 0) {
-                v = activity[0];
-            } else if (pos >= activity.length - 1) {
-                v = activity[activity.length - 1];
-            } else {
-                int i = (int) Math.floor(pos);
-                double f = pos - i;
-                v = activity[i] * (1 - f) + activity[i + 1] * f;
+            for (int d = 0; d < 3; d++) {
+                double v;
+                if (pos <= 0) {
+                    v = features[0][d];
+                } else if (pos >= features.length - 1) {
+                    v = features[features.length - 1][d];
+                } else {
+                    int i = (int) Math.floor(pos);
+                    double f = pos - i;
+                    v = features[i][d] * (1 - f) + features[i + 1][d] * f;
+                }
+                sum[d] += w[j + window] * v;
             }
-            sum += w[j + window] * v;
         }
-        return (float) sum;
+        return sum;
     }
 
-    /** The target latent frame for a mouth opening, at time {@code seconds}, before motion frames. */
-    float[] frame(float opening, double seconds, double pose, double expression, double lip) {
+    /**
+     * The target latent frame for windowed features (opening, wide, round), at time {@code seconds},
+     * before motion frames; {@code null} features stand for silence.
+     */
+    float[] frame(double[] features, double seconds, double pose, double expression, double lip) {
         int n = r * r;
-        double o = Math.max(0, Math.min(1, opening * lip));
-        double phase = (seconds + BLINK_PHASE) % BLINK_PERIOD;
-        double pulse = Math.max(0, Math.min(1, 1 - Math.abs(phase - BLINK_PERIOD / 2) / BLINK_HALF_WIDTH));
-        double blink = Math.max(0, Math.min(1, pulse * expression));
-        float[] face = new float[3 * n];
-        for (int y = 0; y < r; y++) {
-            double v = (y + 0.5) / r;
-            for (int x = 0; x < r; x++) {
-                double u = (x + 0.5) / r;
-                double mu = (u - MOUTH_X) / MOUTH_RX, mv = (v - MOUTH_Y) / MOUTH_RY;
-                double mouth = clamp01(MOUTH_SHARPNESS * (o * o * (1 - mu * mu) - mv * mv));
-                double eye = 0;
-                for (float ex : EYE_X) {
-                    double dx = (u - ex) / EYE_RX, dy = (v - EYE_Y) / EYE_RY;
-                    eye = Math.max(eye, clamp01(EYE_SHARPNESS * (1 - dx * dx - dy * dy)));
-                }
-                double depth = (v - (EYE_Y - EYE_RY)) / (2 * EYE_RY);
-                double cover = clamp01((blink - depth) * LID_SHARPNESS) * eye;
-                for (int c = 0; c < 3; c++) {
-                    int i = c * n + y * r + x;
-                    double p = ref[i] + mouth * MOUTH_DEPTH * (MOUTH_COLOR[c] - ref[i]);
-                    p += cover * (lid[i] - p);
-                    face[i] = (float) p;
-                }
-            }
+        double open = 0, wide = 0, round = 0;
+        if (features != null) {
+            open = clamp01(features[0] * lip);
+            wide = clamp01(features[1] * lip);
+            round = clamp01(features[2] * lip);
         }
-        // head sway: sample the composed face through the frame's affine map, border-clamped bilinear
+        double phase = (seconds + BLINK_PHASE) % BLINK_PERIOD;
+        double pulse = clamp01(1 - Math.abs(phase - BLINK_PERIOD / 2) / BLINK_HALF_WIDTH);
+        double blink = clamp01(pulse * expression);
         double theta = pose * ROT_AMPLITUDE * Math.sin(2 * Math.PI * seconds / ROT_PERIOD);
         double tx = pose * TX_AMPLITUDE * Math.sin(2 * Math.PI * seconds / TX_PERIOD + TX_PHASE);
         double ty = pose * TY_AMPLITUDE * Math.sin(2 * Math.PI * seconds / TY_PERIOD + TY_PHASE);
         double cos = Math.cos(theta), sin = Math.sin(theta);
-        float[] out = new float[3 * n];
+        double k = WIDE_STRETCH * wide - ROUND_NARROW * round;
+        float[] moved = new float[3 * n];
+        float[] inside = new float[3 * n];
+        float[] cover = new float[n];
+        float[] gaps = new float[n];
+        double[] sampled = new double[6];
         for (int y = 0; y < r; y++) {
             double gy = (2 * y + 1) / (double) r - 1;
             for (int x = 0; x < r; x++) {
                 double gx = (2 * x + 1) / (double) r - 1;
-                double dx = gx - PIVOT_X, dy = gy - PIVOT_Y;
-                double sx = cos * dx - sin * dy + PIVOT_X - tx;
-                double sy = sin * dx + cos * dy + PIVOT_Y - ty;
-                double px = Math.max(0, Math.min(r - 1, ((sx + 1) * r - 1) / 2));
-                double py = Math.max(0, Math.min(r - 1, ((sy + 1) * r - 1) / 2));
-                int x0 = (int) Math.floor(px), y0 = (int) Math.floor(py);
-                int x1 = Math.min(r - 1, x0 + 1), y1 = Math.min(r - 1, y0 + 1);
-                double fx = px - x0, fy = py - y0;
+                // head sway, fading out beside the head: where this output pixel is on the unmoved face
+                double hu = ((x + 0.5) / r - HEAD_X) / HEAD_RX, hv = ((y + 0.5) / r - HEAD_Y) / HEAD_RY;
+                double head = 1 - smoothstep((Math.sqrt(hu * hu + hv * hv) - 1) / HEAD_FALLOFF);
+                double qx = gx + head * (cos * (gx - PIVOT_X) - sin * (gy - PIVOT_Y) + PIVOT_X - tx - gx);
+                double qy = gy + head * (sin * (gx - PIVOT_X) + cos * (gy - PIVOT_Y) + PIVOT_Y - ty - gy);
+                double u = (qx + 1) / 2, v = (qy + 1) / 2;
+                double du = u - MOUTH_X, dv = v - MOUTH_Y;
+                // the mouth: lips part along a lens, the upper lip lifts, the jaw drops, the corners move sideways
+                double lens = clamp01(1 - sq(du / (MOUTH_HALF_WIDTH * (1 + k))));
+                double openLens = open * lens;
+                double lift = 1 - smoothstep(-dv / NOSE_FADE);
+                double drop = 1 - smoothstep((dv - CHIN_HOLD) / (CHIN_FADE - CHIN_HOLD));
+                double above = clamp01(0.5 - dv * r);
+                double vs = v + openLens * (above * lift * LIP_LIFT - (1 - above) * drop * JAW_DROP);
+                double spread = du * sq(clamp01(1 - sq(du / SPREAD_RX))) * sq(clamp01(1 - sq(dv / SPREAD_RY)));
+                double us = u - k * spread;
+                double gap = clamp01(r * Math.min(dv + openLens * LIP_LIFT, openLens * JAW_DROP - dv));
+                sample(ref, us, vs, sampled, 0);
+                sample(interior, u, v, sampled, 3);
+                // the blink, at the swayed eyes
+                double eye = 0;
+                for (float ex : EYE_X) {
+                    eye = Math.max(eye, clamp01(EYE_SHARPNESS * (1 - sq((u - ex) / EYE_RX) - sq((v - EYE_Y) / EYE_RY))));
+                }
+                cover[y * r + x] = (float) (clamp01((blink - (v - (EYE_Y - EYE_RY)) / (2 * EYE_RY)) * LID_SHARPNESS) * eye);
+                gaps[y * r + x] = (float) gap;
                 for (int c = 0; c < 3; c++) {
-                    int b = c * n;
-                    double val = face[b + y0 * r + x0] * (1 - fx) * (1 - fy) + face[b + y0 * r + x1] * fx * (1 - fy)
-                            + face[b + y1 * r + x0] * (1 - fx) * fy + face[b + y1 * r + x1] * fx * fy;
-                    int i = b + y * r + x;
-                    out[i] = (float) (ref[i] + mask[y * r + x] * (val - ref[i]));
+                    moved[c * n + y * r + x] = (float) sampled[c];
+                    inside[c * n + y * r + x] = (float) sampled[3 + c];
+                }
+            }
+        }
+        // the lid is the moved face shifted down by one eye height; the opening shows the interior
+        int sh = lidShift(r);
+        float[] out = new float[3 * n];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < r; y++) {
+                for (int x = 0; x < r; x++) {
+                    int j = y * r + x, i = c * n + j;
+                    double p = moved[i];
+                    p += cover[j] * (moved[c * n + Math.max(0, y - sh) * r + x] - p);
+                    p += gaps[j] * (inside[i] - p);
+                    out[i] = (float) (ref[i] + mask[j] * (p - ref[i]));
                 }
             }
         }
         return out;
+    }
+
+    /** Bilinear, border-clamped, pixel-centre sample of a [3][r][r] image at crop position (u, v) into out[at..at+2]. */
+    private void sample(float[] im, double u, double v, double[] out, int at) {
+        int n = r * r;
+        double px = Math.max(0, Math.min(r - 1, u * r - 0.5));
+        double py = Math.max(0, Math.min(r - 1, v * r - 0.5));
+        int x0 = (int) Math.floor(px), y0 = (int) Math.floor(py);
+        int x1 = Math.min(r - 1, x0 + 1), y1 = Math.min(r - 1, y0 + 1);
+        double fx = px - x0, fy = py - y0;
+        for (int c = 0; c < 3; c++) {
+            int b = c * n;
+            out[at + c] = im[b + y0 * r + x0] * (1 - fx) * (1 - fy) + im[b + y0 * r + x1] * fx * (1 - fy)
+                    + im[b + y1 * r + x0] * (1 - fx) * fy + im[b + y1 * r + x1] * fx * fy;
+        }
+    }
+
+    private static double smoothstep(double t) {
+        double c = clamp01(t);
+        return c * c * (3 - 2 * c);
+    }
+
+    private static double sq(double v) {
+        return v * v;
     }
 
     /** Leans frame {@code k} of a clip towards the weighted previous motion frames (none for the first clip). */
