@@ -36,11 +36,13 @@ import java.util.function.Consumer;
  *                 schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras},
  *                 which gets by with fewer steps than DDIM)
  * @param faceSelector which detected face to animate when {@code face} is null: the largest by default
+ * @param parity   initial noise, tracing and preprocessing for checking a pack against its original
+ *                 model; {@link ParityHooks#NONE} by default
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
                             EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler,
-                            FaceSelector faceSelector) {
+                            FaceSelector faceSelector, ParityHooks parity) {
     /**
      * Checks every value; {@code null} motion, progress and encoding take their defaults.
      *
@@ -59,6 +61,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio guidance as V-Express and Hallo use it: three branches (neither, reference only, both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
      * @param scheduler         {@code null} for the pack's sampling algorithm, or another one on the pack's noise schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras}, which gets by with fewer steps than DDIM)
      * @param faceSelector      which detected face to animate when {@code face} is null: the largest by default
+     * @param parity            initial noise, tracing and preprocessing, or {@code null} for none
      * @throws InvalidInputException if a value is out of range or the scheduler is unknown
      */
     public RenderRequest {
@@ -77,6 +80,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         progress = progress == null ? ProgressListener.NONE : progress;
         encoding = encoding == null ? EncodingOptions.DEFAULT : encoding;
         faceSelector = faceSelector == null ? FaceSelector.largest() : faceSelector;
+        parity = parity == null ? ParityHooks.NONE : parity;
         if (!Double.isNaN(referenceGuidance) && !(referenceGuidance >= 0 && referenceGuidance <= 50)) {
             throw new InvalidInputException("reference guidance must be between 0 and 50: " + referenceGuidance);
         }
@@ -102,7 +106,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT, 0, Double.NaN, null, FaceSelector.largest());
+                EncodingOptions.DEFAULT, 0, Double.NaN, null, FaceSelector.largest(), ParityHooks.NONE);
     }
 
     /**
@@ -269,12 +273,46 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         return edit(e -> e.faceSelector = s);
     }
 
+    /**
+     * This request starting each clip from the given noise instead of the seed's: the way to reproduce
+     * another implementation's render exactly. The seed still drives anything else random.
+     *
+     * @param noise each clip's standard-normal noise, or {@code null} to draw it from the seed
+     * @return the changed copy
+     */
+    public RenderRequest withInitialNoise(InitialNoise noise) {
+        return edit(e -> e.parity = new ParityHooks(noise, e.parity.trace(), e.parity.preprocessing()));
+    }
+
+    /**
+     * This request handing every named tensor between its stages to {@code trace}: producer outputs,
+     * each clip's conditions and initial noise, each step's sample, prediction, guided prediction and
+     * latents, and the decoded frames. {@link TraceDirectory} writes them as {@code .npy} files.
+     *
+     * @param trace the listener, or {@code null} for none
+     * @return the changed copy
+     */
+    public RenderRequest withTrace(TraceListener trace) {
+        return edit(e -> e.parity = new ParityHooks(e.parity.initialNoise(), trace, e.parity.preprocessing()));
+    }
+
+    /**
+     * This request using the given preprocessing results (face crop, face image, masks) instead of
+     * deriving them.
+     *
+     * @param given the tensors, or {@code null} for none
+     * @return the changed copy
+     */
+    public RenderRequest withPreprocessing(Preprocessing given) {
+        return edit(e -> e.parity = new ParityHooks(e.parity.initialNoise(), e.parity.trace(), given));
+    }
+
     /** A copy with the fields {@code change} sets; the canonical constructor checks the result. */
     private RenderRequest edit(Consumer<Fields> change) {
         Fields f = new Fields(this);
         change.accept(f);
         return new RenderRequest(f.portrait, f.audio, f.face, f.steps, f.guidance, f.seed, f.fps, f.motion, f.progress,
-                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler, f.faceSelector);
+                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler, f.faceSelector, f.parity);
     }
 
     /** The fields of a request, open for one edit. */
@@ -294,6 +332,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         double referenceGuidance;
         String scheduler;
         FaceSelector faceSelector;
+        ParityHooks parity;
 
         Fields(RenderRequest r) {
             portrait = r.portrait;
@@ -311,6 +350,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
             referenceGuidance = r.referenceGuidance;
             scheduler = r.scheduler;
             faceSelector = r.faceSelector;
+            parity = r.parity;
         }
     }
 }

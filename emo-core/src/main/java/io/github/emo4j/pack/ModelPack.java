@@ -116,7 +116,7 @@ public final class ModelPack implements AutoCloseable {
     static boolean neededOnlyAtStart(Role role, PackSettings s) {
         return switch (role) {
             case AUDIO_ENCODER, IMAGE_ENCODER, IMAGE_PROJECTION, VOCAL_SEPARATOR, FACE_LOCATOR, FACE_DETECTOR -> true;
-            case REFERENCE_NET, VAE_ENCODER -> s.referenceMotionFrames() == 0;
+            case REFERENCE_NET, VAE_ENCODER -> s.referenceMotionFrames() == 0 && !s.jointReference();
             default -> false;
         };
     }

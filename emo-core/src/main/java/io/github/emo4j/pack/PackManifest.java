@@ -84,7 +84,8 @@ public record PackManifest(String name, String description, PackSettings setting
                 s.containsKey("separator_sample_rate") ? intIn(s, "separator_sample_rate", 8000, 192000, source) : 44100,
                 s.containsKey("latent_scaling") ? numIn(s, "latent_scaling", 1e-6, 1e6, source) : 1.0,
                 bool(s, "audio_pad_to_clips", source),
-                audioInput(s, source));
+                audioInput(s, source),
+                referencePairing(s, source));
         if (!List.of("zeros", "reference").contains(settings.firstMotion())) {
             throw new PackException(source + ": settings.first_motion must be \"zeros\" or \"reference\", not \""
                     + settings.firstMotion() + "\"");
@@ -106,6 +107,42 @@ public record PackManifest(String name, String description, PackSettings setting
                     + " is not a multiple of latent_downsample " + settings.latentDownsample());
         }
         return settings;
+    }
+
+    /**
+     * {@code reference_batch} and {@code reference_pairing}: empty for the per-render ReferenceNet pass;
+     * for the joint one, the branch each image pairs with ({@code [0, 1, 0, 1, 0, 1]} is Hallo's), or by
+     * default each image with its own branch, written {@code [-1]} until the branch count is known.
+     */
+    private static List<Integer> referencePairing(Map<String, Object> s, String source) {
+        String mode = s.containsKey("reference_batch") ? str(s, "reference_batch", source + ": settings") : "per_render";
+        if (!List.of("per_render", "joint").contains(mode)) {
+            throw new PackException(source + ": settings.reference_batch must be \"per_render\" or \"joint\", not \""
+                    + mode + "\"");
+        }
+        Object pairing = s.get("reference_pairing");
+        if (mode.equals("per_render")) {
+            if (pairing != null) {
+                throw new PackException(source + ": settings.reference_pairing needs \"reference_batch\": \"joint\"");
+            }
+            return List.of();
+        }
+        if (pairing == null) {
+            return List.of(-1);
+        }
+        if (!(pairing instanceof List<?> list) || list.isEmpty() || list.size() > 3 * 17) {
+            throw new PackException(source + ": settings.reference_pairing must be a list of 1 to 51 guidance branch "
+                    + "indices, one per image of the joint reference batch");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Double d) || d != Math.rint(d) || d < 0 || d > 2) {
+                throw new PackException(source + ": settings.reference_pairing entry " + o
+                        + " is not a guidance branch index (0, 1 or 2)");
+            }
+            out.add(d.intValue());
+        }
+        return out;
     }
 
     /** The scheduler configuration, inline or read from the pack file it names. */

@@ -66,13 +66,17 @@ final class ClipSampler implements AutoCloseable {
     FloatTensor denoise(int clip, ComponentCall unet) throws IOException {
         if (noise == null) {
             loopStart = System.nanoTime();
-            noise = new NoisePrefetch(latents.shape(), ctx.request.seed(), plan.initNoiseSigma(), plan.clips());
+            noise = new NoisePrefetch(latents.shape(), ctx.request.seed(), plan.clips(), ctx.request.parity().initialNoise());
         }
         Sampler sampler = plan.scheduler().sampler(plan.steps(), ctx.request.seed() * 31 + clip);
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
         noiseTime.start();
         noise.take(clip, latents);
+        ctx.trace.clip(clip, "initial_noise", latents, "[1, C, F, h, w], standard normal before init_noise_sigma");
+        if (plan.initNoiseSigma() != 1f) {
+            latents.scale(plan.initNoiseSigma());
+        }
         noiseTime.stop();
         for (int i = 0; i < steps; i++) {
             ctx.checkCancelled();
@@ -103,10 +107,18 @@ final class ClipSampler implements AutoCloseable {
         }
         timestep.put(0, Math.round(t));
         samplingTime.stop();
+        Tracer trace = ctx.trace;
+        if (trace.on()) {
+            trace.step(clip, i, "sample", sample, "[branch, C, F, h, w], " + trace.branches() + "; scaled as the denoiser takes it");
+            trace.stepValue(clip, i, "timestep", timestep.get(0), "[1]");
+        }
         denoiseTime.start();
         unet.run();
         denoiseTime.stop();
         unetRuns++;
+        if (trace.on()) {
+            trace.step(clip, i, "noise_pred", noisePred, "[branch, C, F, h, w], " + trace.branches());
+        }
         samplingTime.start();
         boolean finite;
         if (plan.splitGuidance()) {
@@ -128,6 +140,12 @@ final class ClipSampler implements AutoCloseable {
         }
         sampler.step(i, eps.buffer(), latents.buffer());
         samplingTime.stop();
+        if (trace.on()) {
+            if (plan.guided()) {
+                trace.step(clip, i, "guided", eps, "[1, C, F, h, w], the prediction the scheduler steps with");
+            }
+            trace.step(clip, i, "latents", latents, "[1, C, F, h, w], after the step");
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ final class DecodeStage implements AutoCloseable {
     private final RenderContext ctx;
     private final PortraitFraming framing;
     private final Renderer.ClipObserver observer;
+    private final int resolution;
     private final FrameSink sink;
     private final ExecutorService worker = HelperTasks.singleThread("emo4j-decode");
     private final DecodeSlot[] slots = new DecodeSlot[2];
@@ -53,6 +54,7 @@ final class DecodeStage implements AutoCloseable {
         this.plane = h * h;
         this.latentScaling = (float) s.latentScaling();
         this.frameValues = 3 * r * r;
+        this.resolution = r;
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new DecodeSlot(FloatTensor.zeros(clipFrames, channels, h, h), FloatTensor.zeros(clipFrames, 3, r, r),
                     pack.component(Role.VAE_DECODER), ctx.views, ctx.clock);
@@ -96,6 +98,11 @@ final class DecodeStage implements AutoCloseable {
         decode.run(clip);
         decodeTime.stop();
         Renderer.ClipObserver obs = observer;
+        if (ctx.trace.on()) {
+            float[] all = new float[frames * frameValues];
+            slot.decoded.get(0, all, 0, all.length);
+            ctx.trace.decoded(clip, all, new long[] {frames, 3, resolution, resolution});
+        }
         if (obs != null) {
             float[] all = new float[frames * frameValues];
             slot.decoded.get(0, all, 0, all.length);

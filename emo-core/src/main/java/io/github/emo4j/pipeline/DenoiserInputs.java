@@ -31,7 +31,7 @@ final class DenoiserInputs {
     private final MotionControl motionControl;
     private final AudioConditioning audio;
     private final ProducedTensors produced;
-    private final ReferenceMotion referenceMotion;
+    private final ClipReference referenceMotion;
     private final ComponentCall unet;
     private final FloatTensor windows;
     private final FloatTensor motion;
@@ -44,6 +44,10 @@ final class DenoiserInputs {
     private final List<BranchCopy> branchCopies = new ArrayList<>();
     /** Inputs bound as unchanging whose values change per clip: converted again once per clip. */
     private final List<String> refreshed = new ArrayList<>();
+    /** The per-clip inputs as bound, for the trace. */
+    private final Map<String, FloatTensor> traced = new java.util.TreeMap<>();
+    private final Tracer trace;
+    private final GivenInputs given;
     private PerClipNetwork projection;
     private PerClipNetwork speed;
 
@@ -69,6 +73,8 @@ final class DenoiserInputs {
         this.audio = audio;
         this.produced = produced;
         this.referenceMotion = reference.motion();
+        this.trace = ctx.trace;
+        this.given = ctx.given;
         windows = FloatTensor.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
         motion = FloatTensor.zeros(1, c, n, h, h);
         if (s.firstMotionIsReference()) {
@@ -143,6 +149,8 @@ final class DenoiserInputs {
         FloatTensor bound = own;
         if (bound == null && Contract.isMaskLevel(name)) {
             bound = Masks.tiled(in, crop, plan.branches(), plan.clipFrames(), pack.settings().latentSize(), pack.source());
+            FloatTensor given = this.given.take(name, bound.shape());
+            bound = given != null ? given : bound;
         } else if (bound == null && perClipOutputs.containsKey(name)) {
             bound = batchedPerClip(perClipOutputs.get(name), in);
             perClip = true;
@@ -159,6 +167,9 @@ final class DenoiserInputs {
         unet.input(name, bound, false);
         if (perClip) {
             refreshed.add(name);
+            traced.put(name, bound);
+        } else {
+            trace.render("denoiser/" + name, bound, "denoising_unet input " + in.shape() + ", " + trace.branches());
         }
     }
 
@@ -201,6 +212,16 @@ final class DenoiserInputs {
         }
         for (String name : refreshed) {
             unet.refresh(name);
+        }
+        if (trace.on()) {
+            for (Map.Entry<String, FloatTensor> e : traced.entrySet()) {
+                trace.clip(clip, e.getKey(), e.getValue(), "denoising_unet input, " + trace.branches());
+            }
+            if (projection != null) {
+                String name = traced.containsKey(Contract.AUDIO_WINDOWS) ? "audio_projection." + Contract.AUDIO_WINDOWS
+                        : Contract.AUDIO_WINDOWS;
+                trace.clip(clip, name, projection.input(), "audio_projection input: the conditional branch's windows");
+            }
         }
     }
 

@@ -13,10 +13,12 @@ final class Latents {
 
     /**
      * Standard normal noise by Marsaglia's polar method, seeded per clip, so a clip's noise depends on
-     * neither threads nor other clips.
+     * neither threads nor other clips. The seed and clip are hashed into the generator's state: a state
+     * of {@code seed} times the generator's own increment made seeds s and s + 1 one draw apart, so
+     * their clips often began with the same noise.
      */
-    static void fillNoise(FloatTensor latents, long seed, int clip, float sigma) {
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + clip);
+    static void fillNoise(FloatTensor latents, long seed, int clip) {
+        SplittableRandom rnd = new SplittableRandom(mix(mix(seed) ^ clip));
         var b = latents.buffer();
         int n = latents.size();
         int i = 0;
@@ -28,12 +30,19 @@ final class Latents {
             if (s2 >= 1 || s2 == 0) {
                 continue;
             }
-            double f = Math.sqrt(-2 * Math.log(s2) / s2) * sigma;
+            double f = Math.sqrt(-2 * Math.log(s2) / s2);
             b.put(i++, (float) (u * f));
             if (i < n) {
                 b.put(i++, (float) (v * f));
             }
         }
+    }
+
+    /** A bijective 64-bit finaliser (Stafford's mix 13), so that nearby inputs give unrelated states. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** [1, C, F, H, W] → [F, C, H, W]. */

@@ -1,5 +1,6 @@
 package io.github.emo4j.pipeline;
 
+import io.github.emo4j.InitialNoise;
 import io.github.emo4j.onnx.FloatTensor;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
@@ -14,23 +15,34 @@ final class NoisePrefetch implements AutoCloseable {
     private final ExecutorService worker = HelperTasks.singleThread("emo4j-noise");
     private final FloatTensor next;
     private final long seed;
-    private final float sigma;
     private final int clips;
+    private final InitialNoise given;
     private Future<?> ready;
 
-    NoisePrefetch(long[] shape, long seed, float sigma, int clips) {
+    /** Noise drawn from {@code seed}, or read from {@code given} when it is not {@code null}. */
+    NoisePrefetch(long[] shape, long seed, int clips, InitialNoise given) {
         this.next = FloatTensor.zeros(shape);
         this.seed = seed;
-        this.sigma = sigma;
         this.clips = clips;
+        this.given = given;
         draw(0);
     }
 
     private void draw(int clip) {
-        ready = worker.submit(() -> Latents.fillNoise(next, seed, clip, sigma));
+        ready = worker.submit(() -> {
+            if (given == null) {
+                Latents.fillNoise(next, seed, clip);
+            } else {
+                float[] v = given.standardNormal(clip, next.shape());
+                next.put(0, v, 0, v.length);
+            }
+        });
     }
 
-    /** Writes clip {@code clip}'s noise into {@code latents} and starts drawing the next clip's. */
+    /**
+     * Writes clip {@code clip}'s standard-normal noise into {@code latents} and starts drawing the next
+     * clip's; the caller scales it by the scheduler's initial sigma.
+     */
     void take(int clip, FloatTensor latents) throws IOException {
         HelperTasks.await(ready, "drawing noise");
         latents.copyFrom(next, 0);

@@ -7,6 +7,7 @@ import io.github.emo4j.face.FaceCrop;
 import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.face.FaceSelector;
+import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.video.Compositor;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -41,6 +42,17 @@ record PortraitFraming(FaceBox face, FaceCrop crop, float[] referencePixels, Com
             crop = FaceCrop.around(face, resolution);
         }
         return new PortraitFraming(crop.face(), crop, crop.extract(portrait), new Compositor(portrait, crop));
+    }
+
+    /** This framing with the reference crop the request gives, if it gives one ({@code [1, 3, R, R]}). */
+    PortraitFraming withGivenCrop(GivenInputs given, int resolution) {
+        FloatTensor t = given.take("face_crop", new long[] {1, 3, resolution, resolution});
+        if (t == null) {
+            return this;
+        }
+        float[] pixels = new float[t.size()];
+        t.get(0, pixels, 0, pixels.length);
+        return new PortraitFraming(face, crop, pixels, compositor);
     }
 
     private static NoFaceException noFace() {

@@ -30,8 +30,11 @@ final class ProducedTensors {
     private final Map<String, FloatTensor> produced = new HashMap<>();
     private final Map<String, FloatTensor> zeroInput = new HashMap<>();
 
-    ProducedTensors(ModelPack pack, List<AutoCloseable> views, OrtClock clock, int batch) {
+    private final Tracer trace;
+
+    ProducedTensors(ModelPack pack, List<AutoCloseable> views, OrtClock clock, int batch, Tracer trace) {
         this.pack = pack;
+        this.trace = trace;
         this.views = views;
         this.clock = clock;
         this.batch = batch;
@@ -53,8 +56,17 @@ final class ProducedTensors {
         // both passes on one session, when a released component would otherwise be opened for each
         try (OnnxComponent.Hold held = pack.component(role).hold()) {
             pinOutputs(bind(role, given, false), role, items, produced).run();
-            if (spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()))) {
+            boolean zero = spec.outputs().stream().anyMatch(o -> wantsZeroInput(o.name()));
+            if (zero) {
                 pinOutputs(bind(role, given, true), role, items, zeroInput).run();
+            }
+            if (trace.on()) {
+                for (TensorSpec o : spec.outputs()) {
+                    trace.render(o.name(), produced.get(o.name()), role.key() + " output " + o.shape());
+                    if (zero) {
+                        trace.render(o.name() + ".zero_input", zeroInput.get(o.name()), role.key() + " output on all-zero inputs");
+                    }
+                }
             }
         }
     }

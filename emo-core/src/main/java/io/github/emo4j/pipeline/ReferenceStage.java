@@ -20,9 +20,10 @@ import java.util.Map;
  * the per-clip pass ({@link ReferenceMotion}).
  *
  * @param portraitLatents the portrait crop's latents, scaled as the denoiser sees latents
- * @param motion          the per-clip ReferenceNet pass, or {@code null} when the pack has none
+ * @param motion          the per-clip ReferenceNet pass ({@link ReferenceMotion} or {@link JointReference}),
+ *                        or {@code null} when the pack has none
  */
-record ReferenceStage(FloatTensor portraitLatents, ReferenceMotion motion) {
+record ReferenceStage(FloatTensor portraitLatents, ClipReference motion) {
 
     /** Runs the once-per-render networks; their outputs land in {@code produced}. */
     static ReferenceStage run(ModelPack pack, ProducedTensors produced, PortraitFraming framing, BufferedImage portrait,
@@ -30,17 +31,24 @@ record ReferenceStage(FloatTensor portraitLatents, ReferenceMotion motion) {
         PackSettings s = pack.settings();
         if (pack.has(Role.IMAGE_ENCODER)) {
             TensorSpec faceImage = pack.component(Role.IMAGE_ENCODER).spec().input(Contract.FACE_IMAGE);
-            produced.run(Role.IMAGE_ENCODER, Map.of(Contract.FACE_IMAGE,
-                    faceImage(portrait, framing.face(), faceImage, pack.source())), 1);
+            long side = faceImage.rank() == 4 ? faceImage.dim(3) : -1;
+            FloatTensor image = ctx.given.take(Contract.FACE_IMAGE, new long[] {1, 3, side, side});
+            image = image != null ? image : faceImage(portrait, framing.face(), faceImage, pack.source());
+            ctx.trace.render(Contract.FACE_IMAGE, image, "[1, RGB, y, x], 0..1: image_encoder input");
+            produced.run(Role.IMAGE_ENCODER, Map.of(Contract.FACE_IMAGE, image), 1);
         }
         if (pack.has(Role.IMAGE_PROJECTION)) {
             produced.run(Role.IMAGE_PROJECTION, Map.of(), 1);
         }
         FloatTensor latents = encodePortrait(pack, framing.referencePixels(), ctx);
-        produced.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, latents), 1);
-        FaceLocatorStage.run(pack, produced, framing.crop(), s.clipFrames());
-        ReferenceMotion motion = s.referenceMotionFrames() > 0
-                ? new ReferenceMotion(pack, produced, ctx.views, ctx.clock, latents, branches) : null;
+        ctx.trace.render(Contract.REFERENCE_LATENTS, latents, "[1, C, h, w]: the portrait's latents, scaled");
+        if (!s.jointReference()) {
+            produced.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, latents), 1);
+        }
+        FaceLocatorStage.run(pack, produced, framing.crop(), s.clipFrames(), ctx);
+        ClipReference motion = s.jointReference() ? new JointReference(pack, produced, ctx, latents, branches)
+                : s.referenceMotionFrames() > 0
+                ? new ReferenceMotion(pack, produced, ctx.views, ctx.clock, ctx.trace, latents, branches) : null;
         return new ReferenceStage(latents, motion);
     }
 

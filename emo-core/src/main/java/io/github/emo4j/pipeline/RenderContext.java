@@ -24,9 +24,14 @@ final class RenderContext implements AutoCloseable {
     final OrtClock clock = new OrtClock();
     final StageTimes times = new StageTimes();
     private final long start = System.nanoTime();
+    /** Where named tensors go when the request traces; set once the plan knows the guidance batch. */
+    Tracer trace = new Tracer(null, 1);
+    /** Preprocessing results the request gives instead of their derivation. */
+    final GivenInputs given;
 
     RenderContext(RenderRequest request) {
         this.request = request;
+        this.given = new GivenInputs(request.parity().preprocessing());
     }
 
     /** Runs {@code work}, adding its duration to stage {@code stage}. */

@@ -122,16 +122,24 @@ public final class Renderer implements AutoCloseable {
     public Outcome render(RenderRequest req, Path out) {
         try (RenderContext ctx = new RenderContext(req)) {
             RenderPlan plan = RenderPlan.of(req, pack.settings(), fixedBranches(), scheduler, pack.manifest().scheduler());
+            ctx.trace = new Tracer(req.parity().trace(), plan.branches());
+            int r = pack.settings().resolution(), h = pack.settings().latentSize();
+            if (req.parity().initialNoise() != null) {
+                req.parity().initialNoise().check(plan.clips(),
+                        new long[] {1, pack.settings().latentChannels(), plan.clipFrames(), h, h});
+            }
             ctx.progress(new Progress(Progress.Stage.PREPARE, 0, plan.clips(), 0, plan.steps(), 0, -1));
             PortraitFraming framing = ctx.time("face",
                     () -> PortraitFraming.of(req.portrait(), req.face(), req.face() == null ? detector() : null,
-                            req.faceSelector(), pack.settings().resolution()));
+                            req.faceSelector(), r).withGivenCrop(ctx.given, r));
+            ctx.trace.render("face_crop", FloatTensor.of(framing.referencePixels(), 1, 3, r, r), "[1, RGB, y, x], 0..1");
             AudioConditioning audio = AudioConditioning.of(pack, req.audio(), plan.fps(), ctx);
-            ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, plan.branches());
+            ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, plan.branches(), ctx.trace);
             ReferenceStage reference = ctx.time("reference",
                     () -> ReferenceStage.run(pack, produced, framing, req.portrait(), plan.branches(), ctx));
             ClipSampler sampler = new ClipSampler(plan, pack.settings(), ctx);
             DenoiserInputs inputs = new DenoiserInputs(pack, plan, ctx, produced, reference, audio, framing.crop(), sampler);
+            ctx.given.checkAllTaken();
             try (sampler; DecodeStage decode = new DecodeStage(out, pack, plan, framing, ctx, observer)) {
                 for (int clip = 0; clip < plan.clips(); clip++) {
                     inputs.prepare(clip, sampler.latents);

@@ -1,7 +1,9 @@
 package io.github.emo4j.examples;
 
 import io.github.emo4j.InvalidInputException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,28 +13,37 @@ final class Args {
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
             "background", "config", "guidance-rescale",
-            "reference-guidance", "model-cache", "head-speed", "scheduler", "face-detector", "annotate", "face-index");
+            "reference-guidance", "model-cache", "head-speed", "scheduler", "face-detector", "annotate", "face-index",
+            "noise", "trace", "inputs", "tolerance");
 
     final String command;
+    /** Arguments that are not options, which only {@code compare} takes. */
+    final List<String> positional;
     private final Map<String, String> values;
 
-    private Args(String command, Map<String, String> values) {
+    private Args(String command, Map<String, String> values, List<String> positional) {
         this.command = command;
         this.values = values;
+        this.positional = List.copyOf(positional);
     }
 
     static Args parse(String[] args) {
         if (args.length == 0) {
-            return new Args("help", Map.of());
+            return new Args("help", Map.of(), List.of());
         }
         Map<String, String> v = new HashMap<>();
+        List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h")) {
                 a = "--help";
             }
             if (!a.startsWith("--")) {
-                throw new InvalidInputException("unexpected argument '" + a + "'");
+                if (!args[0].equals("compare")) {
+                    throw new InvalidInputException("unexpected argument '" + a + "'");
+                }
+                positional.add(a);
+                continue;
             }
             String name = a.substring(2);
             String value = null;
@@ -55,13 +66,13 @@ final class Args {
                 throw new InvalidInputException("unknown option --" + name);
             }
         }
-        return new Args(args[0], v);
+        return new Args(args[0], v, positional);
     }
 
     Args with(String name, String value) {
         Map<String, String> v = new HashMap<>(values);
         v.put(name, value);
-        return new Args(command, v);
+        return new Args(command, v, positional);
     }
 
     boolean flag(String name) {

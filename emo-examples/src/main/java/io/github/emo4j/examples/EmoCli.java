@@ -4,13 +4,16 @@ import io.github.emo4j.CancelToken;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.HeadSpeed;
+import io.github.emo4j.InitialNoise;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.NoFaceException;
 import io.github.emo4j.PackException;
+import io.github.emo4j.Preprocessing;
 import io.github.emo4j.ProviderException;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
+import io.github.emo4j.TraceDirectory;
 import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.AudioException;
@@ -68,6 +71,9 @@ public final class EmoCli {
             + "                       its settings and each component's tensors",
             "  schedule --config scheduler_config.json --steps N",
             "                       print a scheduler's timesteps and initial noise sigma as JSON",
+            "  compare A B [--tolerance T]",
+            "                       two trace folders (render --trace), tensor by tensor: largest and mean absolute\n"
+            + "                       difference, worst first; exit 1 when one is above T (default 1e-4) or missing",
             "  features --audio FILE --kind KIND --out FILE.npy [--fps N]",
             "                       write audio features as a NumPy float32 array; KIND is one of",
             "                       whisper-logmel-80, whisper-logmel-128, wav2vec-input, waveform-16k, envelope",
@@ -95,6 +101,10 @@ public final class EmoCli {
             "  --key-interval N     frames between key frames (default 25)",
             "  --audio-codec C      aac (default) or pcm",
             "  --background RRGGBB  colour under transparent portrait pixels (default ffffff)",
+            "  --trace DIR          write every tensor between the stages to DIR as .npy, with DIR/index.json",
+            "  --noise DIR          start clip N from DIR/clip-000N.npy ([1,C,F,h,w] standard normal) or a trace's noise",
+            "  --inputs DIR         use DIR's face_crop, face_image, face_mask and <kind>_mask_<level> .npy files",
+            "                       (or a trace's) instead of deriving them",
             "  --verbose            debug logging, and stack traces on errors",
             "  --quiet              no progress bar",
             "",
@@ -171,6 +181,16 @@ public final class EmoCli {
                 case "features" -> features(a, err);
                 case "faces" -> Faces.print(a, out);
                 case "schedule" -> schedule(a, out);
+                case "compare" -> {
+                    if (a.positional.size() != 2) {
+                        throw new InvalidInputException("compare needs two trace folders: emo compare A B [--tolerance T]");
+                    }
+                    double tolerance = a.has("tolerance") ? a.doubleValue("tolerance") : 1e-4;
+                    if (!(tolerance >= 0)) {
+                        throw new InvalidInputException("--tolerance must be 0 or more: " + tolerance);
+                    }
+                    return Compare.run(Path.of(a.positional.get(0)), Path.of(a.positional.get(1)), tolerance, out);
+                }
                 case "help", "--help", "-h" -> out.println(USAGE);
                 case "version", "--version", "-V" -> out.println("emo4j " + VERSION);
                 default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
@@ -430,6 +450,16 @@ public final class EmoCli {
         if (cancel != null) {
             req = req.withCancel(cancel);
         }
+        if (a.has("noise")) {
+            req = req.withInitialNoise(InitialNoise.fromDirectory(Path.of(a.value("noise", ""))));
+        }
+        if (a.has("inputs")) {
+            req = req.withPreprocessing(Preprocessing.fromDirectory(Path.of(a.value("inputs", ""))));
+        }
+        TraceDirectory trace = a.has("trace") ? traceDirectory(Path.of(a.value("trace", ""))) : null;
+        if (trace != null) {
+            req = req.withTrace(trace);
+        }
         ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
         activeBar = bar;
         if (bar != null) {
@@ -467,6 +497,29 @@ public final class EmoCli {
             if (bar != null) {
                 bar.done();
             }
+            if (trace != null) {
+                try {
+                    trace.close();
+                } catch (IOException e) {
+                    err.println("emo: " + a.value("trace", "") + ": cannot write index.json: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** A trace folder that is new or empty, so that no earlier trace mixes into it. */
+    private static TraceDirectory traceDirectory(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new InvalidInputException(dir + ": --trace needs a new or empty folder");
+                    }
+                }
+            }
+            return new TraceDirectory(dir);
+        } catch (IOException e) {
+            throw new InvalidInputException(dir + ": cannot create the trace folder: " + e.getMessage(), e);
         }
     }
 }

@@ -157,6 +157,62 @@ class EmoCliTest {
         assertTrue(bad.err().contains("image_projection"), bad.err());
     }
 
+    /** The first {@code seconds} of the sample, as a WAV in the test's folder. */
+    private Path sampleStart(double seconds) throws Exception {
+        Path shortWav = dir.resolve("start.wav");
+        byte[] wav = Files.readAllBytes(Path.of(SPEECH));
+        int dataBytes = (int) (16000 * seconds) * 2;
+        ByteBuffer b = ByteBuffer.wrap(wav.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4, 36 + dataBytes).putInt(40, dataBytes);
+        Files.write(shortWav, Arrays.copyOf(b.array(), 44 + dataBytes));
+        return shortWav;
+    }
+
+    @Test
+    void tracesCompareAsEqualForOneSeedAndDifferentForTwo() throws Exception {
+        Path wav = sampleStart(0.6);
+        Path pack = dir.resolve("pack");
+        new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).writeTo(pack);
+        for (String[] t : new String[][] {{"a", "3"}, {"b", "3"}, {"c", "4"}}) {
+            Run r = run("render", "--pack", pack.toString(), "--portrait", PORTRAIT, "--audio", wav.toString(),
+                    "--out", dir.resolve(t[0] + ".mp4").toString(), "--trace", dir.resolve(t[0]).toString(), "--seed", t[1],
+                    "--steps", "2", "--quiet");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.isRegularFile(dir.resolve(t[0]).resolve("index.json")));
+        }
+        Run same = run("compare", dir.resolve("a").toString(), dir.resolve("b").toString());
+        assertEquals(0, same.code(), same.out());
+        assertTrue(same.out().contains(" 0 above tolerance"), same.out());
+        assertTrue(same.out().lines().skip(1).limit(3).allMatch(l -> l.startsWith("0.000e+00")), same.out());
+        Run differ = run("compare", dir.resolve("a").toString(), dir.resolve("c").toString(), "--tolerance", "1e-6");
+        assertEquals(1, differ.code(), differ.out());
+        assertTrue(differ.out().lines().anyMatch(l -> l.endsWith("clip-0000/initial_noise.npy") && !l.startsWith("0.000e+00")),
+                differ.out());
+
+        // the noise of trace c, given to a render with seed 3, makes c's video
+        Path again = dir.resolve("again.mp4");
+        Run r = run("render", "--pack", pack.toString(), "--portrait", PORTRAIT, "--audio", wav.toString(),
+                "--out", again.toString(), "--noise", dir.resolve("c").toString(), "--seed", "3", "--steps", "2", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("c.mp4")), Files.readAllBytes(again));
+    }
+
+    @Test
+    void badParityInputsAreNamed() throws Exception {
+        Path wav = sampleStart(0.3);
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertBadInput("clip-0000.npy: missing", "render", "--portrait", PORTRAIT, "--audio", wav.toString(),
+                "--noise", empty.toString());
+        assertBadInput("holds none of face_crop.npy", "render", "--portrait", PORTRAIT, "--audio", wav.toString(),
+                "--inputs", empty.toString());
+        Files.writeString(Files.createDirectories(dir.resolve("used")).resolve("x.txt"), "x");
+        assertBadInput("--trace needs a new or empty folder", "render", "--portrait", PORTRAIT, "--audio", wav.toString(),
+                "--trace", dir.resolve("used").toString());
+        Run r = run("compare", dir.resolve("used").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("compare needs two trace folders"), r.err());
+    }
+
     @Test
     void rendersWithAGivenFaceBox() throws Exception {
         Path out = dir.resolve("talk.mp4");

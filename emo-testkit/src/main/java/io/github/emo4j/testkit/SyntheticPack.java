@@ -53,6 +53,13 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
          * before the first), a vocal separator; no speed layers.
          */
         HALLO,
+        /**
+         * Hallo with its ReferenceNet run as Hallo runs it: once per clip on both guidance branches'
+         * portrait and motion frames together ({@code "reference_batch": "joint"}), the identity tokens
+         * of the two branches repeated over the six images by the graph itself
+         * ({@code "reference_pairing": [0, 1, 0, 1, 0, 1]}), and both branches reading their own banks.
+         */
+        HALLO_JOINT,
         /** EchoMimic: whisper log-mel into the audio encoder, overlapping context windows, no motion frames. */
         ECHOMIMIC
     }
@@ -106,7 +113,11 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     }
 
     private boolean hallo() {
-        return layout == Layout.HALLO;
+        return layout == Layout.HALLO || layout == Layout.HALLO_JOINT;
+    }
+
+    private boolean joint() {
+        return layout == Layout.HALLO_JOINT;
     }
 
     private boolean emo() {
@@ -246,6 +257,10 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
             settings.put("first_motion", "reference");
             settings.put("separator_sample_rate", (double) SEPARATOR_RATE);
         }
+        if (joint()) {
+            settings.put("reference_batch", "joint");
+            settings.put("reference_pairing", List.of(0.0, 1.0, 0.0, 1.0, 0.0, 1.0));
+        }
         if (layout == Layout.ECHOMIMIC) {
             settings.put("audio_input", "whisper-logmel-80");
             settings.put("context_overlap", 2.0);
@@ -268,7 +283,7 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         refIn.add(tensor("reference_latents", hallo() ? "items" : 1, C, h, h));
         if (hallo()) {
             // Hallo's reference UNet attends to the identity tokens, batched for guidance
-            Map<String, Object> tokens = tensor("face_tokens", "batch", IDENTITY_TOKENS, tokenDim());
+            Map<String, Object> tokens = tensor("face_tokens", joint() ? 2 : "batch", IDENTITY_TOKENS, tokenDim());
             tokens.put("uncond", "zero_input");
             refIn.add(tokens);
             comps.put("image_encoder", component("image_encoder.onnx", List.of(tensor("face_image", 1, 3, FACE_SIDE, FACE_SIDE)),
@@ -293,8 +308,10 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
             int side = h >> l;
             // banks are batched for guidance: absent in the unconditional branch, present with reference only
             Map<String, Object> bank = h16(tensor("reference_bank_" + l, hallo() ? "bank_items" : "batch", side * side, bankWidth(l)));
-            bank.put("uncond", "zeros");
-            bank.put("condition", "reference");
+            if (!joint()) {
+                bank.put("uncond", "zeros");
+                bank.put("condition", "reference");
+            }
             in.add(bank);
         }
         Map<String, Object> mf = h16(tensor("mask_features", "batch", FACE_CHANNELS, h, h));
@@ -432,9 +449,20 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
         int h = latent();
         GraphBuilder g = new GraphBuilder("reference_net");
         String x = g.input("reference_latents", TensorType.FLOAT, hallo() ? "items" : 1, C, h, h);
-        // Hallo: every item also sees the identity tokens (their mean over branches and tokens)
-        String identity = hallo() ? g.op("ReduceMean", List.of(Attr.ints("axes", 0, 1), Attr.of("keepdims", 0)),
-                g.input("face_tokens", TensorType.FLOAT, "batch", IDENTITY_TOKENS, tokenDim())) : null;
+        String identity = null;
+        if (joint()) {
+            // Hallo's pairing: the token sets repeated over the images, items // sets times; each image's own mean token
+            String tokens = g.input("face_tokens", TensorType.FLOAT, 2, IDENTITY_TOKENS, tokenDim());
+            String reps = g.op("Div", g.op("Slice", g.op("Shape", x), g.longs(0), g.longs(1), g.longs(0)),
+                    g.op("Slice", g.op("Shape", tokens), g.longs(0), g.longs(1), g.longs(0)));
+            String tiled = g.op("Tile", tokens, g.op("Concat", List.of(Attr.of("axis", 0)), reps, g.longs(1, 1)));
+            identity = g.op("Unsqueeze", g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 0)), tiled),
+                    g.longs(1));
+        } else if (hallo()) {
+            // Hallo: every item also sees the identity tokens (their mean over branches and tokens)
+            identity = g.op("ReduceMean", List.of(Attr.ints("axes", 0, 1), Attr.of("keepdims", 0)),
+                    g.input("face_tokens", TensorType.FLOAT, "batch", IDENTITY_TOKENS, tokenDim()));
+        }
         for (int l = 0; l < 4; l++) {
             int side = h >> l, w = bankWidth(l);
             String pooled = l == 0 ? x : g.op("AveragePool", List.of(Attr.ints("kernel_shape", 1L << l, 1L << l),

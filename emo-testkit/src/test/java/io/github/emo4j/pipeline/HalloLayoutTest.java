@@ -86,7 +86,7 @@ class HalloLayoutTest {
             List<AutoCloseable> views = new ArrayList<>();
             OrtClock clock = new OrtClock();
             int batch = 2, c = 4, h = 8, f = 4;
-            ProducedTensors producers = new ProducedTensors(pack, views, clock, batch);
+            ProducedTensors producers = new ProducedTensors(pack, views, clock, batch, new Tracer(null, batch));
             FloatTensor face = FloatTensor.zeros(1, 3, 32, 32);
             face.fill(0.4f);
             producers.run(Role.IMAGE_ENCODER, Map.of(Contract.FACE_IMAGE, face), 1);
@@ -96,7 +96,7 @@ class HalloLayoutTest {
                 portrait.set(i, (float) Math.sin(i * 0.37));
             }
             producers.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, portrait), 1);
-            ReferenceMotion motion = new ReferenceMotion(pack, producers, views, clock, portrait, batch);
+            ReferenceMotion motion = new ReferenceMotion(pack, producers, views, clock, new Tracer(null, batch), portrait, batch);
             TensorSpec spec = pack.component(Role.DENOISING_UNET).spec().input("reference_bank_1");
             FloatTensor bank = motion.bankFor(spec);
             FloatTensor own = producers.get("reference_bank_1");

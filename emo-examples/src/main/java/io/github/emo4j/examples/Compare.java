@@ -1,0 +1,95 @@
+package io.github.emo4j.examples;
+
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.Npy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * {@code emo compare A B}: two trace folders, tensor by tensor. Files are matched by their path
+ * relative to each folder; each pair's largest and mean absolute difference is printed, worst first,
+ * with the files that only one folder has. This is how an export is checked against its original:
+ * write the original's tensors in the trace layout, then compare.
+ */
+final class Compare {
+    private Compare() {
+    }
+
+    private record Difference(String file, double max, double mean, String problem) {
+    }
+
+    /** Prints the comparison; returns 0 when every tensor is in both and within {@code tolerance}, else 1. */
+    static int run(Path a, Path b, double tolerance, PrintStream out) throws IOException {
+        Set<String> inA = npyFiles(a), inB = npyFiles(b);
+        List<Difference> diffs = new ArrayList<>();
+        Set<String> all = new TreeSet<>(inA);
+        all.addAll(inB);
+        for (String f : all) {
+            if (!inA.contains(f) || !inB.contains(f)) {
+                diffs.add(new Difference(f, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                        "only in " + (inA.contains(f) ? a : b)));
+                continue;
+            }
+            Npy.Array x = Npy.read(a.resolve(f)), y = Npy.read(b.resolve(f));
+            if (!Arrays.equals(x.shape(), y.shape())) {
+                diffs.add(new Difference(f, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                        "shapes " + Arrays.toString(x.shape()) + " and " + Arrays.toString(y.shape())));
+                continue;
+            }
+            double max = 0, sum = 0;
+            float[] u = x.values(), v = y.values();
+            for (int i = 0; i < u.length; i++) {
+                double d = Math.abs((double) u[i] - v[i]);
+                // NaN on one side only is as different as it gets
+                if (Double.isNaN(d) && !(Float.isNaN(u[i]) && Float.isNaN(v[i]))) {
+                    d = Double.POSITIVE_INFINITY;
+                } else if (Double.isNaN(d)) {
+                    d = 0;
+                }
+                max = Math.max(max, d);
+                sum += d;
+            }
+            diffs.add(new Difference(f, max, u.length == 0 ? 0 : sum / u.length, null));
+        }
+        if (diffs.isEmpty()) {
+            throw new InvalidInputException(a + " and " + b + ": no .npy files to compare");
+        }
+        diffs.sort(Comparator.comparingDouble(Difference::max).reversed().thenComparing(Difference::file));
+        int above = 0;
+        out.printf(Locale.ROOT, "%-12s %-12s %s%n", "max |a-b|", "mean |a-b|", "tensor");
+        for (Difference d : diffs) {
+            if (d.problem() != null) {
+                out.printf(Locale.ROOT, "%-12s %-12s %s (%s)%n", "-", "-", d.file(), d.problem());
+            } else {
+                out.printf(Locale.ROOT, "%-12.3e %-12.3e %s%n", d.max(), d.mean(), d.file());
+            }
+            if (!(d.max() <= tolerance)) {
+                above++;
+            }
+        }
+        out.printf(Locale.ROOT, "%d tensors compared, %d above tolerance %.1e%n", diffs.size(), above, tolerance);
+        return above == 0 ? 0 : 1;
+    }
+
+    private static Set<String> npyFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidInputException(dir + ": not a folder");
+        }
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> walk = Files.walk(dir, 8)) {
+            walk.filter(p -> p.toString().endsWith(".npy") && Files.isRegularFile(p))
+                    .forEach(p -> files.add(dir.relativize(p).toString().replace('\\', '/')));
+        }
+        return files;
+    }
+}
