@@ -57,6 +57,11 @@ public final class Npy {
             }
         }
 
+        /**
+         * The dimensions.
+         *
+         * @return a copy of the dimensions
+         */
         @Override
         public long[] shape() {
             return shape.clone();

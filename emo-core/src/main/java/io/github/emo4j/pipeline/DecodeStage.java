@@ -1,6 +1,7 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
+import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.ModelPack;
@@ -10,6 +11,7 @@ import io.github.emo4j.video.BackgroundSink;
 import io.github.emo4j.video.Compositor;
 import io.github.emo4j.video.FrameSink;
 import io.github.emo4j.video.Mp4Writer;
+import io.github.emo4j.video.PngSequenceSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -68,8 +70,17 @@ final class DecodeStage implements AutoCloseable {
         compositeTime = ctx.times.stage("composite");
         encodeTime = ctx.times.stage("encode");
         RenderRequest req = ctx.request;
-        sink = new BackgroundSink(new Mp4Writer(out, compositor.width(), compositor.height(), plan.fps(), 1,
-                req.audio().samples(), req.audio().sampleRate(), req.encoding()), rgb.length, 2 * clipFrames);
+        FrameSink video = new Mp4Writer(out, compositor.width(), compositor.height(), plan.fps(), 1,
+                req.audio().samples(), req.audio().sampleRate(), req.encoding());
+        if (req.encoding().frames() != null) {
+            try {
+                video = FrameSink.tee(video, new PngSequenceSink(req.encoding().frames(), compositor.width(), compositor.height()));
+            } catch (IOException e) {
+                video.close();
+                throw new InvalidInputException(req.encoding().frames() + ": cannot write frames there: " + e.getMessage(), e);
+            }
+        }
+        sink = new BackgroundSink(video, rgb.length, 2 * clipFrames);
     }
 
     /**

@@ -97,10 +97,12 @@ public final class EmoCli {
             "  --threads N          ONNX Runtime threads per session (default: all cores)",
             "  --model-cache DIR    keep optimised graphs (TensorRT: engines) in DIR, so packs start faster next time",
             "  --low-memory         free the networks used only at a render's start once they have run",
-            "  --quality QP         H.264 quantiser, 10 (best, default) to 51 (smallest file)",
-            "  --key-interval N     frames between key frames (default 25)",
+            "  --quality QP         H.264 quantiser of what moves, 10 (best) to 29 (smallest file), default 26;",
+            "                       key frames, which hold the still background, are 10 finer (at least 10)",
+            "  --key-interval N     frames between key frames (default 250: seeking to every 10 s)",
             "  --audio-codec C      aac (default) or pcm",
             "  --background RRGGBB  colour under transparent portrait pixels (default ffffff)",
+            "  --frames DIR         also write every frame, as it goes to the encoder, as DIR/frame-000001.png, ...",
             "  --trace DIR          write every tensor between the stages to DIR as .npy, with DIR/index.json",
             "  --noise DIR          start clip N from DIR/clip-000N.npy ([1,C,F,h,w] standard normal) or a trace's noise",
             "  --inputs DIR         use DIR's face_crop, face_image, face_mask and <kind>_mask_<level> .npy files",
@@ -426,10 +428,17 @@ public final class EmoCli {
         }
         try {
             EncodingOptions enc = EncodingOptions.DEFAULT
-                    .withQp(a.intValue("quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, 51))
-                    .withKeyInterval(a.intValue("key-interval", 25, 1, 600));
+                    .withQp(a.intValue("quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, Mp4Writer.MAX_QP))
+                    .withKeyInterval(a.intValue("key-interval", EncodingOptions.DEFAULT.keyInterval(), 1, 600));
             if (a.has("audio-codec")) {
                 enc = enc.withAudioCodec(AudioCodec.valueOf(a.value("audio-codec", "aac").toUpperCase(Locale.ROOT)));
+            }
+            if (a.has("frames")) {
+                Path frames = Path.of(a.value("frames", ""));
+                if (Files.exists(frames)) {
+                    throw new InvalidInputException(frames + ": --frames needs a folder that does not exist yet");
+                }
+                enc = enc.withFrames(frames);
             }
             req = req.withEncoding(enc);
         } catch (IllegalArgumentException e) {

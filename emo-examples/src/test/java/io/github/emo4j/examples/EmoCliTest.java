@@ -198,6 +198,25 @@ class EmoCliTest {
     }
 
     @Test
+    void framesAreWrittenLosslessBesideTheVideo() throws Exception {
+        Path wav = sampleStart(0.4), frames = dir.resolve("frames"), out = dir.resolve("f.mp4");
+        Run r = run("render", "--portrait", PORTRAIT, "--audio", wav.toString(), "--out", out.toString(),
+                "--frames", frames.toString(), "--face", "176,66,95,95", "--steps", "1", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        try (var list = Files.list(frames)) {
+            assertEquals(10, list.count(), "one PNG per frame");
+        }
+        BufferedImage first = ImageIO.read(frames.resolve("frame-000001.png").toFile());
+        BufferedImage portrait = ImageIO.read(Path.of(PORTRAIT).toFile());
+        assertEquals(portrait.getWidth(), first.getWidth());
+        // outside the face crop the frame is the portrait itself, bit for bit
+        assertEquals(portrait.getRGB(5, 500) & 0xFFFFFF, first.getRGB(5, 500) & 0xFFFFFF);
+        assertTrue(Files.isRegularFile(frames.resolve("frame-000010.png")));
+        assertBadInput("--frames needs a folder that does not exist yet", "render", "--portrait", PORTRAIT,
+                "--audio", wav.toString(), "--frames", frames.toString());
+    }
+
+    @Test
     void badParityInputsAreNamed() throws Exception {
         Path wav = sampleStart(0.3);
         Path empty = Files.createDirectories(dir.resolve("empty"));

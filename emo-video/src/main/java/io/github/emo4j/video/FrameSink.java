@@ -27,4 +27,45 @@ public interface FrameSink extends AutoCloseable {
     /** Releases resources; without a prior {@link #finish()}, the output is discarded. */
     @Override
     void close() throws IOException;
+
+    /**
+     * A sink that hands every frame to each of {@code sinks} in turn, finishes them in reverse order (so
+     * the first, the main output, is committed last) and closes them all.
+     *
+     * @param sinks the sinks
+     * @return the combined sink
+     */
+    static FrameSink tee(FrameSink... sinks) {
+        FrameSink[] all = sinks.clone();
+        return new FrameSink() {
+            @Override
+            public void accept(int[] rgb) throws IOException {
+                for (FrameSink s : all) {
+                    s.accept(rgb);
+                }
+            }
+
+            @Override
+            public void finish() throws IOException {
+                for (int i = all.length - 1; i >= 0; i--) {
+                    all[i].finish();
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                IOException first = null;
+                for (FrameSink s : all) {
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        first = first == null ? e : first;
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+            }
+        };
+    }
 }

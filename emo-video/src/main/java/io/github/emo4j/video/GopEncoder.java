@@ -14,15 +14,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.jcodec.common.model.Rect;
 
 /**
- * H.264 encoding spread over threads by group of pictures (GOP). JCodec's encoder begins every GOP
- * afresh — an IDR frame, frame_num 0, no reference from before — so a new encoder per GOP writes
+ * H.264 encoding spread over threads by group of pictures (GOP). {@link SkippingH264Encoder} begins
+ * every GOP afresh — an IDR frame, frame_num 0, no reference from before — so a new encoder per GOP writes
  * exactly the bytes one encoder writes for the whole stream. GOPs are therefore encoded in parallel
  * and their packets handed back in stream order: the output does not depend on the thread count.
  * Frames are streamed into the GOP that is filling while earlier ones are still being encoded; the
@@ -68,8 +67,7 @@ final class GopEncoder implements AutoCloseable {
         }
 
         void encode() throws InterruptedException {
-            H264Encoder enc = new SignalledH264Encoder(new ConstantQualityRateControl(qp));
-            enc.setKeyInterval(keyInterval);
+            SkippingH264Encoder enc = new SkippingH264Encoder(keyInterval, (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
             ByteBuffer out = ByteBuffer.allocate(w16 * h16 * 3);
             while (true) {
                 Picture p = frames.take();
@@ -77,8 +75,9 @@ final class GopEncoder implements AutoCloseable {
                     return;
                 }
                 out.clear();
-                var encoded = enc.encodeFrame(p, out);
-                packets.add(new Packet(NIOUtils.clone(encoded.getData()), encoded.isKeyFrame()));
+                boolean key = enc.encode(p, out);
+                out.flip();
+                packets.add(new Packet(NIOUtils.clone(out), key));
                 free.put(p);
                 if (packets.size() == keyInterval) {
                     return;

@@ -37,13 +37,35 @@ public final class Mp4Writer implements FrameSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mp4Writer.class);
 
-    /** Default quantiser: flat colours round-trip within 1 level, detailed portraits within about 2. */
-    public static final int DEFAULT_QP = 10;
+    /**
+     * Default quality: the quantiser of the macroblocks that change from frame to frame (the face); key
+     * frames, which carry the unchanging background for the whole group of pictures, are coded
+     * {@value #KEY_FRAME_FINER} steps finer. docs/video.md has the measurements behind both.
+     */
+    public static final int DEFAULT_QP = 26;
     /**
      * Finest quantiser allowed. Below it JCodec 0.2.5's CAVLC writer corrupts saturated colour blocks
      * (measured: pure colour bars decode 255 levels off at QP 8 and below).
      */
     public static final int MIN_QP = 10;
+    /**
+     * Coarsest quantiser allowed. JCodec 0.2.5 quantises chroma with the luma quantiser, while a decoder
+     * maps it through H.264's Table 8-15, which differs from 30 up: colours would come out shifted.
+     */
+    public static final int MAX_QP = 29;
+    /** How much finer key frames are quantised than the changing macroblocks of predicted frames. */
+    public static final int KEY_FRAME_FINER = 13;
+
+    /**
+     * Coarsest quantiser of key frames: JCodec 0.2.5's Intra 16x16 writer predicts from deblocked samples,
+     * which matches a decoder (whose filter is off here) only where the filter would change nothing.
+     */
+    static final int MAX_KEY_QP = 15;
+
+    /** The quantiser of a macroblock at quality {@code qp}: finer in key frames, within the allowed range. */
+    static int macroblockQp(int qp, boolean key) {
+        return Math.max(MIN_QP, Math.min(key ? MAX_KEY_QP : MAX_QP, key ? qp - KEY_FRAME_FINER : qp));
+    }
     /** Memory the YUV pictures waiting for the encoding threads may take. */
     static final long PICTURE_MEMORY = 192L << 20;
 
@@ -91,7 +113,7 @@ public final class Mp4Writer implements FrameSink {
      * @param fpsDen    frame rate denominator
      * @param audio     mono samples in [-1, 1] to mux, or {@code null} for a silent video
      * @param audioRate their sample rate
-     * @param qp        H.264 quantiser, {@value #MIN_QP} to 51
+     * @param qp        H.264 quantiser of changing macroblocks, {@value #MIN_QP} to {@value #MAX_QP}
      * @param codec     how the voice is stored
      * @throws IOException if the partial file cannot be created
      */

@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
- * Writes frames as {@code frame_000000.png, frame_000001.png, ...} into a folder that appears only
+ * Writes frames as {@code frame-000001.png, frame-000002.png, ...} into a folder that appears only
  * when {@link #finish()} succeeds: frames go to a hidden sibling folder first, which is then renamed.
  * For editing pipelines that want lossless frames.
  */
@@ -46,7 +46,7 @@ public final class PngSequenceSink implements FrameSink {
     @Override
     public void accept(int[] rgb) throws IOException {
         image.setRGB(0, 0, width, height, rgb, 0, width);
-        ImageIO.write(image, "png", work.resolve(String.format("frame_%06d.png", index++)).toFile());
+        ImageIO.write(image, "png", work.resolve(String.format("frame-%06d.png", ++index)).toFile());
     }
 
     @Override

@@ -1,0 +1,191 @@
+package io.github.emo4j.video;
+
+import java.util.Arrays;
+import org.jcodec.codecs.h264.H264Const;
+import org.jcodec.codecs.h264.decode.BlockInterpolator;
+import org.jcodec.codecs.h264.decode.CoeffTransformer;
+import org.jcodec.codecs.h264.encode.EncodedMB;
+import org.jcodec.codecs.h264.encode.MBEncoderHelper;
+import org.jcodec.codecs.h264.encode.MBEncoderI16x16;
+import org.jcodec.codecs.h264.io.CAVLC;
+import org.jcodec.codecs.h264.io.model.MBType;
+import org.jcodec.codecs.h264.io.write.CAVLCWriter;
+import org.jcodec.common.io.BitWriter;
+import org.jcodec.common.model.ColorSpace;
+import org.jcodec.common.model.Picture;
+
+/**
+ * One P macroblock: the motion-compensated prediction from the reference picture at a whole-pixel
+ * motion vector, and the residual coded as P_L0_16x16 (H.264 7.3.5) with a coded block pattern, so
+ * that 8x8 luma groups whose levels are all zero cost one bit of the pattern and nothing else. Luma
+ * 4x4 blocks are transformed, quantised and written with JCodec's transform and CAVLC; chroma DC and AC
+ * with JCodec's chroma residual writer. The reconstruction is what a decoder makes of the bits.
+ */
+final class InterMacroblock {
+    private final Picture reference;
+    private final CAVLC[] cavlc;
+    private final BlockInterpolator interpolator = new BlockInterpolator();
+    private final Picture prediction = Picture.create(16, 16, ColorSpace.YUV420J);
+    private final int[] luma = new int[256];
+    private final int[] chromaU = new int[64];
+    private final int[] chromaV = new int[64];
+    private final int[][] levels = new int[16][16];
+
+    InterMacroblock(Picture reference, CAVLC[] cavlc) {
+        this.reference = reference;
+        this.cavlc = cavlc;
+    }
+
+    /**
+     * The prediction at vector (mvx, mvy) in quarter pixels (whole pixels here: multiples of 4) into
+     * {@link #prediction}.
+     */
+    void predict(int mbX, int mbY, int mvx, int mvy) {
+        interpolator.getBlockLuma(reference, prediction, 0, (mbX << 6) + mvx, (mbY << 6) + mvy, 16, 16);
+        for (int p = 1; p < 3; p++) {
+            BlockInterpolator.getBlockChroma(reference.getPlaneData(p), reference.getPlaneWidth(p), reference.getPlaneHeight(p),
+                    prediction.getPlaneData(p), 0, 8, (mbX << 6) + mvx, (mbY << 6) + mvy, 8, 8);
+        }
+    }
+
+    /** Squared error of the current prediction against the input. */
+    long predictionError(Picture pic, int mbX, int mbY) {
+        return SkippingH264Encoder.squaredError(pic, prediction, mbX, mbY);
+    }
+
+    /** The skipped macroblock's reconstruction: the prediction at the skip's vector, as {@link #predict} left it. */
+    void skipped(EncodedMB out, int mvx, int mvy, int qp) {
+        for (int p = 0; p < 3; p++) {
+            byte[] src = prediction.getPlaneData(p);
+            System.arraycopy(src, 0, out.getPixels().getPlaneData(p), 0, src.length);
+        }
+        finish(out, mvx, mvy, qp, new int[16]);
+    }
+
+    /**
+     * Writes the macroblock after its mb_type: the vector difference, the coded block pattern, the
+     * quantiser change and the residual; fills {@code out} with the reconstruction.
+     */
+    void write(BitWriter w, Picture pic, int mbX, int mbY, int mvx, int mvy, int mvpx, int mvpy, int qp, int prevQp,
+               EncodedMB out) {
+        predict(mbX, mbY, mvx, mvy);
+        difference(pic, mbX, mbY);
+        int pattern = 0;
+        for (int b = 0; b < 16; b++) {
+            int bx = b & 3, by = b >> 2;
+            take(luma, 16, 4 * bx, 4 * by, levels[b]);
+            CoeffTransformer.fdct4x4(levels[b]);
+            CoeffTransformer.quantizeAC(levels[b], qp);
+            if (nonZero(levels[b])) {
+                pattern |= 1 << ((by >> 1) * 2 + (bx >> 1));
+            }
+        }
+        CAVLCWriter.writeSE(w, mvx - mvpx);
+        CAVLCWriter.writeSE(w, mvy - mvpy);
+        // chroma is always coded (DC and AC): JCodec's chroma writer writes both
+        int cbp = pattern | 2 << 4;
+        CAVLCWriter.writeUE(w, H264Const.CODED_BLOCK_PATTERN_INTER_COLOR_INV[cbp]);
+        CAVLCWriter.writeSE(w, qp - prevQp);
+        int[] nc = new int[16];
+        // 8x8 groups in raster order, their 4x4 blocks in raster order within
+        for (int group = 0; group < 4; group++) {
+            for (int sub = 0; sub < 4; sub++) {
+                int bx = (group & 1) * 2 + (sub & 1), by = (group >> 1) * 2 + (sub >> 1), b = by * 4 + bx;
+                int blkX = (mbX << 2) + bx, blkY = (mbY << 2) + by;
+                if ((pattern & 1 << group) != 0) {
+                    int token = cavlc[0].writeACBlock(w, blkX, blkY, MBType.P_16x16, MBType.P_16x16, levels[b],
+                            H264Const.totalZeros16, 0, 16, CoeffTransformer.zigzag4x4);
+                    nc[b] = CAVLC.totalCoeff(token);
+                } else {
+                    cavlc[0].setZeroCoeff(blkX, blkY);
+                    Arrays.fill(levels[b], 0);
+                }
+            }
+        }
+        int[][] u = split(chromaU), v = split(chromaV);
+        MBEncoderI16x16.chromaResidual(pic, mbX, mbY, w, qp, u, v, cavlc[1], cavlc[2], MBType.P_16x16, MBType.P_16x16);
+        // reconstruction: prediction plus the residual the decoder gets back
+        for (int b = 0; b < 16; b++) {
+            CoeffTransformer.dequantizeAC(levels[b], qp, null);
+            CoeffTransformer.idct4x4(levels[b]);
+            put(levels[b], luma, 16, 4 * (b & 3), 4 * (b >> 2));
+        }
+        merge(u, chromaU);
+        merge(v, chromaV);
+        MBEncoderHelper.putBlk(out.getPixels().getPlaneData(0), luma, prediction.getPlaneData(0), 4, 0, 0, 16, 16);
+        MBEncoderHelper.putBlk(out.getPixels().getPlaneData(1), chromaU, prediction.getPlaneData(1), 3, 0, 0, 8, 8);
+        MBEncoderHelper.putBlk(out.getPixels().getPlaneData(2), chromaV, prediction.getPlaneData(2), 3, 0, 0, 8, 8);
+        finish(out, mvx, mvy, qp, nc);
+    }
+
+    private static void finish(EncodedMB out, int mvx, int mvy, int qp, int[] nc) {
+        Arrays.fill(out.getMx(), mvx);
+        Arrays.fill(out.getMy(), mvy);
+        System.arraycopy(nc, 0, out.getNc(), 0, 16);
+        out.setType(MBType.P_16x16);
+        out.setQp(qp);
+    }
+
+    /** Input minus prediction, into {@link #luma}, {@link #chromaU} and {@link #chromaV}. */
+    private void difference(Picture pic, int mbX, int mbY) {
+        MBEncoderHelper.takeSubtract(pic.getPlaneData(0), pic.getPlaneWidth(0), pic.getPlaneHeight(0), mbX << 4, mbY << 4,
+                luma, prediction.getPlaneData(0), 16, 16);
+        MBEncoderHelper.takeSubtract(pic.getPlaneData(1), pic.getPlaneWidth(1), pic.getPlaneHeight(1), mbX << 3, mbY << 3,
+                chromaU, prediction.getPlaneData(1), 8, 8);
+        MBEncoderHelper.takeSubtract(pic.getPlaneData(2), pic.getPlaneWidth(2), pic.getPlaneHeight(2), mbX << 3, mbY << 3,
+                chromaV, prediction.getPlaneData(2), 8, 8);
+    }
+
+    /** The four 4x4 blocks of an 8x8 plane, raster order. */
+    private static int[][] split(int[] plane) {
+        int[][] blocks = new int[4][16];
+        for (int b = 0; b < 4; b++) {
+            take(plane, 8, 4 * (b & 1), 4 * (b >> 1), blocks[b]);
+        }
+        return blocks;
+    }
+
+    private static void merge(int[][] blocks, int[] plane) {
+        for (int b = 0; b < 4; b++) {
+            put(blocks[b], plane, 8, 4 * (b & 1), 4 * (b >> 1));
+        }
+    }
+
+    private static void take(int[] plane, int stride, int x, int y, int[] block) {
+        for (int j = 0; j < 4; j++) {
+            System.arraycopy(plane, (y + j) * stride + x, block, 4 * j, 4);
+        }
+    }
+
+    private static void put(int[] block, int[] plane, int stride, int x, int y) {
+        for (int j = 0; j < 4; j++) {
+            System.arraycopy(block, 4 * j, plane, (y + j) * stride + x, 4);
+        }
+    }
+
+    private static boolean nonZero(int[] v) {
+        for (int x : v) {
+            if (x != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sum of absolute differences between the input's luma and the reference's at a whole-pixel offset. */
+    static int sad(Picture pic, Picture ref, int mbX, int mbY, int dx, int dy, int limit) {
+        byte[] in = pic.getPlaneData(0), r = ref.getPlaneData(0);
+        int stride = pic.getPlaneWidth(0), refStride = ref.getPlaneWidth(0);
+        int x0 = (mbX << 4) + dx, y0 = (mbY << 4) + dy, sum = 0;
+        for (int j = 0; j < 16; j++) {
+            int a = ((mbY << 4) + j) * stride + (mbX << 4), b = (y0 + j) * refStride + x0;
+            for (int i = 0; i < 16; i++) {
+                sum += Math.abs(in[a + i] - r[b + i]);
+            }
+            if (sum >= limit) {
+                return sum;
+            }
+        }
+        return sum;
+    }
+}
