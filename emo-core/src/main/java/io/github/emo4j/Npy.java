@@ -137,6 +137,12 @@ public final class Npy {
             }
             n *= d;
         }
+        // a quarter of the heap at most, so that no file can make the process run out of memory
+        long budget = Runtime.getRuntime().maxMemory() / 4 / Float.BYTES;
+        if (n > budget) {
+            throw bad(file, "shape " + Arrays.toString(shape) + " holds " + n + " values, more than this process can "
+                    + "hold (" + budget + " within a quarter of the heap)");
+        }
         if (n * width != remaining) {
             throw bad(file, "shape " + Arrays.toString(shape) + " needs " + n * width + " bytes of data, the file has " + remaining);
         }

@@ -56,6 +56,10 @@ class NpyTest {
         assertTrue(assertThrows(InvalidInputException.class, () -> Npy.read(ints)).getMessage().contains("not little-endian float"));
         Path huge = write("huge.npy", "<f4", "(100000, 100000, 100000)", new byte[0]);
         assertTrue(assertThrows(InvalidInputException.class, () -> Npy.read(huge)).getMessage().contains("larger than"));
+        long tooMany = Runtime.getRuntime().maxMemory() / 4 / Float.BYTES + 1;
+        Path heavy = write("heavy.npy", "<f4", "(" + tooMany + ",)", new byte[0]);
+        String why = assertThrows(InvalidInputException.class, () -> Npy.read(heavy)).getMessage();
+        assertTrue(why.contains("more than this process") || why.contains("larger than"), why);
         Path fortran = Files.write(dir.resolve("f.npy"), header("<f4", "(1,)", true, new byte[4]));
         assertTrue(assertThrows(InvalidInputException.class, () -> Npy.read(fortran)).getMessage().contains("Fortran"));
         Path truncated = dir.resolve("cut.npy");
