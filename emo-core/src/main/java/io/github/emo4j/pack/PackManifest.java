@@ -85,6 +85,7 @@ public record PackManifest(String name, String description, PackSettings setting
                 s.containsKey("latent_scaling") ? numIn(s, "latent_scaling", 1e-6, 1e6, source) : 1.0,
                 bool(s, "audio_pad_to_clips", source),
                 audioInput(s, source),
+                jointReference(s, source),
                 referencePairing(s, source));
         if (!List.of("zeros", "reference").contains(settings.firstMotion())) {
             throw new PackException(source + ": settings.first_motion must be \"zeros\" or \"reference\", not \""
@@ -109,26 +110,27 @@ public record PackManifest(String name, String description, PackSettings setting
         return settings;
     }
 
-    /**
-     * {@code reference_batch} and {@code reference_pairing}: empty for the per-render ReferenceNet pass;
-     * for the joint one, the branch each image pairs with ({@code [0, 1, 0, 1, 0, 1]} is Hallo's), or by
-     * default each image with its own branch, written {@code [-1]} until the branch count is known.
-     */
-    private static List<Integer> referencePairing(Map<String, Object> s, String source) {
+    /** {@code reference_batch}: whether the ReferenceNet runs on every branch's images together, once per clip. */
+    private static boolean jointReference(Map<String, Object> s, String source) {
         String mode = s.containsKey("reference_batch") ? str(s, "reference_batch", source + ": settings") : "per_render";
         if (!List.of("per_render", "joint").contains(mode)) {
             throw new PackException(source + ": settings.reference_batch must be \"per_render\" or \"joint\", not \""
                     + mode + "\"");
         }
-        Object pairing = s.get("reference_pairing");
-        if (mode.equals("per_render")) {
-            if (pairing != null) {
-                throw new PackException(source + ": settings.reference_pairing needs \"reference_batch\": \"joint\"");
-            }
-            return List.of();
+        if (mode.equals("per_render") && s.containsKey("reference_pairing")) {
+            throw new PackException(source + ": settings.reference_pairing needs \"reference_batch\": \"joint\"");
         }
+        return mode.equals("joint");
+    }
+
+    /**
+     * {@code reference_pairing}: for the joint batch, the branch each image pairs with
+     * ({@code [0, 1, 0, 1, 0, 1]} is Hallo's); empty for each image with its own branch.
+     */
+    private static List<Integer> referencePairing(Map<String, Object> s, String source) {
+        Object pairing = s.get("reference_pairing");
         if (pairing == null) {
-            return List.of(-1);
+            return List.of();
         }
         if (!(pairing instanceof List<?> list) || list.isEmpty() || list.size() > 3 * 17) {
             throw new PackException(source + ": settings.reference_pairing must be a list of 1 to 51 guidance branch "

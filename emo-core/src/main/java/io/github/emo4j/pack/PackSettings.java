@@ -33,28 +33,23 @@ import java.util.List;
  *                          as Hallo does (its wav2vec then sees the same context at the end)
  * @param audioInput        what the audio encoder takes: wav2vec2's normalised waveform (the default),
  *                          the plain 16 kHz waveform, or whisper's log-mel (EchoMimic's kind of encoder)
- * @param referencePairing  empty when the ReferenceNet encodes the portrait once per render and the
- *                          motion frames once per clip, its banks copied into every guidance branch
- *                          ({@code "reference_batch": "per_render"}, the default); otherwise it runs once
- *                          per clip on every branch's portrait and motion frames together
- *                          ({@code "reference_batch": "joint"}, as Hallo does) and this lists, for each
- *                          of those images in order, the guidance branch whose identity tokens it is paired with
+ * @param jointReference    whether the ReferenceNet runs once per clip on every guidance branch's portrait
+ *                          and motion frames together ({@code "reference_batch": "joint"}, as Hallo does)
+ *                          rather than on the portrait once per render and the motion frames once per clip,
+ *                          its banks copied into every branch ({@code "per_render"}, the default)
+ * @param referencePairing  with the joint batch, for each of its images in order, the guidance branch whose
+ *                          identity tokens it is paired with; empty for each image with its own branch
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
                            int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap,
                            int referenceMotionFrames, String firstMotion, int separatorSampleRate,
                            double latentScaling, boolean audioPadToClips, FeatureKind audioInput,
-                           List<Integer> referencePairing) {
+                           boolean jointReference, List<Integer> referencePairing) {
 
     /** Copies the pairing. */
     public PackSettings {
         referencePairing = List.copyOf(referencePairing);
-    }
-
-    /** Whether the ReferenceNet runs once per clip on every branch's images together. */
-    public boolean jointReference() {
-        return !referencePairing.isEmpty();
     }
 
     /** Whether the first clip's motion frames are the portrait rather than zeros. */

@@ -67,7 +67,7 @@ final class JointReference implements ClipReference {
     /** The manifest's pairing, or each image with its own branch; checked against this render's batch. */
     private int[] pairing(List<Integer> declared, String source) {
         int[] p = new int[items];
-        if (declared.size() == 1 && declared.get(0) < 0) {
+        if (declared.isEmpty()) {
             for (int i = 0; i < items; i++) {
                 p[i] = i / (1 + k);
             }

@@ -116,4 +116,14 @@ class JointReferenceTest {
             assertTrue(e.getMessage().contains("reference_pairing has 2 entries"), e.getMessage());
         }
     }
+
+    @Test
+    void aPairingWithoutTheJointBatchIsRefusedAtLoad() {
+        PackException e = assertThrows(PackException.class, () -> ModelPack.load(
+                JOINT.source(Map.of("reference_batch", "per_render")), List.of(ExecutionProvider.CPU), 1));
+        assertTrue(e.getMessage().contains("reference_pairing needs"), e.getMessage());
+        e = assertThrows(PackException.class, () -> ModelPack.load(
+                JOINT.source(Map.of("reference_batch", "both")), List.of(ExecutionProvider.CPU), 1));
+        assertTrue(e.getMessage().contains("reference_batch must be"), e.getMessage());
+    }
 }
