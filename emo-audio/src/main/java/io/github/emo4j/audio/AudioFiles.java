@@ -12,7 +12,7 @@ public final class AudioFiles {
     }
 
     /**
-     * Reads a voice file of any supported container (WAV, AIFF, AU, MP3, M4A, told apart by their first
+     * Reads a voice file of any supported container (WAV, AIFF, AU, FLAC, MP3, M4A, told apart by their first
      * bytes) into a mono clip at its own sample rate.
      *
      * @param file the file
@@ -28,8 +28,9 @@ public final class AudioFiles {
             case AU -> AuDecoder.decode(file);
             case MP3 -> CompressedAudioDecoder.decodeMp3(file);
             case MP4 -> CompressedAudioDecoder.decodeMp4(file);
+            case FLAC -> FlacDecoder.decode(file);
             case UNKNOWN -> throw new AudioException(file, "not a supported audio file "
-                    + "(expected WAV, AIFF, AU, MP3 or M4A/AAC)");
+                    + "(expected WAV, AIFF, AU, FLAC, MP3 or M4A/AAC)");
         };
     }
 
@@ -74,7 +75,7 @@ public final class AudioFiles {
 
     /** Containers told apart by their first bytes. */
     enum Kind {
-        WAV, AIFF, AU, MP3, MP4, UNKNOWN;
+        WAV, AIFF, AU, FLAC, MP3, MP4, UNKNOWN;
 
         static Kind of(byte[] m) {
             if (starts(m, 0, "RIFF") || starts(m, 0, "RF64")) {
@@ -85,6 +86,9 @@ public final class AudioFiles {
             }
             if (starts(m, 0, ".snd")) {
                 return AU;
+            }
+            if (starts(m, 0, "fLaC")) {
+                return FLAC;
             }
             if (starts(m, 4, "ftyp")) {
                 return MP4;

@@ -110,9 +110,13 @@ class FormatsTest {
     }
 
     private Path encode(Path wav, String name, String... codec) throws Exception {
-        Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-i", wav.toString()));
-        cmd.addAll(List.of(codec));
+        return ffmpeg(wav, dir.resolve(name), codec);
+    }
+
+    /** ffmpeg from {@code in} to {@code out} with {@code args} between them; fails the test on an error. */
+    static Path ffmpeg(Path in, Path out, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", in.toString()));
+        cmd.addAll(List.of(args));
         cmd.add(out.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());

@@ -86,6 +86,14 @@ class MalformedCorpusTest {
         ByteBuffer.wrap(mp4lie).putInt(24, 0x7FFFFFF0).put(28, (byte) 'm').put(29, (byte) 'o').put(30, (byte) 'o').put(31, (byte) 'v');
         m.put("m4a-moov-claims-2gb.m4a", mp4lie);
         m.put("text.wav", "this is plain text and no audio".getBytes());
+        m.put("flac-marker-only.flac", "fLaC".getBytes());
+        byte[] flacInfo = new byte[8 + 34 + 16];
+        ByteBuffer.wrap(flacInfo).put("fLaC".getBytes()).put((byte) 0x80).put((byte) 0).put((byte) 0).put((byte) 34);
+        m.put("flac-zero-rate.flac", flacInfo);
+        byte[] flacLong = flacInfo.clone();
+        // a metadata block claiming 16 MB
+        ByteBuffer.wrap(flacLong).put(4, (byte) 0x04).put(5, (byte) 0xFF).put(6, (byte) 0xFF).put(7, (byte) 0xFF);
+        m.put("flac-metadata-claims-16mb.flac", flacLong);
         return m;
     }
 
