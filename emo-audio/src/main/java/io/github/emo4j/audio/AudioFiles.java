@@ -29,8 +29,9 @@ public final class AudioFiles {
             case MP3 -> CompressedAudioDecoder.decodeMp3(file);
             case MP4 -> CompressedAudioDecoder.decodeMp4(file);
             case FLAC -> FlacDecoder.decode(file);
+            case OGG -> OggDecoder.decode(file);
             case UNKNOWN -> throw new AudioException(file, "not a supported audio file "
-                    + "(expected WAV, AIFF, AU, FLAC, MP3 or M4A/AAC)");
+                    + "(expected WAV, AIFF, AU, FLAC (native or in Ogg), MP3 or M4A/AAC)");
         };
     }
 
@@ -75,7 +76,7 @@ public final class AudioFiles {
 
     /** Containers told apart by their first bytes. */
     enum Kind {
-        WAV, AIFF, AU, FLAC, MP3, MP4, UNKNOWN;
+        WAV, AIFF, AU, FLAC, OGG, MP3, MP4, UNKNOWN;
 
         static Kind of(byte[] m) {
             if (starts(m, 0, "RIFF") || starts(m, 0, "RF64")) {
@@ -89,6 +90,9 @@ public final class AudioFiles {
             }
             if (starts(m, 0, "fLaC")) {
                 return FLAC;
+            }
+            if (starts(m, 0, "OggS")) {
+                return OGG;
             }
             if (starts(m, 4, "ftyp")) {
                 return MP4;

@@ -24,7 +24,16 @@ final class FlacDecoder {
     }
 
     static AudioClip decode(Path file) throws AudioException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return decode(file, in);
+        } catch (IOException e) {
+            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes the native FLAC stream {@code in} holds (from {@code fLaC} on); {@code file} names it in errors. */
+    static AudioClip decode(Path file, InputStream stream) throws AudioException {
+        try (InputStream in = new BufferedInputStream(stream, 1 << 16)) {
             return new FlacDecoder.Stream(file, in).decode();
         } catch (AudioException e) {
             throw e;

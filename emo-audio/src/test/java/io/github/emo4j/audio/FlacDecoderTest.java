@@ -103,4 +103,22 @@ class FlacDecoderTest {
             assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "case " + k + " took too long");
         }
     }
+
+    @Test
+    void flacInOggDecodesExactlyAndOtherOggCodecsAreNamed() throws Exception {
+        assumeTrue(FormatsTest.ffmpeg(), "ffmpeg is not installed");
+        Path wav = wav(44100, 2, "pcm_s16le");
+        Path oga = ffmpeg(wav, "s.oga", "-c:a", "flac", "-f", "ogg");
+        assertArrayEquals(AudioFiles.read(wav).samples(), AudioFiles.read(oga).samples());
+
+        byte[] bytes = Files.readAllBytes(oga);
+        bytes[bytes.length / 2] ^= 0x01;
+        Path bad = Files.write(dir.resolve("bad.oga"), bytes);
+        AudioException e = assertThrows(AudioException.class, () -> AudioFiles.read(bad));
+        assertTrue(e.getMessage().contains("bad.oga") && e.getMessage().contains("CRC"), e.getMessage());
+
+        Path opus = ffmpeg(wav, "s.opus", "-c:a", "libopus");
+        e = assertThrows(AudioException.class, () -> AudioFiles.read(opus));
+        assertTrue(e.getMessage().contains("s.opus: Opus in Ogg is not supported yet"), e.getMessage());
+    }
 }

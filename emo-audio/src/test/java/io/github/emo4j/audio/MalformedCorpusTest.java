@@ -94,6 +94,10 @@ class MalformedCorpusTest {
         // a metadata block claiming 16 MB
         ByteBuffer.wrap(flacLong).put(4, (byte) 0x04).put(5, (byte) 0xFF).put(6, (byte) 0xFF).put(7, (byte) 0xFF);
         m.put("flac-metadata-claims-16mb.flac", flacLong);
+        m.put("ogg-sync-only.ogg", "OggS".getBytes());
+        byte[] oggPage = new byte[27 + 255];
+        ByteBuffer.wrap(oggPage).put("OggS".getBytes()).put(26, (byte) 255);
+        m.put("ogg-page-without-its-segments.ogg", oggPage);
         return m;
     }
 

@@ -1,0 +1,57 @@
+package io.github.emo4j.audio;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Ogg files (.ogg, .oga, .opus): the codec of the first logical stream is told by its first packet.
+ * FLAC in Ogg is decoded by {@link FlacDecoder}; Opus and Vorbis are refused by name.
+ */
+final class OggDecoder {
+    private OggDecoder() {
+    }
+
+    static AudioClip decode(Path file) throws AudioException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            OggPackets packets = new OggPackets(file, in);
+            byte[] first = packets.next();
+            if (first == null) {
+                throw new AudioException(file, "Ogg file holds no packets");
+            }
+            if (startsWith(first, "\u007fFLAC")) {
+                return FlacDecoder.decode(file, OggPackets.flacStream(file, packets, first));
+            }
+            if (startsWith(first, "OpusHead")) {
+                throw new AudioException(file, "Opus in Ogg is not supported yet (WAV, AIFF, AU, FLAC, MP3 and M4A are)");
+            }
+            if (startsWith(first, "\u0001vorbis")) {
+                throw new AudioException(file, "Vorbis in Ogg is not supported yet (WAV, AIFF, AU, FLAC, MP3 and M4A are)");
+            }
+            throw new AudioException(file, "Ogg stream of an unknown codec");
+        } catch (AudioException e) {
+            throw e;
+        } catch (EOFException e) {
+            throw new AudioException(file, "Ogg data ends in the middle of a page");
+        } catch (IOException e) {
+            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new AudioException(file, "malformed Ogg data: the decoder could not go on", e);
+        }
+    }
+
+    private static boolean startsWith(byte[] b, String s) {
+        if (b.length < s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if ((b[i] & 0xFF) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
