@@ -442,15 +442,29 @@ final class FlacDecoder {
             return n == 0 ? 0 : (v << (64 - n)) >> (64 - n);
         }
 
-        /** A unary count of zeros ended by a one, bounded so that garbage cannot run on. */
+        /**
+         * A unary count of zeros ended by a one, bounded so that garbage cannot run on. The zeros are
+         * counted a cached run at a time: this is the innermost loop of every Rice-coded residual.
+         */
         long unary() throws IOException {
             long q = 0;
-            while (read(1) == 0) {
-                if (++q > (1 << 24)) {
-                    throw new IOException("FLAC Rice code longer than any sample");
+            while (true) {
+                if (cached == 0) {
+                    fill();
                 }
+                long window = cache & ((1L << cached) - 1);
+                if (window == 0) {
+                    q += cached;
+                    cached = 0;
+                    if (q > (1 << 24)) {
+                        throw new IOException("FLAC Rice code longer than any sample");
+                    }
+                    continue;
+                }
+                int zeros = Long.numberOfLeadingZeros(window) - (64 - cached);
+                cached -= zeros + 1;
+                return q + zeros;
             }
-            return q;
         }
 
         void alignToByte() {
