@@ -56,7 +56,10 @@ final class SkippingH264Encoder {
     private int mbHeight;
     private int frameNumber;
     private Picture reference;
+    /** The picture the next reconstruction is written into: the one before the reference, reused. */
+    private Picture spare;
     private Picture previousInput;
+    private ByteBuffer sliceData;
     private long skipped;
     private long coded;
 
@@ -95,11 +98,12 @@ final class SkippingH264Encoder {
             new NALUnit(NALUnitType.PPS, 3).write(out);
             escaped(out, b -> pps.write(b));
         }
-        Picture recon = Picture.create(mbWidth << 4, mbHeight << 4, ColorSpace.YUV420J);
+        // every macroblock of the reconstruction is written, so the spare picture needs no clearing
+        Picture recon = spare != null ? spare : Picture.create(mbWidth << 4, mbHeight << 4, ColorSpace.YUV420J);
         out.putInt(1);
         new NALUnit(idr ? NALUnitType.IDR_SLICE : NALUnitType.NON_IDR_SLICE, 3).write(out);
-        ByteBuffer slice = ByteBuffer.allocate(Math.max(1 << 16, (mbWidth * mbHeight) << 10));
-        BitWriter w = new BitWriter(slice);
+        sliceData.clear();
+        BitWriter w = new BitWriter(sliceData);
         SliceHeader sh = new SliceHeader();
         sh.sliceType = idr ? SliceType.I : SliceType.P;
         sh.sps = sps;
@@ -119,6 +123,7 @@ final class SkippingH264Encoder {
         ByteBuffer data = w.getBuffer();
         data.flip();
         H264Utils.escapeNAL(data, out);
+        spare = reference;
         reference = recon;
         copyInput(pic);
         frameNumber++;
@@ -138,6 +143,10 @@ final class SkippingH264Encoder {
         mbHeight = sps.picHeightInMapUnitsMinus1 + 1;
         previousInput = null;
         reference = null;
+        spare = null;
+        if (sliceData == null || sliceData.capacity() < Math.max(1 << 16, (mbWidth * mbHeight) << 10)) {
+            sliceData = ByteBuffer.allocate(Math.max(1 << 16, (mbWidth * mbHeight) << 10));
+        }
     }
 
     /** The macroblocks in raster order; {@code recon} receives the reconstruction, deblocked. */
