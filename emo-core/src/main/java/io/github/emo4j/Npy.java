@@ -146,7 +146,7 @@ public final class Npy {
         if (n * width != remaining) {
             throw bad(file, "shape " + Arrays.toString(shape) + " needs " + n * width + " bytes of data, the file has " + remaining);
         }
-        ByteBuffer data = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, 1 << 20)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer data = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[(int) n];
         int at = 0;
         while (at < n) {

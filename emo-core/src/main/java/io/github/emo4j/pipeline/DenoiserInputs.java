@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Which tensor feeds which input of the backbone denoiser, bound once per render, and the per-clip
@@ -45,7 +46,7 @@ final class DenoiserInputs {
     /** Inputs bound as unchanging whose values change per clip: converted again once per clip. */
     private final List<String> refreshed = new ArrayList<>();
     /** The per-clip inputs as bound, for the trace. */
-    private final Map<String, FloatTensor> traced = new java.util.TreeMap<>();
+    private final Map<String, FloatTensor> traced = new TreeMap<>();
     private final Tracer trace;
     private final GivenInputs given;
     private PerClipNetwork projection;

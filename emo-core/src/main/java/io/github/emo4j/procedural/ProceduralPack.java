@@ -127,10 +127,6 @@ public final class ProceduralPack {
         return new MemoryPackSource("builtin:" + NAME, manifest(), files);
     }
 
-    private static int chunk() {
-        return CHUNK;
-    }
-
     String manifest() {
         int r = resolution, w = 2 * audioWindow + 1;
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -141,7 +137,7 @@ public final class ProceduralPack {
         settings.put("motion_frames", (double) motionFrames);
         settings.put("audio_window", (double) audioWindow);
         settings.put("audio_sample_rate", 16000.0);
-        settings.put("audio_chunk_samples", (double) chunk());
+        settings.put("audio_chunk_samples", (double) CHUNK);
         settings.put("audio_feature_dim", (double) AUDIO_FEATURES);
         settings.put("fps", (double) fps);
         settings.put("default_steps", (double) defaultSteps);
@@ -155,7 +151,7 @@ public final class ProceduralPack {
         comps.put("vae_decoder", component("vae_decoder.onnx",
                 List.of(tensor("latents", "batch", CHANNELS, r, r)), List.of(tensor("pixels", "batch", CHANNELS, r, r))));
         comps.put("audio_encoder", component("audio_encoder.onnx",
-                List.of(tensor("audio", "chunks", chunk())), List.of(tensor("audio_features", "chunks", AUDIO_FEATURES))));
+                List.of(tensor("audio", "chunks", CHUNK)), List.of(tensor("audio_features", "chunks", AUDIO_FEATURES))));
         comps.put("reference_net", component("reference_net.onnx",
                 List.of(tensor("reference_latents", 1, CHANNELS, r, r)), List.of(tensor("reference_features", 1, REF, r, r))));
         comps.put("face_locator", component("face_locator.onnx",
@@ -213,10 +209,10 @@ public final class ProceduralPack {
     byte[] audioEncoder() {
         GraphBuilder g = new GraphBuilder("audio_encoder");
         String zero = g.scalar(0f), one = g.scalar(1f);
-        String a = g.input("audio", TensorType.FLOAT, "chunks", chunk());
+        String a = g.input("audio", TensorType.FLOAT, "chunks", CHUNK);
         String ms = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 1)), g.op("Mul", a, a));
         String open = g.op("Clip", g.op("Sub", g.op("Mul", g.op("Sqrt", ms), g.scalar(AUDIO_GAIN)), g.scalar(AUDIO_BIAS)), zero, one);
-        String spectrum = g.op("MatMul", a, g.constant(dftMatrix(), chunk(), 2 * SPECTRUM_BINS));
+        String spectrum = g.op("MatMul", a, g.constant(dftMatrix(), CHUNK, 2 * SPECTRUM_BINS));
         String bands = g.op("MatMul", g.op("Mul", spectrum, spectrum), g.constant(bandWeights(), 2 * SPECTRUM_BINS, 3));
         String all = g.op("Add", g.op("Slice", bands, g.longs(0), g.longs(1), g.longs(1)), g.scalar(SPECTRUM_FLOOR));
         String shares = g.op("Div", g.op("Slice", bands, g.longs(1), g.longs(3), g.longs(1)), all);
@@ -229,7 +225,7 @@ public final class ProceduralPack {
 
     /** Columns: Hann-windowed cosine then sine of bins 1..SPECTRUM_BINS. */
     private static float[] dftMatrix() {
-        int n = chunk(), k2 = 2 * SPECTRUM_BINS;
+        int n = CHUNK, k2 = 2 * SPECTRUM_BINS;
         float[] m = new float[n * k2];
         for (int i = 0; i < n; i++) {
             double hann = 0.5 - 0.5 * Math.cos(2 * Math.PI * (i + 0.5) / n);
