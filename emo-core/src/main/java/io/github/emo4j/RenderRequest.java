@@ -38,11 +38,14 @@ import java.util.function.Consumer;
  * @param faceSelector which detected face to animate when {@code face} is null: the largest by default
  * @param parity   initial noise, tracing and preprocessing for checking a pack against its original
  *                 model; {@link ParityHooks#NONE} by default
+ * @param timeOffset where this voice begins on a longer timeline, in seconds; 0 for a video of its own.
+ *                 Frame times and the head-speed curve count from there, so a long voice rendered as
+ *                 segments (emo-spark does) moves at each segment as the whole would
  */
 public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
                             long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
                             EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler,
-                            FaceSelector faceSelector, ParityHooks parity) {
+                            FaceSelector faceSelector, ParityHooks parity, double timeOffset) {
     /**
      * Checks every value; {@code null} motion, progress and encoding take their defaults.
      *
@@ -62,6 +65,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      * @param scheduler         {@code null} for the pack's sampling algorithm, or another one on the pack's noise schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras}, which gets by with fewer steps than DDIM)
      * @param faceSelector      which detected face to animate when {@code face} is null: the largest by default
      * @param parity            initial noise, tracing and preprocessing, or {@code null} for none
+     * @param timeOffset        where this voice begins on a longer timeline, in seconds, 0 to 24 hours
      * @throws InvalidInputException if a value is out of range or the scheduler is unknown
      */
     public RenderRequest {
@@ -87,6 +91,9 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) {
             throw new InvalidInputException("guidance rescale must be between 0 and 1: " + guidanceRescale);
         }
+        if (!(timeOffset >= 0 && timeOffset <= 86_400)) {
+            throw new InvalidInputException("time offset must be between 0 and 86400 seconds: " + timeOffset);
+        }
         if (scheduler != null && !SCHEDULERS.contains(scheduler)) {
             throw new InvalidInputException("unknown scheduler '" + scheduler + "' (known: "
                     + String.join(", ", SCHEDULERS) + ")");
@@ -106,7 +113,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
         return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT, 0, Double.NaN, null, FaceSelector.largest(), ParityHooks.NONE);
+                EncodingOptions.DEFAULT, 0, Double.NaN, null, FaceSelector.largest(), ParityHooks.NONE, 0);
     }
 
     /**
@@ -307,12 +314,25 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         return edit(e -> e.parity = new ParityHooks(e.parity.initialNoise(), e.parity.trace(), given));
     }
 
+    /**
+     * This request placed at {@code seconds} on a longer timeline: frame times and the head-speed curve
+     * count from there, so segments of one long voice, rendered apart, move as the whole would.
+     *
+     * @param seconds where this voice begins, 0 to 24 hours
+     * @return the changed copy
+     * @throws InvalidInputException if the value is out of range
+     */
+    public RenderRequest withTimeOffset(double seconds) {
+        return edit(e -> e.timeOffset = seconds);
+    }
+
     /** A copy with the fields {@code change} sets; the canonical constructor checks the result. */
     private RenderRequest edit(Consumer<Fields> change) {
         Fields f = new Fields(this);
         change.accept(f);
         return new RenderRequest(f.portrait, f.audio, f.face, f.steps, f.guidance, f.seed, f.fps, f.motion, f.progress,
-                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler, f.faceSelector, f.parity);
+                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler, f.faceSelector, f.parity,
+                f.timeOffset);
     }
 
     /** The fields of a request, open for one edit. */
@@ -333,6 +353,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
         String scheduler;
         FaceSelector faceSelector;
         ParityHooks parity;
+        double timeOffset;
 
         Fields(RenderRequest r) {
             portrait = r.portrait;
@@ -351,6 +372,7 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
             scheduler = r.scheduler;
             faceSelector = r.faceSelector;
             parity = r.parity;
+            timeOffset = r.timeOffset;
         }
     }
 }

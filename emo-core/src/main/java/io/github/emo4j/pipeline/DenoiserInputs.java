@@ -30,6 +30,7 @@ final class DenoiserInputs {
     private final ModelPack pack;
     private final RenderPlan plan;
     private final MotionControl motionControl;
+    private final double timeOffset;
     private final AudioConditioning audio;
     private final ProducedTensors produced;
     private final ClipReference referenceMotion;
@@ -71,6 +72,7 @@ final class DenoiserInputs {
         this.pack = pack;
         this.plan = plan;
         this.motionControl = ctx.request.motion();
+        this.timeOffset = ctx.request.timeOffset();
         this.audio = audio;
         this.produced = produced;
         this.referenceMotion = reference.motion();
@@ -193,7 +195,7 @@ final class DenoiserInputs {
         int f = plan.clipFrames();
         audio.windows(first, f, windows, (plan.branches() - 1) * f * audio.windowValues());
         for (int k = 0; k < f; k++) {
-            double at = (first + k) / (double) plan.fps();
+            double at = timeOffset + (first + k) / (double) plan.fps();
             frameTime.set(k, (float) at);
             headSpeed.set(k, (float) motionControl.headSpeedAt(at));
         }

@@ -81,9 +81,11 @@ class ConcurrencyTest {
             System.out.println("native resident memory over 100 renders" + (lowMemory ? " (low memory)" : "") + ": "
                     + (start >> 20) + " MB -> " + (middle >> 20)
                     + " MB -> " + (end >> 20) + " MB");
-            // a leak of even one small tensor per render would show as steady growth in both halves
+            // a leak of even one small tensor per render would show as steady growth in both halves; the C
+            // library's malloc arenas may still take one step of up to ~55 MB in the first half (measured:
+            // 125 -> 178 -> 179 MB), so that half is bounded only coarsely
             assertTrue(end - middle < 16L << 20, "grew " + ((end - middle) >> 20) + " MB over the last 50 renders");
-            assertTrue(end - start < 48L << 20, "grew " + ((end - start) >> 20) + " MB over 100 renders");
+            assertTrue(end - start < 96L << 20, "grew " + ((end - start) >> 20) + " MB over 100 renders");
         }
     }
 

@@ -74,6 +74,9 @@ public final class EmoCli {
             "  compare A B [--tolerance T]",
             "                       two trace folders (render --trace), tensor by tensor: largest and mean absolute\n"
             + "                       difference, worst first; exit 1 when one is above T (default 1e-4) or missing",
+            "  batch --jobs FILE.csv --out DIR [--master local[N]] [--segment-seconds S] [options]",
+            "                       render many jobs, and long voices as parallel segments, on Apache Spark",
+            "                       (emo-spark; `emo batch --help` for its options)",
             "  features --audio FILE --kind KIND --out FILE.npy [--fps N]",
             "                       write audio features as a NumPy float32 array; KIND is one of",
             "                       whisper-logmel-80, whisper-logmel-128, wav2vec-input, waveform-16k, envelope",
@@ -154,6 +157,12 @@ public final class EmoCli {
 
     /** Runs a command, stopping a render when {@code cancel} is cancelled, and returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err, CancelToken cancel) {
+        if (args.length > 0 && args[0].equals("batch")) {
+            // Spark is not in this jar: the ./emo launcher runs emo-spark's BatchCli for this command
+            err.println("emo: batch runs on Apache Spark: run it through the ./emo launcher, or spark-submit --class "
+                    + "io.github.emo4j.spark.BatchCli with the emo-spark jar");
+            return 2;
+        }
         Args a;
         try {
             a = Args.parse(args);

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.ObjIntConsumer;
 import org.jcodec.api.FrameGrab;
-import org.jcodec.api.JCodecException;
+import org.jcodec.api.specific.AVCMP4Adaptor;
+import org.jcodec.common.Codec;
+import org.jcodec.common.SeekableDemuxerTrack;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.DemuxerTrackMeta;
 import org.jcodec.common.io.FileChannelWrapper;
@@ -82,7 +84,17 @@ public final class Mp4Reader {
      */
     public static void frames(Path file, ObjIntConsumer<int[]> consumer) throws IOException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
-            FrameGrab grab = FrameGrab.createFrameGrab(ch);
+            // straight to the MP4 demuxer: JCodec's format guess from the first 64 kB can take an MP4 for
+            // MPEG-PS when its H.264 data happens to hold many start-code-like bytes
+            MP4Demuxer d = MP4Demuxer.createMP4Demuxer(ch);
+            if (d.getVideoTracks().isEmpty()) {
+                throw new IOException(file + ": no video track");
+            }
+            SeekableDemuxerTrack track = (SeekableDemuxerTrack) d.getVideoTracks().get(0);
+            if (track.getMeta().getCodec() != Codec.H264) {
+                throw new IOException(file + ": the video is " + track.getMeta().getCodec() + ", not H.264");
+            }
+            FrameGrab grab = new FrameGrab(track, new AVCMP4Adaptor(track.getMeta()));
             Picture p;
             int index = 0;
             int[] rgb = null;
@@ -101,8 +113,6 @@ public final class Mp4Reader {
                 }
                 consumer.accept(rgb, index++);
             }
-        } catch (JCodecException e) {
-            throw new IOException(file + ": cannot decode: " + e.getMessage(), e);
         }
     }
 }
