@@ -12,8 +12,8 @@ public final class AudioFiles {
     }
 
     /**
-     * Reads a voice file of any supported container (WAV, AIFF, AU, FLAC, MP3, M4A, told apart by their first
-     * bytes) into a mono clip at its own sample rate.
+     * Reads a voice file of any supported container (WAV, AIFF, AU, FLAC, Ogg (FLAC, Opus), WebM and Matroska
+     * (Opus, FLAC, PCM), MP3, M4A, told apart by their first bytes) into a mono clip at its own sample rate.
      *
      * @param file the file
      * @return the decoded clip
@@ -30,8 +30,9 @@ public final class AudioFiles {
             case MP4 -> CompressedAudioDecoder.decodeMp4(file);
             case FLAC -> FlacDecoder.decode(file);
             case OGG -> OggDecoder.decode(file);
+            case WEBM -> MatroskaDecoder.decode(file);
             case UNKNOWN -> throw new AudioException(file, "not a supported audio file "
-                    + "(expected WAV, AIFF, AU, FLAC (native or in Ogg), MP3 or M4A/AAC)");
+                    + "(expected WAV, AIFF, AU, FLAC, Opus (in Ogg or WebM), MP3 or M4A/AAC)");
         };
     }
 
@@ -76,7 +77,7 @@ public final class AudioFiles {
 
     /** Containers told apart by their first bytes. */
     enum Kind {
-        WAV, AIFF, AU, FLAC, OGG, MP3, MP4, UNKNOWN;
+        WAV, AIFF, AU, FLAC, OGG, WEBM, MP3, MP4, UNKNOWN;
 
         static Kind of(byte[] m) {
             if (starts(m, 0, "RIFF") || starts(m, 0, "RF64")) {
@@ -93,6 +94,9 @@ public final class AudioFiles {
             }
             if (starts(m, 0, "OggS")) {
                 return OGG;
+            }
+            if (m.length >= 4 && (m[0] & 0xFF) == 0x1A && (m[1] & 0xFF) == 0x45 && (m[2] & 0xFF) == 0xDF && (m[3] & 0xFF) == 0xA3) {
+                return WEBM;
             }
             if (starts(m, 4, "ftyp")) {
                 return MP4;

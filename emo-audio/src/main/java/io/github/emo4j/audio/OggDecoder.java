@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Ogg files (.ogg, .oga, .opus): the codec of the first logical stream is told by its first packet.
- * FLAC in Ogg is decoded by {@link FlacDecoder}; Opus and Vorbis are refused by name.
+ * FLAC in Ogg is decoded by {@link FlacDecoder}, Opus by {@link OpusPackets}; Vorbis is refused by name.
  */
 final class OggDecoder {
     private OggDecoder() {
@@ -26,10 +26,10 @@ final class OggDecoder {
                 return FlacDecoder.decode(file, OggPackets.flacStream(file, packets, first));
             }
             if (startsWith(first, "OpusHead")) {
-                throw new AudioException(file, "Opus in Ogg is not supported yet (WAV, AIFF, AU, FLAC, MP3 and M4A are)");
+                return opus(file, packets, first);
             }
             if (startsWith(first, "\u0001vorbis")) {
-                throw new AudioException(file, "Vorbis in Ogg is not supported yet (WAV, AIFF, AU, FLAC, MP3 and M4A are)");
+                throw new AudioException(file, "Vorbis in Ogg is not supported yet (WAV, AIFF, AU, FLAC, Opus, MP3 and M4A are)");
             }
             throw new AudioException(file, "Ogg stream of an unknown codec");
         } catch (AudioException e) {
@@ -43,7 +43,28 @@ final class OggDecoder {
         }
     }
 
-    private static boolean startsWith(byte[] b, String s) {
+    /**
+     * Opus in Ogg (RFC 7845): OpusHead, OpusTags, then audio packets; the last page's granule position
+     * (48 kHz samples, pre-skip included) says where the audio ends.
+     */
+    private static AudioClip opus(Path file, OggPackets packets, byte[] head) throws IOException {
+        OpusPackets opus = new OpusPackets(file, head);
+        byte[] tags = packets.next();
+        if (tags == null || !startsWith(tags, "OpusTags")) {
+            throw new AudioException(file, "Opus in Ogg: the second packet is not the OpusTags header");
+        }
+        long end = -1;
+        byte[] p;
+        while ((p = packets.next()) != null) {
+            opus.decode(p, 0, p.length);
+            if (packets.granule() >= 0) {
+                end = packets.granule();
+            }
+        }
+        return opus.finish(end < 0 ? -1 : Math.max(0, end - opus.preSkip()));
+    }
+
+    static boolean startsWith(byte[] b, String s) {
         if (b.length < s.length()) {
             return false;
         }

@@ -37,6 +37,7 @@ final class OggPackets {
     private int segment;
     private int offset;
     private boolean ended;
+    private long granule = -1;
 
     OggPackets(Path file, InputStream in) {
         this.file = file;
@@ -66,6 +67,14 @@ final class OggPackets {
                 return packet.toByteArray();
             }
         }
+    }
+
+    /**
+     * The granule position of the page the last packet ended on: for Opus, the samples at 48 kHz up to
+     * that page's end, pre-skip included; -1 ("no packet ends here") or before any page.
+     */
+    long granule() {
+        return granule;
     }
 
     /** Reads pages until one of the first stream's; false at the end of the file. */
@@ -108,6 +117,11 @@ final class OggPackets {
                 continue;
             }
             ended = (header[5] & 4) != 0;
+            long g = 0;
+            for (int i = 13; i >= 6; i--) {
+                g = g << 8 | (header[i] & 0xFF);
+            }
+            granule = g;
             segments = count;
             segment = 0;
             offset = 0;

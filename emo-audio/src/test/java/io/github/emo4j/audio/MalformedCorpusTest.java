@@ -98,7 +98,66 @@ class MalformedCorpusTest {
         byte[] oggPage = new byte[27 + 255];
         ByteBuffer.wrap(oggPage).put("OggS".getBytes()).put(26, (byte) 255);
         m.put("ogg-page-without-its-segments.ogg", oggPage);
+        opus(m);
+        matroska(m);
         return m;
+    }
+
+    /** Broken Opus in Ogg: headers, mappings, packets, pages and trimming. */
+    static void opus(Map<String, byte[]> m) {
+        byte[] head = ContainerBytes.opusHead(1, 1, 312, 0), tags = ContainerBytes.opusTags(), audio = ContainerBytes.silentPacket();
+        m.put("opus-head-short.opus", ContainerBytes.ogg(java.util.List.of(Arrays.copyOf(head, 12))));
+        m.put("opus-version-16.opus", ContainerBytes.ogg(java.util.List.of(ContainerBytes.opusHead(16, 1, 312, 0), tags, audio), 0, 0, 1272));
+        m.put("opus-zero-channels.opus", ContainerBytes.ogg(java.util.List.of(ContainerBytes.opusHead(1, 0, 312, 0), tags, audio), 0, 0, 1272));
+        m.put("opus-family0-three-channels.opus", ContainerBytes.ogg(java.util.List.of(ContainerBytes.opusHead(1, 3, 312, 0), tags, audio), 0, 0, 1272));
+        m.put("opus-family1-no-table.opus", ContainerBytes.ogg(java.util.List.of(ContainerBytes.opusHead(1, 2, 312, 1), tags, audio), 0, 0, 1272));
+        m.put("opus-mapping-past-streams.opus", ContainerBytes.ogg(java.util.List.of(ContainerBytes.opusHead(1, 2, 312, 1, 1, 0, 0, 7), tags, audio), 0, 0, 1272));
+        m.put("opus-family-2.opus", ContainerBytes.ogg(java.util.List.of(ContainerBytes.opusHead(1, 1, 312, 2), tags, audio), 0, 0, 1272));
+        m.put("opus-no-tags.opus", ContainerBytes.ogg(java.util.List.of(head, audio, audio), 0, 960, 1920));
+        m.put("opus-headers-only.opus", ContainerBytes.ogg(java.util.List.of(head, tags), 0, 0));
+        m.put("opus-invalid-packet.opus", ContainerBytes.ogg(java.util.List.of(head, tags, new byte[]{(byte) (31 << 3 | 3), 0}), 0, 0, 1272));
+        m.put("opus-ends-in-pre-skip.opus", ContainerBytes.ogg(java.util.List.of(head, tags, audio), 0, 0, 100));
+        byte[] crc = ContainerBytes.ogg(java.util.List.of(head, tags, audio), 0, 0, 1272);
+        crc[crc.length - 1] ^= 0x40;
+        m.put("opus-page-crc.opus", crc);
+        byte[] cut = ContainerBytes.ogg(java.util.List.of(head, tags, new byte[600]), 0, 0, 1272);
+        m.put("opus-ends-inside-packet.opus", Arrays.copyOf(cut, cut.length - 400));
+    }
+
+    /** Broken WebM and Matroska: elements, tracks, codecs and lacing. */
+    static void matroska(Map<String, byte[]> m) {
+        byte[] opusTrack = ContainerBytes.el(0x1654AE6B, ContainerBytes.audioTrack("A_OPUS", ContainerBytes.opusHead(1, 1, 312, 0)));
+        byte[] block = ContainerBytes.simpleBlock(0, ContainerBytes.silentPacket());
+        m.put("webm-ebml-id-only.webm", new byte[]{0x1A, 0x45, (byte) 0xDF, (byte) 0xA3});
+        m.put("webm-header-claims-more.webm", ContainerBytes.raw(0x1A45DFA3, ContainerBytes.size(1L << 40), new byte[8]));
+        m.put("webm-block-before-tracks.webm", ContainerBytes.webm(new byte[0], block));
+        m.put("webm-video-only.webm", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.el(0xAE,
+                ContainerBytes.uint(0xD7, 1), ContainerBytes.uint(0x83, 1), ContainerBytes.str(0x86, "V_VP8"))), block));
+        m.put("webm-vorbis.webm", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.audioTrack("A_VORBIS", new byte[30])), block));
+        m.put("mka-aac.mka", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.audioTrack("A_AAC", new byte[2])), block));
+        m.put("webm-opus-no-head.webm", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.audioTrack("A_OPUS", null)), block));
+        m.put("webm-opus-bad-head.webm", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.audioTrack("A_OPUS", new byte[19])), block));
+        m.put("webm-opus-no-blocks.webm", ContainerBytes.webm(opusTrack));
+        m.put("webm-tracks-unknown-size.webm", concat(ContainerBytes.ebmlHeader(), ContainerBytes.unknownSize(0x18538067,
+                ContainerBytes.unknownSize(0x1654AE6B, ContainerBytes.audioTrack("A_OPUS", ContainerBytes.opusHead(1, 1, 312, 0))))));
+        m.put("webm-ebml-lacing-too-long.webm", ContainerBytes.webm(opusTrack, ContainerBytes.simpleBlock(3,
+                new byte[]{1, (byte) 0xC0, 1, 2, 3})));
+        m.put("webm-xiph-lacing-runs-out.webm", ContainerBytes.webm(opusTrack, ContainerBytes.simpleBlock(1,
+                new byte[]{2, (byte) 255, (byte) 255})));
+        m.put("webm-fixed-lacing-uneven.webm", ContainerBytes.webm(opusTrack, ContainerBytes.simpleBlock(2, new byte[]{1, 1, 2, 3})));
+        m.put("webm-element-claims-2-56.webm", concat(ContainerBytes.ebmlHeader(), ContainerBytes.raw(0x18538067,
+                new byte[]{1, (byte) 0xFF, 0, 0, 0, 0, 0, 0}, new byte[16])));
+        m.put("webm-id-zero.webm", concat(ContainerBytes.ebmlHeader(), new byte[]{0, 0, 0, 0}));
+        m.put("mka-encrypted.mka", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.el(0xAE, ContainerBytes.uint(0xD7, 1),
+                ContainerBytes.uint(0x83, 2), ContainerBytes.str(0x86, "A_OPUS"), ContainerBytes.el(0x6D80, new byte[4]))), block));
+        m.put("mka-pcm-12-bit.mka", ContainerBytes.webm(ContainerBytes.el(0x1654AE6B, ContainerBytes.el(0xAE, ContainerBytes.uint(0xD7, 1),
+                ContainerBytes.uint(0x83, 2), ContainerBytes.str(0x86, "A_PCM/INT/LIT"), ContainerBytes.el(0xE1, ContainerBytes.uint(0x6264, 12)))), block));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test

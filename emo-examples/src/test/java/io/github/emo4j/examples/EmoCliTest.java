@@ -118,6 +118,46 @@ class EmoCliTest {
         assertFalse(Files.exists(dir.resolve("y.npy")));
     }
 
+    /** Every voice format a phone or browser records, as ffmpeg writes it: features and a render from each. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+            "voice.opus; -c:a libopus -b:a 24k -application voip -f ogg",
+            "voice.webm; -c:a libopus -b:a 32k -f webm",
+            "voice.mka; -c:a flac -f matroska",
+            "voice.flac; -c:a flac",
+            "voice.mp3; -c:a libmp3lame -b:a 64k",
+            "voice.m4a; -c:a aac -b:a 64k"})
+    void everyRecordedFormatGivesFeaturesAndARender(String name, String args) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasFfmpeg(), "ffmpeg is not installed");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ffmpeg", "-nostdin", "-v", "error", "-y",
+                "-i", SPEECH, "-t", "2"));
+        cmd.addAll(java.util.List.of(args.trim().split(" ")));
+        Path voice = dir.resolve(name);
+        cmd.add(voice.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), log);
+        Path npy = dir.resolve(name + ".npy");
+        Run f = run("features", "--audio", voice.toString(), "--kind", "waveform-16k", "--out", npy.toString());
+        assertEquals(0, f.code(), f.err());
+        int values = (Files.readAllBytes(npy).length - 128) / 4;
+        // two seconds at 16 kHz: exactly for the lossless and gapless formats, within an AAC frame for M4A
+        assertTrue(Math.abs(values - 32_000) <= (name.endsWith(".m4a") ? 1024 : 0), name + ": " + values + " samples");
+        Path mp4 = dir.resolve(name + ".mp4");
+        Run r = run("render", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out", mp4.toString(), "--steps", "1", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        long frames = io.github.emo4j.video.Mp4Reader.probe(mp4).videoFrames();
+        assertEquals(Math.round(values / 16_000.0 * 25), frames, name);
+    }
+
+    private static boolean hasFfmpeg() {
+        try {
+            return new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     @Test
     void schedulePrintsTimestepsAsJson() throws Exception {
         Path cfg = dir.resolve("scheduler_config.json");
