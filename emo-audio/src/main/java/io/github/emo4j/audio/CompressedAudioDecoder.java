@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.jcodec.codecs.aac.AACDecoder;
 import org.jcodec.codecs.mpa.Mp3Decoder;
 import org.jcodec.common.AudioFormat;
 import org.jcodec.common.Codec;
@@ -23,7 +22,8 @@ import org.jcodec.containers.mp4.demuxer.AbstractMP4DemuxerTrack;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 
 /**
- * MP3 and AAC (in MP4/M4A) through the decoders JCodec already ships, mixed down to mono. Decoded
+ * MP3 through the decoder JCodec ships and AAC-LC (in MP4/M4A, demuxed by JCodec) through emo4j's own
+ * {@link AacDecoder}, mixed down to mono. Decoded
  * output grows as it is produced, never from a size a header claims, and decoder failures on corrupt
  * streams become {@link AudioException}s.
  */
@@ -131,6 +131,11 @@ public final class CompressedAudioDecoder {
      *                        too long for the heap
      */
     public static AudioClip decodeMp4(Path file) throws AudioException {
+        return decodeMp4(file, null);
+    }
+
+    /** {@link #decodeMp4(Path)}, handing {@code usage} the AAC tools' use counts when done (for tests). */
+    static AudioClip decodeMp4(Path file, java.util.function.Consumer<long[]> usage) throws AudioException {
         try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
             Mp4Atoms.check(ch, file);
             MP4Demuxer demux = MP4Demuxer.createMP4Demuxer(ch);
@@ -145,24 +150,30 @@ public final class CompressedAudioDecoder {
             if (meta.getCodecPrivate() == null) {
                 throw new AudioException(file, "AAC track has no decoder configuration");
             }
-            AACDecoder decoder = new AACDecoder(meta.getCodecPrivate());
+            AacDecoder decoder = new AacDecoder(file, bytes(meta.getCodecPrivate()));
+            int rate = decoder.rate();
             Samples out = new Samples(file);
             Packet p;
-            int rate = 0;
-            ByteBuffer scratch = ByteBuffer.allocate(1 << 16);
+            float[] pcm = new float[AacDecoder.FRAME];
+            byte[] frame = new byte[0];
             long budget = ch.size() / 4 + 16;
             while ((p = track.nextFrame()) != null) {
                 if (--budget < 0) {
                     throw new AudioException(file, "more AAC frames than the file can hold (corrupt index)");
                 }
-                scratch.clear();
-                AudioBuffer b = decoder.decodeFrame(p.getData(), scratch);
-                AudioFormat f = b.getFormat();
-                if (f.getSampleSizeInBits() != 16) {
-                    throw new AudioException(file, "unexpected " + f.getSampleSizeInBits() + "-bit AAC output");
+                ByteBuffer data = p.getData();
+                int n = data.remaining();
+                if (frame.length < n) {
+                    frame = new byte[n];
                 }
-                rate = f.getSampleRate();
-                out.addInterleaved16(b.getData(), f.getChannels(), rate);
+                data.duplicate().get(frame, 0, n);
+                // JCodec's MP4 demuxer hands AAC access units with an ADTS header in front
+                int header = n >= 7 && (frame[0] & 0xFF) == 0xFF && (frame[1] & 0xF6) == 0xF0 ? ((frame[1] & 1) == 1 ? 7 : 9) : 0;
+                decoder.decode(frame, header, n - header, pcm);
+                out.addMono(pcm, AacDecoder.FRAME, rate);
+            }
+            if (usage != null) {
+                usage.accept(decoder.usage.clone());
             }
             // the edit list says where presentation starts: skip the encoder's priming samples
             if (track instanceof AbstractMP4DemuxerTrack mt && mt.getEdits() != null) {
@@ -236,6 +247,12 @@ public final class CompressedAudioDecoder {
         return new int[] {d >>> 12, d & 0xFFF};
     }
 
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
     private static String describe(Exception e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
@@ -268,6 +285,15 @@ public final class CompressedAudioDecoder {
                 }
                 data[size++] = s / (32768f * channels);
             }
+        }
+
+        void addMono(float[] pcm, int frames, int rate) throws AudioException {
+            DecodeBudget.check(file, size + (long) frames, rate);
+            if (size + frames > data.length) {
+                data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size + frames, 2L * data.length)));
+            }
+            System.arraycopy(pcm, 0, data, size, frames);
+            size += frames;
         }
 
         /** Drops {@code head} samples at the start and {@code tail} at the end, where there are enough. */
