@@ -145,7 +145,12 @@ public final class CompressedAudioDecoder {
             DemuxerTrack track = demux.getAudioTracks().get(0);
             DemuxerTrackMeta meta = track.getMeta();
             if (meta.getCodec() != Codec.AAC) {
-                throw new AudioException(file, "audio track is " + meta.getCodec() + "; only AAC is supported in MP4");
+                byte[] cookie = alacCookie(ch, file);
+                if (cookie != null) {
+                    return decodeAlac(file, track, new AlacDecoder(file, cookie), ch.size());
+                }
+                throw new AudioException(file, "audio track is " + (meta.getCodec() == null ? "of a codec JCodec does not name"
+                        : meta.getCodec()) + "; AAC and ALAC are supported in MP4");
             }
             if (meta.getCodecPrivate() == null) {
                 throw new AudioException(file, "AAC track has no decoder configuration");
@@ -192,6 +197,109 @@ public final class CompressedAudioDecoder {
         } catch (RuntimeException | StackOverflowError e) {
             throw new AudioException(file, "malformed MP4/AAC data: the parser could not go on", e);
         }
+    }
+
+    /** Apple Lossless: every packet through {@link AlacDecoder}; no priming, nothing to trim. */
+    private static AudioClip decodeAlac(Path file, DemuxerTrack track, AlacDecoder decoder, long fileSize) throws IOException {
+        Samples out = new Samples(file);
+        float[] pcm = new float[decoder.frameLength];
+        byte[] frame = new byte[0];
+        long budget = fileSize / 4 + 16;
+        Packet p;
+        while ((p = track.nextFrame()) != null) {
+            if (--budget < 0) {
+                throw new AudioException(file, "more ALAC packets than the file can hold (corrupt index)");
+            }
+            ByteBuffer data = p.getData();
+            int n = data.remaining();
+            if (frame.length < n) {
+                frame = new byte[n];
+            }
+            data.duplicate().get(frame, 0, n);
+            java.util.Arrays.fill(pcm, 0f);
+            int samples = decoder.decode(frame, n, pcm);
+            out.addMono(pcm, samples, decoder.rate);
+        }
+        return out.toClip(decoder.rate);
+    }
+
+    /**
+     * The ALACSpecificConfig of the first {@code alac} sample entry under {@code moov}, or {@code null} when
+     * there is none. The atom tree has passed {@link Mp4Atoms#check} before this reads it.
+     */
+    static byte[] alacCookie(FileChannelWrapper ch, Path file) throws IOException {
+        long size = ch.size();
+        long at = 0;
+        while (at + 8 <= size) {
+            ByteBuffer h = ByteBuffer.allocate(16);
+            ch.setPosition(at);
+            ch.read(h);
+            h.flip();
+            long box = h.getInt() & 0xFFFFFFFFL;
+            String type = new String(new byte[]{h.get(), h.get(), h.get(), h.get()}, StandardCharsets.ISO_8859_1);
+            if (box == 1 && h.remaining() >= 8) {
+                box = h.getLong();
+            } else if (box == 0) {
+                box = size - at;
+            }
+            if (box < 8 || at + box > size) {
+                return null;
+            }
+            if (type.equals("moov")) {
+                if (box > 64L << 20) {
+                    throw new AudioException(file, "moov atom larger than 64 MB");
+                }
+                ByteBuffer moov = ByteBuffer.allocate((int) box);
+                ch.setPosition(at);
+                while (moov.hasRemaining() && ch.read(moov) > 0) {
+                    // read it all
+                }
+                return findAlac(moov.array(), 8, moov.position(), 0);
+            }
+            at += box;
+        }
+        return null;
+    }
+
+    private static byte[] findAlac(byte[] b, int from, int to, int depth) {
+        int at = from;
+        while (at + 8 <= to && depth < 8) {
+            int box = ByteBuffer.wrap(b, at, 4).getInt();
+            String type = new String(b, at + 4, 4, StandardCharsets.ISO_8859_1);
+            if (box < 8 || at + (long) box > to) {
+                return null;
+            }
+            switch (type) {
+                case "trak", "mdia", "minf", "stbl" -> {
+                    byte[] r = findAlac(b, at + 8, at + box, depth + 1);
+                    if (r != null) {
+                        return r;
+                    }
+                }
+                case "stsd" -> {
+                    // full box, entry count, then sample entries
+                    byte[] r = findAlac(b, at + 16, at + box, depth + 1);
+                    if (r != null) {
+                        return r;
+                    }
+                }
+                case "alac" -> {
+                    if (box >= 36 && box < 36 + 28) {
+                        // the codec-specific box: version and flags, then the 24-byte config
+                        return java.util.Arrays.copyOfRange(b, at + 12, at + 36);
+                    }
+                    // the sample entry: 28 bytes of AudioSampleEntry, then its boxes
+                    byte[] r = findAlac(b, at + 36, at + box, depth + 1);
+                    if (r != null) {
+                        return r;
+                    }
+                }
+                default -> {
+                }
+            }
+            at += box;
+        }
+        return null;
     }
 
     /** Samples of delay every MPEG Layer III decoder adds (the polyphase filterbank and the MDCT overlap). */

@@ -126,7 +126,8 @@ class EmoCliTest {
             "voice.mka; -c:a flac -f matroska",
             "voice.flac; -c:a flac",
             "voice.mp3; -c:a libmp3lame -b:a 64k",
-            "voice.m4a; -c:a aac -b:a 64k"})
+            "voice.m4a; -c:a aac -b:a 64k",
+            "voice-alac.m4a; -c:a alac"})
     void everyRecordedFormatGivesFeaturesAndARender(String name, String args) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(hasFfmpeg(), "ffmpeg is not installed");
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ffmpeg", "-nostdin", "-v", "error", "-y",
