@@ -1,5 +1,5 @@
 /**
- * emo4j's audio front end: decoding (WAV, AIFF, AU, MP3, M4A), resampling, whisper log-mel, wav2vec2
+ * emo4j's audio front end: decoding (WAV, AIFF, AU, FLAC, Ogg, WebM, MP3, M4A), resampling, whisper log-mel, wav2vec2
  * input, frame alignment, envelopes and pauses. Pure DSP; no ONNX Runtime.
  */
 // JCodec, JTransforms and Concentus declare no module names: theirs come from their jar names

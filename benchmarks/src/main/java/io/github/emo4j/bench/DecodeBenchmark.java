@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Decoding speed of each voice format, from a file on disk to mono floats (`AudioFiles.read`), on the
  * sample speech (12.2 s, 16 kHz mono) as ffmpeg encodes it. Times real time = ops/s × 12.2. Needs ffmpeg
- * (with libopus and libmp3lame) on the path.
+ * (with libopus, libvorbis and libmp3lame) on the path.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 public class DecodeBenchmark {
 
-    @Param({"wav", "mp3", "m4a", "flac", "opus-ogg", "opus-webm"})
+    @Param({"wav", "mp3", "m4a", "alac", "flac", "opus-ogg", "opus-webm", "vorbis-ogg"})
     public String format;
 
     private Path dir;
@@ -51,6 +51,8 @@ public class DecodeBenchmark {
             case "mp3" -> List.of("-c:a", "libmp3lame", "-b:a", "64k", "x.mp3");
             case "m4a" -> List.of("-c:a", "aac", "-b:a", "64k", "x.m4a");
             case "flac" -> List.of("-c:a", "flac", "x.flac");
+            case "alac" -> List.of("-c:a", "alac", "x.m4a");
+            case "vorbis-ogg" -> List.of("-c:a", "libvorbis", "-q:a", "3", "x.ogg");
             case "opus-ogg" -> List.of("-c:a", "libopus", "-b:a", "32k", "x.opus");
             case "opus-webm" -> List.of("-c:a", "libopus", "-b:a", "32k", "x.webm");
             default -> throw new IllegalArgumentException(format);

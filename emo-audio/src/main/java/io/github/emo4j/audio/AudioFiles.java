@@ -12,8 +12,9 @@ public final class AudioFiles {
     }
 
     /**
-     * Reads a voice file of any supported container (WAV, AIFF, AU, FLAC, Ogg (FLAC, Opus), WebM and Matroska
-     * (Opus, FLAC, PCM), MP3, M4A, told apart by their first bytes) into a mono clip at its own sample rate.
+     * Reads a voice file of any supported container (WAV, AIFF, AU, FLAC, Ogg (FLAC, Opus, Vorbis), WebM and
+     * Matroska (Opus, Vorbis, FLAC, PCM), MP3, M4A (AAC-LC, ALAC), told apart by their first bytes) into a mono
+     * clip at its own sample rate.
      *
      * @param file the file
      * @return the decoded clip
@@ -32,7 +33,7 @@ public final class AudioFiles {
             case OGG -> OggDecoder.decode(file);
             case WEBM -> MatroskaDecoder.decode(file);
             case UNKNOWN -> throw new AudioException(file, "not a supported audio file "
-                    + "(expected WAV, AIFF, AU, FLAC, Opus (in Ogg or WebM), MP3 or M4A/AAC)");
+                    + "(expected WAV, AIFF, AU, FLAC, Ogg or WebM (Opus, Vorbis), MP3 or M4A (AAC, ALAC))");
         };
     }
 

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * WebM and Matroska (.webm, .mka, .mkv): the first audio track's blocks, read in file order. Opus (what
- * every browser's MediaRecorder writes) is decoded by {@link OpusPackets}, FLAC by {@link FlacDecoder} and
- * integer PCM directly; Vorbis and AAC are refused by name.
+ * every browser's MediaRecorder writes) is decoded by {@link OpusPackets}, Vorbis by {@link VorbisDecoder},
+ * FLAC by {@link FlacDecoder} and integer PCM directly; AAC and other codecs are refused by name.
  *
  * <p>The EBML is read flat: the elements that hold what is needed (Segment, Tracks, TrackEntry, Audio,
  * Cluster, BlockGroup) are entered, every other element is skipped by its size. That reads the
@@ -198,10 +198,51 @@ final class MatroskaDecoder {
             case "A_PCM/INT/LIT" -> {
                 return pcm(t);
             }
-            case "A_VORBIS" -> throw new AudioException(file, "Vorbis in WebM/Matroska is not supported yet (Opus, FLAC and PCM are)");
+            case "A_VORBIS" -> {
+                byte[][] headers = xiphHeaders(t.codecPrivate);
+                VorbisDecoder vorbis = new VorbisDecoder(file, headers[0], headers[1], headers[2]);
+                return new Sink() {
+                    public void frame(byte[] b, int off, int len) throws IOException {
+                        vorbis.decode(b, off, len);
+                    }
+
+                    public AudioClip finish(long paddingNanos) throws IOException {
+                        return vorbis.finish(-1);
+                    }
+                };
+            }
             default -> throw new AudioException(file, "WebM/Matroska audio codec " + (t.codec.isEmpty() ? "(none)" : t.codec)
-                    + " is not supported (A_OPUS, A_FLAC and A_PCM/INT/LIT are)");
+                    + " is not supported (A_OPUS, A_VORBIS, A_FLAC and A_PCM/INT/LIT are)");
         }
+    }
+
+    /** Vorbis' three headers from CodecPrivate: a count, Xiph-laced sizes of all but the last, the packets. */
+    private byte[][] xiphHeaders(byte[] p) throws AudioException {
+        if (p == null || p.length < 3 || (p[0] & 0xFF) != 2) {
+            throw new AudioException(file, "WebM/Matroska Vorbis track lacks its three headers (CodecPrivate)");
+        }
+        int at = 1;
+        int[] sizes = new int[3];
+        for (int i = 0; i < 2; i++) {
+            int v;
+            do {
+                if (at >= p.length) {
+                    throw new AudioException(file, "WebM/Matroska Vorbis headers' sizes run past CodecPrivate");
+                }
+                v = p[at++] & 0xFF;
+                sizes[i] += v;
+            } while (v == 255);
+        }
+        sizes[2] = p.length - at - sizes[0] - sizes[1];
+        if (sizes[2] < 0) {
+            throw new AudioException(file, "WebM/Matroska Vorbis headers are longer than CodecPrivate");
+        }
+        byte[][] h = new byte[3][];
+        for (int i = 0; i < 3; i++) {
+            h[i] = java.util.Arrays.copyOfRange(p, at, at + sizes[i]);
+            at += sizes[i];
+        }
+        return h;
     }
 
     private Sink pcm(Track t) throws AudioException {

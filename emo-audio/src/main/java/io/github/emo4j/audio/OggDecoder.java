@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Ogg files (.ogg, .oga, .opus): the codec of the first logical stream is told by its first packet.
- * FLAC in Ogg is decoded by {@link FlacDecoder}, Opus by {@link OpusPackets}; Vorbis is refused by name.
+ * FLAC in Ogg is decoded by {@link FlacDecoder}, Opus by {@link OpusPackets}, Vorbis by {@link VorbisDecoder}.
  */
 final class OggDecoder {
     private OggDecoder() {
@@ -29,7 +29,7 @@ final class OggDecoder {
                 return opus(file, packets, first);
             }
             if (startsWith(first, "\u0001vorbis")) {
-                throw new AudioException(file, "Vorbis in Ogg is not supported yet (WAV, AIFF, AU, FLAC, Opus, MP3 and M4A are)");
+                return vorbis(file, packets, first);
             }
             throw new AudioException(file, "Ogg stream of an unknown codec");
         } catch (AudioException e) {
@@ -62,6 +62,21 @@ final class OggDecoder {
             }
         }
         return opus.finish(end < 0 ? -1 : Math.max(0, end - opus.preSkip()));
+    }
+
+    /** Vorbis in Ogg: the three headers, then audio packets; the last page's granule position ends the audio. */
+    private static AudioClip vorbis(Path file, OggPackets packets, byte[] id) throws IOException {
+        byte[] comment = packets.next(), setup = packets.next();
+        VorbisDecoder vorbis = new VorbisDecoder(file, id, comment, setup);
+        long end = -1;
+        byte[] p;
+        while ((p = packets.next()) != null) {
+            vorbis.decode(p, 0, p.length);
+            if (packets.granule() >= 0) {
+                end = packets.granule();
+            }
+        }
+        return vorbis.finish(end);
     }
 
     static boolean startsWith(byte[] b, String s) {

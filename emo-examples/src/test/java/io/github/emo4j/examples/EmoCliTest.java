@@ -127,7 +127,9 @@ class EmoCliTest {
             "voice.flac; -c:a flac",
             "voice.mp3; -c:a libmp3lame -b:a 64k",
             "voice.m4a; -c:a aac -b:a 64k",
-            "voice-alac.m4a; -c:a alac"})
+            "voice-alac.m4a; -c:a alac",
+            "voice.ogg; -c:a libvorbis -q:a 3",
+            "voice-vorbis.webm; -c:a libvorbis -q:a 3 -f webm"})
     void everyRecordedFormatGivesFeaturesAndARender(String name, String args) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(hasFfmpeg(), "ffmpeg is not installed");
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ffmpeg", "-nostdin", "-v", "error", "-y",
