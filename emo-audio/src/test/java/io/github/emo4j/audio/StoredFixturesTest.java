@@ -1,0 +1,43 @@
+package io.github.emo4j.audio;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The decoders against ffmpeg without ffmpeg: stored files and ffmpeg's decoding of them (16 kHz, 16 bit;
+ * fixtures/PROVENANCE.md). Lossy formats: log-mel within 0.05 and the length within 1%; ALAC exactly.
+ */
+class StoredFixturesTest {
+    @TempDir
+    Path dir;
+
+    private Path resource(String name) throws Exception {
+        Path p = dir.resolve(name);
+        try (var in = getClass().getResourceAsStream("fixtures/" + name)) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"speech.opus", "speech-opus.webm", "speech.ogg", "speech-aac.m4a", "speech-alac.m4a"})
+    void decodesAsFfmpegDid(String name) throws Exception {
+        AudioClip ours = AudioFiles.read(resource(name));
+        AudioClip theirs = AudioFiles.read(resource(name + ".ffmpeg-16k.wav"));
+        if (name.endsWith("alac.m4a")) {
+            // lossless, and at the source's 16 kHz: the very samples
+            assertArrayEquals(theirs.samples(), ours.samples(), 0f);
+            return;
+        }
+        double seconds = ours.durationSeconds(), expected = theirs.durationSeconds();
+        assertTrue(Math.abs(seconds - expected) <= expected / 100, name + ": " + seconds + " s against " + expected + " s");
+        double distance = LogMelDistance.between(ours, theirs);
+        assertTrue(distance < 0.05, name + ": log-mel distance " + distance);
+    }
+}
