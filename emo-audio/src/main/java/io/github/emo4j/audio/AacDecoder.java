@@ -85,7 +85,7 @@ final class AacDecoder {
         if (asc == null || asc.length < 2) {
             throw new AudioException(file, "AAC decoder configuration missing or shorter than 2 bytes");
         }
-        Bits b = new Bits(asc, 0, asc.length);
+        MsbBits b = new MsbBits(asc, 0, asc.length);
         int type = b.read(5);
         if (type == 31) {
             type = 32 + b.read(6);
@@ -146,7 +146,7 @@ final class AacDecoder {
      */
     void decode(byte[] frame, int offset, int length, float[] out) throws AudioException {
         frames++;
-        Bits b = new Bits(frame, offset, length);
+        MsbBits b = new MsbBits(frame, offset, length);
         java.util.Arrays.fill(out, 0, FRAME, 0f);
         int decodedChannels = 0;
         try {
@@ -172,26 +172,9 @@ final class AacDecoder {
                         decodedChannels += 2;
                     }
                     case 2 -> throw new AudioException(file, "AAC coupling channel elements are not supported");
-                    case 4 -> { // DSE
-                        b.read(4);
-                        boolean align = b.read(1) == 1;
-                        int count = b.read(8);
-                        if (count == 255) {
-                            count += b.read(8);
-                        }
-                        if (align) {
-                            b.align();
-                        }
-                        b.skip(8L * count);
-                    }
+                    case 4 -> b.skipElement(true);
                     case 5 -> throw new AudioException(file, "AAC program config elements in frames are not supported");
-                    case 6 -> { // FIL: SBR or padding, skipped
-                        int count = b.read(4);
-                        if (count == 15) {
-                            count += b.read(8) - 1;
-                        }
-                        b.skip(8L * count);
-                    }
+                    case 6 -> b.skipElement(false); // FIL: SBR or padding
                     default -> { // END
                         if (decodedChannels != channels) {
                             throw malformed("ends with " + decodedChannels + " of " + channels + " channels");
@@ -213,7 +196,7 @@ final class AacDecoder {
         return new AudioException(file, "malformed AAC frame " + frames + ": " + what);
     }
 
-    private void cpe(Bits b, float[] out, int first) throws AudioException {
+    private void cpe(MsbBits b, float[] out, int first) throws AudioException {
         Ics l = ics[0], r = ics[1];
         boolean common = b.read(1) == 1;
         int msPresent = 0;
@@ -283,7 +266,7 @@ final class AacDecoder {
         System.arraycopy(from.groupLength, 0, to.groupLength, 0, 8);
     }
 
-    private void readInfo(Bits b, Ics s) throws AudioException {
+    private void readInfo(MsbBits b, Ics s) throws AudioException {
         if (b.read(1) != 0) {
             throw malformed("reserved bit set in ics_info");
         }
@@ -315,7 +298,7 @@ final class AacDecoder {
     }
 
     /** individual_channel_stream(): everything but the reconstruction. */
-    private void readIcs(Bits b, Ics s, boolean common) throws AudioException {
+    private void readIcs(MsbBits b, Ics s, boolean common) throws AudioException {
         int globalGain = b.read(8);
         if (!common) {
             readInfo(b, s);
@@ -357,18 +340,18 @@ final class AacDecoder {
                 if (cb == ZERO_HCB) {
                     s.scalefactor[g][sfb] = 0;
                 } else if (cb == INTENSITY_HCB || cb == INTENSITY_HCB2) {
-                    intensity += b.huffman(AacTables.SF_TREE, AacTables.SF_VALUES) - 60;
+                    intensity += AacTables.SF_VALUES[leaf(b, AacTables.SF_TREE)] - 60;
                     s.scalefactor[g][sfb] = intensity;
                 } else if (cb == NOISE_HCB) {
                     if (firstNoise) {
                         noise += b.read(9) - 256;
                         firstNoise = false;
                     } else {
-                        noise += b.huffman(AacTables.SF_TREE, AacTables.SF_VALUES) - 60;
+                        noise += AacTables.SF_VALUES[leaf(b, AacTables.SF_TREE)] - 60;
                     }
                     s.scalefactor[g][sfb] = noise;
                 } else {
-                    gain += b.huffman(AacTables.SF_TREE, AacTables.SF_VALUES) - 60;
+                    gain += AacTables.SF_VALUES[leaf(b, AacTables.SF_TREE)] - 60;
                     if (gain < 0 || gain > 255) {
                         throw malformed("scalefactor " + gain + " out of range");
                     }
@@ -420,7 +403,7 @@ final class AacDecoder {
                 for (int w = window; w < window + s.groupLength[g]; w++) {
                     int base = s.isShort() ? w * 128 : 0;
                     for (int k = base + offsets[sfb]; k < base + offsets[sfb + 1]; k += dim) {
-                        int e = b.leaf(tree);
+                        int e = leaf(b, tree);
                         for (int d = 0; d < dim; d++) {
                             int v = values[e * dim + d];
                             if (AacTables.UNSIGNED[cb] && v != 0 && b.read(1) == 1) {
@@ -455,7 +438,7 @@ final class AacDecoder {
         }
     }
 
-    private void readTns(Bits b, Ics s) {
+    private void readTns(MsbBits b, Ics s) {
         boolean isShort = s.isShort();
         int windows = isShort ? 8 : 1;
         for (int w = 0; w < windows; w++) {
@@ -697,62 +680,12 @@ final class AacDecoder {
         return sum;
     }
 
-    /** MSB-first bits of one access unit. */
-    private final class Bits {
-        private final byte[] data;
-        private final long end;
-        private long pos;
-
-        Bits(byte[] data, int offset, int length) {
-            this.data = data;
-            this.pos = 8L * offset;
-            this.end = 8L * (offset + length);
+    /** The entry a codeword leads to. */
+    private int leaf(MsbBits b, int[] tree) throws AudioException {
+        int e = b.leaf(tree);
+        if (e < 0) {
+            throw malformed("not a codeword");
         }
-
-        int read(int n) {
-            int v = 0;
-            for (int i = 0; i < n; i++) {
-                if (pos >= end) {
-                    throw new ArrayIndexOutOfBoundsException();
-                }
-                v = v << 1 | (data[(int) (pos >> 3)] >> (7 - (pos & 7)) & 1);
-                pos++;
-            }
-            return v;
-        }
-
-        void skip(long n) {
-            if (pos + n > end) {
-                throw new ArrayIndexOutOfBoundsException();
-            }
-            pos += n;
-        }
-
-        void align() {
-            pos = (pos + 7) & ~7L;
-        }
-
-        long left() {
-            return end - pos;
-        }
-
-        /** The leaf entry a codeword leads to. */
-        int leaf(int[] tree) throws AudioException {
-            int n = 0;
-            while (true) {
-                int c = tree[2 * n + read(1)];
-                if (c < 0) {
-                    return ~c;
-                }
-                if (c == 0) {
-                    throw malformed("not a codeword");
-                }
-                n = c;
-            }
-        }
-
-        int huffman(int[] tree, int[] values) throws AudioException {
-            return values[leaf(tree)];
-        }
+        return e;
     }
 }

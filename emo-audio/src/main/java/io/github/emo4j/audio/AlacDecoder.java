@@ -62,7 +62,7 @@ final class AlacDecoder {
     /** Decodes one packet; writes its samples, mixed to mono, to {@code out}; returns how many. */
     int decode(byte[] packet, int length, float[] out) throws AudioException {
         packets++;
-        Bits b = new Bits(packet, length);
+        MsbBits b = new MsbBits(packet, 0, length);
         int produced = -1;
         try {
             while (true) {
@@ -70,25 +70,8 @@ final class AlacDecoder {
                 if (tag == 7) {
                     break;
                 }
-                if (tag == 4) { // DSE
-                    b.read(4);
-                    boolean align = b.read(1) == 1;
-                    int count = b.read(8);
-                    if (count == 255) {
-                        count += b.read(8);
-                    }
-                    if (align) {
-                        b.align();
-                    }
-                    b.skip(8L * count);
-                    continue;
-                }
-                if (tag == 6) { // FIL
-                    int count = b.read(4);
-                    if (count == 15) {
-                        count += b.read(8) - 1;
-                    }
-                    b.skip(8L * count);
+                if (tag == 4 || tag == 6) {
+                    b.skipElement(tag == 4);
                     continue;
                 }
                 if (tag != 0 && tag != 1) {
@@ -114,7 +97,7 @@ final class AlacDecoder {
     }
 
     /** One single (1) or pair (2) channel element; adds its samples to {@code out}. */
-    private int element(Bits b, int count, float[] out) throws AudioException {
+    private int element(MsbBits b, int count, float[] out) throws AudioException {
         if (count > channels) {
             throw malformed("a channel pair in a mono stream");
         }
@@ -211,7 +194,7 @@ final class AlacDecoder {
     }
 
     /** The adaptive Golomb-Rice residuals, with runs of zeros where the history is quiet. */
-    private void residuals(Bits b, int[] out, int n, int pbValue, int maxBits) throws AudioException {
+    private void residuals(MsbBits b, int[] out, int n, int pbValue, int maxBits) throws AudioException {
         int history = mb, zero = 0, c = 0, wb = (1 << kb) - 1;
         while (c < n) {
             // the history is an unsigned 32-bit mean, as the format defines it
@@ -244,7 +227,7 @@ final class AlacDecoder {
     }
 
     /** One Golomb-Rice code: a unary prefix (9 ones escape to a raw value), then k or k - 1 bits. */
-    private int golomb(Bits b, int m, int k, int rawBits, boolean run) {
+    private int golomb(MsbBits b, int m, int k, int rawBits, boolean run) {
         int prefix = 0;
         while (prefix < MAX_PREFIX && b.read(1) == 1) {
             prefix++;
@@ -318,58 +301,6 @@ final class AlacDecoder {
                     }
                 }
             }
-        }
-    }
-
-    /** MSB-first bits of one packet. */
-    private static final class Bits {
-        private final byte[] data;
-        private final long end;
-        private long pos;
-
-        Bits(byte[] data, int length) {
-            this.data = data;
-            this.end = 8L * length;
-        }
-
-        int read(int n) {
-            if (n == 0) {
-                return 0;
-            }
-            int v = peek(n);
-            pos += n;
-            return v;
-        }
-
-        int peek(int n) {
-            if (pos + n > end) {
-                throw new ArrayIndexOutOfBoundsException();
-            }
-            long v = 0;
-            long p = pos;
-            for (int i = 0; i < n; i++, p++) {
-                v = v << 1 | (data[(int) (p >> 3)] >> (7 - (p & 7)) & 1);
-            }
-            return (int) v;
-        }
-
-        void skip(long n) {
-            if (pos + n > end) {
-                throw new ArrayIndexOutOfBoundsException();
-            }
-            pos += n;
-        }
-
-        void align() {
-            pos = (pos + 7) & ~7L;
-        }
-
-        long position() {
-            return pos;
-        }
-
-        void seek(long p) {
-            pos = p;
         }
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,23 +58,7 @@ class AlacDecoderTest {
             AudioException e = assertThrows(AudioException.class, () -> AudioFiles.read(p));
             assertTrue(e.getMessage().startsWith(p + ": ") && e.getMessage().contains((String) c[2]), e.getMessage());
         }
-        Random rnd = new Random(3);
-        int mdat = text.indexOf("mdat") + 4;
-        for (int trial = 0; trial < 40; trial++) {
-            byte[] bad = good.clone();
-            for (int k = 0; k < 1 + trial % 8; k++) {
-                int at = mdat + rnd.nextInt(Math.min(20_000, bad.length - mdat));
-                bad[at] ^= (byte) (1 << rnd.nextInt(8));
-            }
-            Path p = Files.write(dir.resolve("fuzz.m4a"), bad);
-            long t0 = System.nanoTime();
-            try {
-                AudioFiles.read(p);
-            } catch (AudioException e) {
-                assertTrue(e.getMessage().startsWith(p + ": "), e.getMessage());
-            }
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "trial " + trial + " took too long");
-        }
+        FfmpegDecoding.survivesDamage(good, text.indexOf("mdat") + 4, 20_000, 40, 3, dir.resolve("fuzz.m4a"));
     }
 
     private Path source(int rate, int channels, String format) throws Exception {

@@ -43,10 +43,10 @@ class OpusDecoderTest {
         a.addAll(java.util.List.of("-f", format));
         Path encoded = FormatsTest.ffmpeg(wav, dir.resolve("voice" + ext), a.toArray(String[]::new));
         AudioClip ours = AudioFiles.read(encoded);
-        AudioClip theirs = ffmpegDecode(encoded, channels);
+        AudioClip theirs = FfmpegDecoding.mono(encoded, channels, 48_000);
         assertEquals(48_000, ours.sampleRate());
         double distance = LogMelDistance.between(ours, theirs);
-        AudioClip libopus = ffmpegDecode(encoded, channels, "-c:a", "libopus");
+        AudioClip libopus = FfmpegDecoding.mono(encoded, channels, 48_000, "-c:a", "libopus");
         double toLibopus = LogMelDistance.between(ours, libopus);
         System.out.printf("%s (%s): %d samples (ffmpeg %d), log-mel distance %.4f to ffmpeg's decoder, %.4f to libopus; ffmpeg to libopus %.4f%n",
                 what, format, ours.length(), theirs.length(), distance, toLibopus, LogMelDistance.between(theirs, libopus));
@@ -89,27 +89,5 @@ class OpusDecoderTest {
         String layout = channels == 1 ? "pan=mono|c0=c0" : "pan=stereo|c0=c0|c1=0.6*c0,aecho=0.8:0.5:40:0.4";
         return FormatsTest.ffmpeg(SPEECH, dir.resolve("src-" + rate + "-" + channels + ".wav"), "-af", layout, "-ar",
                 String.valueOf(rate), "-c:a", "pcm_s16le");
-    }
-
-    /** ffmpeg's decoding, mixed to mono as emo4j mixes (the channels' mean). */
-    private AudioClip ffmpegDecode(Path encoded, int channels, String... decoder) throws Exception {
-        Path raw = dir.resolve(encoded.getFileName() + String.join("", decoder) + ".f32");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ffmpeg", "-nostdin", "-v", "error", "-y"));
-        cmd.addAll(java.util.List.of(decoder));
-        cmd.addAll(java.util.List.of("-i", encoded.toString(), "-f", "f32le", "-ar", "48000", raw.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), log);
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
-        int n = b.remaining() / 4 / channels;
-        float[] mono = new float[n];
-        for (int i = 0; i < n; i++) {
-            float s = 0;
-            for (int c = 0; c < channels; c++) {
-                s += b.getFloat();
-            }
-            mono[i] = s / channels;
-        }
-        return new AudioClip(mono, 48_000);
     }
 }

@@ -43,7 +43,7 @@ class VorbisDecoderTest {
         Path encoded = FormatsTest.ffmpeg(wav, dir.resolve("v." + (format.equals("ogg") ? "ogg" : format.equals("webm") ? "webm" : "mka")),
                 "-c:a", "libvorbis", "-q:a", String.valueOf(quality), "-f", format);
         AudioClip ours = AudioFiles.read(encoded);
-        AudioClip theirs = decode(encoded, channels, rate);
+        AudioClip theirs = FfmpegDecoding.mono(encoded, channels, rate);
         double distance = LogMelDistance.between(ours, theirs), snr = AacDecoderTest.snr(theirs.samples(), ours.samples());
         System.out.printf("Vorbis %s %d Hz %d ch q%d: %d samples (ffmpeg %d), log-mel distance %.4f, SNR %.1f dB%n", format, rate,
                 channels, quality, ours.length(), theirs.length(), distance, snr);
@@ -104,20 +104,5 @@ class VorbisDecoderTest {
             assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "trial " + trial + " took too long");
         }
         assertTrue(named > 10, named + " of 60 damaged setups were refused");
-    }
-
-    private AudioClip decode(Path encoded, int channels, int rate) throws Exception {
-        Path raw = FormatsTest.ffmpeg(encoded, dir.resolve("v.f32"), "-f", "f32le");
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
-        int n = b.remaining() / 4 / channels;
-        float[] mono = new float[n];
-        for (int i = 0; i < n; i++) {
-            float s = 0;
-            for (int c = 0; c < channels; c++) {
-                s += b.getFloat();
-            }
-            mono[i] = s / channels;
-        }
-        return new AudioClip(mono, rate);
     }
 }

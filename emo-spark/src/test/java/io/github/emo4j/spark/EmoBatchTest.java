@@ -18,26 +18,11 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A batch of good and bad jobs on Spark in local mode: one row each, one file per good job, nothing else. */
-class EmoBatchTest {
-    static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = Fixtures.spark();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-        ExecutorPipelines.closeAll();
-    }
+class EmoBatchTest extends LocalSparkTest {
 
     @Test
     void badJobsFailTheirRowsAndGoodJobsRender(@TempDir Path dir) throws Exception {
@@ -83,6 +68,8 @@ class EmoBatchTest {
             assertEquals(List.of("bytes.mp4", "paths.mp4"), s.map(p -> p.getFileName().toString()).sorted().toList(),
                     "only the good jobs' videos, no partial or hidden files");
         }
+        // every task of the batch used the one pipeline this JVM (the local executor) loaded
+        assertEquals(1, ExecutorPipelines.size());
     }
 
     @Test

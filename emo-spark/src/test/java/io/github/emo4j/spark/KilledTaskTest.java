@@ -20,26 +20,11 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A render task killed in the middle of its render is run again and leaves exactly one video. */
-class KilledTaskTest {
-    static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = Fixtures.spark();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-        ExecutorPipelines.closeAll();
-    }
+class KilledTaskTest extends LocalSparkTest {
 
     @Test
     void aKilledRenderIsRetriedAndLeavesOneVideo(@TempDir Path dir) throws Exception {

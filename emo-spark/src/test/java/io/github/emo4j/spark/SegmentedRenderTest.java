@@ -14,9 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,19 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A long voice rendered as parallel segments and joined: the exact frame count and audio, and joins no
  * more visible than the video's own motion.
  */
-class SegmentedRenderTest {
-    static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = Fixtures.spark();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-        ExecutorPipelines.closeAll();
-    }
+class SegmentedRenderTest extends LocalSparkTest {
 
     @Test
     void segmentsJoinIntoTheWholeVideo(@TempDir Path dir) throws Exception {
