@@ -60,6 +60,30 @@ class HadoopFilesTest {
     }
 
     @Test
+    void theDiscoveryScriptPrintsSparksResourceJson(@TempDir Path dir) throws Exception {
+        Path script = Path.of("scripts/gpu-discovery.sh").toAbsolutePath();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path smi = Files.writeString(bin.resolve("nvidia-smi"), "#!/bin/sh\nprintf '0\\n1\\n'\n");
+        smi.toFile().setExecutable(true);
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\"]}", discover(script, bin + ":/usr/bin:/bin", null));
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\",\"2\"]}", discover(script, "/usr/bin:/bin", "4,6,7"));
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[]}", discover(script, "/usr/bin:/bin", null));
+    }
+
+    private static String discover(Path script, String path, String visible) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        pb.environment().put("PATH", path);
+        pb.environment().remove("CUDA_VISIBLE_DEVICES");
+        if (visible != null) {
+            pb.environment().put("CUDA_VISIBLE_DEVICES", visible);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
     void gpuAddressesMapToDevices() {
         assertEquals(ExecutionProvider.cuda(3), TaskDevice.forAddress("3", ExecutionProvider.Kind.CUDA));
         assertEquals(new ExecutionProvider(ExecutionProvider.Kind.TENSORRT, 0), TaskDevice.forAddress(" 0 ", ExecutionProvider.Kind.TENSORRT));
