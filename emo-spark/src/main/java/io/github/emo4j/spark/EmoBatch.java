@@ -99,7 +99,8 @@ public final class EmoBatch {
         // plan on the executors (a long voice is read to find its pauses), then one task per unit, longest first
         JavaRDD<Row> rows = jobs.toJavaRDD();
         List<Job> parsed = rows.zipWithIndex().map(t -> Job.of(t._1(), options, t._2())).collect();
-        List<WorkUnit> units = new ArrayList<>(sc.parallelize(parsed, Math.max(1, parsed.size()))
+        int planTasks = Math.max(1, Math.min(parsed.size(), 4 * sc.defaultParallelism()));
+        List<WorkUnit> units = new ArrayList<>(sc.parallelize(parsed, planTasks)
                 .flatMap(j -> renderer.plan(j).iterator()).collect());
         List<WorkUnit> order = new ArrayList<>(units);
         order.sort(Comparator.comparingLong(WorkUnit::frames).reversed());
