@@ -158,20 +158,11 @@ public final class CompressedAudioDecoder {
             AacDecoder decoder = new AacDecoder(file, bytes(meta.getCodecPrivate()));
             int rate = decoder.rate();
             Samples out = new Samples(file);
-            Packet p;
             float[] pcm = new float[AacDecoder.FRAME];
-            byte[] frame = new byte[0];
-            long budget = ch.size() / 4 + 16;
-            while ((p = track.nextFrame()) != null) {
-                if (--budget < 0) {
-                    throw new AudioException(file, "more AAC frames than the file can hold (corrupt index)");
-                }
-                ByteBuffer data = p.getData();
-                int n = data.remaining();
-                if (frame.length < n) {
-                    frame = new byte[n];
-                }
-                data.duplicate().get(frame, 0, n);
+            Packets packets = new Packets(file, track, ch.size(), "AAC frames");
+            while (packets.next()) {
+                byte[] frame = packets.bytes;
+                int n = packets.length;
                 // JCodec's MP4 demuxer hands AAC access units with an ADTS header in front
                 int header = n >= 7 && (frame[0] & 0xFF) == 0xFF && (frame[1] & 0xF6) == 0xF0 ? ((frame[1] & 1) == 1 ? 7 : 9) : 0;
                 decoder.decode(frame, header, n - header, pcm);
@@ -203,24 +194,50 @@ public final class CompressedAudioDecoder {
     private static AudioClip decodeAlac(Path file, DemuxerTrack track, AlacDecoder decoder, long fileSize) throws IOException {
         Samples out = new Samples(file);
         float[] pcm = new float[decoder.frameLength];
-        byte[] frame = new byte[0];
-        long budget = fileSize / 4 + 16;
-        Packet p;
-        while ((p = track.nextFrame()) != null) {
-            if (--budget < 0) {
-                throw new AudioException(file, "more ALAC packets than the file can hold (corrupt index)");
-            }
-            ByteBuffer data = p.getData();
-            int n = data.remaining();
-            if (frame.length < n) {
-                frame = new byte[n];
-            }
-            data.duplicate().get(frame, 0, n);
+        Packets packets = new Packets(file, track, fileSize, "ALAC packets");
+        while (packets.next()) {
             java.util.Arrays.fill(pcm, 0f);
-            int samples = decoder.decode(frame, n, pcm);
+            int samples = decoder.decode(packets.bytes, packets.length, pcm);
             out.addMono(pcm, samples, decoder.rate);
         }
         return out.toClip(decoder.rate);
+    }
+
+    /**
+     * A track's packets as bytes in one reused array, at most as many as the file could hold a packet of
+     * four bytes for (a corrupt index cannot make it loop for long).
+     */
+    private static final class Packets {
+        private final Path file;
+        private final DemuxerTrack track;
+        private final String what;
+        private long budget;
+        byte[] bytes = new byte[0];
+        int length;
+
+        Packets(Path file, DemuxerTrack track, long fileSize, String what) {
+            this.file = file;
+            this.track = track;
+            this.what = what;
+            this.budget = fileSize / 4 + 16;
+        }
+
+        boolean next() throws IOException {
+            Packet p = track.nextFrame();
+            if (p == null) {
+                return false;
+            }
+            if (--budget < 0) {
+                throw new AudioException(file, "more " + what + " than the file can hold (corrupt index)");
+            }
+            ByteBuffer data = p.getData();
+            length = data.remaining();
+            if (bytes.length < length) {
+                bytes = new byte[length];
+            }
+            data.duplicate().get(bytes, 0, length);
+            return true;
+        }
     }
 
     /**
