@@ -98,12 +98,25 @@ public final class EmoBatch {
 
         // plan on the executors (a long voice is read to find its pauses), then one task per unit, longest first
         JavaRDD<Row> rows = jobs.toJavaRDD();
+        String description = sc.getLocalProperty("spark.job.description");
+        try {
+            return render(spark, sc, files, renderer, rows, options);
+        } finally {
+            sc.setJobDescription(description);
+        }
+    }
+
+    private static Dataset<Row> render(SparkSession spark, JavaSparkContext sc, HadoopFiles files, UnitRenderer renderer,
+                                       JavaRDD<Row> rows, BatchOptions options) {
+        sc.setJobDescription("emo4j: read jobs");
         List<Job> parsed = rows.zipWithIndex().map(t -> Job.of(t._1(), options, t._2())).collect();
+        sc.setJobDescription("emo4j: plan " + parsed.size() + " job(s)");
         int planTasks = Math.max(1, Math.min(parsed.size(), 4 * sc.defaultParallelism()));
         List<WorkUnit> units = new ArrayList<>(sc.parallelize(parsed, planTasks)
                 .flatMap(j -> renderer.plan(j).iterator()).collect());
         List<WorkUnit> order = new ArrayList<>(units);
         order.sort(Comparator.comparingLong(WorkUnit::frames).reversed());
+        sc.setJobDescription("emo4j: render " + order.size() + " unit(s)");
         List<UnitResult> done = order.isEmpty() ? List.of()
                 : sc.parallelize(order, order.size()).map(renderer::render).collect();
 
@@ -121,6 +134,7 @@ public final class EmoBatch {
         SegmentJoiner joiner = new SegmentJoiner(options, files);
         Map<String, UnitResult> joined = new TreeMap<>();
         if (!toJoin.isEmpty()) {
+            sc.setJobDescription("emo4j: join " + toJoin.size() + " video(s)");
             for (UnitResult r : sc.parallelize(toJoin, toJoin.size()).map(joiner::join).collect()) {
                 joined.put(r.unit().job().id() + "\u0000" + r.unit().job().output(), r);
             }

@@ -23,29 +23,43 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A render task killed in the middle of its render is run again and leaves exactly one video. */
+/**
+ * A render task killed in the middle of its render is run again and leaves exactly one video. The test
+ * finds the render stage by the job description emo-spark sets ("emo4j: render ...").
+ */
 class KilledTaskTest extends LocalSparkTest {
 
     @Test
     void aKilledRenderIsRetriedAndLeavesOneVideo(@TempDir Path dir) throws Exception {
-        Path voice = Fixtures.writeWav(dir.resolve("v.wav"), Fixtures.voice(10));
+        Path voice = Fixtures.writeWav(dir.resolve("v.wav"), Fixtures.voice(12));
         Path out = dir.resolve("out");
         Map<Long, Boolean> running = new ConcurrentHashMap<>();
+        java.util.Set<Integer> renderStages = ConcurrentHashMap.newKeySet();
         List<String> killed = new CopyOnWriteArrayList<>();
         AtomicBoolean once = new AtomicBoolean();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         SparkListener killer = new SparkListener() {
             @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+                String description = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+                if (description != null && description.startsWith("emo4j: render")) {
+                    for (Object stage : scala.jdk.javaapi.CollectionConverters.asJava(e.stageIds())) {
+                        renderStages.add((Integer) stage);
+                    }
+                }
+            }
+
+            @Override
             public void onTaskStart(SparkListenerTaskStart e) {
                 long id = e.taskInfo().taskId();
                 running.put(id, true);
-                // the render of the only job runs for seconds; the parsing and planning tasks end in well under 2
-                if (e.taskInfo().attemptNumber() == 0) {
+                // the first attempt of the render task, a second into its render of 12 s of voice
+                if (e.taskInfo().attemptNumber() == 0 && renderStages.contains(e.stageId())) {
                     timer.schedule(() -> {
                         if (running.containsKey(id) && once.compareAndSet(false, true)) {
                             spark.sparkContext().killTaskAttempt(id, true, "killed by the test");
                         }
-                    }, 2500, TimeUnit.MILLISECONDS);
+                    }, 1000, TimeUnit.MILLISECONDS);
                 }
             }
 
@@ -63,8 +77,8 @@ class KilledTaskTest extends LocalSparkTest {
                     voice.toString(), null, 1L, null)), EmoBatch.JOB_SCHEMA);
             Row r = EmoBatch.render(jobs, BatchOptions.into(out.toString()).withThreads(1)).collectAsList().get(0);
             assertEquals("ok", r.getString(1), r.getString(5));
-            assertEquals(250, r.getLong(2));
-            assertEquals(250, Mp4Reader.probe(Path.of(r.getString(4))).videoFrames());
+            assertEquals(300, r.getLong(2));
+            assertEquals(300, Mp4Reader.probe(Path.of(r.getString(4))).videoFrames());
         } finally {
             spark.sparkContext().removeSparkListener(killer);
             timer.shutdownNow();
