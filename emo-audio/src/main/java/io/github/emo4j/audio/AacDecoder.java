@@ -75,6 +75,11 @@ final class AacDecoder {
     }
 
     private final Ics[] ics = new Ics[2];
+    /** Work arrays reused frame after frame: mid/side flags, a TNS filter's state, the windowed IMDCT outputs. */
+    private final boolean[][] msUsed = new boolean[8][64];
+    private final float[] tnsState = new float[32];
+    private final float[] windowed = new float[2048];
+    private final float[] shortOut = new float[256];
 
     /**
      * @param asc the AudioSpecificConfig (the MP4 {@code esds} decoder-specific info)
@@ -200,7 +205,9 @@ final class AacDecoder {
         Ics l = ics[0], r = ics[1];
         boolean common = b.read(1) == 1;
         int msPresent = 0;
-        boolean[][] msUsed = new boolean[8][64];
+        for (boolean[] row : msUsed) {
+            java.util.Arrays.fill(row, false);
+        }
         if (common) {
             readInfo(b, l);
             copyInfo(l, r);
@@ -572,7 +579,8 @@ final class AacDecoder {
                 int base = w * size;
                 int inc = s.tnsDirection[w][f] == 1 ? -1 : 1;
                 int k = s.tnsDirection[w][f] == 1 ? end - 1 : start;
-                float[] y = new float[order];
+                float[] y = tnsState;
+                java.util.Arrays.fill(y, 0, order, 0f);
                 for (int n = 0; n < end - start; n++, k += inc) {
                     float x = s.spec[base + k];
                     for (int i = 0; i < order; i++) {
@@ -588,13 +596,14 @@ final class AacDecoder {
 
     /** The filter bank: IMDCT, windowing by sequence and shapes, overlap-add; adds the channel to {@code out}. */
     private void synthesize(Ics s, Channel ch, float[] out) {
-        float[] buf = new float[2048];
+        float[] buf = windowed;
         int prev = ch.previousShape, cur = s.windowShape;
         float[] longPrev = (prev == 1 ? KBD : SINE)[0], longCur = (cur == 1 ? KBD : SINE)[0];
         float[] shortPrev = (prev == 1 ? KBD : SINE)[1], shortCur = (cur == 1 ? KBD : SINE)[1];
         if (s.isShort()) {
             usage[4]++;
-            float[] t = new float[256];
+            java.util.Arrays.fill(buf, 0f);
+            float[] t = shortOut;
             for (int w = 0; w < 8; w++) {
                 shortImdct.inverse(s.spec, w * 128, t);
                 float[] left = w == 0 ? shortPrev : shortCur;

@@ -56,7 +56,7 @@ public final class CompressedAudioDecoder {
             int rate = meta.getAudioCodecMeta().getSampleRate();
             Mp3Decoder decoder = new Mp3Decoder();
             ByteBuffer pcm = ByteBuffer.allocate(1152 * 2 * 2 * 2);
-            Samples out = new Samples(file);
+            MonoSamples out = new MonoSamples(file);
             Packet p;
             int channels = 0;
             boolean first = true;
@@ -86,13 +86,13 @@ public final class CompressedAudioDecoder {
                 }
                 pcm.clear();
                 AudioBuffer b = decoder.decodeFrame(p.getData(), pcm);
-                out.addInterleaved16(b.getData(), channels, rate);
+                addInterleaved16(file, out, b.getData(), channels, rate);
             }
             if (gap != null) {
                 // gapless playback: drop the encoder delay plus the decoder's own 529 samples, and the padding
                 out.trim(gap[0] + DECODER_DELAY, Math.max(0, gap[1] - DECODER_DELAY));
             }
-            return out.toClip(rate);
+            return toClip(file, out, rate);
         } catch (AudioException e) {
             throw e;
         } catch (IOException e) {
@@ -157,7 +157,7 @@ public final class CompressedAudioDecoder {
             }
             AacDecoder decoder = new AacDecoder(file, bytes(meta.getCodecPrivate()));
             int rate = decoder.rate();
-            Samples out = new Samples(file);
+            MonoSamples out = new MonoSamples(file);
             float[] pcm = new float[AacDecoder.FRAME];
             Packets packets = new Packets(file, track, ch.size(), "AAC frames");
             while (packets.next()) {
@@ -166,7 +166,7 @@ public final class CompressedAudioDecoder {
                 // JCodec's MP4 demuxer hands AAC access units with an ADTS header in front
                 int header = n >= 7 && (frame[0] & 0xFF) == 0xFF && (frame[1] & 0xF6) == 0xF0 ? ((frame[1] & 1) == 1 ? 7 : 9) : 0;
                 decoder.decode(frame, header, n - header, pcm);
-                out.addMono(pcm, AacDecoder.FRAME, rate);
+                out.add(pcm, AacDecoder.FRAME, rate);
             }
             if (usage != null) {
                 usage.accept(decoder.usage.clone());
@@ -180,7 +180,7 @@ public final class CompressedAudioDecoder {
                     }
                 }
             }
-            return out.toClip(rate);
+            return toClip(file, out, rate);
         } catch (AudioException e) {
             throw e;
         } catch (IOException e) {
@@ -192,15 +192,15 @@ public final class CompressedAudioDecoder {
 
     /** Apple Lossless: every packet through {@link AlacDecoder}; no priming, nothing to trim. */
     private static AudioClip decodeAlac(Path file, DemuxerTrack track, AlacDecoder decoder, long fileSize) throws IOException {
-        Samples out = new Samples(file);
+        MonoSamples out = new MonoSamples(file);
         float[] pcm = new float[decoder.frameLength];
         Packets packets = new Packets(file, track, fileSize, "ALAC packets");
         while (packets.next()) {
             java.util.Arrays.fill(pcm, 0f);
             int samples = decoder.decode(packets.bytes, packets.length, pcm);
-            out.addMono(pcm, samples, decoder.rate);
+            out.add(pcm, samples, decoder.rate);
         }
-        return out.toClip(decoder.rate);
+        return toClip(file, out, decoder.rate);
     }
 
     /**
@@ -382,62 +382,33 @@ public final class CompressedAudioDecoder {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** A growing mono sample buffer. */
-    private static final class Samples {
-        private final Path file;
-        private float[] data = new float[1 << 16];
-        private int size;
-
-        Samples(Path file) {
-            this.file = file;
+    /** Interleaved 16-bit output of JCodec's MP3 decoder, mixed to mono. */
+    private static void addInterleaved16(Path file, MonoSamples out, ByteBuffer pcm, int channels, int rate) throws AudioException {
+        if (channels < 1 || channels > WavDecoder.MAX_CHANNELS) {
+            throw new AudioException(file, "decoder reports " + channels + " channels");
         }
-
-        void addInterleaved16(ByteBuffer pcm, int channels, int rate) throws AudioException {
-            if (channels < 1 || channels > WavDecoder.MAX_CHANNELS) {
-                throw new AudioException(file, "decoder reports " + channels + " channels");
+        ByteBuffer b = pcm.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int frames = b.remaining() / (2 * channels);
+        float[] data = out.room(frames, rate);
+        int at = b.position(), to = out.size();
+        for (int i = 0; i < frames; i++) {
+            float s = 0;
+            for (int c = 0; c < channels; c++) {
+                s += b.getShort(at + 2 * (i * channels + c));
             }
-            ByteBuffer b = pcm.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            int frames = b.remaining() / (2 * channels);
-            DecodeBudget.check(file, size + (long) frames, rate);
-            if (size + frames > data.length) {
-                data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size + frames, 2L * data.length)));
-            }
-            int at = b.position();
-            for (int i = 0; i < frames; i++) {
-                float s = 0;
-                for (int c = 0; c < channels; c++) {
-                    s += b.getShort(at + 2 * (i * channels + c));
-                }
-                data[size++] = s / (32768f * channels);
-            }
+            data[to + i] = s / (32768f * channels);
         }
+        out.added(frames);
+    }
 
-        void addMono(float[] pcm, int frames, int rate) throws AudioException {
-            DecodeBudget.check(file, size + (long) frames, rate);
-            if (size + frames > data.length) {
-                data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size + frames, 2L * data.length)));
-            }
-            System.arraycopy(pcm, 0, data, size, frames);
-            size += frames;
+    /** The whole decoded voice, refused when empty or at a rate out of range. */
+    private static AudioClip toClip(Path file, MonoSamples out, int rate) throws AudioException {
+        if (out.size() == 0) {
+            throw new AudioException(file, "contains no decodable audio frames");
         }
-
-        /** Drops {@code head} samples at the start and {@code tail} at the end, where there are enough. */
-        void trim(int head, int tail) {
-            if (head + tail >= size) {
-                return;
-            }
-            System.arraycopy(data, head, data, 0, size - head - tail);
-            size -= head + tail;
+        if (rate < WavDecoder.MIN_RATE || rate > WavDecoder.MAX_RATE) {
+            throw new AudioException(file, "unsupported sample rate " + rate + " Hz");
         }
-
-        AudioClip toClip(int rate) throws AudioException {
-            if (size == 0) {
-                throw new AudioException(file, "contains no decodable audio frames");
-            }
-            if (rate < WavDecoder.MIN_RATE || rate > WavDecoder.MAX_RATE) {
-                throw new AudioException(file, "unsupported sample rate " + rate + " Hz");
-            }
-            return new AudioClip(Arrays.copyOf(data, size), rate);
-        }
+        return out.clip(0, out.size(), rate);
     }
 }

@@ -53,12 +53,12 @@ final class FlacDecoder {
         private int rate;
         private int channels;
         private int bitsPerSample;
-        private float[] out = new float[1 << 16];
-        private int size;
+        private final MonoSamples out;
 
         Stream(Path file, InputStream in) {
             this.file = file;
             this.bits = new Bits(in);
+            this.out = new MonoSamples(file);
         }
 
         AudioClip decode() throws IOException {
@@ -70,10 +70,10 @@ final class FlacDecoder {
             while (bits.hasMore()) {
                 frame(block);
             }
-            if (size == 0) {
+            if (out.size() == 0) {
                 throw new AudioException(file, "FLAC stream holds no audio frames");
             }
-            return new AudioClip(Arrays.copyOf(out, size), rate);
+            return out.clip(0, out.size(), rate);
         }
 
         private void metadata() throws IOException {
@@ -328,12 +328,8 @@ final class FlacDecoder {
 
         /** Undoes the channel decorrelation and appends the frame, mixed to mono, to the output. */
         private void emit(int[][] block, int n, int assignment, int depth) throws AudioException {
-            if ((long) size + n > DecodeBudget.maxSamples()) {
-                DecodeBudget.check(file, (long) size + n, rate);
-            }
-            if (size + n > out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(DecodeBudget.maxSamples(), Math.max(size + n, 2L * out.length)));
-            }
+            float[] data = out.room(n, rate);
+            int at = out.size();
             double scale = 1.0 / (1L << (depth - 1)) / channels;
             for (int i = 0; i < n; i++) {
                 long sum;
@@ -353,8 +349,9 @@ final class FlacDecoder {
                         sum += block[c][i];
                     }
                 }
-                out[size++] = (float) (sum * scale);
+                data[at + i] = (float) (sum * scale);
             }
+            out.added(n);
         }
     }
 

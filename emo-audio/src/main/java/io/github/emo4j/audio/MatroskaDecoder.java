@@ -258,17 +258,12 @@ final class MatroskaDecoder {
             throw new AudioException(file, "WebM/Matroska PCM at " + t.rate + " Hz");
         }
         int channels = (int) t.channels, width = bits / 8;
-        float[][] out = {new float[1 << 16]};
-        int[] size = {0};
+        MonoSamples out = new MonoSamples(file);
         return new Sink() {
             public void frame(byte[] b, int off, int len) throws AudioException {
                 int n = len / (width * channels);
-                if ((long) size[0] + n > DecodeBudget.maxSamples()) {
-                    DecodeBudget.check(file, (long) size[0] + n, rate);
-                }
-                if (size[0] + n > out[0].length) {
-                    out[0] = java.util.Arrays.copyOf(out[0], (int) Math.min(DecodeBudget.maxSamples(), Math.max((long) size[0] + n, 2L * out[0].length)));
-                }
+                float[] data = out.room(n, rate);
+                int at = out.size();
                 double full = Math.pow(2, bits - 1);
                 for (int i = 0; i < n; i++) {
                     double sum = 0;
@@ -280,16 +275,16 @@ final class MatroskaDecoder {
                         }
                         sum += bits == 8 ? v - 128 : (v << (64 - bits)) >> (64 - bits);
                     }
-                    out[0][size[0] + i] = (float) (sum / (channels * full));
+                    data[at + i] = (float) (sum / (channels * full));
                 }
-                size[0] += n;
+                out.added(n);
             }
 
             public AudioClip finish(long paddingNanos) throws AudioException {
-                if (size[0] == 0) {
+                if (out.size() == 0) {
                     throw new AudioException(file, "WebM/Matroska PCM track holds no samples");
                 }
-                return new AudioClip(java.util.Arrays.copyOf(out[0], size[0]), rate);
+                return out.clip(0, out.size(), rate);
             }
         };
     }

@@ -24,8 +24,7 @@ final class OpusPackets {
     private final OpusDecoder single;
     private final OpusMSDecoder multi;
     private final short[] pcm;
-    private float[] out = new float[1 << 16];
-    private int size;
+    private final MonoSamples out;
     private long decoded;
 
     /**
@@ -34,6 +33,7 @@ final class OpusPackets {
      */
     OpusPackets(Path file, byte[] head) throws AudioException {
         this.file = file;
+        this.out = new MonoSamples(file);
         if (head.length < 19 || !new String(head, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).equals("OpusHead")) {
             throw new AudioException(file, "Opus identification header missing or shorter than 19 bytes");
         }
@@ -103,26 +103,22 @@ final class OpusPackets {
             throw new AudioException(file, "malformed Opus packet " + (decoded + 1) + " (error " + n + ")");
         }
         decoded++;
-        if ((long) size + n > DecodeBudget.maxSamples()) {
-            DecodeBudget.check(file, (long) size + n, RATE);
-        }
-        if (size + n > out.length) {
-            out = Arrays.copyOf(out, (int) Math.min(DecodeBudget.maxSamples(), Math.max((long) size + n, 2L * out.length)));
-        }
+        float[] data = out.room(n, RATE);
+        int at = out.size();
         float scale = gain / (32768f * channels);
         for (int i = 0; i < n; i++) {
             int sum = 0;
             for (int c = 0; c < channels; c++) {
                 sum += pcm[i * channels + c];
             }
-            out[size + i] = sum * scale;
+            data[at + i] = sum * scale;
         }
-        size += n;
+        out.added(n);
     }
 
     /** Samples decoded so far, pre-skip included. */
     long decodedSamples() {
-        return size;
+        return out.size();
     }
 
     /**
@@ -135,11 +131,11 @@ final class OpusPackets {
         if (decoded == 0) {
             throw new AudioException(file, "Opus stream holds no audio packets");
         }
-        int from = Math.min(preSkip, size);
+        int size = out.size(), from = Math.min(preSkip, size);
         long end = total < 0 ? size : Math.min(size, from + Math.max(0, total));
         if (end <= from) {
             throw new AudioException(file, "Opus stream ends within its pre-skip: no audio");
         }
-        return new AudioClip(Arrays.copyOfRange(out, from, (int) end), RATE);
+        return out.clip(from, (int) end, RATE);
     }
 }

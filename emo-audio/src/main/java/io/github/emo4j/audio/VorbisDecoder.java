@@ -30,12 +30,12 @@ final class VorbisDecoder {
 
     private float[][] previous;
     private int previousSize;
-    private float[] out = new float[1 << 16];
-    private int size;
+    private final MonoSamples out;
     private long packets;
 
     VorbisDecoder(Path file, byte[] id, byte[] comment, byte[] setup) throws AudioException {
         this.file = file;
+        this.out = new MonoSamples(file);
         if (id == null || id.length < 30 || id[0] != 1 || !new String(id, 1, 6, StandardCharsets.US_ASCII).equals("vorbis")) {
             throw new AudioException(file, "Vorbis identification header missing or shorter than 30 bytes");
         }
@@ -800,12 +800,8 @@ final class VorbisDecoder {
         }
         if (previous != null) {
             int pn = previousSize, count = pn / 4 + n / 4;
-            if ((long) size + count > DecodeBudget.maxSamples()) {
-                DecodeBudget.check(file, (long) size + count, rate);
-            }
-            if (size + count > out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(DecodeBudget.maxSamples(), Math.max((long) size + count, 2L * out.length)));
-            }
+            float[] data = out.room(count, rate);
+            int at = out.size();
             float scale = 1f / channels;
             for (int t = 0; t < count; t++) {
                 float sum = 0;
@@ -818,9 +814,9 @@ final class VorbisDecoder {
                         sum += block[c][q];
                     }
                 }
-                out[size + t] = sum * scale;
+                data[at + t] = sum * scale;
             }
-            size += count;
+            out.added(count);
         }
         previous = new float[channels][];
         for (int c = 0; c < channels; c++) {
@@ -831,6 +827,7 @@ final class VorbisDecoder {
 
     /** The clip, ended at {@code total} samples when the container says where the stream ends (-1 if not). */
     AudioClip finish(long total) throws AudioException {
+        int size = out.size();
         if (size == 0) {
             throw new AudioException(file, "Vorbis stream holds no audio");
         }
@@ -838,11 +835,7 @@ final class VorbisDecoder {
         if (end <= 0) {
             throw new AudioException(file, "Vorbis stream ends before its first sample");
         }
-        return new AudioClip(Arrays.copyOf(out, end), rate);
-    }
-
-    long decodedSamples() {
-        return size;
+        return out.clip(0, end, rate);
     }
 
     /** The IMDCT here carries a 2/N factor that Vorbis' transform does not have; times N/2 undoes it. */

@@ -1,0 +1,64 @@
+package io.github.emo4j.audio;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A decoded voice, mono, growing as a decoder produces it: never from a size a header claims, and never
+ * past {@link DecodeBudget}, which refuses it by name before the array grows.
+ */
+final class MonoSamples {
+    private final Path file;
+    private float[] data = new float[1 << 16];
+    private int size;
+
+    MonoSamples(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * Room for {@code n} more samples at {@code rate} Hz: the array to write {@code [size(), size() + n)}
+     * of, then {@link #added}.
+     *
+     * @throws AudioException if the voice would outgrow its share of the heap
+     */
+    float[] room(int n, int rate) throws AudioException {
+        long needed = (long) size + n;
+        if (needed > DecodeBudget.maxSamples()) {
+            DecodeBudget.check(file, needed, rate);
+        }
+        if (needed > data.length) {
+            data = Arrays.copyOf(data, (int) Math.min(DecodeBudget.maxSamples(), Math.max(needed, 2L * data.length)));
+        }
+        return data;
+    }
+
+    /** Counts {@code n} samples written into the array {@link #room} gave. */
+    void added(int n) {
+        size += n;
+    }
+
+    /** Appends {@code n} samples of {@code pcm}. */
+    void add(float[] pcm, int n, int rate) throws AudioException {
+        System.arraycopy(pcm, 0, room(n, rate), size, n);
+        size += n;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Drops {@code head} samples at the start and {@code tail} at the end, where there are enough. */
+    void trim(int head, int tail) {
+        if (head + tail >= size) {
+            return;
+        }
+        System.arraycopy(data, head, data, 0, size - head - tail);
+        size -= head + tail;
+    }
+
+    /** Samples {@code [from, to)} as a clip. */
+    AudioClip clip(int from, int to, int rate) {
+        return new AudioClip(Arrays.copyOfRange(data, from, to), rate);
+    }
+}
