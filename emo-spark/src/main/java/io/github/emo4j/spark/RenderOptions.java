@@ -14,6 +14,13 @@ final class RenderOptions {
     private RenderOptions() {
     }
 
+    /** A job's render options: the batch's, then the job's own over them. */
+    static Map<String, String> of(BatchOptions batch, Job job) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(batch.render());
+        m.putAll(job.options());
+        return m;
+    }
+
     /** Checks names and values without a request at hand. */
     static void check(Map<String, String> options) {
         try {

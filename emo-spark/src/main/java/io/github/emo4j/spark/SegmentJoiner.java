@@ -43,7 +43,7 @@ final class SegmentJoiner implements Serializable {
                     HadoopFiles.MAX_AUDIO_BYTES, Files.createDirectories(scratch.resolve("audio"))));
             UnitResult s0 = segments.get(0);
             int fps = firstUnit.fps();
-            int qp = quality(new UnitRenderer(options, files).merged(job));
+            int qp = quality(RenderOptions.of(options, job));
             Path out = scratch.resolve("joined.mp4");
             long written;
             try (Mp4Writer writer = new Mp4Writer(out, s0.width(), s0.height(), fps, 1, voice.samples(),

@@ -56,7 +56,7 @@ final class UnitRenderer implements Serializable {
             EmoPipeline pipeline = pipeline();
             AudioClip voice = EmoPipeline.readAudio(files.local(job.audio(), job.audioBytes(), job.audioName(),
                     HadoopFiles.MAX_AUDIO_BYTES, Files.createDirectories(scratch.resolve("audio"))));
-            String fpsOption = merged(job).get("fps");
+            String fpsOption = RenderOptions.of(options, job).get("fps");
             int fps = fpsOption != null ? Integer.parseInt(fpsOption.trim()) : pipeline.packInfo().fps();
             long total = Math.round(voice.durationSeconds() * fps);
             long maxFrames = Math.round(options.segmentSeconds() * fps);
@@ -104,7 +104,7 @@ final class UnitRenderer implements Serializable {
                     HadoopFiles.MAX_AUDIO_BYTES, Files.createDirectories(scratch.resolve("audio")));
             BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
             AudioClip voice = EmoPipeline.readAudio(audioFile);
-            RenderRequest request = RenderOptions.apply(RenderRequest.of(portrait, voice), merged(job));
+            RenderRequest request = RenderOptions.apply(RenderRequest.of(portrait, voice), RenderOptions.of(options, job));
             if (job.seed() != null) {
                 request = request.withSeed(job.seed());
             }
@@ -146,13 +146,6 @@ final class UnitRenderer implements Serializable {
         } finally {
             deleteTree(scratch);
         }
-    }
-
-    /** The batch's render options, then the job's own. */
-    Map<String, String> merged(Job job) {
-        Map<String, String> m = new LinkedHashMap<>(options.render());
-        m.putAll(job.options());
-        return m;
     }
 
     /** A name unique to this task attempt, for the hidden copy before a rename. */
