@@ -34,6 +34,7 @@ class OpusDecoderTest {
             "ogg; CELT, 64 kb/s lowdelay, stereo; 48000; 2; -c:a libopus -b:a 64k -application lowdelay",
             "ogg; default 48 kb/s, stereo, 60 ms frames; 48000; 2; -c:a libopus -b:a 48k -frame_duration 60",
             "webm; WebM as a browser records it, 32 kb/s, mono; 48000; 1; -c:a libopus -b:a 32k",
+            "webm; WebM written live (a Segment of unknown size), 32 kb/s, mono; 48000; 1; -c:a libopus -b:a 32k -live 1",
             "matroska; Matroska, 96 kb/s audio, stereo; 48000; 2; -c:a libopus -b:a 96k -application audio"})
     void decodesLikeFfmpeg(String format, String what, int rate, int channels, String args) throws Exception {
         assumeTrue(FormatsTest.ffmpeg(), "ffmpeg is not installed");
