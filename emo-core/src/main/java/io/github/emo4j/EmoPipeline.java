@@ -13,6 +13,7 @@ import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.pack.PackSource;
 import io.github.emo4j.procedural.ProceduralPack;
+import io.github.emo4j.pipeline.RenderSpec;
 import io.github.emo4j.pipeline.Renderer;
 import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.ImageException;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Turns a portrait and a voice into a talking-head video.
@@ -44,7 +46,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * try (EmoPipeline emo = EmoPipeline.builder().pack(Path.of("packs/hallo")).provider(ExecutionProvider.cuda(0)).build()) {
- *     emo.render(RenderRequest.of(img, clip).withSeed(7), Path.of("out.mp4"));
+ *     emo.render(RenderRequest.builder(img, clip).seed(7).build(), Path.of("out.mp4"));
  * }
  * }</pre>
  *
@@ -53,8 +55,15 @@ import java.util.Locale;
  */
 public final class EmoPipeline implements AutoCloseable {
 
+    /** How long {@link #close} waits for cancelled renders to stop before it leaves their sessions to them. */
+    private static final long CLOSE_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
     private final ModelPack pack;
     private final Renderer renderer;
+    private final Object lock = new Object();
+    /** Renders and face look-ups under way; guarded by {@link #lock}. */
+    private int inFlight;
+    /** Set once by {@link #close}: renders under way see it at their next step and stop. */
     private volatile boolean closed;
 
     private EmoPipeline(ModelPack pack, FaceDetector detector) {
@@ -134,12 +143,31 @@ public final class EmoPipeline implements AutoCloseable {
      * @throws RenderCancelledException if the request's token was cancelled or the thread interrupted
      */
     public Video render(RenderRequest request, Path out) {
-        if (closed) {
-            throw new IllegalStateException("pipeline is closed");
+        enter();
+        try {
+            Path abs = checkOutput(out);
+            Renderer.Outcome o = renderer.render(RenderSpec.of(request), abs, () -> closed);
+            return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
+        } finally {
+            exit();
         }
-        Path abs = checkOutput(out);
-        Renderer.Outcome o = renderer.render(request, abs);
-        return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
+    }
+
+    /** Counts a call that uses the networks; refused once the pipeline is closed. */
+    private void enter() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("this pipeline is closed");
+            }
+            inFlight++;
+        }
+    }
+
+    private void exit() {
+        synchronized (lock) {
+            inFlight--;
+            lock.notifyAll();
+        }
     }
 
     /**
@@ -188,7 +216,12 @@ public final class EmoPipeline implements AutoCloseable {
      * @throws InvalidInputException if {@code given} does not fit the portrait, or no face is found
      */
     public FaceBox locateFace(BufferedImage portrait, FaceBox given) {
-        return renderer.locateFace(portrait, given);
+        enter();
+        try {
+            return renderer.locateFace(portrait, given);
+        } finally {
+            exit();
+        }
     }
 
     /**
@@ -199,14 +232,48 @@ public final class EmoPipeline implements AutoCloseable {
      * @return the faces in the order a render chooses them, the one it uses first; empty when there is none
      */
     public List<DetectedFace> faces(BufferedImage portrait) {
-        return renderer.faces(portrait);
+        enter();
+        try {
+            return renderer.faces(portrait);
+        } finally {
+            exit();
+        }
     }
 
+    /**
+     * Stops the renders under way and releases the networks. New calls are refused at once; each render
+     * under way stops at its next sampling step with {@link RenderCancelledException}, leaving no file,
+     * and this method waits for them (up to 30 s). A network that is still running after that is freed
+     * when its run ends, never under it. Calling it again does nothing.
+     */
     @Override
     public void close() {
-        if (!closed) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
             closed = true;
+            long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+            boolean interrupted = false;
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
             renderer.close();
+        } finally {
             pack.close();
         }
     }
@@ -255,14 +322,13 @@ public final class EmoPipeline implements AutoCloseable {
 
     /** Options for a pipeline and, for one-shot use, the inputs of one render. */
     public static final class Builder {
-        private BufferedImage portrait;
-        private AudioClip audio;
         private Path packDir;
         private final List<ExecutionProvider> providers = new ArrayList<>();
         private int threads;
         private FaceDetector detector;
         private SessionSettings sessions = SessionSettings.DEFAULT;
-        private RenderRequest options = RenderRequest.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), new AudioClip(new float[0], 16000));
+        /** The one-shot render's inputs and options; unused when the pipeline is only built. */
+        private final RenderRequest.Builder request = RenderRequest.emptyBuilder();
 
         private Builder() {
         }
@@ -274,7 +340,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder portrait(BufferedImage img) {
-            this.portrait = Portraits.toRgb(img);
+            request.portrait(img == null ? null : Portraits.toRgb(img));
             return this;
         }
 
@@ -285,7 +351,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder portrait(Path file) {
-            this.portrait = readPortrait(file);
+            request.portrait(readPortrait(file));
             return this;
         }
 
@@ -296,7 +362,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder audio(Path wav) {
-            this.audio = readAudio(wav);
+            request.audio(readAudio(wav));
             return this;
         }
 
@@ -307,7 +373,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder audio(AudioClip clip) {
-            this.audio = clip;
+            request.audio(clip);
             return this;
         }
 
@@ -404,134 +470,15 @@ public final class EmoPipeline implements AutoCloseable {
         }
 
         /**
-         * Sampling steps per clip for a one-shot render; see {@link RenderRequest#steps()}.
+         * Sets the options of a one-shot render, with the same names as everywhere:
+         * {@code EmoPipeline.builder().portrait(img).audio(wav).options(o -> o.steps(8).seed(7)).render()}.
          *
-         * @param n steps, 1 to 1000, or 0 for the pack's default
+         * @param set sets options on the request's builder
          * @return this builder
+         * @throws InvalidInputException if {@code set} gives an option a value out of range
          */
-        public Builder steps(int n) {
-            options = options.withSteps(n);
-            return this;
-        }
-
-        /**
-         * Classifier-free guidance scale; see {@link RenderRequest#guidance()}.
-         *
-         * @param g the scale, 0 to 50; 1 or less skips the unconditional pass
-         * @return this builder
-         */
-        public Builder guidance(double g) {
-            options = options.withGuidance(g);
-            return this;
-        }
-
-        /**
-         * Seed of the initial noise; the same seed gives the same video.
-         *
-         * @param s the seed
-         * @return this builder
-         */
-        public Builder seed(long s) {
-            options = options.withSeed(s);
-            return this;
-        }
-
-        /**
-         * Output frame rate.
-         *
-         * @param f frames per second, 1 to 120, or 0 for the pack's
-         * @return this builder
-         */
-        public Builder fps(int f) {
-            options = options.withFps(f);
-            return this;
-        }
-
-        /**
-         * The face box, instead of detecting it.
-         *
-         * @param box the face in portrait pixels, or {@code null} to detect it
-         * @return this builder
-         */
-        public Builder face(FaceBox box) {
-            options = options.withFace(box);
-            return this;
-        }
-
-        /**
-         * How strongly the head, the expression and the lips move.
-         *
-         * @param m the motion strengths
-         * @return this builder
-         */
-        public Builder motion(MotionControl m) {
-            options = options.withMotion(m);
-            return this;
-        }
-
-        /**
-         * Where progress goes; see {@link Progress}.
-         *
-         * @param l the listener
-         * @return this builder
-         */
-        public Builder progress(ProgressListener l) {
-            options = options.withProgress(l);
-            return this;
-        }
-
-        /**
-         * How the MP4 is encoded: H.264 quality, key frames and the audio codec.
-         *
-         * @param e the encoding options
-         * @return this builder
-         */
-        public Builder encoding(EncodingOptions e) {
-            options = options.withEncoding(e);
-            return this;
-        }
-
-        /**
-         * Another sampling algorithm on the pack's noise schedule.
-         *
-         * @param name one of {@link RenderRequest#SCHEDULERS}, e.g. {@code dpm++2m-karras}
-         * @return this builder
-         */
-        public Builder scheduler(String name) {
-            options = options.withScheduler(name);
-            return this;
-        }
-
-        /**
-         * Separate reference and audio guidance; see {@link RenderRequest#referenceGuidance()}.
-         *
-         * @param r the reference guidance scale, 0 to 50, or NaN for plain guidance
-         * @return this builder
-         */
-        public Builder referenceGuidance(double r) {
-            options = options.withReferenceGuidance(r);
-            return this;
-        }
-
-        /**
-         * Guidance rescale; see {@link RenderRequest#guidanceRescale()}.
-         *
-         * @param phi the rescale factor, 0 to 1
-         * @return this builder
-         */
-        public Builder guidanceRescale(double phi) {
-            options = options.withGuidanceRescale(phi);
-            return this;
-        }
-
-        /**
-         * A token another thread may use to stop the render.
-         *
-         * @param t the token, or {@code null}
-         * @return this builder
-         */
-        public Builder cancel(CancelToken t) {
-            options = options.withCancel(t);
+        public Builder options(Consumer<RenderRequest.Builder> set) {
+            set.accept(request);
             return this;
         }
 
@@ -556,13 +503,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @throws InvalidInputException if no portrait or no voice was given
          */
         public RenderRequest request() {
-            if (portrait == null) {
-                throw new InvalidInputException("no portrait given");
-            }
-            if (audio == null) {
-                throw new InvalidInputException("no audio given");
-            }
-            return options.withPortrait(portrait).withAudio(audio);
+            return request.build();
         }
 
         /**

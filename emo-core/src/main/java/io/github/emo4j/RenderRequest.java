@@ -8,100 +8,50 @@ import io.github.emo4j.video.EncodingOptions;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
- * One render: a portrait, a voice, and how to animate. Immutable; the {@code with...} methods return
- * changed copies.
+ * One render: a portrait, a voice, and how to animate them. Immutable; made by a {@link Builder}, and
+ * changed by {@link #toBuilder()}:
  *
- * @param portrait the portrait, any size within the pixel limit
- * @param audio    the voice, mono at any sample rate
- * @param face     the face box, or {@code null} to detect it
- * @param steps    sampling steps per clip, or 0 for the pack's default
- * @param guidance classifier-free guidance scale, or {@code NaN} for the pack's default; 1 or less
- *                 skips the unconditional pass
- * @param seed     seed of the initial noise; the same seed gives the same video
- * @param fps      output frame rate, or 0 for the pack's
- * @param motion   strength of head, expression and lip motion
- * @param progress where progress goes
- * @param cancel   a token to stop the render, or {@code null}
- * @param encoding how the MP4 is encoded (H.264 quality, key frames, audio codec)
- * @param guidanceRescale guidance rescale φ in [0, 1] (Lin et al., 2023): 0 is plain classifier-free
- *                 guidance; above 0 the guided noise is pulled back towards the conditional prediction's
- *                 standard deviation, which tames over-saturation at high guidance scales
- * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio
- *                 guidance as V-Express and Hallo use it: three branches (neither, reference only,
- *                 both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
- * @param scheduler {@code null} for the pack's sampling algorithm, or another one on the pack's noise
- *                 schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras},
- *                 which gets by with fewer steps than DDIM)
- * @param faceSelector which detected face to animate when {@code face} is null: the largest by default
- * @param parity   initial noise, tracing and preprocessing for checking a pack against its original
- *                 model; {@link ParityHooks#NONE} by default
- * @param timeOffset where this voice begins on a longer timeline, in seconds; 0 for a video of its own.
- *                 Frame times and the head-speed curve count from there, so a long voice rendered as
- *                 segments (emo-spark does) moves at each segment as the whole would
+ * <pre>{@code
+ * RenderRequest req = RenderRequest.builder(portrait, voice).steps(8).seed(7).build();
+ * RenderRequest again = req.toBuilder().seed(8).build();
+ * }</pre>
+ *
+ * <p>The options are grouped by concern: what the video shows (face, motion, frame rate, time offset)
+ * here, how each clip is sampled in {@link #sampling()}, how the MP4 is written in {@link #encoding()},
+ * and what the caller plugs in to watch, stop or reproduce the render in {@link #hooks()}. How the
+ * networks are loaded and run (pack, provider, threads) is the pipeline's, not a request's. Each option
+ * has one name, used by the builder's setter and by its getter.
  */
-public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox face, int steps, double guidance,
-                            long seed, int fps, MotionControl motion, ProgressListener progress, CancelToken cancel,
-                            EncodingOptions encoding, double guidanceRescale, double referenceGuidance, String scheduler,
-                            FaceSelector faceSelector, ParityHooks parity, double timeOffset) {
-    /**
-     * Checks every value; {@code null} motion, progress and encoding take their defaults.
-     *
-     * @param portrait          the portrait, any size within the pixel limit
-     * @param audio             the voice, mono at any sample rate
-     * @param face              the face box, or {@code null} to detect it
-     * @param steps             sampling steps per clip, or 0 for the pack's default
-     * @param guidance          classifier-free guidance scale, or {@code NaN} for the pack's default; 1 or less skips the unconditional pass
-     * @param seed              seed of the initial noise; the same seed gives the same video
-     * @param fps               output frame rate, or 0 for the pack's
-     * @param motion            strength of head, expression and lip motion
-     * @param progress          where progress goes
-     * @param cancel            a token to stop the render, or {@code null}
-     * @param encoding          how the MP4 is encoded (H.264 quality, key frames, audio codec)
-     * @param guidanceRescale   guidance rescale φ in [0, 1] (Lin et al., 2023): 0 is plain classifier-free guidance; above 0 the guided noise is pulled back towards the conditional prediction's standard deviation, which tames over-saturation at high guidance scales
-     * @param referenceGuidance {@code NaN} for plain guidance; otherwise separate reference and audio guidance as V-Express and Hallo use it: three branches (neither, reference only, both) combined as {@code uncond + ref·(refOnly − uncond) + guidance·(full − refOnly)}
-     * @param scheduler         {@code null} for the pack's sampling algorithm, or another one on the pack's noise schedule: one of {@link #SCHEDULERS} (e.g. {@code dpm++2m-karras}, which gets by with fewer steps than DDIM)
-     * @param faceSelector      which detected face to animate when {@code face} is null: the largest by default
-     * @param parity            initial noise, tracing and preprocessing, or {@code null} for none
-     * @param timeOffset        where this voice begins on a longer timeline, in seconds, 0 to 24 hours
-     * @throws InvalidInputException if a value is out of range or the scheduler is unknown
-     */
-    public RenderRequest {
-        Objects.requireNonNull(portrait, "portrait");
-        Objects.requireNonNull(audio, "audio");
-        if (steps < 0 || steps > 1000) {
-            throw new InvalidInputException("steps must be between 1 and 1000: " + steps);
-        }
-        if (!Double.isNaN(guidance) && !(guidance >= 0 && guidance <= 50)) {
-            throw new InvalidInputException("guidance must be between 0 and 50: " + guidance);
-        }
-        if (fps < 0 || fps > 120) {
-            throw new InvalidInputException("fps must be between 1 and 120: " + fps);
-        }
-        motion = motion == null ? MotionControl.NATURAL : motion;
-        progress = progress == null ? ProgressListener.NONE : progress;
-        encoding = encoding == null ? EncodingOptions.DEFAULT : encoding;
-        faceSelector = faceSelector == null ? FaceSelector.largest() : faceSelector;
-        parity = parity == null ? ParityHooks.NONE : parity;
-        if (!Double.isNaN(referenceGuidance) && !(referenceGuidance >= 0 && referenceGuidance <= 50)) {
-            throw new InvalidInputException("reference guidance must be between 0 and 50: " + referenceGuidance);
-        }
-        if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) {
-            throw new InvalidInputException("guidance rescale must be between 0 and 1: " + guidanceRescale);
-        }
-        if (!(timeOffset >= 0 && timeOffset <= 86_400)) {
-            throw new InvalidInputException("time offset must be between 0 and 86400 seconds: " + timeOffset);
-        }
-        if (scheduler != null && !SCHEDULERS.contains(scheduler)) {
-            throw new InvalidInputException("unknown scheduler '" + scheduler + "' (known: "
-                    + String.join(", ", SCHEDULERS) + ")");
-        }
-    }
+public final class RenderRequest {
 
     /** The sampling algorithms a request may switch to, by name. */
     public static final List<String> SCHEDULERS = Schedulers.NAMES;
+
+    private final BufferedImage portrait;
+    private final AudioClip audio;
+    private final FaceBox face;
+    private final FaceSelector faceSelector;
+    private final MotionControl motion;
+    private final int fps;
+    private final double timeOffset;
+    private final Sampling sampling;
+    private final EncodingOptions encoding;
+    private final RenderHooks hooks;
+
+    private RenderRequest(Builder b) {
+        this.portrait = b.portrait;
+        this.audio = b.audio;
+        this.face = b.face;
+        this.faceSelector = b.faceSelector;
+        this.motion = b.motion;
+        this.fps = b.fps;
+        this.timeOffset = b.timeOffset;
+        this.sampling = new Sampling(b.steps, b.guidance, b.referenceGuidance, b.guidanceRescale, b.scheduler, b.seed);
+        this.encoding = b.encoding;
+        this.hooks = new RenderHooks(b.progress, b.cancel, b.initialNoise, b.trace, b.preprocessing);
+    }
 
     /**
      * A request with every option at its default: the pack's steps, guidance and frame rate, the face
@@ -110,269 +60,442 @@ public record RenderRequest(BufferedImage portrait, AudioClip audio, FaceBox fac
      * @param portrait the portrait, as {@link EmoPipeline#readPortrait} returns it
      * @param audio    the voice, mono at any sample rate
      * @return the request
+     * @throws InvalidInputException if either is {@code null}
      */
     public static RenderRequest of(BufferedImage portrait, AudioClip audio) {
-        return new RenderRequest(portrait, audio, null, 0, Double.NaN, 42, 0, MotionControl.NATURAL, ProgressListener.NONE, null,
-                EncodingOptions.DEFAULT, 0, Double.NaN, null, FaceSelector.largest(), ParityHooks.NONE, 0);
+        return builder(portrait, audio).build();
     }
 
     /**
-     * This request with another portrait.
+     * A builder for a request on {@code portrait} and {@code audio}, every option at its default.
      *
-     * @param p the portrait
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @param portrait the portrait, as {@link EmoPipeline#readPortrait} returns it
+     * @param audio    the voice, mono at any sample rate
+     * @return the builder
+     * @throws InvalidInputException if either is {@code null}
      */
-    public RenderRequest withPortrait(BufferedImage p) {
-        return edit(e -> e.portrait = p);
+    public static Builder builder(BufferedImage portrait, AudioClip audio) {
+        return new Builder().portrait(portrait).audio(audio);
+    }
+
+    /** A builder with no portrait or voice yet, for the pipeline's one-shot builder. */
+    static Builder emptyBuilder() {
+        return new Builder();
     }
 
     /**
-     * This request with another voice.
+     * A builder holding this request's values, to make a changed copy.
      *
-     * @param a the voice
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the builder
      */
-    public RenderRequest withAudio(AudioClip a) {
-        return edit(e -> e.audio = a);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * This request with another face box.
+     * The portrait.
      *
-     * @param f the face in portrait pixels, or {@code null} to detect it
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the portrait, any size within the pixel limit
      */
-    public RenderRequest withFace(FaceBox f) {
-        return edit(e -> e.face = f);
+    public BufferedImage portrait() {
+        return portrait;
     }
 
     /**
-     * This request with another number of sampling steps per clip.
+     * The voice.
      *
-     * @param s steps, 1 to 1000, or 0 for the pack's default
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the voice, mono at any sample rate
      */
-    public RenderRequest withSteps(int s) {
-        return edit(e -> e.steps = s);
+    public AudioClip audio() {
+        return audio;
     }
 
     /**
-     * This request with another classifier-free guidance scale.
+     * The face box.
      *
-     * @param g the scale, 0 to 50, or NaN for the pack's default
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the face in portrait pixels, or {@code null} to detect it
      */
-    public RenderRequest withGuidance(double g) {
-        return edit(e -> e.guidance = g);
+    public FaceBox face() {
+        return face;
     }
 
     /**
-     * This request with another noise seed.
+     * Which detected face to animate when {@link #face()} is {@code null}.
      *
-     * @param s the seed
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the selector; the largest face by default
      */
-    public RenderRequest withSeed(long s) {
-        return edit(e -> e.seed = s);
+    public FaceSelector faceSelector() {
+        return faceSelector;
     }
 
     /**
-     * This request with another frame rate.
+     * How strongly the head, the expression and the lips move, and the head-speed curve.
      *
-     * @param f frames per second, 1 to 120, or 0 for the pack's
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the motion; {@link MotionControl#NATURAL} by default
      */
-    public RenderRequest withFps(int f) {
-        return edit(e -> e.fps = f);
+    public MotionControl motion() {
+        return motion;
     }
 
     /**
-     * This request with another motion strength.
+     * The output frame rate.
      *
-     * @param m how strongly the head, expression and lips move
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return frames per second, 1 to 120, or 0 for the pack's
      */
-    public RenderRequest withMotion(MotionControl m) {
-        return edit(e -> e.motion = m);
+    public int fps() {
+        return fps;
     }
 
     /**
-     * This request with another progress listener.
+     * Where this voice begins on a longer timeline: frame times and the head-speed curve count from
+     * there, so segments of one long voice, rendered apart (as emo-spark does), move as the whole would.
      *
-     * @param p the listener
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return seconds, 0 to 24 hours; 0 for a video of its own
      */
-    public RenderRequest withProgress(ProgressListener p) {
-        return edit(e -> e.progress = p);
+    public double timeOffset() {
+        return timeOffset;
     }
 
     /**
-     * This request with another cancellation token.
+     * How each clip is sampled: steps, guidance, algorithm and seed.
      *
-     * @param c the token, or {@code null}
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the sampling options
      */
-    public RenderRequest withCancel(CancelToken c) {
-        return edit(e -> e.cancel = c);
+    public Sampling sampling() {
+        return sampling;
     }
 
     /**
-     * This request with another MP4 encoding.
+     * How the MP4 is encoded: H.264 quality, key frames, the audio codec, and an optional PNG folder.
      *
-     * @param e H.264 quality, key frames and audio codec
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the encoding options
      */
-    public RenderRequest withEncoding(EncodingOptions e) {
-        return edit(x -> x.encoding = e);
+    public EncodingOptions encoding() {
+        return encoding;
     }
 
     /**
-     * This request with another guidance rescale.
+     * What the caller plugged in: progress, cancellation and the parity hooks.
      *
-     * @param phi the rescale factor φ, 0 to 1
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * @return the hooks
      */
-    public RenderRequest withGuidanceRescale(double phi) {
-        return edit(e -> e.guidanceRescale = phi);
+    public RenderHooks hooks() {
+        return hooks;
     }
 
     /**
-     * This request with another reference guidance scale.
-     *
-     * @param r the scale, 0 to 50, or NaN for plain guidance
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
+     * Sets a request's options; every setter checks its value at once and names the option it refuses.
+     * Not thread-safe; {@link #build} may be called many times.
      */
-    public RenderRequest withReferenceGuidance(double r) {
-        return edit(e -> e.referenceGuidance = r);
-    }
+    public static final class Builder {
+        private BufferedImage portrait;
+        private AudioClip audio;
+        private FaceBox face;
+        private FaceSelector faceSelector = FaceSelector.largest();
+        private MotionControl motion = MotionControl.NATURAL;
+        private int fps;
+        private double timeOffset;
+        private int steps;
+        private double guidance = Double.NaN;
+        private double referenceGuidance = Double.NaN;
+        private double guidanceRescale;
+        private String scheduler;
+        private long seed = Sampling.DEFAULTS.seed();
+        private EncodingOptions encoding = EncodingOptions.DEFAULT;
+        private ProgressListener progress = ProgressListener.NONE;
+        private CancelToken cancel;
+        private InitialNoise initialNoise;
+        private TraceListener trace;
+        private Preprocessing preprocessing = Preprocessing.NONE;
 
-    /**
-     * This request with another sampling algorithm.
-     *
-     * @param name one of {@link #SCHEDULERS}, or {@code null} for the pack's
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
-     */
-    public RenderRequest withScheduler(String name) {
-        return edit(e -> e.scheduler = name);
-    }
+        private Builder() {
+        }
 
-    /**
-     * This request with another choice among several detected faces.
-     *
-     * @param s which face to animate, e.g. {@link FaceSelector#index}; {@code null} for the largest
-     * @return the changed copy
-     */
-    public RenderRequest withFaceSelector(FaceSelector s) {
-        return edit(e -> e.faceSelector = s);
-    }
-
-    /**
-     * This request starting each clip from the given noise instead of the seed's: the way to reproduce
-     * another implementation's render exactly. The seed still drives anything else random.
-     *
-     * @param noise each clip's standard-normal noise, or {@code null} to draw it from the seed
-     * @return the changed copy
-     */
-    public RenderRequest withInitialNoise(InitialNoise noise) {
-        return edit(e -> e.parity = new ParityHooks(noise, e.parity.trace(), e.parity.preprocessing()));
-    }
-
-    /**
-     * This request handing every named tensor between its stages to {@code trace}: producer outputs,
-     * each clip's conditions and initial noise, each step's sample, prediction, guided prediction and
-     * latents, and the decoded frames. {@link TraceDirectory} writes them as {@code .npy} files.
-     *
-     * @param trace the listener, or {@code null} for none
-     * @return the changed copy
-     */
-    public RenderRequest withTrace(TraceListener trace) {
-        return edit(e -> e.parity = new ParityHooks(e.parity.initialNoise(), trace, e.parity.preprocessing()));
-    }
-
-    /**
-     * This request using the given preprocessing results (face crop, face image, masks) instead of
-     * deriving them.
-     *
-     * @param given the tensors, or {@code null} for none
-     * @return the changed copy
-     */
-    public RenderRequest withPreprocessing(Preprocessing given) {
-        return edit(e -> e.parity = new ParityHooks(e.parity.initialNoise(), e.parity.trace(), given));
-    }
-
-    /**
-     * This request placed at {@code seconds} on a longer timeline: frame times and the head-speed curve
-     * count from there, so segments of one long voice, rendered apart, move as the whole would.
-     *
-     * @param seconds where this voice begins, 0 to 24 hours
-     * @return the changed copy
-     * @throws InvalidInputException if the value is out of range
-     */
-    public RenderRequest withTimeOffset(double seconds) {
-        return edit(e -> e.timeOffset = seconds);
-    }
-
-    /** A copy with the fields {@code change} sets; the canonical constructor checks the result. */
-    private RenderRequest edit(Consumer<Fields> change) {
-        Fields f = new Fields(this);
-        change.accept(f);
-        return new RenderRequest(f.portrait, f.audio, f.face, f.steps, f.guidance, f.seed, f.fps, f.motion, f.progress,
-                f.cancel, f.encoding, f.guidanceRescale, f.referenceGuidance, f.scheduler, f.faceSelector, f.parity,
-                f.timeOffset);
-    }
-
-    /** The fields of a request, open for one edit. */
-    private static final class Fields {
-        BufferedImage portrait;
-        AudioClip audio;
-        FaceBox face;
-        int steps;
-        double guidance;
-        long seed;
-        int fps;
-        MotionControl motion;
-        ProgressListener progress;
-        CancelToken cancel;
-        EncodingOptions encoding;
-        double guidanceRescale;
-        double referenceGuidance;
-        String scheduler;
-        FaceSelector faceSelector;
-        ParityHooks parity;
-        double timeOffset;
-
-        Fields(RenderRequest r) {
+        private Builder(RenderRequest r) {
             portrait = r.portrait;
             audio = r.audio;
             face = r.face;
-            steps = r.steps;
-            guidance = r.guidance;
-            seed = r.seed;
-            fps = r.fps;
-            motion = r.motion;
-            progress = r.progress;
-            cancel = r.cancel;
-            encoding = r.encoding;
-            guidanceRescale = r.guidanceRescale;
-            referenceGuidance = r.referenceGuidance;
-            scheduler = r.scheduler;
             faceSelector = r.faceSelector;
-            parity = r.parity;
+            motion = r.motion;
+            fps = r.fps;
             timeOffset = r.timeOffset;
+            steps = r.sampling.steps();
+            guidance = r.sampling.guidance();
+            referenceGuidance = r.sampling.referenceGuidance();
+            guidanceRescale = r.sampling.guidanceRescale();
+            scheduler = r.sampling.scheduler();
+            seed = r.sampling.seed();
+            encoding = r.encoding;
+            progress = r.hooks.progress();
+            cancel = r.hooks.cancel();
+            initialNoise = r.hooks.initialNoise();
+            trace = r.hooks.trace();
+            preprocessing = r.hooks.preprocessing();
+        }
+
+        /**
+         * The portrait.
+         *
+         * @param p the portrait, any size within the pixel limit
+         * @return this builder
+         * @throws InvalidInputException if {@code p} is {@code null}
+         */
+        public Builder portrait(BufferedImage p) {
+            if (p == null) {
+                throw new InvalidInputException("portrait: none given");
+            }
+            this.portrait = p;
+            return this;
+        }
+
+        /**
+         * The voice.
+         *
+         * @param a the voice, mono at any sample rate
+         * @return this builder
+         * @throws InvalidInputException if {@code a} is {@code null}
+         */
+        public Builder audio(AudioClip a) {
+            if (a == null) {
+                throw new InvalidInputException("audio: none given");
+            }
+            this.audio = a;
+            return this;
+        }
+
+        /**
+         * The face box, instead of detecting it.
+         *
+         * @param f the face in portrait pixels, or {@code null} to detect it
+         * @return this builder
+         */
+        public Builder face(FaceBox f) {
+            this.face = f;
+            return this;
+        }
+
+        /**
+         * Which detected face to animate when no face box is given.
+         *
+         * @param s e.g. {@link FaceSelector#index}; {@code null} for the largest
+         * @return this builder
+         */
+        public Builder faceSelector(FaceSelector s) {
+            this.faceSelector = s == null ? FaceSelector.largest() : s;
+            return this;
+        }
+
+        /**
+         * How strongly the head, the expression and the lips move.
+         *
+         * @param m the motion; {@code null} for {@link MotionControl#NATURAL}
+         * @return this builder
+         */
+        public Builder motion(MotionControl m) {
+            this.motion = m == null ? MotionControl.NATURAL : m;
+            return this;
+        }
+
+        /**
+         * The output frame rate.
+         *
+         * @param f frames per second, 1 to 120, or 0 for the pack's
+         * @return this builder
+         * @throws InvalidInputException if {@code f} is out of range
+         */
+        public Builder fps(int f) {
+            if (f < 0 || f > 120) {
+                throw new InvalidInputException("fps must be between 1 and 120, or 0 for the pack's: " + f);
+            }
+            this.fps = f;
+            return this;
+        }
+
+        /**
+         * Where this voice begins on a longer timeline; see {@link RenderRequest#timeOffset()}.
+         *
+         * @param seconds 0 to 24 hours
+         * @return this builder
+         * @throws InvalidInputException if {@code seconds} is out of range
+         */
+        public Builder timeOffset(double seconds) {
+            if (!(seconds >= 0 && seconds <= 86_400)) {
+                throw new InvalidInputException("time offset must be between 0 and 86400 seconds: " + seconds);
+            }
+            this.timeOffset = seconds;
+            return this;
+        }
+
+        /**
+         * Sampling steps per clip; see {@link Sampling#steps()}.
+         *
+         * @param n 1 to 1000, or 0 for the pack's default
+         * @return this builder
+         * @throws InvalidInputException if {@code n} is out of range
+         */
+        public Builder steps(int n) {
+            if (n < 0 || n > 1000) {
+                throw new InvalidInputException("steps must be between 1 and 1000, or 0 for the pack's default: " + n);
+            }
+            this.steps = n;
+            return this;
+        }
+
+        /**
+         * The classifier-free guidance scale; see {@link Sampling#guidance()}.
+         *
+         * @param g 0 to 50, or {@code NaN} for the pack's default
+         * @return this builder
+         * @throws InvalidInputException if {@code g} is out of range
+         */
+        public Builder guidance(double g) {
+            if (!Double.isNaN(g) && !(g >= 0 && g <= 50)) {
+                throw new InvalidInputException("guidance must be between 0 and 50: " + g);
+            }
+            this.guidance = g;
+            return this;
+        }
+
+        /**
+         * Separate reference guidance; see {@link Sampling#referenceGuidance()}.
+         *
+         * @param r 0 to 50, or {@code NaN} for plain guidance
+         * @return this builder
+         * @throws InvalidInputException if {@code r} is out of range
+         */
+        public Builder referenceGuidance(double r) {
+            if (!Double.isNaN(r) && !(r >= 0 && r <= 50)) {
+                throw new InvalidInputException("reference guidance must be between 0 and 50: " + r);
+            }
+            this.referenceGuidance = r;
+            return this;
+        }
+
+        /**
+         * Guidance rescale; see {@link Sampling#guidanceRescale()}.
+         *
+         * @param phi 0 to 1
+         * @return this builder
+         * @throws InvalidInputException if {@code phi} is out of range
+         */
+        public Builder guidanceRescale(double phi) {
+            if (!(phi >= 0 && phi <= 1)) {
+                throw new InvalidInputException("guidance rescale must be between 0 and 1: " + phi);
+            }
+            this.guidanceRescale = phi;
+            return this;
+        }
+
+        /**
+         * Another sampling algorithm on the pack's noise schedule.
+         *
+         * @param name one of {@link RenderRequest#SCHEDULERS} (e.g. {@code dpm++2m-karras}, which gets by
+         *             with fewer steps than DDIM), or {@code null} for the pack's own
+         * @return this builder
+         * @throws InvalidInputException if the name is unknown
+         */
+        public Builder scheduler(String name) {
+            if (name != null && !SCHEDULERS.contains(name)) {
+                throw new InvalidInputException("unknown scheduler '" + name + "' (known: " + String.join(", ", SCHEDULERS) + ")");
+            }
+            this.scheduler = name;
+            return this;
+        }
+
+        /**
+         * The seed of the initial noise; the same seed gives the same video.
+         *
+         * @param s the seed
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * How the MP4 is encoded.
+         *
+         * @param e H.264 quality, key frames, audio codec and PNG folder; {@code null} for the defaults
+         * @return this builder
+         */
+        public Builder encoding(EncodingOptions e) {
+            this.encoding = e == null ? EncodingOptions.DEFAULT : e;
+            return this;
+        }
+
+        /**
+         * Where progress goes; see {@link Progress}.
+         *
+         * @param l the listener, or {@code null} for none
+         * @return this builder
+         */
+        public Builder progress(ProgressListener l) {
+            this.progress = l == null ? ProgressListener.NONE : l;
+            return this;
+        }
+
+        /**
+         * A token another thread may cancel the render with.
+         *
+         * @param t the token, or {@code null}
+         * @return this builder
+         */
+        public Builder cancel(CancelToken t) {
+            this.cancel = t;
+            return this;
+        }
+
+        /**
+         * Each clip's initial noise instead of the seed's: the way to reproduce another implementation's
+         * render exactly. The seed still drives anything else random.
+         *
+         * @param noise each clip's standard-normal noise, or {@code null} to draw it from the seed
+         * @return this builder
+         */
+        public Builder initialNoise(InitialNoise noise) {
+            this.initialNoise = noise;
+            return this;
+        }
+
+        /**
+         * Hands every named tensor between the stages to {@code t}: producer outputs, each clip's
+         * conditions and initial noise, each step's sample, prediction, guided prediction and latents,
+         * and the decoded frames. {@link TraceDirectory} writes them as {@code .npy} files.
+         *
+         * @param t the listener, or {@code null} for none
+         * @return this builder
+         */
+        public Builder trace(TraceListener t) {
+            this.trace = t;
+            return this;
+        }
+
+        /**
+         * Preprocessing results (face crop, face image, masks) to use instead of deriving them.
+         *
+         * @param given the tensors, or {@code null} for none
+         * @return this builder
+         */
+        public Builder preprocessing(Preprocessing given) {
+            this.preprocessing = Objects.requireNonNullElse(given, Preprocessing.NONE);
+            return this;
+        }
+
+        /**
+         * The request.
+         *
+         * @return the request
+         * @throws InvalidInputException if no portrait or no voice was given
+         */
+        public RenderRequest build() {
+            if (portrait == null) {
+                throw new InvalidInputException("portrait: none given");
+            }
+            if (audio == null) {
+                throw new InvalidInputException("audio: none given");
+            }
+            return new RenderRequest(this);
         }
     }
 }

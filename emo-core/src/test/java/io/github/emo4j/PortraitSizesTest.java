@@ -37,11 +37,11 @@ class PortraitSizesTest {
     @Test
     void tinyOddAndEdgePortraitsRender() throws Exception {
         int[][] cases = {{64, 64, 16, 16, 32, 32}, {513, 511, 200, 180, 100, 110}, {300, 200, 0, 0, 60, 60}};
-        try (EmoPipeline emo = EmoPipeline.builder().steps(1).build()) {
+        try (EmoPipeline emo = EmoPipeline.builder().build()) {
             for (int[] c : cases) {
                 Path out = dir.resolve("p" + c[0] + "x" + c[1] + ".mp4");
-                RenderRequest req = RenderRequest.of(image(c[0], c[1]), halfSecond())
-                        .withFace(new FaceBox(c[2], c[3], c[4], c[5])).withSteps(1);
+                RenderRequest req = RenderRequest.builder(image(c[0], c[1]), halfSecond())
+                        .face(new FaceBox(c[2], c[3], c[4], c[5])).steps(1).build();
                 emo.render(req, out);
                 Mp4Reader.Info info = Mp4Reader.probe(out);
                 assertEquals(c[0] & ~1, info.width(), "width of " + c[0] + "x" + c[1]);

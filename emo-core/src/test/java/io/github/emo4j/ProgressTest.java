@@ -26,8 +26,8 @@ class ProgressTest {
         }
         List<Progress> heard = Collections.synchronizedList(new ArrayList<>());
         try (EmoPipeline emo = EmoPipeline.builder().build()) {
-            emo.render(RenderRequest.of(new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB), new AudioClip(voice, 16000))
-                    .withFace(new FaceBox(32, 32, 64, 64)).withSteps(2).withProgress(heard::add), dir.resolve("p.mp4"));
+            emo.render(RenderRequest.builder(new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB), new AudioClip(voice, 16000))
+                    .face(new FaceBox(32, 32, 64, 64)).steps(2).progress(heard::add).build(), dir.resolve("p.mp4"));
         }
         assertEquals(Progress.Stage.PREPARE, heard.get(0).stage());
         assertEquals(Progress.Stage.DONE, heard.get(heard.size() - 1).stage());

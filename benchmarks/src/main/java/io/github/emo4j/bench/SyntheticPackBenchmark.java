@@ -73,7 +73,7 @@ public class SyntheticPackBenchmark {
             s[i] = (float) (0.3 * Math.sin(i * 0.05));
         }
         BufferedImage img = new BufferedImage(640, 640, BufferedImage.TYPE_INT_RGB);
-        request = RenderRequest.of(img, new AudioClip(s, 16000)).withFace(new FaceBox(192, 160, 256, 256)).withSteps(steps);
+        request = RenderRequest.builder(img, new AudioClip(s, 16000)).face(new FaceBox(192, 160, 256, 256)).steps(steps).build();
         out = Files.createTempDirectory("emo-synth").resolve("s.mp4");
     }
 

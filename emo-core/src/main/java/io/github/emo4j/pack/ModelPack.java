@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -95,14 +96,19 @@ public final class ModelPack implements AutoCloseable {
                             + spec.file() + ") is not a loadable ONNX model: " + e.getMessage(), e);
                 }
                 boolean release = settings.lowMemory() && neededOnlyAtStart(spec.role(), manifest.settings());
-                OnnxComponent c = new OnnxComponent(spec, s, release ? open : null);
+                OnnxComponent c = new OnnxComponent(src.describe(), spec, s, release ? open : null);
                 loaded.put(spec.role(), c);
                 validate(c, src.describe(), passThrough);
                 c.releaseIfUnused();
             }
         } catch (RuntimeException e) {
-            loaded.values().forEach(OnnxComponent::close);
-            chosen.close();
+            List<AutoCloseable> opened = new ArrayList<>(loaded.values());
+            opened.add(chosen);
+            try {
+                Closing.all(opened);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         LOG.debug("loaded pack {} from {} on {}", manifest.name(), src.describe(), chosen.provider());
@@ -275,13 +281,19 @@ public final class ModelPack implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Closes every component (each frees its session once its running calls end) and the session
+     * options. A failure does not stop the others from closing: the first is thrown at the end, with
+     * the rest suppressed in it.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        components.values().forEach(OnnxComponent::close);
-        options.close();
+        List<AutoCloseable> all = new ArrayList<>(components.values());
+        all.add(options);
+        Closing.all(all);
     }
 }

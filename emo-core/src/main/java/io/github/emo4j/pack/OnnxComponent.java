@@ -5,6 +5,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.emo4j.EmoException;
+import io.github.emo4j.PackException;
+import io.github.emo4j.RenderCancelledException;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A component that is only needed at the start of a render (the audio encoder, say) may be
  * <em>released</em>: its session, with the weights it holds in host or device memory, is closed
  * whenever no run or {@link #hold} is using it, and opened again for the next one.
+ *
+ * <p>Every run counts as a user of the session. {@link #close} refuses new users at once but frees the
+ * session only when the last one leaves: freeing it under a running {@code OrtSession.run} would crash
+ * the JVM inside native code.
  */
 public final class OnnxComponent implements AutoCloseable {
 
@@ -26,6 +32,8 @@ public final class OnnxComponent implements AutoCloseable {
     }
 
     private final ComponentSpec spec;
+    /** The pack folder (or built-in pack) and role, as every message about this component begins. */
+    private final String name;
     private final Opener reopen;
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicLong runs = new AtomicLong();
@@ -33,26 +41,27 @@ public final class OnnxComponent implements AutoCloseable {
     private int users;
     private boolean closed;
 
-    OnnxComponent(ComponentSpec spec, OrtSession session) {
-        this(spec, session, null);
-    }
-
-    /** A component whose session is released when unused, and reopened by {@code reopen}. */
-    OnnxComponent(ComponentSpec spec, OrtSession session, Opener reopen) {
+    /**
+     * A component of the pack at {@code pack} whose session is released when unused and reopened by
+     * {@code reopen}, or kept open when {@code reopen} is null.
+     */
+    OnnxComponent(String pack, ComponentSpec spec, OrtSession session, Opener reopen) {
         this.spec = spec;
+        this.name = pack + ": " + spec.role().key();
         this.session = session;
         this.reopen = reopen;
     }
 
     private synchronized OrtSession acquire() {
         if (closed) {
-            throw new IllegalStateException(spec.role().key() + ": the pack is closed");
+            // a pipeline closed during a render stops it; the render ends as cancelled, leaving no file
+            throw new RenderCancelledException(name + ": the pipeline was closed; no output was written");
         }
         if (session == null) {
             try {
                 session = reopen.open();
             } catch (OrtException e) {
-                throw new EmoException(spec.role().key() + ": cannot open the network again: " + e.getMessage(), e);
+                throw new PackException(name + ": cannot open the network again: " + e.getMessage(), e);
             }
         }
         users++;
@@ -62,7 +71,11 @@ public final class OnnxComponent implements AutoCloseable {
     private synchronized void release() {
         users--;
         if (users == 0) {
-            releaseIfUnused();
+            if (closed) {
+                closeSession();
+            } else {
+                releaseIfUnused();
+            }
         }
     }
 
@@ -70,7 +83,6 @@ public final class OnnxComponent implements AutoCloseable {
     synchronized void releaseIfUnused() {
         if (reopen != null && users == 0 && session != null) {
             closeSession();
-            session = null;
         }
     }
 
@@ -89,6 +101,11 @@ public final class OnnxComponent implements AutoCloseable {
     /** Whether the session is open now (a released component's is not, between uses). */
     public synchronized boolean isOpen() {
         return session != null;
+    }
+
+    /** The pack and role, as messages about this component name it: {@code packs/hallo: vae_decoder}. */
+    public String name() {
+        return name;
     }
 
     public ComponentSpec spec() {
@@ -114,7 +131,7 @@ public final class OnnxComponent implements AutoCloseable {
             // outputs were written in place
             assert r != null;
         } catch (OrtException e) {
-            throw new EmoException(spec.role().key() + ": ONNX Runtime failed: " + e.getMessage(), e);
+            throw new PackException(name + ": ONNX Runtime failed: " + e.getMessage(), e);
         } finally {
             spent = System.nanoTime() - t0;
             nanos.addAndGet(spent);
@@ -130,13 +147,13 @@ public final class OnnxComponent implements AutoCloseable {
         long t0 = System.nanoTime();
         try (OrtSession.Result r = s.run(inputs)) {
             OnnxValue v = r.get(output).orElseThrow(() ->
-                    new EmoException(spec.role().key() + ": output '" + output + "' was not produced"));
+                    new PackException(name + ": output '" + output + "' was not produced"));
             FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
             float[] a = new float[b.remaining()];
             b.get(a);
             return a;
         } catch (OrtException e) {
-            throw new EmoException(spec.role().key() + ": ONNX Runtime failed: " + e.getMessage(), e);
+            throw new PackException(name + ": ONNX Runtime failed: " + e.getMessage(), e);
         } finally {
             nanos.addAndGet(System.nanoTime() - t0);
             runs.incrementAndGet();
@@ -158,20 +175,33 @@ public final class OnnxComponent implements AutoCloseable {
         return session;
     }
 
+    /** Closes the session, if open, and forgets it. */
     private void closeSession() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new EmoException(spec.role().key() + ": failed to close session: " + e.getMessage(), e);
+        OrtSession s = session;
+        session = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                throw new EmoException(name + ": failed to close session: " + e.getMessage(), e);
+            }
         }
     }
 
+    /** Whether runs are still using the session after {@link #close}; it is freed when the last one ends. */
+    public synchronized boolean closing() {
+        return closed && users > 0;
+    }
+
+    /**
+     * Refuses new runs; the session is freed now if nothing uses it, else when the last run or hold
+     * ends.
+     */
     @Override
     public synchronized void close() {
         closed = true;
-        if (session != null) {
+        if (users == 0) {
             closeSession();
-            session = null;
         }
     }
 }

@@ -69,17 +69,17 @@ final class AudioConditioning {
         try (TensorView t = TensorView.of(in, encoder.spec().input(Contract.AUDIO).dtype())) {
             out = encoder.runToArray(Map.of(Contract.AUDIO, t.onnx()), Contract.AUDIO_FEATURES);
         } catch (OrtException e) {
-            throw new EmoException("audio_encoder: cannot create input tensor: " + e.getMessage(), e);
+            throw new EmoException(encoder.name() + ": cannot create input tensor: " + e.getMessage(), e);
         }
         for (float v : out) {
             if (!Float.isFinite(v)) {
-                throw new PackException("audio_encoder: output 'audio_features' holds NaN or infinite values; nothing was written");
+                throw new PackException(encoder.name() + ": output 'audio_features' holds NaN or infinite values; nothing was written");
             }
         }
         int dim = s.audioFeatureDim();
         long items = in.shape()[0];
         if (out.length % (items * dim) != 0) {
-            throw new EmoException("audio_encoder: produced " + out.length + " values for " + items
+            throw new PackException(encoder.name() + ": produced " + out.length + " values for " + items
                     + " inputs; expected a multiple of " + dim + " per input");
         }
         long perItem = out.length / (items * dim);
@@ -87,12 +87,12 @@ final class AudioConditioning {
             // each window of N mel frames (N/100 s) must give the pack's feature rate
             double windowSeconds = in.shape()[2] / 100.0;
             if (Math.abs(perItem / windowSeconds - s.audioFeatureRate()) > 1e-6) {
-                throw new PackException("audio_encoder: " + perItem + " features per " + windowSeconds + " s window is "
+                throw new PackException(encoder.name() + ": " + perItem + " features per " + windowSeconds + " s window is "
                         + perItem / windowSeconds + " per second; settings say " + s.audioFeatureRate()
                         + " (audio_sample_rate / audio_chunk_samples)");
             }
         } else if (perItem != 1) {
-            throw new EmoException("audio_encoder: produced " + out.length + " values for " + items
+            throw new PackException(encoder.name() + ": produced " + out.length + " values for " + items
                     + " chunks; expected " + dim + " per chunk");
         }
         // padded to whole clips, the padding's rows stay: the last frames' windows reach into them, as in Hallo
@@ -142,7 +142,7 @@ final class AudioConditioning {
         TensorSpec spec = encoder.spec().input(Contract.AUDIO);
         long window = spec.rank() == 3 ? spec.dim(2) : -1;
         if (window < 1 || spec.dim(1) != bands) {
-            throw new PackException("audio_encoder input 'audio' must be [windows, " + bands + ", N] with N fixed for "
+            throw new PackException(encoder.name() + ": input 'audio' must be [windows, " + bands + ", N] with N fixed for "
                     + s.audioInput().cliName() + ", not " + spec.shape());
         }
         float[][] mel = new WhisperLogMel(bands).compute(wav16k);

@@ -2,7 +2,6 @@ package io.github.emo4j.pipeline;
 
 import io.github.emo4j.PackException;
 import io.github.emo4j.Progress;
-import io.github.emo4j.RenderRequest;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.sched.Sampler;
@@ -66,9 +65,9 @@ final class ClipSampler implements AutoCloseable {
     FloatTensor denoise(int clip, ComponentCall unet) throws IOException {
         if (noise == null) {
             loopStart = System.nanoTime();
-            noise = new NoisePrefetch(latents.shape(), ctx.request.seed(), plan.clips(), ctx.request.parity().initialNoise());
+            noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), plan.clips(), ctx.spec.initialNoise());
         }
-        Sampler sampler = plan.scheduler().sampler(plan.steps(), ctx.request.seed() * 31 + clip);
+        Sampler sampler = plan.scheduler().sampler(plan.steps(), ctx.spec.seed() * 31 + clip);
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
         noiseTime.start();
@@ -94,7 +93,7 @@ final class ClipSampler implements AutoCloseable {
 
     /** Step {@code i}: one denoiser run over every branch, guidance, and the scheduler's update of the latents. */
     private void step(Sampler sampler, int clip, int i, double t, ComponentCall unet) {
-        RenderRequest req = ctx.request;
+        RenderSpec req = ctx.spec;
         samplingTime.start();
         float scale = sampler.inputScale(i);
         if (plan.guided()) {
@@ -129,7 +128,7 @@ final class ClipSampler implements AutoCloseable {
             finite = eps.allFinite();
         }
         if (!finite) {
-            throw new PackException("denoising_unet: output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
+            throw new PackException(unet.name() + ": output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
                     + ", step " + (i + 1) + "; nothing was written");
         }
         if (plan.guided() && req.guidanceRescale() > 0) {

@@ -39,6 +39,11 @@ final class ComponentCall {
         this.clock = clock;
     }
 
+    /** The component's name in messages: pack and role. */
+    String name() {
+        return component.name();
+    }
+
     ComponentCall input(String name, FloatTensor t) throws OrtException {
         return input(name, t, true);
     }
@@ -95,7 +100,7 @@ final class ComponentCall {
 
     private TensorView view(TensorSpec spec, String name, FloatTensor t) throws OrtException {
         if (spec == null) {
-            throw new PackException(component.spec().role().key() + ": no tensor '" + name + "' in the manifest");
+            throw new PackException(component.name() + ": no tensor '" + name + "' in the manifest");
         }
         TensorView v = TensorView.of(t, spec.dtype());
         owned.add(v);
@@ -130,7 +135,7 @@ final class ComponentCall {
         }
         for (Map.Entry<String, FloatTensor> o : checked.entrySet()) {
             if (!o.getValue().allFinite()) {
-                throw new PackException(component.spec().role().key() + ": output '" + o.getKey()
+                throw new PackException(component.name() + ": output '" + o.getKey()
                         + "' holds NaN or infinite values" + (clip >= 0 ? " at clip " + (clip + 1) : "")
                         + "; nothing was written");
             }

@@ -2,7 +2,6 @@ package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
 import io.github.emo4j.InvalidInputException;
-import io.github.emo4j.RenderRequest;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSettings;
@@ -69,7 +68,7 @@ final class DecodeStage implements AutoCloseable {
         decodeTime = ctx.times.stage("vae_decode");
         compositeTime = ctx.times.stage("composite");
         encodeTime = ctx.times.stage("encode");
-        RenderRequest req = ctx.request;
+        RenderSpec req = ctx.spec;
         FrameSink video = new Mp4Writer(out, compositor.width(), compositor.height(), plan.fps(), 1,
                 req.audio().samples(), req.audio().sampleRate(), req.encoding());
         if (req.encoding().frames() != null) {

@@ -71,8 +71,8 @@ final class DenoiserInputs {
         int c = s.latentChannels(), h = s.latentSize(), f = plan.clipFrames(), n = plan.motionFrames();
         this.pack = pack;
         this.plan = plan;
-        this.motionControl = ctx.request.motion();
-        this.timeOffset = ctx.request.timeOffset();
+        this.motionControl = ctx.spec.motion();
+        this.timeOffset = ctx.spec.timeOffset();
         this.audio = audio;
         this.produced = produced;
         this.referenceMotion = reference.motion();

@@ -58,15 +58,15 @@ final class OnnxFaceDetector implements FaceDetector {
         try (OnnxTensor t = FloatTensor.of(input, 1, 3, height, width).toOnnx()) {
             boxes = model.runToArray(Map.of(Contract.IMAGE, t), Contract.BOXES);
         } catch (OrtException e) {
-            throw new EmoException("face_detector: " + e.getMessage(), e);
+            throw new PackException(model.name() + ": " + e.getMessage(), e);
         }
         for (float v : boxes) {
             if (!Float.isFinite(v)) {
-                throw new PackException("face_detector: output 'boxes' holds NaN or infinite values");
+                throw new PackException(model.name() + ": output 'boxes' holds NaN or infinite values");
             }
         }
         if (boxes.length % 5 != 0) {
-            throw new EmoException("face_detector: output 'boxes' has " + boxes.length + " values, not rows of 5");
+            throw new PackException(model.name() + ": output 'boxes' has " + boxes.length + " values, not rows of 5");
         }
         int best = -1;
         for (int i = 0; i < boxes.length / 5; i++) {

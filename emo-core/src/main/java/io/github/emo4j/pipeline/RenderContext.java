@@ -3,13 +3,13 @@ package io.github.emo4j.pipeline;
 import ai.onnxruntime.OrtException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.RenderCancelledException;
-import io.github.emo4j.RenderRequest;
 import io.github.emo4j.RenderStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
- * What every stage of one render shares: the request, the tensor views to close at the end, the time
+ * What every stage of one render shares: its specification, the tensor views to close at the end, the time
  * inside ONNX Runtime, the time per stage, cancellation and progress. Closing it releases the views.
  */
 final class RenderContext implements AutoCloseable {
@@ -18,7 +18,7 @@ final class RenderContext implements AutoCloseable {
         T run() throws OrtException;
     }
 
-    final RenderRequest request;
+    final RenderSpec spec;
     /** Tensor views and raw tensors the render's calls created; closed with the context. */
     final List<AutoCloseable> views = new ArrayList<>();
     final OrtClock clock = new OrtClock();
@@ -29,9 +29,13 @@ final class RenderContext implements AutoCloseable {
     /** Preprocessing results the request gives instead of their derivation. */
     final GivenInputs given;
 
-    RenderContext(RenderRequest request) {
-        this.request = request;
-        this.given = new GivenInputs(request.parity().preprocessing());
+    /** Whether the pipeline is closing, which stops the render like a cancellation. */
+    private final BooleanSupplier closing;
+
+    RenderContext(RenderSpec spec, BooleanSupplier closing) {
+        this.spec = spec;
+        this.closing = closing;
+        this.given = new GivenInputs(spec.preprocessing());
     }
 
     /** Runs {@code work}, adding its duration to stage {@code stage}. */
@@ -50,13 +54,16 @@ final class RenderContext implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RenderCancelledException("render interrupted; no output was written");
         }
-        if (request.cancel() != null && request.cancel().isCancelled()) {
+        if (spec.cancel() != null && spec.cancel().isCancelled()) {
             throw new RenderCancelledException("render cancelled; no output was written");
+        }
+        if (closing.getAsBoolean()) {
+            throw new RenderCancelledException("the pipeline was closed during the render; no output was written");
         }
     }
 
     void progress(Progress p) {
-        request.progress().onProgress(p);
+        spec.progress().onProgress(p);
     }
 
     /** The render's statistics so far, {@code onnx_total} among the stages. */

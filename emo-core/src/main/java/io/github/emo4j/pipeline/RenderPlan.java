@@ -1,7 +1,6 @@
 package io.github.emo4j.pipeline;
 
 import io.github.emo4j.InvalidInputException;
-import io.github.emo4j.RenderRequest;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.sched.Scheduler;
 import io.github.emo4j.sched.Schedulers;
@@ -40,7 +39,7 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
      *
      * @throws InvalidInputException when the request cannot be rendered on this pack
      */
-    static RenderPlan of(RenderRequest req, PackSettings settings, long fixedBranches, Scheduler packScheduler,
+    static RenderPlan of(RenderSpec req, PackSettings settings, long fixedBranches, Scheduler packScheduler,
                          Map<String, Object> schedulerConfig) {
         int fps = req.fps() > 0 ? req.fps() : settings.fps();
         int steps = req.steps() > 0 ? req.steps() : settings.defaultSteps();

@@ -5,7 +5,6 @@ import io.github.emo4j.EmoException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.RenderCancelledException;
-import io.github.emo4j.RenderRequest;
 import io.github.emo4j.RenderStats;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
@@ -21,6 +20,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,13 +119,21 @@ public final class Renderer implements AutoCloseable {
     /**
      * Renders {@code req} into an MP4 at {@code out}. The file appears only when the render succeeds.
      */
-    public Outcome render(RenderRequest req, Path out) {
-        try (RenderContext ctx = new RenderContext(req)) {
+    public Outcome render(RenderSpec req, Path out) {
+        return render(req, out, () -> false);
+    }
+
+    /**
+     * Renders {@code req} into an MP4 at {@code out}, stopping as cancelled at the next step once
+     * {@code closing} says the pipeline is closing.
+     */
+    public Outcome render(RenderSpec req, Path out, BooleanSupplier closing) {
+        try (RenderContext ctx = new RenderContext(req, closing)) {
             RenderPlan plan = RenderPlan.of(req, pack.settings(), fixedBranches(), scheduler, pack.manifest().scheduler());
-            ctx.trace = new Tracer(req.parity().trace(), plan.branches());
+            ctx.trace = new Tracer(req.trace(), plan.branches());
             int r = pack.settings().resolution(), h = pack.settings().latentSize();
-            if (req.parity().initialNoise() != null) {
-                req.parity().initialNoise().check(plan.clips(),
+            if (req.initialNoise() != null) {
+                req.initialNoise().check(plan.clips(),
                         new long[] {1, pack.settings().latentChannels(), plan.clipFrames(), h, h});
             }
             ctx.progress(new Progress(Progress.Stage.PREPARE, 0, plan.clips(), 0, plan.steps(), 0, -1));
@@ -163,7 +171,7 @@ public final class Renderer implements AutoCloseable {
             }
             throw new EmoException(out + ": cannot write video: " + e.getMessage(), e);
         } catch (OrtException e) {
-            throw new EmoException("ONNX Runtime error: " + e.getMessage(), e);
+            throw new PackException(pack.source() + ": ONNX Runtime error: " + e.getMessage(), e);
         }
     }
 

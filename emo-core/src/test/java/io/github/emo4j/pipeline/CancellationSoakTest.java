@@ -42,8 +42,8 @@ class CancellationSoakTest {
     void eightThreadsTimesTwentyFiveRendersWithRandomCancellations() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer renderer = new Renderer(pack);
-            RenderRequest base = RenderRequest.of(OracleTest.portrait(), OracleTest.voice())
-                    .withFace(new FaceBox(50, 40, 60, 60)).withSteps(3);
+            RenderRequest base = RenderRequest.builder(OracleTest.portrait(), OracleTest.voice())
+                    .face(new FaceBox(50, 40, 60, 60)).steps(3).build();
             long helpersBefore = helperThreads();
             ExecutorService renders = Executors.newFixedThreadPool(THREADS);
             ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor();
@@ -105,7 +105,7 @@ class CancellationSoakTest {
                         canceller.schedule(token::cancel, rnd.nextInt(400), TimeUnit.MILLISECONDS);
                     }
                     try {
-                        renderer.render(base.withSeed(i).withCancel(token), out);
+                        renderer.render(RenderSpec.of(base.toBuilder().seed(i).cancel(token).build()), out);
                         assertTrue(Files.size(out) > 0);
                         finished.incrementAndGet();
                     } catch (RenderCancelledException e) {

@@ -27,7 +27,7 @@ class ConcurrencyTest {
     Path dir;
 
     private static RenderRequest request() {
-        return RenderRequest.of(OracleTest.portrait(), OracleTest.voice()).withFace(new FaceBox(50, 40, 60, 60)).withSteps(3);
+        return RenderRequest.builder(OracleTest.portrait(), OracleTest.voice()).face(new FaceBox(50, 40, 60, 60)).steps(3).build();
     }
 
     @Test
@@ -35,7 +35,7 @@ class ConcurrencyTest {
         try (ModelPack pack = ModelPack.load(ProceduralPack.of(48, 6, 2, 2).source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer r = new Renderer(pack);
             Path seq = dir.resolve("seq.mp4");
-            r.render(request(), seq);
+            r.render(RenderSpec.of(request()), seq);
             byte[] expected = Files.readAllBytes(seq);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
@@ -43,7 +43,7 @@ class ConcurrencyTest {
                 for (int i = 0; i < 8; i++) {
                     Path out = dir.resolve("par" + i + ".mp4");
                     futures.add(pool.submit(() -> {
-                        r.render(request(), out);
+                        r.render(RenderSpec.of(request()), out);
                         return Files.readAllBytes(out);
                     }));
                 }
@@ -67,15 +67,15 @@ class ConcurrencyTest {
             // warm up first: the JIT, the heap, ONNX Runtime's arena and the C library's per-thread malloc
             // arenas (each render's encoder threads are new) settle in the first renders
             for (int i = 0; i < 40; i++) {
-                r.render(request(), out);
+                r.render(RenderSpec.of(request()), out);
             }
             long start = settledRss();
             for (int i = 0; i < 50; i++) {
-                r.render(request(), out);
+                r.render(RenderSpec.of(request()), out);
             }
             long middle = settledRss();
             for (int i = 0; i < 50; i++) {
-                r.render(request(), out);
+                r.render(RenderSpec.of(request()), out);
             }
             long end = settledRss();
             System.out.println("native resident memory over 100 renders" + (lowMemory ? " (low memory)" : "") + ": "
@@ -118,11 +118,11 @@ class ConcurrencyTest {
             Thread[] self = new Thread[1];
             Thread t = new Thread(() -> {
                 try {
-                    r.render(request().withProgress(p -> {
+                    r.render(RenderSpec.of(request().toBuilder().progress(p -> {
                         if (p.clip() == 1) {
                             self[0].interrupt();
                         }
-                    }), out);
+                    }).build()), out);
                 } catch (Throwable e) {
                     failure[0] = e;
                 }
@@ -144,12 +144,12 @@ class ConcurrencyTest {
             Renderer r = new Renderer(pack);
             CancelToken token = new CancelToken();
             Path out = dir.resolve("cancelled.mp4");
-            RenderRequest req = request().withCancel(token).withProgress(p -> {
+            RenderRequest req = request().toBuilder().cancel(token).progress(p -> {
                 if (p.clip() == 1) {
                     token.cancel();
                 }
-            });
-            assertThrows(RenderCancelledException.class, () -> r.render(req, out));
+            }).build();
+            assertThrows(RenderCancelledException.class, () -> r.render(RenderSpec.of(req), out));
             assertFalse(Files.exists(out));
             try (var files = Files.list(dir)) {
                 assertEquals(0, files.count(), "temporary files left behind");

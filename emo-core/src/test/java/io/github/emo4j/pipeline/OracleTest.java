@@ -119,9 +119,9 @@ class OracleTest {
             clips.add(pixels);
             valid.add(v);
         });
-        RenderRequest req = RenderRequest.of(img, audio).withFace(face).withSteps(steps).withGuidance(guidance)
-                .withMotion(motion).withSeed(123).withScheduler(scheduler);
-        Renderer.Outcome out = renderer.render(req, dir.resolve("o.mp4"));
+        RenderRequest req = RenderRequest.builder(img, audio).face(face).steps(steps).guidance(guidance)
+                .motion(motion).seed(123).scheduler(scheduler).build();
+        Renderer.Outcome out = renderer.render(RenderSpec.of(req), dir.resolve("o.mp4"));
         assertEquals(17, out.frames());
         assertEquals((17 + F - 1) / F, clips.size(), "clips");
 
@@ -185,8 +185,8 @@ class OracleTest {
                 clips.add(pixels);
                 emitted.add(n);
             });
-            Renderer.Outcome out = renderer.render(RenderRequest.of(img, audio).withFace(face).withSteps(steps)
-                    .withGuidance(guidance).withSeed(5), dir.resolve("ctx.mp4"));
+            Renderer.Outcome out = renderer.render(RenderSpec.of(RenderRequest.builder(img, audio).face(face).steps(steps)
+                    .guidance(guidance).seed(5).build()), dir.resolve("ctx.mp4"));
             assertEquals(17, out.frames());
             assertEquals(4, clips.size(), "17 frames in clips of 6 with stride 4");
             assertEquals(17, emitted.stream().mapToInt(Integer::intValue).sum());
@@ -224,14 +224,14 @@ class OracleTest {
      */
     @Test
     void separateGuidanceReducesToPlainGuidanceWithoutABatchedReference() {
-        RenderRequest base = RenderRequest.of(portrait(), voice()).withFace(new FaceBox(50, 40, 60, 60)).withSteps(4)
-                .withGuidance(2.5).withSeed(9);
+        RenderRequest base = RenderRequest.builder(portrait(), voice()).face(new FaceBox(50, 40, 60, 60)).steps(4)
+                .guidance(2.5).seed(9).build();
         List<float[]> plain = new ArrayList<>(), split = new ArrayList<>();
         Renderer r = new Renderer(pack);
         r.observe((clip, pixels, v) -> plain.add(pixels));
-        r.render(base, dir.resolve("plain.mp4"));
+        r.render(RenderSpec.of(base), dir.resolve("plain.mp4"));
         r.observe((clip, pixels, v) -> split.add(pixels));
-        r.render(base.withReferenceGuidance(1.7), dir.resolve("split.mp4"));
+        r.render(RenderSpec.of(base.toBuilder().referenceGuidance(1.7).build()), dir.resolve("split.mp4"));
         assertEquals(plain.size(), split.size());
         double worst = 0;
         for (int c = 0; c < plain.size(); c++) {

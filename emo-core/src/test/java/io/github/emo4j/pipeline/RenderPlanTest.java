@@ -32,7 +32,7 @@ class RenderPlanTest {
     }
 
     private static RenderPlan plan(RenderRequest req, long fixedBranches) {
-        return RenderPlan.of(req, settings(12, 0), fixedBranches, PACK_SCHEDULER, CONFIG);
+        return RenderPlan.of(RenderSpec.of(req), settings(12, 0), fixedBranches, PACK_SCHEDULER, CONFIG);
     }
 
     @Test
@@ -41,7 +41,7 @@ class RenderPlanTest {
         assertEquals(25, p.fps());
         assertEquals(40, p.steps());
         assertEquals(3.5, p.guidance());
-        RenderPlan q = plan(request(1).withFps(30).withSteps(8).withGuidance(2), -1);
+        RenderPlan q = plan(request(1).toBuilder().fps(30).steps(8).guidance(2).build(), -1);
         assertEquals(30, q.fps());
         assertEquals(8, q.steps());
         assertEquals(2.0, q.guidance());
@@ -50,10 +50,10 @@ class RenderPlanTest {
 
     @Test
     void guidanceAboveOneBatchesAnUnconditionalBranch() {
-        RenderPlan plain = plan(request(1).withGuidance(1), -1);
+        RenderPlan plain = plan(request(1).toBuilder().guidance(1).build(), -1);
         assertFalse(plain.guided());
         assertEquals(1, plain.branches());
-        RenderPlan guided = plan(request(1).withGuidance(2.5), -1);
+        RenderPlan guided = plan(request(1).toBuilder().guidance(2.5).build(), -1);
         assertTrue(guided.guided());
         assertFalse(guided.splitGuidance());
         assertEquals(2, guided.branches());
@@ -61,7 +61,7 @@ class RenderPlanTest {
 
     @Test
     void aDenoiserExportedWithTwoBranchesRunsThemAtAnyScale() {
-        RenderPlan p = plan(request(1).withGuidance(0.5), 2);
+        RenderPlan p = plan(request(1).toBuilder().guidance(0.5).build(), 2);
         assertTrue(p.guided());
         assertEquals(2, p.branches());
         assertEquals(1.0, p.guidance(), "below 1 the combination is raised to the conditional prediction");
@@ -69,25 +69,25 @@ class RenderPlanTest {
 
     @Test
     void referenceGuidanceSplitsIntoThreeBranchesOnlyWhenItCanMatter() {
-        RenderPlan split = plan(request(1).withGuidance(2).withReferenceGuidance(1.5), -1);
+        RenderPlan split = plan(request(1).toBuilder().guidance(2).referenceGuidance(1.5).build(), -1);
         assertTrue(split.splitGuidance());
         assertEquals(3, split.branches());
-        RenderPlan unguided = plan(request(1).withGuidance(1).withReferenceGuidance(1.5), -1);
+        RenderPlan unguided = plan(request(1).toBuilder().guidance(1).referenceGuidance(1.5).build(), -1);
         assertFalse(unguided.splitGuidance());
         assertEquals(1, unguided.branches());
-        RenderPlan fixedThree = plan(request(1).withGuidance(1).withReferenceGuidance(1.5), 3);
+        RenderPlan fixedThree = plan(request(1).toBuilder().guidance(1).referenceGuidance(1.5).build(), 3);
         assertTrue(fixedThree.splitGuidance());
         assertEquals(3, fixedThree.branches());
     }
 
     @Test
     void aFixedBatchThatDoesNotFitTheRequestIsRefusedWithTheReason() {
-        var three = assertThrows(InvalidInputException.class, () -> plan(request(1).withGuidance(2), 3));
+        var three = assertThrows(InvalidInputException.class, () -> plan(request(1).toBuilder().guidance(2).build(), 3));
         assertTrue(three.getMessage().contains("give a reference guidance scale too"), three.getMessage());
-        var one = assertThrows(InvalidInputException.class, () -> plan(request(1).withGuidance(3), 1));
+        var one = assertThrows(InvalidInputException.class, () -> plan(request(1).toBuilder().guidance(3).build(), 1));
         assertTrue(one.getMessage().contains("guidance 3.0 needs 2"), one.getMessage());
         var two = assertThrows(InvalidInputException.class,
-                () -> plan(request(1).withGuidance(2).withReferenceGuidance(1), 2));
+                () -> plan(request(1).toBuilder().guidance(2).referenceGuidance(1).build(), 2));
         assertTrue(two.getMessage().contains("separate reference guidance needs 3"), two.getMessage());
     }
 
@@ -105,7 +105,7 @@ class RenderPlanTest {
 
     @Test
     void contextWindowsOverlapAndHoldBackTheirLastFrames() {
-        RenderPlan p = RenderPlan.of(request(1), settings(12, 2), -1, PACK_SCHEDULER, CONFIG);
+        RenderPlan p = RenderPlan.of(RenderSpec.of(request(1)), settings(12, 2), -1, PACK_SCHEDULER, CONFIG);
         assertEquals(25, p.frames());
         assertEquals(10, p.stride());
         assertEquals(3, p.clips());
@@ -130,7 +130,7 @@ class RenderPlanTest {
         assertSame(PACK_SCHEDULER, own.scheduler());
         assertInstanceOf(DdimScheduler.class, own.scheduler());
         assertEquals(1f, own.initNoiseSigma());
-        RenderPlan euler = plan(request(1).withScheduler("euler").withSteps(10), -1);
+        RenderPlan euler = plan(request(1).toBuilder().scheduler("euler").steps(10).build(), -1);
         assertNotSame(PACK_SCHEDULER, euler.scheduler());
         assertTrue(euler.initNoiseSigma() > 1f, "Euler starts from noise scaled by the largest sigma");
     }

@@ -118,7 +118,7 @@ class SpeakingFaceTest {
             }
         });
         Path mp4 = dir.resolve(which + ".mp4");
-        renderer.render(RenderRequest.of(img, voice).withSeed(1), mp4);
+        renderer.render(RenderSpec.of(RenderRequest.builder(img, voice).seed(1).build()), mp4);
 
         double worstOutside = outside.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         double meanOutside = outside.stream().mapToDouble(Double::doubleValue).average().orElseThrow();

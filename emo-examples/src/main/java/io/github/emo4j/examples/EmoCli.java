@@ -406,34 +406,34 @@ public final class EmoCli {
         }
         BufferedImage portrait = EmoPipeline.readPortrait(portraitFile, background);
         AudioClip audio = EmoPipeline.readAudio(audioFile);
-        RenderRequest req = RenderRequest.of(portrait, audio)
-                .withSteps(a.intValue("steps", 0, 1, 1000))
-                .withSeed(a.longValue("seed", 42))
-                .withFps(a.intValue("fps", 0, 1, 120));
+        RenderRequest req = RenderRequest.builder(portrait, audio)
+                .steps(a.intValue("steps", 0, 1, 1000))
+                .seed(a.longValue("seed", 42))
+                .fps(a.intValue("fps", 0, 1, 120)).build();
         if (a.has("guidance")) {
-            req = req.withGuidance(a.doubleValue("guidance"));
+            req = req.toBuilder().guidance(a.doubleValue("guidance")).build();
         }
         if (a.has("reference-guidance")) {
-            req = req.withReferenceGuidance(a.doubleValue("reference-guidance"));
+            req = req.toBuilder().referenceGuidance(a.doubleValue("reference-guidance")).build();
         }
         if (a.has("guidance-rescale")) {
-            req = req.withGuidanceRescale(a.doubleValue("guidance-rescale"));
+            req = req.toBuilder().guidanceRescale(a.doubleValue("guidance-rescale")).build();
         }
         if (a.has("face")) {
             try {
-                req = req.withFace(FaceBox.parse(a.value("face", "")));
+                req = req.toBuilder().face(FaceBox.parse(a.value("face", ""))).build();
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("--face: " + e.getMessage());
             }
         }
         if (a.has("motion")) {
-            req = req.withMotion(MotionControl.parse(a.value("motion", "")));
+            req = req.toBuilder().motion(MotionControl.parse(a.value("motion", ""))).build();
         }
         if (a.has("scheduler")) {
-            req = req.withScheduler(a.value("scheduler", ""));
+            req = req.toBuilder().scheduler(a.value("scheduler", "")).build();
         }
         if (a.has("head-speed")) {
-            req = req.withMotion(req.motion().withHeadSpeed(HeadSpeed.parse(a.value("head-speed", ""))));
+            req = req.toBuilder().motion(req.motion().withHeadSpeed(HeadSpeed.parse(a.value("head-speed", "")))).build();
         }
         try {
             EncodingOptions enc = EncodingOptions.DEFAULT
@@ -449,7 +449,7 @@ public final class EmoCli {
                 }
                 enc = enc.withFrames(frames);
             }
-            req = req.withEncoding(enc);
+            req = req.toBuilder().encoding(enc).build();
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("--audio-codec must be aac or pcm: '" + a.value("audio-codec", "") + "'");
         }
@@ -466,22 +466,22 @@ public final class EmoCli {
             b.provider(providers(a).toArray(new ExecutionProvider[0]));
         }
         if (cancel != null) {
-            req = req.withCancel(cancel);
+            req = req.toBuilder().cancel(cancel).build();
         }
         if (a.has("noise")) {
-            req = req.withInitialNoise(InitialNoise.fromDirectory(Path.of(a.value("noise", ""))));
+            req = req.toBuilder().initialNoise(InitialNoise.fromDirectory(Path.of(a.value("noise", "")))).build();
         }
         if (a.has("inputs")) {
-            req = req.withPreprocessing(Preprocessing.fromDirectory(Path.of(a.value("inputs", ""))));
+            req = req.toBuilder().preprocessing(Preprocessing.fromDirectory(Path.of(a.value("inputs", "")))).build();
         }
         TraceDirectory trace = a.has("trace") ? traceDirectory(Path.of(a.value("trace", ""))) : null;
         if (trace != null) {
-            req = req.withTrace(trace);
+            req = req.toBuilder().trace(trace).build();
         }
         ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
         activeBar = bar;
         if (bar != null) {
-            req = req.withProgress(bar);
+            req = req.toBuilder().progress(bar).build();
         }
         long t0 = System.nanoTime();
         try (EmoPipeline emo = b.build()) {
@@ -497,7 +497,7 @@ public final class EmoCli {
                     throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
                 }
             }
-            req = req.withFaceSelector(FaceSelector.index(a.intValue("face-index", 0, 0, 1000)));
+            req = req.toBuilder().faceSelector(FaceSelector.index(a.intValue("face-index", 0, 0, 1000))).build();
             Video o;
             try {
                 o = emo.render(req, out);

@@ -49,7 +49,7 @@ class BrowserPlaybackTest {
         AudioClip twoSeconds = new AudioClip(Arrays.copyOf(speech.samples(), 32000), speech.sampleRate());
         Path video = dir.resolve("v.mp4");
         try (EmoPipeline emo = EmoPipeline.builder().build()) {
-            emo.render(RenderRequest.of(EmoPipeline.readPortrait(Path.of(EmoCliTest.PORTRAIT)), twoSeconds).withSteps(1), video);
+            emo.render(RenderRequest.builder(EmoPipeline.readPortrait(Path.of(EmoCliTest.PORTRAIT)), twoSeconds).steps(1).build(), video);
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {

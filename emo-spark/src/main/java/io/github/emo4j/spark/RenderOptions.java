@@ -38,13 +38,13 @@ final class RenderOptions {
         for (Map.Entry<String, String> e : options.entrySet()) {
             Object v = value(e.getKey(), e.getValue());
             r = switch (e.getKey()) {
-                case "steps" -> r.withSteps((Integer) v);
-                case "guidance" -> r.withGuidance((Double) v);
-                case "fps" -> r.withFps((Integer) v);
-                case "quality" -> r.withEncoding(quality(r, (Integer) v));
-                case "motion" -> r.withMotion((MotionControl) v);
-                case "scheduler" -> r.withScheduler((String) v);
-                case "seed" -> r.withSeed((Long) v);
+                case "steps" -> r.toBuilder().steps((Integer) v).build();
+                case "guidance" -> r.toBuilder().guidance((Double) v).build();
+                case "fps" -> r.toBuilder().fps((Integer) v).build();
+                case "quality" -> r.toBuilder().encoding(quality(r, (Integer) v)).build();
+                case "motion" -> r.toBuilder().motion((MotionControl) v).build();
+                case "scheduler" -> r.toBuilder().scheduler((String) v).build();
+                case "seed" -> r.toBuilder().seed((Long) v).build();
                 default -> throw new IllegalStateException(e.getKey());
             };
         }

@@ -106,22 +106,22 @@ final class UnitRenderer implements Serializable {
             AudioClip voice = EmoPipeline.readAudio(audioFile);
             RenderRequest request = RenderOptions.apply(RenderRequest.of(portrait, voice), RenderOptions.of(options, job));
             if (job.seed() != null) {
-                request = request.withSeed(job.seed());
+                request = request.toBuilder().seed(job.seed()).build();
             }
             if (unit.isSegment()) {
                 // segments are encoded finely once more before the join encodes the whole at the asked quality
-                request = request.withAudio(SegmentPlan.slice(voice, unit.first(), unit.end(), unit.fps()))
-                        .withTimeOffset(unit.first() / (double) unit.fps())
-                        .withFps(unit.fps())
-                        .withEncoding(request.encoding().withQp(Mp4Writer.MIN_QP));
+                request = request.toBuilder().audio(SegmentPlan.slice(voice, unit.first(), unit.end(), unit.fps()))
+                        .timeOffset(unit.first() / (double) unit.fps())
+                        .fps(unit.fps())
+                        .encoding(request.encoding().withQp(Mp4Writer.MIN_QP)).build();
             }
             CancelToken cancel = new CancelToken();
             TaskContext tc = TaskContext.get();
-            request = request.withCancel(cancel).withProgress(p -> {
+            request = request.toBuilder().cancel(cancel).progress(p -> {
                 if (tc != null && tc.isInterrupted()) {
                     cancel.cancel();
                 }
-            });
+            }).build();
             Path video = scratch.resolve("video.mp4");
             Video v = pipeline.render(request, video);
             if (unit.isSegment() && v.frameCount() != unit.frames()) {

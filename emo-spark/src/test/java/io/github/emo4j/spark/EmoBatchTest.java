@@ -83,8 +83,8 @@ class EmoBatchTest extends LocalSparkTest {
         assertEquals("ok", r.getString(1), r.getString(5));
         Path alone = dir.resolve("alone.mp4");
         try (var p = io.github.emo4j.EmoPipeline.builder().threads(1).build()) {
-            p.render(io.github.emo4j.RenderRequest.of(io.github.emo4j.EmoPipeline.readPortrait(Fixtures.PORTRAIT),
-                    io.github.emo4j.EmoPipeline.readAudio(voice)).withSeed(3), alone);
+            p.render(io.github.emo4j.RenderRequest.builder(io.github.emo4j.EmoPipeline.readPortrait(Fixtures.PORTRAIT),
+                    io.github.emo4j.EmoPipeline.readAudio(voice)).seed(3).build(), alone);
         }
         List<int[]> a = frames(Path.of(r.getString(4))), b = frames(alone);
         assertEquals(b.size(), a.size());

@@ -51,7 +51,7 @@ public final class ScalingRatio {
                 }
                 t0 = System.nanoTime();
                 for (int i = 0; i < jobs; i++) {
-                    serial.render(RenderRequest.of(portrait, clip).withSeed(i), dir.resolve("serial-" + i + ".mp4"));
+                    serial.render(RenderRequest.builder(portrait, clip).seed(i).build(), dir.resolve("serial-" + i + ".mp4"));
                 }
                 double q = (System.nanoTime() - t0) / 1e9;
                 sparkTimes.add(s);

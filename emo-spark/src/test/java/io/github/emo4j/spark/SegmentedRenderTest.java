@@ -49,7 +49,7 @@ class SegmentedRenderTest extends LocalSparkTest {
         // the same voice rendered whole, for the frames' agreement
         Path whole = dir.resolve("whole.mp4");
         try (EmoPipeline p = EmoPipeline.builder().build()) {
-            p.render(RenderRequest.of(EmoPipeline.readPortrait(Fixtures.PORTRAIT), EmoPipeline.readAudio(voice)).withSeed(5), whole);
+            p.render(RenderRequest.builder(EmoPipeline.readPortrait(Fixtures.PORTRAIT), EmoPipeline.readAudio(voice)).seed(5).build(), whole);
         }
         assertEquals(info.audioSeconds(), Mp4Reader.probe(whole).audioSeconds(), 1e-9, "the same audio track as a whole render");
         float[] heard = Fixtures.decodedAudio(video, clip.sampleRate(), dir);

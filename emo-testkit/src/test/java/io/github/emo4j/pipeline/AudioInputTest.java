@@ -59,11 +59,11 @@ class AudioInputTest {
             for (int i = 0; i < s.length; i++) {
                 s[i] = (float) (0.3 * Math.sin(i * 0.05));
             }
-            RenderRequest req = RenderRequest.of(img, new AudioClip(s, 16000)).withFace(new FaceBox(24, 24, 48, 48)).withSteps(2);
+            RenderRequest req = RenderRequest.builder(img, new AudioClip(s, 16000)).face(new FaceBox(24, 24, 48, 48)).steps(2).build();
             Path a = dir.resolve("a.mp4"), b = dir.resolve("b.mp4");
             Renderer r = new Renderer(pack);
-            assertEquals(13, r.render(req, a).frames());
-            r.render(req, b);
+            assertEquals(13, r.render(RenderSpec.of(req), a).frames());
+            r.render(RenderSpec.of(req), b);
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         }
     }

@@ -35,8 +35,8 @@ class HalfPrecisionTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) (0.3 * Math.sin(i * 0.05));
         }
-        RenderRequest req = RenderRequest.of(img, new AudioClip(s, 16000)).withFace(new FaceBox(32, 32, 64, 64))
-                .withSteps(2).withSeed(3);
+        RenderRequest req = RenderRequest.builder(img, new AudioClip(s, 16000)).face(new FaceBox(32, 32, 64, 64))
+                .steps(2).seed(3).build();
         List<float[]> full = frames(new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7, false, layout), req);
         List<float[]> half = frames(new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7, true, layout), req);
         assertEquals(full.size(), half.size());
@@ -57,7 +57,7 @@ class HalfPrecisionTest {
         try (ModelPack pack = ModelPack.load(sp.source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer r = new Renderer(pack);
             r.observe((clip, pixels, valid) -> out.add(pixels));
-            r.render(req, dir.resolve(sp.layout() + (sp.half() ? "-h.mp4" : "-f.mp4")));
+            r.render(RenderSpec.of(req), dir.resolve(sp.layout() + (sp.half() ? "-h.mp4" : "-f.mp4")));
         }
         return out;
     }

@@ -56,7 +56,7 @@ class HalloLayoutTest {
     }
 
     private static RenderRequest request() {
-        return RenderRequest.of(portrait(), voice(0.5)).withFace(new FaceBox(32, 32, 64, 64)).withSteps(2).withSeed(3);
+        return RenderRequest.builder(portrait(), voice(0.5)).face(new FaceBox(32, 32, 64, 64)).steps(2).seed(3).build();
     }
 
     @Test
@@ -67,8 +67,8 @@ class HalloLayoutTest {
             long refBefore = pack.component(Role.REFERENCE_NET).runCount();
             long projBefore = pack.component(Role.IMAGE_PROJECTION).runCount();
             Path a = dir.resolve("a.mp4"), b = dir.resolve("b.mp4");
-            Renderer.Outcome o = r.render(request(), a);
-            r.render(request(), b);
+            Renderer.Outcome o = r.render(RenderSpec.of(request()), a);
+            r.render(RenderSpec.of(request()), b);
             assertEquals(13, o.frames());
             int clips = 4;
             assertEquals(2 * (1 + clips), pack.component(Role.REFERENCE_NET).runCount() - refBefore,
@@ -165,9 +165,9 @@ class HalloLayoutTest {
             Renderer r = new Renderer(pack);
             Path still = dir.resolve("still.mp4"), constant = dir.resolve("constant.mp4"), curve = dir.resolve("curve.mp4");
             RenderRequest req = request();
-            r.render(req.withMotion(MotionControl.NATURAL.withHeadSpeed(HeadSpeed.constant(1))), constant);
-            r.render(req, still);
-            r.render(req.withMotion(MotionControl.NATURAL.withHeadSpeed(HeadSpeed.parse("0:1,0.2:1,0.4:3"))), curve);
+            r.render(RenderSpec.of(req.toBuilder().motion(MotionControl.NATURAL.withHeadSpeed(HeadSpeed.constant(1))).build()), constant);
+            r.render(RenderSpec.of(req), still);
+            r.render(RenderSpec.of(req.toBuilder().motion(MotionControl.NATURAL.withHeadSpeed(HeadSpeed.parse("0:1,0.2:1,0.4:3"))).build()), curve);
             assertArrayEquals(Files.readAllBytes(still), Files.readAllBytes(constant), "no curve means pose throughout");
             assertFalse(java.util.Arrays.equals(Files.readAllBytes(still), Files.readAllBytes(curve)));
             long runs = pack.component(Role.SPEED_ENCODER).runCount();

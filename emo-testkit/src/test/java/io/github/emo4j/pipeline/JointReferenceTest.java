@@ -33,7 +33,7 @@ class JointReferenceTest {
     private static final SyntheticPack JOINT = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).inLayout(SyntheticPack.Layout.HALLO_JOINT);
 
     private static RenderRequest request(Map<String, TracedTensor> traced) {
-        return SmallInputs.request(0.5, 3).withTrace(t -> traced.put(t.name(), t));
+        return SmallInputs.request(0.5, 3).toBuilder().trace(t -> traced.put(t.name(), t)).build();
     }
 
     @Test
@@ -41,7 +41,7 @@ class JointReferenceTest {
         try (ModelPack pack = ModelPack.load(JOINT.source(), List.of(ExecutionProvider.CPU), 1)) {
             Map<String, TracedTensor> traced = new ConcurrentHashMap<>();
             long before = pack.component(Role.REFERENCE_NET).runCount();
-            Renderer.Outcome out = new Renderer(pack).render(request(traced), dir.resolve("joint.mp4"));
+            Renderer.Outcome out = new Renderer(pack).render(RenderSpec.of(request(traced)), dir.resolve("joint.mp4"));
             int clips = (int) ((out.frames() + 3) / 4);
             assertTrue(clips >= 3, "clips " + clips);
             assertEquals(clips, pack.component(Role.REFERENCE_NET).runCount() - before, "one joint pass per clip, none per render");
@@ -101,7 +101,7 @@ class JointReferenceTest {
         try (ModelPack pack = ModelPack.load(JOINT.source(Map.of("reference_pairing", List.of(0.0, 0.0, 0.0, 1.0, 1.0, 1.0))),
                 List.of(ExecutionProvider.CPU), 1)) {
             PackException e = assertThrows(PackException.class,
-                    () -> new Renderer(pack).render(request(new ConcurrentHashMap<>()), dir.resolve("x.mp4")));
+                    () -> new Renderer(pack).render(RenderSpec.of(request(new ConcurrentHashMap<>())), dir.resolve("x.mp4")));
             assertTrue(e.getMessage().contains("reference_pairing") && e.getMessage().contains("face_tokens"), e.getMessage());
             assertFalse(Files.exists(dir.resolve("x.mp4")));
         }
@@ -112,7 +112,7 @@ class JointReferenceTest {
         try (ModelPack pack = ModelPack.load(JOINT.source(Map.of("reference_pairing", List.of(0.0, 1.0))),
                 List.of(ExecutionProvider.CPU), 1)) {
             PackException e = assertThrows(PackException.class,
-                    () -> new Renderer(pack).render(request(new ConcurrentHashMap<>()), dir.resolve("y.mp4")));
+                    () -> new Renderer(pack).render(RenderSpec.of(request(new ConcurrentHashMap<>())), dir.resolve("y.mp4")));
             assertTrue(e.getMessage().contains("reference_pairing has 2 entries"), e.getMessage());
         }
     }

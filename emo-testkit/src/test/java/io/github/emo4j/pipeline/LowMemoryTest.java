@@ -42,12 +42,12 @@ class LowMemoryTest {
                 img.setRGB(x, y, (x * 2) << 16 | (y * 2) << 8 | 90);
             }
         }
-        return RenderRequest.of(img, new AudioClip(s, 16000)).withFace(new FaceBox(24, 24, 48, 48)).withSteps(2);
+        return RenderRequest.builder(img, new AudioClip(s, 16000)).face(new FaceBox(24, 24, 48, 48)).steps(2).build();
     }
 
     private byte[] render(ModelPack pack, String name) throws Exception {
         Path out = dir.resolve(name);
-        new Renderer(pack).render(request(), out);
+        new Renderer(pack).render(RenderSpec.of(request()), out);
         return Files.readAllBytes(out);
     }
 

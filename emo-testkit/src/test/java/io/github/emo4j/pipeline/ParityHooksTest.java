@@ -43,13 +43,13 @@ class ParityHooksTest {
     }
 
     private static RenderRequest request(long seed) {
-        return SmallInputs.request(0.4, seed).withGuidance(2.5);
+        return SmallInputs.request(0.4, seed).toBuilder().guidance(2.5).build();
     }
 
     private Path traced(String name, long seed) throws Exception {
         Path trace = dir.resolve(name);
         try (TraceDirectory t = new TraceDirectory(trace)) {
-            new Renderer(pack).render(request(seed).withTrace(t), dir.resolve(name + ".mp4"));
+            new Renderer(pack).render(RenderSpec.of(request(seed).toBuilder().trace(t).build()), dir.resolve(name + ".mp4"));
         }
         return trace;
     }
@@ -73,8 +73,8 @@ class ParityHooksTest {
         assertEquals(2, sample.shape()[0], "both guidance branches");
 
         Path again = dir.resolve("again.mp4"), other = dir.resolve("other.mp4");
-        new Renderer(pack).render(request(99).withInitialNoise(InitialNoise.fromDirectory(trace)), again);
-        new Renderer(pack).render(request(99), other);
+        new Renderer(pack).render(RenderSpec.of(request(99).toBuilder().initialNoise(InitialNoise.fromDirectory(trace)).build()), again);
+        new Renderer(pack).render(RenderSpec.of(request(99)), other);
         byte[] original = Files.readAllBytes(dir.resolve("a.mp4"));
         assertArrayEquals(original, Files.readAllBytes(again), "the traced noise repeats the render");
         assertFalse(java.util.Arrays.equals(original, Files.readAllBytes(other)), "another seed's noise does not");
@@ -84,14 +84,14 @@ class ParityHooksTest {
     void missingOrMisShapedNoiseIsRefusedByName() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Renderer(pack)
-                .render(request(1).withInitialNoise(InitialNoise.fromDirectory(empty)), dir.resolve("x.mp4")));
+                .render(RenderSpec.of(request(1).toBuilder().initialNoise(InitialNoise.fromDirectory(empty)).build()), dir.resolve("x.mp4")));
         assertTrue(e.getMessage().contains("clip-0000.npy") && e.getMessage().contains("missing"), e.getMessage());
         Path wrong = Files.createDirectories(dir.resolve("wrong"));
         for (int c = 0; c < 4; c++) {
             Npy.write(wrong.resolve(String.format("clip-%04d.npy", c)), new long[] {1, 4, 4, 8, 7}, new float[4 * 4 * 8 * 7]);
         }
         e = assertThrows(InvalidInputException.class, () -> new Renderer(pack)
-                .render(request(1).withInitialNoise(InitialNoise.fromDirectory(wrong)), dir.resolve("x.mp4")));
+                .render(RenderSpec.of(request(1).toBuilder().initialNoise(InitialNoise.fromDirectory(wrong)).build()), dir.resolve("x.mp4")));
         assertTrue(e.getMessage().contains("clip-0000.npy") && e.getMessage().contains("[1, 4, 4, 8, 7]"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x.mp4")));
     }
@@ -103,7 +103,7 @@ class ParityHooksTest {
         assertEquals(List.of("face_crop", "face_image", "face_mask", "full_mask_0", "lip_mask_1"),
                 given.tensors().keySet().stream().sorted().toList());
         Path same = dir.resolve("same.mp4");
-        new Renderer(pack).render(request(5).withPreprocessing(given), same);
+        new Renderer(pack).render(RenderSpec.of(request(5).toBuilder().preprocessing(given).build()), same);
         assertArrayEquals(Files.readAllBytes(dir.resolve("b.mp4")), Files.readAllBytes(same));
 
         // Hallo's own lip mask, say: a different mask changes the render
@@ -111,16 +111,16 @@ class ParityHooksTest {
         float[] widened = lip.values().clone();
         java.util.Arrays.fill(widened, 1f);
         Path changed = dir.resolve("changed.mp4");
-        new Renderer(pack).render(request(5).withPreprocessing(new Preprocessing(Map.of("lip_mask_1",
-                new Npy.Array(lip.shape(), widened)))), changed);
+        new Renderer(pack).render(RenderSpec.of(request(5).toBuilder().preprocessing(new Preprocessing(Map.of("lip_mask_1",
+                new Npy.Array(lip.shape(), widened)))).build()), changed);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(same), Files.readAllBytes(changed)));
 
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Renderer(pack).render(request(5)
-                .withPreprocessing(new Preprocessing(Map.of("face_mask", new Npy.Array(new long[] {2, 2}, new float[4])))),
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Renderer(pack).render(RenderSpec.of(request(5).toBuilder()
+                .preprocessing(new Preprocessing(Map.of("face_mask", new Npy.Array(new long[] {2, 2}, new float[4])))).build()),
                 dir.resolve("y.mp4")));
         assertTrue(e.getMessage().contains("'face_mask'") && e.getMessage().contains("[2, 2]"), e.getMessage());
-        e = assertThrows(InvalidInputException.class, () -> new Renderer(pack).render(request(5)
-                .withPreprocessing(new Preprocessing(Map.of("face_mask_3", new Npy.Array(new long[] {1}, new float[1])))),
+        e = assertThrows(InvalidInputException.class, () -> new Renderer(pack).render(RenderSpec.of(request(5).toBuilder()
+                .preprocessing(new Preprocessing(Map.of("face_mask_3", new Npy.Array(new long[] {1}, new float[1])))).build()),
                 dir.resolve("y.mp4")));
         assertTrue(e.getMessage().contains("face_mask_3"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("y.mp4")));

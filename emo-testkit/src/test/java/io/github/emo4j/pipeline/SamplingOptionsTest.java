@@ -33,7 +33,7 @@ class SamplingOptionsTest {
         try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
             Renderer r = new Renderer(pack);
             r.observe((clip, pixels, valid) -> out.add(pixels));
-            r.render(req, dir.resolve(folder.getFileName() + ".mp4"));
+            r.render(RenderSpec.of(req), dir.resolve(folder.getFileName() + ".mp4"));
         }
         return out;
     }
@@ -54,8 +54,8 @@ class SamplingOptionsTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) (0.3 * Math.sin(i * 0.05));
         }
-        RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), new AudioClip(s, 16000))
-                .withFace(new FaceBox(24, 24, 48, 48)).withSteps(2).withGuidance(1.0);
+        RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), new AudioClip(s, 16000))
+                .face(new FaceBox(24, 24, 48, 48)).steps(2).guidance(1.0).build();
         List<float[]> single = frames(free, req), pair = frames(fixed, req);
         assertEquals(single.size(), pair.size());
         double worst = 0;
@@ -66,7 +66,7 @@ class SamplingOptionsTest {
         }
         assertTrue(worst < 1e-5, "largest difference " + worst);
 
-        var e = assertThrows(InvalidInputException.class, () -> frames(fixed, req.withGuidance(3).withReferenceGuidance(2)));
+        var e = assertThrows(InvalidInputException.class, () -> frames(fixed, req.toBuilder().guidance(3).referenceGuidance(2).build()));
         assertTrue(e.getMessage().contains("runs 2 guidance branches") && e.getMessage().contains("needs 3"), e.getMessage());
     }
 
@@ -79,15 +79,15 @@ class SamplingOptionsTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) (0.3 * Math.sin(i * 0.05));
         }
-        RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), new AudioClip(s, 16000))
-                .withFace(new FaceBox(24, 24, 48, 48)).withSteps(3);
-        List<float[]> ddim = frames(folder, req), euler = frames(folder, req.withScheduler("euler")),
-                dpm = frames(folder, req.withScheduler("dpm++2m-karras")), same = frames(folder, req.withScheduler("ddim"));
+        RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), new AudioClip(s, 16000))
+                .face(new FaceBox(24, 24, 48, 48)).steps(3).build();
+        List<float[]> ddim = frames(folder, req), euler = frames(folder, req.toBuilder().scheduler("euler").build()),
+                dpm = frames(folder, req.toBuilder().scheduler("dpm++2m-karras").build()), same = frames(folder, req.toBuilder().scheduler("ddim").build());
         assertFalse(java.util.Arrays.equals(ddim.get(0), euler.get(0)), "a random denoiser lands elsewhere with Euler");
         assertFalse(java.util.Arrays.equals(ddim.get(0), dpm.get(0)));
         assertArrayEquals(ddim.get(0), same.get(0), "naming the pack's own algorithm changes nothing");
-        assertThrows(InvalidInputException.class, () -> req.withScheduler("plms"));
-        var e = assertThrows(InvalidInputException.class, () -> frames(folder, req.withScheduler("lcm").withSteps(999)));
+        assertThrows(InvalidInputException.class, () -> req.toBuilder().scheduler("plms").build());
+        var e = assertThrows(InvalidInputException.class, () -> frames(folder, req.toBuilder().scheduler("lcm").steps(999).build()));
         assertTrue(e.getMessage().contains("scheduler lcm"), e.getMessage());
     }
 }

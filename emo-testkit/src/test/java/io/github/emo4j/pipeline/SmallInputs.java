@@ -30,6 +30,6 @@ final class SmallInputs {
 
     /** Both, with the face box given, two steps and a seed. */
     static RenderRequest request(double seconds, long seed) {
-        return RenderRequest.of(portrait(), voice(seconds)).withFace(new FaceBox(32, 32, 64, 64)).withSteps(2).withSeed(seed);
+        return RenderRequest.builder(portrait(), voice(seconds)).face(new FaceBox(32, 32, 64, 64)).steps(2).seed(seed).build();
     }
 }

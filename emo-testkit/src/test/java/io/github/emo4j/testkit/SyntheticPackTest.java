@@ -1,5 +1,6 @@
 package io.github.emo4j.testkit;
 
+import io.github.emo4j.pipeline.RenderSpec;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.emo4j.ExecutionProvider;
@@ -51,20 +52,20 @@ class SyntheticPackTest {
         try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
             assertEquals(8, pack.settings().latentSize());
             Renderer r = new Renderer(pack);
-            RenderRequest req = RenderRequest.of(img, voice(0.5)).withFace(new FaceBox(32, 32, 64, 64)).withSteps(2).withSeed(3);
+            RenderRequest req = RenderRequest.builder(img, voice(0.5)).face(new FaceBox(32, 32, 64, 64)).steps(2).seed(3).build();
             Path a = dir.resolve("a.mp4"), b = dir.resolve("b.mp4");
-            Renderer.Outcome o = r.render(req, a);
-            r.render(req, b);
+            Renderer.Outcome o = r.render(RenderSpec.of(req), a);
+            r.render(RenderSpec.of(req), b);
             assertEquals(13, o.frames());
             assertEquals(13, Mp4Reader.probe(a).videoFrames());
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same bytes");
             assertEquals(4 * 2, o.stats().unetRuns(), "4 clips of 4 frames, 2 steps each, guidance batched in one run");
             // separate reference and audio guidance: three branches, banks present in two of them
-            Renderer.Outcome three = r.render(req.withReferenceGuidance(2.0), dir.resolve("c.mp4"));
+            Renderer.Outcome three = r.render(RenderSpec.of(req.toBuilder().referenceGuidance(2.0).build()), dir.resolve("c.mp4"));
             assertEquals(13, three.frames());
             assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(dir.resolve("c.mp4"))));
             // the head-speed condition reaches the denoiser
-            r.render(req.withMotion(new io.github.emo4j.MotionControl(3, 1, 1)), dir.resolve("fast.mp4"));
+            r.render(RenderSpec.of(req.toBuilder().motion(new io.github.emo4j.MotionControl(3, 1, 1)).build()), dir.resolve("fast.mp4"));
             assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(dir.resolve("fast.mp4"))));
         }
     }
@@ -94,12 +95,12 @@ class SyntheticPackTest {
         var settings = io.github.emo4j.onnx.SessionSettings.DEFAULT.withThreads(1).withCacheDir(cache);
         SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
         BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
-        RenderRequest req = RenderRequest.of(img, voice(0.3)).withFace(new FaceBox(24, 24, 48, 48)).withSteps(1);
+        RenderRequest req = RenderRequest.builder(img, voice(0.3)).face(new FaceBox(24, 24, 48, 48)).steps(1).build();
         byte[][] videos = new byte[2][];
         for (int run = 0; run < 2; run++) {
             try (ModelPack pack = ModelPack.load(sp.source(), List.of(ExecutionProvider.CPU), settings)) {
                 Path out = dir.resolve("cached" + run + ".mp4");
-                new Renderer(pack).render(req, out);
+                new Renderer(pack).render(RenderSpec.of(req), out);
                 videos[run] = Files.readAllBytes(out);
             }
             try (var files = Files.list(cache)) {
@@ -146,9 +147,9 @@ class SyntheticPackTest {
         Path fixed = halloWith("fixed", "\"shape\": [\"items\", 4, 8, 8]", "\"shape\": [3, 4, 8, 8]");
         var e = assertThrows(io.github.emo4j.PackException.class, () -> {
             try (ModelPack pack = ModelPack.load(new FolderPackSource(fixed), List.of(ExecutionProvider.CPU), 1)) {
-                RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.2))
-                        .withFace(new FaceBox(24, 24, 48, 48)).withSteps(1);
-                new Renderer(pack).render(req, dir.resolve("never.mp4"));
+                RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.2))
+                        .face(new FaceBox(24, 24, 48, 48)).steps(1).build();
+                new Renderer(pack).render(RenderSpec.of(req), dir.resolve("never.mp4"));
             }
         });
         assertTrue(e.getMessage().contains("reference_latents") && e.getMessage().contains("symbolic batch"), e.getMessage());
@@ -158,15 +159,15 @@ class SyntheticPackTest {
     @Test
     void aLatentScalingSettingReachesTheVae() throws Exception {
         SyntheticPack sp = new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7);
-        RenderRequest req = RenderRequest.of(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
-                .withFace(new FaceBox(24, 24, 48, 48)).withSteps(1);
+        RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
+                .face(new FaceBox(24, 24, 48, 48)).steps(1).build();
         byte[][] out = new byte[2][];
         PackSource[] sources = {sp.source(), sp.source(java.util.Map.of("latent_scaling", 0.18215))};
         for (int i = 0; i < 2; i++) {
             try (ModelPack pack = ModelPack.load(sources[i], List.of(ExecutionProvider.CPU), 1)) {
                 assertEquals(i == 0 ? 1.0 : 0.18215, pack.settings().latentScaling(), 1e-12);
                 Path video = dir.resolve("ls" + i + ".mp4");
-                new Renderer(pack).render(req, video);
+                new Renderer(pack).render(RenderSpec.of(req), video);
                 out[i] = Files.readAllBytes(video);
             }
         }

@@ -20,8 +20,8 @@ class ThreadCountTest {
     void theSeedGivesTheSameVideoWhateverTheThreadCount() throws Exception {
         Path pack = dir.resolve("pack");
         new SyntheticPack(64, 4, 2, 16, 8, 0.05, 7).writeTo(pack);
-        RenderRequest request = RenderRequest.of(TestInputs.portrait(160, 150), TestInputs.voice(0.68))
-                .withFace(new FaceBox(50, 40, 60, 60)).withSteps(3).withSeed(11);
+        RenderRequest request = RenderRequest.builder(TestInputs.portrait(160, 150), TestInputs.voice(0.68))
+                .face(new FaceBox(50, 40, 60, 60)).steps(3).seed(11).build();
         byte[][] results = new byte[2][];
         int[] threads = {1, 2};
         for (int i = 0; i < 2; i++) {
