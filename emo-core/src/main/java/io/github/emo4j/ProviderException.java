@@ -1,7 +1,10 @@
 package io.github.emo4j;
 
-/** No requested execution provider could be used; the message says why and what to add. */
-public class ProviderException extends EmoException {
+/**
+ * No requested execution provider could be used; the message says why and what to add. A kind of bad
+ * input: the provider list asked for what this machine does not have.
+ */
+public class ProviderException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
     /**

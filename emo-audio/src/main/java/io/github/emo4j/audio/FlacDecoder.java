@@ -41,8 +41,6 @@ final class FlacDecoder {
             throw new AudioException(file, "FLAC data ends in the middle of a frame");
         } catch (IOException e) {
             throw new AudioException(file, "cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new AudioException(file, "malformed FLAC data: the decoder could not go on", e);
         }
     }
 
@@ -66,7 +64,8 @@ final class FlacDecoder {
                 throw new AudioException(file, "not a FLAC file (no fLaC marker)");
             }
             metadata();
-            int[][] block = new int[channels][];
+            // long samples: a 32-bit stream's side channel needs 33 bits
+            long[][] block = new long[channels][];
             while (bits.hasMore()) {
                 frame(block);
             }
@@ -130,7 +129,7 @@ final class FlacDecoder {
         }
 
         /** One frame: header (CRC-8), a subframe per channel, decorrelation, footer (CRC-16). */
-        private void frame(int[][] block) throws IOException {
+        private void frame(long[][] block) throws IOException {
             bits.startCrc();
             int sync = (int) bits.read(14);
             if (sync != 0x3FFE) {
@@ -181,7 +180,7 @@ final class FlacDecoder {
             for (int c = 0; c < channels; c++) {
                 int extra = (assignment == 8 && c == 1) || (assignment == 9 && c == 0) || (assignment == 10 && c == 1) ? 1 : 0;
                 if (block[c] == null || block[c].length < blockSize) {
-                    block[c] = new int[blockSize];
+                    block[c] = new long[blockSize];
                 }
                 subframe(block[c], blockSize, depth + extra);
             }
@@ -207,7 +206,7 @@ final class FlacDecoder {
             }
         }
 
-        private void subframe(int[] s, int n, int depth) throws IOException {
+        private void subframe(long[] s, int n, int depth) throws IOException {
             if (bits.read(1) != 0) {
                 throw new AudioException(file, "FLAC subframe padding bit set");
             }
@@ -226,10 +225,10 @@ final class FlacDecoder {
                 throw new AudioException(file, "FLAC subframe of " + d + " bits per sample");
             }
             if (type == 0) {
-                Arrays.fill(s, 0, n, (int) bits.readSigned(d));
+                Arrays.fill(s, 0, n, bits.readSigned(d));
             } else if (type == 1) {
                 for (int i = 0; i < n; i++) {
-                    s[i] = (int) bits.readSigned(d);
+                    s[i] = bits.readSigned(d);
                 }
             } else if (type >= 8 && type <= 12) {
                 fixed(s, n, d, type - 8);
@@ -245,12 +244,12 @@ final class FlacDecoder {
             }
         }
 
-        private void fixed(int[] s, int n, int d, int order) throws IOException {
+        private void fixed(long[] s, int n, int d, int order) throws IOException {
             if (order > n) {
                 throw new AudioException(file, "FLAC predictor order " + order + " exceeds its block of " + n);
             }
             for (int i = 0; i < order; i++) {
-                s[i] = (int) bits.readSigned(d);
+                s[i] = bits.readSigned(d);
             }
             residual(s, n, order);
             for (int i = order; i < n; i++) {
@@ -261,16 +260,16 @@ final class FlacDecoder {
                     case 3 -> 3L * s[i - 1] - 3L * s[i - 2] + s[i - 3];
                     default -> 4L * s[i - 1] - 6L * s[i - 2] + 4L * s[i - 3] - s[i - 4];
                 };
-                s[i] = (int) (s[i] + p);
+                s[i] += p;
             }
         }
 
-        private void lpc(int[] s, int n, int d, int order) throws IOException {
+        private void lpc(long[] s, int n, int d, int order) throws IOException {
             if (order > n) {
                 throw new AudioException(file, "FLAC predictor order " + order + " exceeds its block of " + n);
             }
             for (int i = 0; i < order; i++) {
-                s[i] = (int) bits.readSigned(d);
+                s[i] = bits.readSigned(d);
             }
             int precision = (int) bits.read(4) + 1;
             if (precision == 16) {
@@ -290,12 +289,12 @@ final class FlacDecoder {
                 for (int j = 0; j < order; j++) {
                     sum += coef[j] * s[i - 1 - j];
                 }
-                s[i] = (int) (s[i] + (sum >> shift));
+                s[i] += sum >> shift;
             }
         }
 
         /** The residual after the warm-up samples, into {@code s[order..n)}. */
-        private void residual(int[] s, int n, int order) throws IOException {
+        private void residual(long[] s, int n, int order) throws IOException {
             int method = (int) bits.read(2);
             if (method > 1) {
                 throw new AudioException(file, "FLAC residual coding method " + method + " is reserved");
@@ -314,44 +313,63 @@ final class FlacDecoder {
                 if (param == escape) {
                     int raw = (int) bits.read(5);
                     for (int i = 0; i < count; i++) {
-                        s[at++] = raw == 0 ? 0 : (int) bits.readSigned(raw);
+                        s[at++] = raw == 0 ? 0 : bits.readSigned(raw);
                     }
                 } else {
                     for (int i = 0; i < count; i++) {
                         long q = bits.unary();
                         long v = (q << param) | bits.read(param);
-                        s[at++] = (int) ((v >>> 1) ^ -(v & 1));
+                        s[at++] = (v >>> 1) ^ -(v & 1);
                     }
                 }
             }
         }
 
-        /** Undoes the channel decorrelation and appends the frame, mixed to mono, to the output. */
-        private void emit(int[][] block, int n, int assignment, int depth) throws AudioException {
+        /**
+         * Undoes the channel decorrelation and appends the frame, mixed to mono, to the output. A sample
+         * outside the frame's bit depth can only come from damaged data that still passed the CRCs (or a
+         * broken encoder): refused, since it would play as a burst of noise.
+         */
+        private void emit(long[][] block, int n, int assignment, int depth) throws AudioException {
             float[] data = out.room(n, rate);
             int at = out.size();
             double scale = 1.0 / (1L << (depth - 1)) / channels;
+            long lo = -(1L << (depth - 1)), hi = (1L << (depth - 1)) - 1;
             for (int i = 0; i < n; i++) {
-                long sum;
-                if (assignment == 8) {
-                    long left = block[0][i], side = block[1][i];
-                    sum = left + (left - side);
-                } else if (assignment == 9) {
-                    long side = block[0][i], right = block[1][i];
-                    sum = (side + right) + right;
-                } else if (assignment == 10) {
-                    long side = block[1][i];
-                    long mid = ((long) block[0][i] << 1) | (side & 1);
-                    sum = ((mid + side) >> 1) + ((mid - side) >> 1);
+                long sum = 0;
+                if (assignment >= 8) {
+                    long left, right;
+                    if (assignment == 8) {
+                        left = block[0][i];
+                        right = left - block[1][i];
+                    } else if (assignment == 9) {
+                        right = block[1][i];
+                        left = block[0][i] + right;
+                    } else {
+                        long side = block[1][i];
+                        long mid = (block[0][i] << 1) | (side & 1);
+                        left = (mid + side) >> 1;
+                        right = (mid - side) >> 1;
+                    }
+                    checkRange(left, lo, hi, depth);
+                    checkRange(right, lo, hi, depth);
+                    sum = left + right;
                 } else {
-                    sum = 0;
                     for (int c = 0; c < channels; c++) {
+                        checkRange(block[c][i], lo, hi, depth);
                         sum += block[c][i];
                     }
                 }
                 data[at + i] = (float) (sum * scale);
             }
             out.added(n);
+        }
+
+        private void checkRange(long v, long lo, long hi, int depth) throws AudioException {
+            if (v < lo || v > hi) {
+                throw new AudioException(file, "FLAC sample " + v + " does not fit the stream's " + depth
+                        + " bits: the data is damaged");
+            }
         }
     }
 

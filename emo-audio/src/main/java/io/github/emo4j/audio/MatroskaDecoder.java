@@ -63,8 +63,6 @@ final class MatroskaDecoder {
             throw new AudioException(file, "WebM/Matroska data ends in the middle of an element");
         } catch (IOException e) {
             throw new AudioException(file, "cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new AudioException(file, "malformed WebM/Matroska data: the decoder could not go on", e);
         }
     }
 

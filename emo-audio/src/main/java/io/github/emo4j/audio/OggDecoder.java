@@ -38,8 +38,6 @@ final class OggDecoder {
             throw new AudioException(file, "Ogg data ends in the middle of a page");
         } catch (IOException e) {
             throw new AudioException(file, "cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new AudioException(file, "malformed Ogg data: the decoder could not go on", e);
         }
     }
 

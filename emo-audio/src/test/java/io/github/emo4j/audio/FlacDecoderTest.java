@@ -82,6 +82,41 @@ class FlacDecoderTest {
         assertTrue(e.getMessage().contains("too long"), e.getMessage());
     }
 
+    /**
+     * 32-bit stereo as Debian's flac 1.4 encodes it: full-scale left and right of opposite signs make
+     * a side channel of 33 bits, which an int-wide decoder wraps (checked: the decoder before the fix
+     * fails this test). Every sample must come back exact.
+     */
+    @Test
+    void thirtyTwoBitStereoWithAThirtyThreeBitSideChannelDecodesExactly() throws Exception {
+        assumeTrue(FormatsTest.onPath("flac"), "flac is not installed");
+        int n = 4096;
+        java.nio.ByteBuffer pcm = java.nio.ByteBuffer.allocate(n * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.Random rnd = new java.util.Random(1);
+        float[] want = new float[n];
+        for (int i = 0; i < n; i++) {
+            // left = right + 2^31 + noise: the side channel (left - right) needs 33 bits, and coding right
+            // and side is the cheapest choice (right holds no noise), so the encoder makes it
+            long x = Math.round(Math.sin(i * 0.05) * (1 << 29));
+            long r = x - (1L << 30), l = x + (1L << 30) + rnd.nextInt(1 << 20);
+            pcm.putInt((int) l).putInt((int) r);
+            want[i] = (float) ((l + r) * (1.0 / (1L << 31) / 2));
+        }
+        java.nio.ByteBuffer wav = java.nio.ByteBuffer.allocate(44 + n * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes()).putInt(36 + n * 8).put("WAVEfmt ".getBytes()).putInt(16).putShort((short) 1)
+                .putShort((short) 2).putInt(48000).putInt(48000 * 8).putShort((short) 8).putShort((short) 32)
+                .put("data".getBytes()).putInt(n * 8).put(pcm.array());
+        Path in = Files.write(dir.resolve("s32.wav"), wav.array());
+        Path flac = dir.resolve("s32.flac");
+        Process p = new ProcessBuilder("flac", "-f", "-8", "-s", "-o", flac.toString(), in.toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "flac failed");
+        AudioClip got = AudioFiles.read(flac);
+        assertEquals(48000, got.sampleRate());
+        assertArrayEquals(want, got.samples());
+    }
+
     /** Random damage anywhere in a real file: a typed error or a decode, quickly, never a hang or a crash. */
     @Test
     void randomDamageEndsQuicklyInAnErrorOrAClip() throws Exception {

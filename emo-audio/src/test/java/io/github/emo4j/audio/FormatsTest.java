@@ -101,6 +101,20 @@ class FormatsTest {
         assertTone(dir.resolve("c.au"), 22050, 0.02);
     }
 
+    /** Whether {@code tool} runs here (it answers {@code --version}). */
+    static boolean onPath(String tool) {
+        try {
+            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static boolean ffmpeg() {
         try {
             return new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start().waitFor() == 0;

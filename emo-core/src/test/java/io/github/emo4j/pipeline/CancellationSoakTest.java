@@ -123,7 +123,7 @@ class CancellationSoakTest {
     }
 
     /** Live threads a render starts for itself. */
-    private static long helperThreads() {
+    static long helperThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("emo4j-"))
                 .count();

@@ -10,7 +10,6 @@ import io.github.emo4j.MotionControl;
 import io.github.emo4j.NoFaceException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.Preprocessing;
-import io.github.emo4j.ProviderException;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.TraceDirectory;
@@ -32,7 +31,6 @@ import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.AudioCodec;
 import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.Mp4Writer;
-import io.github.emo4j.video.ImageException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -221,8 +219,8 @@ public final class EmoCli {
         if (e instanceof RenderCancelledException) {
             return 130;
         }
-        if (e instanceof InvalidInputException || e instanceof PackException || e instanceof ProviderException
-                || e instanceof AudioException || e instanceof ImageException) {
+        // bad input of any kind and a broken pack are told apart from emo4j's own faults by type alone
+        if (e instanceof InvalidInputException || e instanceof PackException) {
             return 2;
         }
         return 1;
