@@ -349,10 +349,7 @@ public final class RenderRequest {
          * @throws InvalidInputException if {@code g} is out of range
          */
         public Builder guidance(double g) {
-            if (!Double.isNaN(g) && !(g >= 0 && g <= 50)) {
-                throw new InvalidInputException("guidance must be between 0 and 50: " + g);
-            }
-            this.guidance = g;
+            this.guidance = scale("guidance", g);
             return this;
         }
 
@@ -364,10 +361,7 @@ public final class RenderRequest {
          * @throws InvalidInputException if {@code r} is out of range
          */
         public Builder referenceGuidance(double r) {
-            if (!Double.isNaN(r) && !(r >= 0 && r <= 50)) {
-                throw new InvalidInputException("reference guidance must be between 0 and 50: " + r);
-            }
-            this.referenceGuidance = r;
+            this.referenceGuidance = scale("reference guidance", r);
             return this;
         }
 
@@ -480,6 +474,14 @@ public final class RenderRequest {
         public Builder preprocessing(Preprocessing given) {
             this.preprocessing = Objects.requireNonNullElse(given, Preprocessing.NONE);
             return this;
+        }
+
+        /** A guidance scale: 0 to 50, or NaN for the default. */
+        private static double scale(String option, double v) {
+            if (!Double.isNaN(v) && !(v >= 0 && v <= 50)) {
+                throw new InvalidInputException(option + " must be between 0 and 50: " + v);
+            }
+            return v;
         }
 
         /**

@@ -49,7 +49,7 @@ class ModulePathConsumerTest {
                         voice[i] = (float) (0.3 * Math.sin(i * 0.05));
                     }
                     Video video = EmoPipeline.builder().portrait(portrait).audio(new AudioClip(voice, 16000))
-                            .face(new FaceBox(50, 40, 60, 60)).steps(2).render();
+                            .options(o -> o.face(new FaceBox(50, 40, 60, 60)).steps(2)).render();
                     video.save(Path.of(args[0]));
                     System.out.println("frames " + video.frameCount() + " module " + EmoPipeline.class.getModule().getName());
                 }
