@@ -1,7 +1,7 @@
 package io.github.emo4j;
 
 /**
- * Lets another thread stop a render: pass it with {@link RenderRequest#withCancel}, then call
+ * Lets another thread stop a render: pass it with {@link RenderRequest.Builder#cancel}, then call
  * {@link #cancel}. The render stops at its next sampling step, removes its partial output and throws
  * {@link RenderCancelledException}. A token is used once; make a new one for each render.
  */

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Each clip's initial noise given instead of drawn from the seed ({@link RenderRequest#withInitialNoise}),
+ * Each clip's initial noise given instead of drawn from the seed ({@link RenderRequest.Builder#initialNoise}),
  * so that a render can start from exactly the noise another implementation drew: the standard-normal
  * values as diffusers' {@code randn_tensor} returns them, before the scheduler's
  * {@code init_noise_sigma} scales them.

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Preprocessing results given instead of derived ({@link RenderRequest#withPreprocessing}), so that a
+ * Preprocessing results given instead of derived ({@link RenderRequest.Builder#preprocessing}), so that a
  * model's own preprocessing (Hallo's InsightFace crop and MediaPipe masks, say) can be fed through
  * emo4j. Each tensor is named and shaped as a trace names and shapes it:
  * <ul>

@@ -1,7 +1,7 @@
 package io.github.emo4j;
 
 /**
- * Receives every named tensor of a render ({@link RenderRequest#withTrace}), to compare a pack's
+ * Receives every named tensor of a render ({@link RenderRequest.Builder#trace}), to compare a pack's
  * export with the model it came from. Called on the rendering threads, possibly two at once (the
  * decoded frames come from the decoding thread); an implementation that keeps state synchronises.
  * With no listener a render traces nothing and copies nothing.
