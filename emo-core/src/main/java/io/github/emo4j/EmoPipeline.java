@@ -15,7 +15,6 @@ import io.github.emo4j.pack.PackSource;
 import io.github.emo4j.procedural.ProceduralPack;
 import io.github.emo4j.pipeline.RenderSpec;
 import io.github.emo4j.pipeline.Renderer;
-import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.ImageException;
 import io.github.emo4j.video.PartFile;
 import io.github.emo4j.video.Portraits;
@@ -31,7 +30,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Turns a portrait and a voice into a talking-head video.
@@ -56,7 +57,7 @@ import java.util.function.Consumer;
 public final class EmoPipeline implements AutoCloseable {
 
     /** How long {@link #close} waits for cancelled renders to stop before it leaves their sessions to them. */
-    private static final long CLOSE_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ModelPack pack;
     private final Renderer renderer;
@@ -143,30 +144,31 @@ public final class EmoPipeline implements AutoCloseable {
      * @throws RenderCancelledException if the request's token was cancelled or the thread interrupted
      */
     public Video render(RenderRequest request, Path out) {
-        enter();
-        try {
+        return whileOpen(() -> {
             Path abs = checkOutput(out);
             Renderer.Outcome o = renderer.render(RenderSpec.of(request), abs, () -> closed);
             return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
-        } finally {
-            exit();
-        }
+        });
     }
 
-    /** Counts a call that uses the networks; refused once the pipeline is closed. */
-    private void enter() {
+    /**
+     * Runs a call that uses the networks, counted so that {@link #close} waits for it; refused once the
+     * pipeline is closed.
+     */
+    private <T> T whileOpen(Supplier<T> call) {
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("this pipeline is closed");
             }
             inFlight++;
         }
-    }
-
-    private void exit() {
-        synchronized (lock) {
-            inFlight--;
-            lock.notifyAll();
+        try {
+            return call.get();
+        } finally {
+            synchronized (lock) {
+                inFlight--;
+                lock.notifyAll();
+            }
         }
     }
 
@@ -216,12 +218,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @throws InvalidInputException if {@code given} does not fit the portrait, or no face is found
      */
     public FaceBox locateFace(BufferedImage portrait, FaceBox given) {
-        enter();
-        try {
-            return renderer.locateFace(portrait, given);
-        } finally {
-            exit();
-        }
+        return whileOpen(() -> renderer.locateFace(portrait, given));
     }
 
     /**
@@ -232,12 +229,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @return the faces in the order a render chooses them, the one it uses first; empty when there is none
      */
     public List<DetectedFace> faces(BufferedImage portrait) {
-        enter();
-        try {
-            return renderer.faces(portrait);
-        } finally {
-            exit();
-        }
+        return whileOpen(() -> renderer.faces(portrait));
     }
 
     /**

@@ -188,11 +188,6 @@ public final class OnnxComponent implements AutoCloseable {
         }
     }
 
-    /** Whether runs are still using the session after {@link #close}; it is freed when the last one ends. */
-    public synchronized boolean closing() {
-        return closed && users > 0;
-    }
-
     /**
      * Refuses new runs; the session is freed now if nothing uses it, else when the last run or hold
      * ends.

@@ -404,35 +404,37 @@ public final class EmoCli {
         }
         BufferedImage portrait = EmoPipeline.readPortrait(portraitFile, background);
         AudioClip audio = EmoPipeline.readAudio(audioFile);
-        RenderRequest req = RenderRequest.builder(portrait, audio)
+        int fpsOption = a.intValue("fps", 0, 1, 120);
+        RenderRequest.Builder req = RenderRequest.builder(portrait, audio)
                 .steps(a.intValue("steps", 0, 1, 1000))
                 .seed(a.longValue("seed", 42))
-                .fps(a.intValue("fps", 0, 1, 120)).build();
+                .fps(fpsOption);
         if (a.has("guidance")) {
-            req = req.toBuilder().guidance(a.doubleValue("guidance")).build();
+            req.guidance(a.doubleValue("guidance"));
         }
         if (a.has("reference-guidance")) {
-            req = req.toBuilder().referenceGuidance(a.doubleValue("reference-guidance")).build();
+            req.referenceGuidance(a.doubleValue("reference-guidance"));
         }
         if (a.has("guidance-rescale")) {
-            req = req.toBuilder().guidanceRescale(a.doubleValue("guidance-rescale")).build();
+            req.guidanceRescale(a.doubleValue("guidance-rescale"));
         }
+        FaceBox face = null;
         if (a.has("face")) {
             try {
-                req = req.toBuilder().face(FaceBox.parse(a.value("face", ""))).build();
+                face = FaceBox.parse(a.value("face", ""));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("--face: " + e.getMessage());
             }
+            req.face(face);
         }
-        if (a.has("motion")) {
-            req = req.toBuilder().motion(MotionControl.parse(a.value("motion", ""))).build();
-        }
+        MotionControl motion = a.has("motion") ? MotionControl.parse(a.value("motion", "")) : MotionControl.NATURAL;
         if (a.has("scheduler")) {
-            req = req.toBuilder().scheduler(a.value("scheduler", "")).build();
+            req.scheduler(a.value("scheduler", ""));
         }
         if (a.has("head-speed")) {
-            req = req.toBuilder().motion(req.motion().withHeadSpeed(HeadSpeed.parse(a.value("head-speed", "")))).build();
+            motion = motion.withHeadSpeed(HeadSpeed.parse(a.value("head-speed", "")));
         }
+        req.motion(motion);
         try {
             EncodingOptions enc = EncodingOptions.DEFAULT
                     .withQp(a.intValue("quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, Mp4Writer.MAX_QP))
@@ -447,7 +449,7 @@ public final class EmoCli {
                 }
                 enc = enc.withFrames(frames);
             }
-            req = req.toBuilder().encoding(enc).build();
+            req.encoding(enc);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("--audio-codec must be aac or pcm: '" + a.value("audio-codec", "") + "'");
         }
@@ -464,41 +466,41 @@ public final class EmoCli {
             b.provider(providers(a).toArray(new ExecutionProvider[0]));
         }
         if (cancel != null) {
-            req = req.toBuilder().cancel(cancel).build();
+            req.cancel(cancel);
         }
         if (a.has("noise")) {
-            req = req.toBuilder().initialNoise(InitialNoise.fromDirectory(Path.of(a.value("noise", "")))).build();
+            req.initialNoise(InitialNoise.fromDirectory(Path.of(a.value("noise", ""))));
         }
         if (a.has("inputs")) {
-            req = req.toBuilder().preprocessing(Preprocessing.fromDirectory(Path.of(a.value("inputs", "")))).build();
+            req.preprocessing(Preprocessing.fromDirectory(Path.of(a.value("inputs", ""))));
         }
         TraceDirectory trace = a.has("trace") ? traceDirectory(Path.of(a.value("trace", ""))) : null;
         if (trace != null) {
-            req = req.toBuilder().trace(trace).build();
+            req.trace(trace);
         }
         ProgressBar bar = a.flag("quiet") ? null : new ProgressBar(err);
         activeBar = bar;
         if (bar != null) {
-            req = req.toBuilder().progress(bar).build();
+            req.progress(bar);
         }
         long t0 = System.nanoTime();
         try (EmoPipeline emo = b.build()) {
-            int fps = req.fps() > 0 ? req.fps() : emo.packInfo().fps();
+            int fps = fpsOption > 0 ? fpsOption : emo.packInfo().fps();
             if (Math.round(audio.durationSeconds() * fps) < 1) {
                 throw new InvalidInputException(String.format(Locale.ROOT, "%s: audio is too short (%.3f s) for one frame at %d fps",
                         audioFile, audio.durationSeconds(), fps));
             }
-            if (req.face() != null) {
+            if (face != null) {
                 try {
-                    emo.locateFace(portrait, req.face());
+                    emo.locateFace(portrait, face);
                 } catch (InvalidInputException e) {
                     throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
                 }
             }
-            req = req.toBuilder().faceSelector(FaceSelector.index(a.intValue("face-index", 0, 0, 1000))).build();
+            req.faceSelector(FaceSelector.index(a.intValue("face-index", 0, 0, 1000)));
             Video o;
             try {
-                o = emo.render(req, out);
+                o = emo.render(req.build(), out);
             } catch (NoFaceException e) {
                 throw new InvalidInputException(portraitFile + ": " + e.getMessage(), e);
             }

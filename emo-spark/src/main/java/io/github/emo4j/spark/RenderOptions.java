@@ -34,21 +34,21 @@ final class RenderOptions {
 
     /** {@code request} with every option of {@code options} applied. */
     static RenderRequest apply(RenderRequest request, Map<String, String> options) {
-        RenderRequest r = request;
+        RenderRequest.Builder r = request.toBuilder();
         for (Map.Entry<String, String> e : options.entrySet()) {
             Object v = value(e.getKey(), e.getValue());
-            r = switch (e.getKey()) {
-                case "steps" -> r.toBuilder().steps((Integer) v).build();
-                case "guidance" -> r.toBuilder().guidance((Double) v).build();
-                case "fps" -> r.toBuilder().fps((Integer) v).build();
-                case "quality" -> r.toBuilder().encoding(quality(r, (Integer) v)).build();
-                case "motion" -> r.toBuilder().motion((MotionControl) v).build();
-                case "scheduler" -> r.toBuilder().scheduler((String) v).build();
-                case "seed" -> r.toBuilder().seed((Long) v).build();
+            switch (e.getKey()) {
+                case "steps" -> r.steps((Integer) v);
+                case "guidance" -> r.guidance((Double) v);
+                case "fps" -> r.fps((Integer) v);
+                case "quality" -> r.encoding(quality(request, (Integer) v));
+                case "motion" -> r.motion((MotionControl) v);
+                case "scheduler" -> r.scheduler((String) v);
+                case "seed" -> r.seed((Long) v);
                 default -> throw new IllegalStateException(e.getKey());
-            };
+            }
         }
-        return r;
+        return r.build();
     }
 
     private static io.github.emo4j.video.EncodingOptions quality(RenderRequest r, int qp) {
