@@ -15,57 +15,195 @@ import io.github.emo4j.pack.Role;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.pack.TensorSpec;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * Step 1 of EMO's method: the voice becomes per-frame audio conditions. The waveform is resampled to
  * the encoder's rate and given to it as the pack says — wav2vec2's normalised waveform in chunks, the
- * plain waveform, or whisper's log-mel in windows — encoded once for the whole render, and then each
- * video frame gets the features at its own instant and its ±m neighbours.
+ * plain waveform, or whisper's log-mel in windows — and then each video frame gets the features at its
+ * own instant and its ±m neighbours.
+ *
+ * <p>The voice may arrive in pieces ({@link #append}). Each call to {@link #encode} encodes what has
+ * arrived since the last one as one segment, cut at a whole number of feature rows, so a session fed
+ * in pieces sees its conditions grow while a file render, fed the whole voice and encoding once at its
+ * end, encodes it in one segment exactly as the paper's pipeline does. A segment's features see only
+ * that segment (wav2vec2's normalisation and attention included), which is the price of speaking before
+ * the voice is over.
  */
 final class AudioConditioning {
 
-    private final float[][] features;
+    private final ModelPack pack;
+    private final OnnxComponent encoder;
+    private final PackSettings settings;
+    private final int fps;
     private final FrameAligner aligner;
     private final int dim;
-    private final long encoderNanos;
+    private final RenderContext ctx;
+    /** Encoded feature rows; the first {@link #rows} are filled, the rest is capacity. */
+    private float[][] features = new float[0][];
+    private int rows;
+    /** The voice so far at its own rate; the part from {@link #encodedSamples} on is not encoded yet. */
+    private float[] voice = new float[0];
+    private int voiceLength;
+    private int voiceRate;
+    private int encodedSamples;
+    private boolean ended;
 
-    private AudioConditioning(float[][] features, FrameAligner aligner, int dim, long encoderNanos) {
-        this.features = features;
-        this.aligner = aligner;
-        this.dim = dim;
-        this.encoderNanos = encoderNanos;
-    }
-
-    /** Time the audio encoder spent inside ONNX Runtime. */
-    long encoderNanos() {
-        return encoderNanos;
+    private AudioConditioning(ModelPack pack, int fps, RenderContext ctx) {
+        this.pack = pack;
+        this.encoder = pack.component(Role.AUDIO_ENCODER);
+        this.settings = pack.settings();
+        this.fps = fps;
+        this.ctx = ctx;
+        this.dim = settings.audioFeatureDim();
+        this.aligner = new FrameAligner(settings.audioFeatureRate(), fps, 1, settings.audioWindow());
     }
 
     /** Most feature values a render holds (1 GiB of floats): about 9.7 minutes of Hallo's 12 × 768 at 50 Hz. */
     static final long MAX_FEATURE_VALUES = 1L << 28;
 
-    /**
-     * The render's audio conditions: the voice (or, for packs with a vocal separator, its vocals)
-     * encoded at the pack's feature rate and aligned to video frames at {@code fps}.
-     */
-    static AudioConditioning of(ModelPack pack, AudioClip voice, int fps, RenderContext ctx) throws OrtException {
-        PackSettings s = pack.settings();
-        AudioClip heard = !pack.has(Role.VOCAL_SEPARATOR) ? voice : ctx.time("vocal_separation",
-                () -> VocalSeparation.vocals(voice, pack.component(Role.VOCAL_SEPARATOR), s.separatorSampleRate(), ctx.clock));
-        AudioConditioning audio = ctx.time("audio", () -> encode(heard, pack.component(Role.AUDIO_ENCODER), s, fps));
-        ctx.clock.addAlone(audio.encoderNanos());
-        return audio;
+    /** Conditions for a voice still to come, encoded by {@code pack}'s audio encoder for video at {@code fps}. */
+    static AudioConditioning open(ModelPack pack, int fps, RenderContext ctx) {
+        return new AudioConditioning(pack, fps, ctx);
     }
 
-    static AudioConditioning encode(AudioClip clip, OnnxComponent encoder, PackSettings s, int fps) {
-        checkLength(clip.durationSeconds(), s);
-        float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
-        long rows = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
-        FloatTensor in = s.audioInput().isLogMel() ? logMelWindows(wav, encoder, s) : waveformChunks(wav, s, fps);
-        float[] out;
+    /** The conditions of the whole of {@code voice}, encoded at once outside a render; for tests of the encoder contract. */
+    static AudioConditioning encodeWhole(ModelPack pack, AudioClip voice, int fps) throws OrtException {
+        AudioConditioning a = open(pack, fps, new RenderContext(null, () -> false));
+        a.append(voice);
+        a.end();
+        a.encode();
+        return a;
+    }
+
+    /**
+     * Adds {@code piece} to the voice. Every piece has the first one's sample rate.
+     *
+     * @throws InvalidInputException when the rate differs, or the voice grows past what a render holds
+     */
+    void append(AudioClip piece) {
+        if (ended) {
+            throw new IllegalStateException("the voice has ended");
+        }
+        if (voiceLength == 0 && voiceRate == 0) {
+            voiceRate = piece.sampleRate();
+        } else if (piece.sampleRate() != voiceRate) {
+            throw new InvalidInputException("voice piece at " + piece.sampleRate() + " Hz; this render's voice is at "
+                    + voiceRate + " Hz");
+        }
+        long total = (long) voiceLength + piece.length();
+        checkLength(total / (double) voiceRate, settings);
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("the voice is longer than one render holds");
+        }
+        if (total > voice.length) {
+            voice = voiceLength == 0 && piece.length() == total ? piece.samples()
+                    : Arrays.copyOf(voice, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(total, 2L * voice.length)));
+        }
+        if (voice != piece.samples()) {
+            System.arraycopy(piece.samples(), 0, voice, voiceLength, piece.length());
+        }
+        voiceLength = (int) total;
+    }
+
+    /** Marks the voice as complete: the next {@link #encode} takes all of it, padding as the pack asks. */
+    void end() {
+        ended = true;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** Seconds of voice so far. */
+    double seconds() {
+        return voiceRate == 0 ? 0 : voiceLength / (double) voiceRate;
+    }
+
+    /** Video frames the voice so far covers, whole frames only. */
+    long voiceFrames() {
+        return voiceRate == 0 ? 0 : (long) Math.floor(seconds() * fps);
+    }
+
+    /** Seconds of voice received but not yet encoded. */
+    double pendingSeconds() {
+        return voiceRate == 0 ? 0 : (voiceLength - encodedSamples) / (double) voiceRate;
+    }
+
+    /**
+     * Whether frames up to {@code lastFrame} have every feature row their ±m windows read: always once the
+     * voice has ended and is encoded (the windows then hold at the last row, as the paper's pipeline does).
+     */
+    boolean covers(long lastFrame) {
+        if (ended && encodedSamples == voiceLength) {
+            return true;
+        }
+        double pos = (lastFrame + settings.audioWindow() + 0.5) / fps * settings.audioFeatureRate() - 0.5;
+        return rows >= (long) Math.floor(pos) + 2;
+    }
+
+    /**
+     * Encodes the voice received since the last call as one segment: all of it once the voice has
+     * ended, otherwise up to its last whole feature row. Does nothing when there is nothing to encode.
+     */
+    void encode() throws OrtException {
+        if (voiceRate == 0 && ended) {
+            throw new InvalidInputException("audio is empty");
+        }
+        double rate = settings.audioFeatureRate();
+        int to;
+        long keepRows;
+        if (ended) {
+            to = voiceLength;
+            keepRows = -1;
+        } else {
+            long target = (long) Math.floor(voiceLength * rate / voiceRate);
+            keepRows = target - rows;
+            to = (int) Math.min(voiceLength, Math.ceil(target * (double) voiceRate / rate));
+        }
+        boolean padOnly = ended && to <= encodedSamples && paddedSamples(encodedSamplesAtEncoderRate(), 0) > 0;
+        if ((to <= encodedSamples && !padOnly) || keepRows == 0) {
+            trimIfEnded();
+            return;
+        }
+        AudioClip segment = padOnly ? new AudioClip(new float[0], voiceRate) : new AudioClip(encodedSamples == 0 && to == voice.length ? voice
+                : Arrays.copyOfRange(voice, encodedSamples, to), voiceRate);
+        AudioClip heard = !pack.has(Role.VOCAL_SEPARATOR) || padOnly ? segment : ctx.time("vocal_separation",
+                () -> VocalSeparation.vocals(segment, pack.component(Role.VOCAL_SEPARATOR), settings.separatorSampleRate(),
+                        ctx.clock));
         long before = encoder.nanosInRun();
         long t0 = System.nanoTime();
+        float[][] segmentRows = ctx.time("audio", () -> encodeSegment(heard, keepRows));
+        // the component's counter is shared with concurrent renders; this call's own span bounds it
+        ctx.clock.addAlone(Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before));
+        if (rows + segmentRows.length > features.length) {
+            features = Arrays.copyOf(features, Math.max(rows + segmentRows.length, 2 * features.length));
+        }
+        System.arraycopy(segmentRows, 0, features, rows, segmentRows.length);
+        rows += segmentRows.length;
+        encodedSamples = to;
+        trimIfEnded();
+    }
+
+    /** Once the voice is complete, the rows are exactly the features: the last frames' windows hold at the last row. */
+    private void trimIfEnded() {
+        if (ended && rows < features.length) {
+            features = Arrays.copyOf(features, rows);
+        }
+    }
+
+    /**
+     * The feature rows of one segment: {@code keepRows} of them, or for the voice's last segment as many as
+     * its length gives (with Hallo's padding, every row of the padded clips).
+     */
+    private float[][] encodeSegment(AudioClip clip, long keepRows) {
+        PackSettings s = settings;
+        float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
+        long rowsOfLength = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
+        FloatTensor in = s.audioInput().isLogMel() ? logMelWindows(wav, encoder, s) : waveformChunks(wav, s, fps,
+                ended ? encodedSamplesAtEncoderRate() : -1);
+        float[] out;
         try (TensorView t = TensorView.of(in, encoder.spec().input(Contract.AUDIO).dtype())) {
             out = encoder.runToArray(Map.of(Contract.AUDIO, t.onnx()), Contract.AUDIO_FEATURES);
         } catch (OrtException e) {
@@ -76,7 +214,6 @@ final class AudioConditioning {
                 throw new PackException(encoder.name() + ": output 'audio_features' holds NaN or infinite values; nothing was written");
             }
         }
-        int dim = s.audioFeatureDim();
         long items = in.shape()[0];
         if (out.length % (items * dim) != 0) {
             throw new PackException(encoder.name() + ": produced " + out.length + " values for " + items
@@ -95,15 +232,20 @@ final class AudioConditioning {
             throw new PackException(encoder.name() + ": produced " + out.length + " values for " + items
                     + " chunks; expected " + dim + " per chunk");
         }
+        long produced = items * perItem;
         // padded to whole clips, the padding's rows stay: the last frames' windows reach into them, as in Hallo
-        int n = (int) Math.max(1, s.audioPadToClips() ? items * perItem : Math.min(rows, items * perItem));
+        int n = (int) (keepRows >= 0 ? Math.min(keepRows, produced)
+                : Math.max(rows == 0 ? 1 : 0, s.audioPadToClips() ? produced : Math.min(rowsOfLength, produced)));
         float[][] f = new float[n][dim];
         for (int i = 0; i < n; i++) {
             System.arraycopy(out, i * dim, f[i], 0, dim);
         }
-        // the component's counter is shared with concurrent renders; this call's own span bounds it
-        long spent = Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before);
-        return new AudioConditioning(f, new FrameAligner(s.audioFeatureRate(), fps, 1, s.audioWindow()), dim, spent);
+        return f;
+    }
+
+    /** Samples at the encoder's rate the segments before this one held. */
+    private long encodedSamplesAtEncoderRate() {
+        return Math.round(encodedSamples / (double) voiceRate * settings.audioSampleRate());
     }
 
     /** Refuses, before anything is allocated, a voice whose features would not fit {@link #MAX_FEATURE_VALUES}. */
@@ -116,20 +258,32 @@ final class AudioConditioning {
     }
 
     /** The waveform in rows of the pack's chunk length, normalised as wav2vec2 expects when it is that kind. */
-    private static FloatTensor waveformChunks(float[] wav, PackSettings s, int fps) {
+    private static FloatTensor waveformChunks(float[] wav, PackSettings s, int fps, long before) {
         s.audioInput().prepareWaveform(wav);
         int chunk = s.audioChunkSamples();
-        int chunks = Math.max(1, (wav.length + chunk - 1) / chunk);
-        if (s.audioPadToClips()) {
-            // silence up to a whole number of clips of video frames, as Hallo pads before wav2vec
-            long frames = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * fps);
-            long clips = (frames + s.clipFrames() - 1) / s.clipFrames();
-            long samples = clips * s.clipFrames() * (s.audioSampleRate() / fps);
-            chunks = (int) Math.max(chunks, (samples + chunk - 1) / chunk);
-        }
+        long samples = Math.max(wav.length, before < 0 ? 0 : paddedSamples(s, fps, before, wav.length));
+        int chunks = (int) Math.max(1, (samples + chunk - 1) / chunk);
         FloatTensor in = FloatTensor.zeros(chunks, chunk);
         in.put(0, wav, 0, wav.length);
         return in;
+    }
+
+    /**
+     * Samples at the encoder's rate the voice's last segment of {@code length} samples spans once padded
+     * with silence to a whole number of clips of video frames, as Hallo pads before wav2vec, after
+     * {@code before} samples of earlier segments; 0 when the pack does not pad.
+     */
+    private static long paddedSamples(PackSettings s, int fps, long before, long length) {
+        if (!s.audioPadToClips() || s.audioInput().isLogMel()) {
+            return 0;
+        }
+        long frames = (long) Math.ceil((before + length) / (double) s.audioSampleRate() * fps);
+        long clips = (frames + s.clipFrames() - 1) / s.clipFrames();
+        return clips * s.clipFrames() * (s.audioSampleRate() / fps) - before;
+    }
+
+    private long paddedSamples(long before, long length) {
+        return paddedSamples(settings, fps, before, length);
     }
 
     /**
@@ -158,7 +312,10 @@ final class AudioConditioning {
         return in;
     }
 
-    /** Writes the windows of frames {@code first..first+count-1} into {@code dst} at {@code offset}. */
+    /**
+     * Writes the windows of frames {@code first..first+count-1} into {@code dst} at {@code offset}; the
+     * frames are ones {@link #covers} says are covered.
+     */
     void windows(long first, int count, FloatTensor dst, int offset) {
         float[] w = aligner.windows(features, first, count);
         dst.put(offset, w, 0, w.length);
@@ -168,8 +325,8 @@ final class AudioConditioning {
         return aligner.window() * dim;
     }
 
-    /** The encoded features, {@code [chunks][dim]}. */
+    /** The encoded features so far, {@code [rows][dim]}. */
     float[][] features() {
-        return features;
+        return Arrays.copyOf(features, rows);
     }
 }

@@ -61,17 +61,20 @@ final class ClipSampler implements AutoCloseable {
         return unetRuns;
     }
 
-    /** Denoises clip {@code clip} from its seeded noise with {@code unet}, whose inputs are bound; returns its latents. */
-    FloatTensor denoise(int clip, ComponentCall unet) throws IOException {
+    /**
+     * Denoises clip {@code clip} from its seeded noise with {@code unet}, whose inputs are bound; returns its
+     * latents. {@code clips} is the render's clip count, or 0 while the voice is still arriving.
+     */
+    FloatTensor denoise(int clip, ComponentCall unet, int clips) throws IOException {
         if (noise == null) {
             loopStart = System.nanoTime();
-            noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), plan.clips(), ctx.spec.initialNoise());
+            noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), ctx.spec.initialNoise());
         }
         Sampler sampler = plan.scheduler().sampler(plan.steps(), ctx.spec.seed() * 31 + clip);
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
         noiseTime.start();
-        noise.take(clip, latents);
+        noise.take(clip, latents, clips == 0 || clip + 1 < clips);
         ctx.trace.clip(clip, "initial_noise", latents, "[1, C, F, h, w], standard normal before init_noise_sigma");
         if (plan.initNoiseSigma() != 1f) {
             latents.scale(plan.initNoiseSigma());
@@ -80,10 +83,14 @@ final class ClipSampler implements AutoCloseable {
         for (int i = 0; i < steps; i++) {
             ctx.checkCancelled();
             step(sampler, clip, i, timesteps[i], unet);
-            double done = (clip * (double) steps + i + 1) / (plan.clips() * (double) steps);
-            double elapsed = (System.nanoTime() - loopStart) / 1e9;
-            ctx.progress(new Progress(Progress.Stage.DENOISE, clip, plan.clips(), i + 1, steps,
-                    done * Progress.SAMPLING_SHARE, elapsed / done * (1 - done)));
+            if (clips > 0) {
+                double done = (clip * (double) steps + i + 1) / (clips * (double) steps);
+                double elapsed = (System.nanoTime() - loopStart) / 1e9;
+                ctx.progress(new Progress(Progress.Stage.DENOISE, clip, clips, i + 1, steps,
+                        done * Progress.SAMPLING_SHARE, elapsed / done * (1 - done)));
+            } else {
+                ctx.progress(new Progress(Progress.Stage.DENOISE, clip, 0, i + 1, steps, 0, -1));
+            }
         }
         if (plan.overlap() > 0) {
             Latents.crossFade(latents, tail, clip > 0, channels, plan.clipFrames(), plan.overlap(), plane);

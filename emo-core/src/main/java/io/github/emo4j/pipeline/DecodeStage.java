@@ -1,7 +1,6 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
-import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSettings;
@@ -9,15 +8,12 @@ import io.github.emo4j.pack.Role;
 import io.github.emo4j.video.BackgroundSink;
 import io.github.emo4j.video.Compositor;
 import io.github.emo4j.video.FrameSink;
-import io.github.emo4j.video.Mp4Writer;
-import io.github.emo4j.video.PngSequenceSink;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 
 /**
  * From latents to the video: each clip's latents are un-scaled and decoded by the VAE, pasted back into
- * the portrait and handed to the MP4 encoder. This runs on a helper thread over two decode slots, so
+ * the portrait and handed to the render's frame sink (the MP4 encoder, for a file). This runs on a helper thread over two decode slots, so
  * that while one clip is decoded, pasted back and encoded, the next one is denoised.
  */
 final class DecodeStage implements AutoCloseable {
@@ -42,8 +38,8 @@ final class DecodeStage implements AutoCloseable {
     private final StageTimes.Stopwatch compositeTime;
     private final StageTimes.Stopwatch encodeTime;
 
-    /** Opens the encoder for {@code out}; nothing appears there until {@link #finish}. */
-    DecodeStage(Path out, ModelPack pack, RenderPlan plan, PortraitFraming framing, RenderContext ctx,
+    /** Opens the frames' sink from {@code frames}; it commits nothing until {@link #finish}. */
+    DecodeStage(FrameSink.Factory frames, ModelPack pack, RenderPlan plan, PortraitFraming framing, RenderContext ctx,
                 Renderer.ClipObserver observer) throws IOException {
         PackSettings s = pack.settings();
         this.ctx = ctx;
@@ -68,16 +64,9 @@ final class DecodeStage implements AutoCloseable {
         decodeTime = ctx.times.stage("vae_decode");
         compositeTime = ctx.times.stage("composite");
         encodeTime = ctx.times.stage("encode");
-        RenderSpec req = ctx.spec;
-        FrameSink video = new Mp4Writer(out, compositor.width(), compositor.height(), plan.fps(), 1,
-                req.audio().samples(), req.audio().sampleRate(), req.encoding());
-        if (req.encoding().frames() != null) {
-            try {
-                video = FrameSink.tee(video, new PngSequenceSink(req.encoding().frames(), compositor.width(), compositor.height()));
-            } catch (IOException e) {
-                video.close();
-                throw new InvalidInputException(req.encoding().frames() + ": cannot write frames there: " + e.getMessage(), e);
-            }
+        FrameSink video = frames.open(compositor.width(), compositor.height(), plan.fps());
+        if (video == null) {
+            throw new IllegalStateException("the frame sink factory returned no sink");
         }
         sink = new BackgroundSink(video, rgb.length, 2 * clipFrames);
     }
@@ -138,14 +127,14 @@ final class DecodeStage implements AutoCloseable {
         waitTime.stop();
     }
 
-    /** Finishes the MP4 and moves it to the output path; call after {@link #drain}. */
+    /** Commits the sink's output (an MP4 moves to its path); call after {@link #drain}. */
     void finish() throws IOException {
         encodeTime.start();
         sink.finish();
         encodeTime.stop();
     }
 
-    /** Stops the helper thread and closes the encoder, which discards an unfinished file. */
+    /** Stops the helper thread and closes the sink, which discards an unfinished output. */
     @Override
     public void close() throws IOException {
         HelperTasks.stop(worker);

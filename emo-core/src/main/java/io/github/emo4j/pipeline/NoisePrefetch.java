@@ -15,15 +15,13 @@ final class NoisePrefetch implements AutoCloseable {
     private final ExecutorService worker = HelperTasks.singleThread("emo4j-noise");
     private final FloatTensor next;
     private final long seed;
-    private final int clips;
     private final InitialNoise given;
     private Future<?> ready;
 
     /** Noise drawn from {@code seed}, or read from {@code given} when it is not {@code null}. */
-    NoisePrefetch(long[] shape, long seed, int clips, InitialNoise given) {
+    NoisePrefetch(long[] shape, long seed, InitialNoise given) {
         this.next = FloatTensor.zeros(shape);
         this.seed = seed;
-        this.clips = clips;
         this.given = given;
         draw(0);
     }
@@ -40,13 +38,15 @@ final class NoisePrefetch implements AutoCloseable {
     }
 
     /**
-     * Writes clip {@code clip}'s standard-normal noise into {@code latents} and starts drawing the next
-     * clip's; the caller scales it by the scheduler's initial sigma.
+     * Writes clip {@code clip}'s standard-normal noise into {@code latents} and, when {@code another}
+     * clip may follow, starts drawing the next clip's; the caller scales it by the scheduler's initial
+     * sigma. Clips are taken in order, from 0.
      */
-    void take(int clip, FloatTensor latents) throws IOException {
+    void take(int clip, FloatTensor latents, boolean another) throws IOException {
         HelperTasks.await(ready, "drawing noise");
         latents.copyFrom(next, 0);
-        if (clip + 1 < clips) {
+        ready = null;
+        if (another) {
             draw(clip + 1);
         }
     }

@@ -35,7 +35,7 @@ final class RenderContext implements AutoCloseable {
     RenderContext(RenderSpec spec, BooleanSupplier closing) {
         this.spec = spec;
         this.closing = closing;
-        this.given = new GivenInputs(spec.preprocessing());
+        this.given = spec == null ? null : new GivenInputs(spec.preprocessing());
     }
 
     /** Runs {@code work}, adding its duration to stage {@code stage}. */

@@ -17,11 +17,12 @@ import java.util.Map;
  * @param guided         whether the denoiser's batch holds an unconditional branch (classifier-free guidance)
  * @param splitGuidance  whether reference and audio guidance are separate (three branches)
  * @param branches       the denoiser's guidance batch: 1, 2 or 3
- * @param frames         video frames, one per 1/fps of voice
+ * @param frames         video frames, one per 1/fps of voice: all of them once the voice is complete, else
+ *                       those its voice so far covers; -1 before any is known
  * @param clipFrames     frames per clip (EMO's f)
  * @param motionFrames   motion frames carried from clip to clip (EMO's n)
  * @param overlap        frames shared by consecutive context windows (0 when motion frames join clips)
- * @param clips          clips that cover the frames
+ * @param clips          clips that cover the frames, -1 before they are known
  * @param scheduler      the sampling algorithm
  * @param initNoiseSigma the scale of each clip's initial noise
  */
@@ -53,12 +54,17 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
             guidance = 1.0;
         }
         checkBranches(fixedBranches, branches, guidance);
-        long frames = frames(req.audio().durationSeconds(), fps);
         Scheduler scheduler = scheduler(req.scheduler(), packScheduler, schedulerConfig);
         float sigma = initNoiseSigma(scheduler, steps, req.scheduler());
         int f = settings.clipFrames(), overlap = settings.contextOverlap();
-        return new RenderPlan(fps, steps, guidance, guided, split, branches, frames, f, settings.motionFrames(), overlap,
-                clips(frames, f, overlap), scheduler, sigma);
+        return new RenderPlan(fps, steps, guidance, guided, split, branches, -1, f, settings.motionFrames(), overlap,
+                -1, scheduler, sigma).withFrames(-1);
+    }
+
+    /** This plan for a video of {@code frames} frames (-1: not known yet). */
+    RenderPlan withFrames(long frames) {
+        return new RenderPlan(fps, steps, guidance, guided, splitGuidance, branches, frames, clipFrames, motionFrames, overlap,
+                frames < 0 ? -1 : clips(frames, clipFrames, overlap), scheduler, initNoiseSigma);
     }
 
     private static void checkBranches(long fixed, int branches, double guidance) {
@@ -121,6 +127,14 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
     /** The index of clip {@code clip}'s first frame. */
     long firstFrame(int clip) {
         return (long) clip * stride();
+    }
+
+    /**
+     * Whether clip {@code clip} is whole and not the last while only {@code frames} frames are known: more
+     * frames follow its end, so neither its length nor what it hands on can change with more voice.
+     */
+    boolean settledBy(int clip, long frames) {
+        return frames > firstFrame(clip) + clipFrames;
     }
 
     /** Frames of clip {@code clip} that lie inside the video. */

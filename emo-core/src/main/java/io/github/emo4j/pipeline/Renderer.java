@@ -18,6 +18,7 @@ import io.github.emo4j.sched.Schedulers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import io.github.emo4j.video.FrameSink;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -25,31 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renders talking-head videos with a loaded pack, following EMO's method top to bottom; each step is a
- * stage of its own:
+ * Renders talking-head videos with a loaded pack. Each render is a {@link RenderSession}, which follows
+ * EMO's method top to bottom; a file render is a session fed the whole voice at once.
  *
- * <ol>
- *   <li>{@link RenderPlan}: frames, clips, guidance branches and the sampler, from the request;</li>
- *   <li>{@link PortraitFraming}: the face is found and cropped at the pack's resolution;</li>
- *   <li>{@link AudioConditioning}: the voice (after a vocal separator, where the pack has one) becomes
- *       per-frame audio features with ±m neighbours;</li>
- *   <li>{@link ReferenceStage}: identity tokens, the portrait's latents, the ReferenceNet's banks and the
- *       face locator's features, once per render ({@link FaceLocatorStage});</li>
- *   <li>clip by clip: {@link DenoiserInputs} writes the clip's conditions (audio windows, motion frames,
- *       head speed), {@link ClipSampler} denoises the clip's seeded noise with guidance, and
- *       {@link DecodeStage} decodes it, pastes it back into the portrait and streams it to the encoder
- *       while the next clip is denoised.</li>
- * </ol>
- *
- * <p>A renderer holds no per-render state ({@link RenderContext} does), so one instance serves
- * concurrent renders. Every buffer a render needs is allocated when it starts and reused for every
- * step; none is allocated per step.
+ * <p>A renderer holds no per-render state (its sessions do), so one instance serves concurrent
+ * renders. Every buffer a render needs is allocated when it starts and reused for every step; none is
+ * allocated per step.
  */
 public final class Renderer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Renderer.class);
 
     private final ModelPack pack;
-    private final Scheduler scheduler;
     private final FaceDetector chosenDetector;
     private BlazeFaceDetector ownDetector;
     private volatile ClipObserver observer;
@@ -76,11 +63,7 @@ public final class Renderer implements AutoCloseable {
         this.pack = pack;
         this.chosenDetector = detector != null ? detector
                 : pack.has(Role.FACE_DETECTOR) ? new OnnxFaceDetector(pack.component(Role.FACE_DETECTOR)) : null;
-        try {
-            this.scheduler = Schedulers.fromConfig(pack.manifest().scheduler());
-        } catch (IllegalArgumentException e) {
-            throw new PackException(pack.source() + ": " + e.getMessage(), e);
-        }
+        packScheduler(pack);
     }
 
     void observe(ClipObserver o) {
@@ -128,50 +111,49 @@ public final class Renderer implements AutoCloseable {
      * {@code closing} says the pipeline is closing.
      */
     public Outcome render(RenderSpec req, Path out, BooleanSupplier closing) {
-        try (RenderContext ctx = new RenderContext(req, closing)) {
-            RenderPlan plan = RenderPlan.of(req, pack.settings(), fixedBranches(), scheduler, pack.manifest().scheduler());
-            ctx.trace = new Tracer(req.trace(), plan.branches());
-            int r = pack.settings().resolution(), h = pack.settings().latentSize();
-            if (req.initialNoise() != null) {
-                req.initialNoise().check(plan.clips(),
-                        new long[] {1, pack.settings().latentChannels(), plan.clipFrames(), h, h});
-            }
-            ctx.progress(new Progress(Progress.Stage.PREPARE, 0, plan.clips(), 0, plan.steps(), 0, -1));
-            PortraitFraming framing = ctx.time("face",
-                    () -> PortraitFraming.of(req.portrait(), req.face(), req.face() == null ? detector() : null,
-                            req.faceSelector(), r).withGivenCrop(ctx.given, r));
-            ctx.trace.render("face_crop", FloatTensor.of(framing.referencePixels(), 1, 3, r, r), "[1, RGB, y, x], 0..1");
-            AudioConditioning audio = AudioConditioning.of(pack, req.audio(), plan.fps(), ctx);
-            ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, plan.branches(), ctx.trace);
-            ReferenceStage reference = ctx.time("reference",
-                    () -> ReferenceStage.run(pack, produced, framing, req.portrait(), plan.branches(), ctx));
-            ClipSampler sampler = new ClipSampler(plan, pack.settings(), ctx);
-            DenoiserInputs inputs = new DenoiserInputs(pack, plan, ctx, produced, reference, audio, framing.crop(), sampler);
-            ctx.given.checkAllTaken();
-            try (sampler; DecodeStage decode = new DecodeStage(out, pack, plan, framing, ctx, observer)) {
-                for (int clip = 0; clip < plan.clips(); clip++) {
-                    inputs.prepare(clip, sampler.latents);
-                    FloatTensor latents = sampler.denoise(clip, inputs.unet());
-                    decode.submit(clip, latents, plan.emittedFrames(clip));
-                    inputs.keepMotionFrames(latents);
-                }
-                decode.drain();
-                ctx.checkCancelled();
-                ctx.progress(new Progress(Progress.Stage.ENCODE, plan.clips() - 1, plan.clips(), plan.steps(), plan.steps(),
-                        Progress.SAMPLING_SHARE, 0));
-                decode.finish();
-            }
-            RenderStats stats = ctx.stats(sampler.unetRuns());
-            ctx.progress(new Progress(Progress.Stage.DONE, plan.clips() - 1, plan.clips(), plan.steps(), plan.steps(), 1, 0));
-            LOG.debug("rendered {} frames in {} clips: {}", plan.frames(), plan.clips(), stats);
-            return new Outcome(plan.frames(), plan.fps(), framing.compositor().width(), framing.compositor().height(), stats);
+        return render(req, new Mp4Output(out, req.audio(), req.encoding()), out.toString(), closing);
+    }
+
+    /**
+     * Renders {@code req}'s whole voice into the sink {@code frames} opens: a session fed the voice at
+     * once, so it is encoded in one piece as EMO's pipeline encodes it. {@code target} names the output
+     * in messages.
+     */
+    public Outcome render(RenderSpec req, FrameSink.Factory frames, String target, BooleanSupplier closing) {
+        try (RenderSession session = open(req, frames, target, closing, req.audio().durationSeconds())) {
+            session.feed(req.audio(), true);
+            return session.finish();
+        }
+    }
+
+    /**
+     * Opens a render session for {@code req} (whose audio is ignored: the voice comes through
+     * {@link RenderSession#feed}). Finds the face and encodes the portrait before it returns.
+     *
+     * @param expectedSeconds the voice's length when it is known in advance, which lets progress report
+     *                        fractions; negative when it is not
+     */
+    public RenderSession open(RenderSpec req, FrameSink.Factory frames, String target, BooleanSupplier closing,
+                              double expectedSeconds) {
+        try {
+            return new RenderSession(pack, req, req.face() == null ? detector() : null, fixedBranches(), frames, target,
+                    closing, expectedSeconds, observer);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
                 throw new RenderCancelledException("render interrupted; no output was written");
             }
-            throw new EmoException(out + ": cannot write video: " + e.getMessage(), e);
+            throw new EmoException(target + ": cannot write video: " + e.getMessage(), e);
         } catch (OrtException e) {
             throw new PackException(pack.source() + ": ONNX Runtime error: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pack's own scheduler, configured by its manifest. */
+    static Scheduler packScheduler(ModelPack pack) {
+        try {
+            return Schedulers.fromConfig(pack.manifest().scheduler());
+        } catch (IllegalArgumentException e) {
+            throw new PackException(pack.source() + ": " + e.getMessage(), e);
         }
     }
 

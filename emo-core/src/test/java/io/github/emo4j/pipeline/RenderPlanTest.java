@@ -32,7 +32,13 @@ class RenderPlanTest {
     }
 
     private static RenderPlan plan(RenderRequest req, long fixedBranches) {
-        return RenderPlan.of(RenderSpec.of(req), settings(12, 0), fixedBranches, PACK_SCHEDULER, CONFIG);
+        return plan(req, settings(12, 0), fixedBranches);
+    }
+
+    /** The plan for the whole of {@code req}'s voice. */
+    private static RenderPlan plan(RenderRequest req, PackSettings settings, long fixedBranches) {
+        RenderPlan p = RenderPlan.of(RenderSpec.of(req), settings, fixedBranches, PACK_SCHEDULER, CONFIG);
+        return p.withFrames(RenderPlan.frames(req.audio().durationSeconds(), p.fps()));
     }
 
     @Test
@@ -105,7 +111,7 @@ class RenderPlanTest {
 
     @Test
     void contextWindowsOverlapAndHoldBackTheirLastFrames() {
-        RenderPlan p = RenderPlan.of(RenderSpec.of(request(1)), settings(12, 2), -1, PACK_SCHEDULER, CONFIG);
+        RenderPlan p = plan(request(1), settings(12, 2), -1);
         assertEquals(25, p.frames());
         assertEquals(10, p.stride());
         assertEquals(3, p.clips());

@@ -36,8 +36,7 @@ class AudioInputTest {
                 boolean silent = i >= 3 * 16000 && i < 6 * 16000;
                 s[i] = silent ? 0f : (float) (0.3 * Math.sin(i * 0.05) * (1 + Math.sin(i * 0.0007)));
             }
-            AudioConditioning a = AudioConditioning.encode(new AudioClip(s, 16000), pack.component(Role.AUDIO_ENCODER),
-                    pack.settings(), 25);
+            AudioConditioning a = AudioConditioning.encodeWhole(pack, new AudioClip(s, 16000), 25);
             float[][] f = a.features();
             assertEquals(350, f.length, "7 s at 50 features a second");
             // features of the silent middle window (away from its edges, where the STFT still hears the
@@ -89,8 +88,7 @@ class AudioInputTest {
         io.github.emo4j.pack.PackSource[] sources = {sp.source(), sp.source(java.util.Map.of("audio_pad_to_clips", true))};
         for (int k = 0; k < 2; k++) {
             try (ModelPack pack = ModelPack.load(sources[k], List.of(ExecutionProvider.CPU), 1)) {
-                f[k] = AudioConditioning.encode(new AudioClip(s, 16000), pack.component(Role.AUDIO_ENCODER), pack.settings(), 25)
-                        .features();
+                f[k] = AudioConditioning.encodeWhole(pack, new AudioClip(s, 16000), 25).features();
             }
         }
         // 0.5 s: 13 frames at 25 fps, 4 clips of 4 = 16 frames = 0.64 s = 32 rows of 20 ms

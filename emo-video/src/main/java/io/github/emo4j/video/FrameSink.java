@@ -29,6 +29,24 @@ public interface FrameSink extends AutoCloseable {
     void close() throws IOException;
 
     /**
+     * Opens the sink a render's frames go to, once the render knows their size: the portrait's, since
+     * every frame is the portrait with the animated face pasted back.
+     */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * Opens a sink for frames of {@code width} × {@code height} pixels at {@code fps} frames a second.
+         *
+         * @param width  frame width in pixels
+         * @param height frame height in pixels
+         * @param fps    frames per second
+         * @return the sink, which the render finishes when it succeeds and closes in any case
+         * @throws IOException if the sink cannot be opened
+         */
+        FrameSink open(int width, int height, int fps) throws IOException;
+    }
+
+    /**
      * A sink that hands every frame to each of {@code sinks} in turn, finishes them in reverse order (so
      * the first, the main output, is committed last) and closes them all.
      *

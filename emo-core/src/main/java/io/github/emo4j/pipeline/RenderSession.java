@@ -1,0 +1,222 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.EmoException;
+import io.github.emo4j.PackException;
+import io.github.emo4j.Progress;
+import io.github.emo4j.RenderCancelledException;
+import io.github.emo4j.RenderStats;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceDetector;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.video.FrameSink;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One render, following EMO's method top to bottom, as a session that takes the voice in pieces and
+ * makes each clip as soon as the voice under it has arrived:
+ *
+ * <ol>
+ *   <li>on opening, {@link RenderPlan}: frame rate, clip layout, guidance branches and the sampler;
+ *       {@link PortraitFraming}: the face found and cropped at the pack's resolution;
+ *       {@link ReferenceStage}: identity tokens, the portrait's latents, the ReferenceNet's banks and the
+ *       face locator's features, once per render;</li>
+ *   <li>as voice arrives ({@link #feed}), {@link AudioConditioning}: the voice (after a vocal separator,
+ *       where the pack has one) becomes per-frame audio features with ±m neighbours;</li>
+ *   <li>clip by clip, once its voice is there: {@link DenoiserInputs} writes the clip's conditions
+ *       (audio windows, motion frames, head speed), {@link ClipSampler} denoises the clip's seeded noise
+ *       with guidance, and {@link DecodeStage} decodes it, pastes it back into the portrait and streams
+ *       it to the frame sink while the next clip is denoised;</li>
+ *   <li>{@link #finish}: the voice is complete, the last clips are made and the sink commits.</li>
+ * </ol>
+ *
+ * <p>A file render is this session fed the whole voice as its last piece, so the voice is encoded in one
+ * segment exactly as the paper's pipeline encodes it. Fed in pieces, a clip waits until the voice covers
+ * it and the ±m windows of its last frame, and until more voice follows it (only then is it known not to
+ * be the last, shorter clip). A session is driven by one thread; closing it without {@link #finish}
+ * discards the sink's output.
+ */
+public final class RenderSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RenderSession.class);
+
+    private final RenderContext ctx;
+    private final String target;
+    private final String packName;
+    private final RenderPlan plan;
+    private final PortraitFraming framing;
+    private final AudioConditioning audio;
+    private final ClipSampler sampler;
+    private final DenoiserInputs inputs;
+    private final DecodeStage decode;
+    /** Clips of the whole render when the voice's length was known at the start, else 0. */
+    private final int expectedClips;
+    /** Voice still arriving is encoded once this much of it waits: one clip's worth. */
+    private final double segmentSeconds;
+    private int nextClip;
+    private long emitted;
+    private boolean done;
+    private boolean failed;
+
+    /** Opens a session; see {@link Renderer#open}. Everything it allocated is released when this throws. */
+    RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, long fixedBranches, FrameSink.Factory frames,
+                  String target, java.util.function.BooleanSupplier closing, double expectedSeconds,
+                  Renderer.ClipObserver observer) throws OrtException, IOException {
+        this.target = target;
+        this.packName = String.valueOf(pack.source());
+        this.ctx = new RenderContext(spec, closing);
+        ClipSampler s = null;
+        DecodeStage d = null;
+        try {
+            RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, Renderer.packScheduler(pack),
+                    pack.manifest().scheduler());
+            this.plan = p;
+            this.expectedClips = expectedSeconds < 0 ? 0 : p.withFrames(RenderPlan.frames(expectedSeconds, p.fps())).clips();
+            this.segmentSeconds = p.clipFrames() / (double) p.fps();
+            ctx.trace = new Tracer(spec.trace(), p.branches());
+            int r = pack.settings().resolution(), h = pack.settings().latentSize();
+            if (spec.initialNoise() != null && expectedClips > 0) {
+                spec.initialNoise().check(expectedClips, new long[] {1, pack.settings().latentChannels(), p.clipFrames(), h, h});
+            }
+            ctx.progress(new Progress(Progress.Stage.PREPARE, 0, expectedClips, 0, p.steps(), 0, -1));
+            this.framing = ctx.time("face", () -> PortraitFraming.of(spec.portrait(), spec.face(), detector,
+                    spec.faceSelector(), r).withGivenCrop(ctx.given, r));
+            ctx.trace.render("face_crop", FloatTensor.of(framing.referencePixels(), 1, 3, r, r), "[1, RGB, y, x], 0..1");
+            this.audio = AudioConditioning.open(pack, p.fps(), ctx);
+            ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, p.branches(), ctx.trace);
+            ReferenceStage reference = ctx.time("reference",
+                    () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), ctx));
+            s = new ClipSampler(p, pack.settings(), ctx);
+            this.inputs = new DenoiserInputs(pack, p, ctx, produced, reference, audio, framing.crop(), s);
+            ctx.given.checkAllTaken();
+            d = new DecodeStage(frames, pack, p, framing, ctx, observer);
+        } catch (RuntimeException | OrtException | IOException e) {
+            try (RenderContext c = ctx; ClipSampler unused = s) {
+                throw e;
+            }
+        }
+        this.sampler = s;
+        this.decode = d;
+    }
+
+    /**
+     * Adds {@code piece} to the voice and makes every clip the voice now covers; with {@code last}, the
+     * voice is complete and the remaining clips are made. Blocks while clips are made.
+     *
+     * @throws io.github.emo4j.InvalidInputException if the piece's rate differs from the voice's, or the
+     *         voice grows too long or is too short for one frame
+     */
+    public void feed(AudioClip piece, boolean last) {
+        run(() -> {
+            audio.append(piece);
+            if (last) {
+                audio.end();
+            }
+            if (last || audio.pendingSeconds() >= segmentSeconds) {
+                audio.encode();
+            }
+            makeReadyClips();
+        });
+    }
+
+    /**
+     * Ends the voice (if the last piece did not), makes the remaining clips, and commits the sink.
+     *
+     * @return what the render produced
+     */
+    public Renderer.Outcome finish() {
+        run(() -> {
+            if (!audio.ended()) {
+                audio.end();
+                audio.encode();
+                makeReadyClips();
+            }
+            decode.drain();
+            ctx.checkCancelled();
+            int clips = nextClip;
+            ctx.progress(new Progress(Progress.Stage.ENCODE, clips - 1, clips, plan.steps(), plan.steps(), Progress.SAMPLING_SHARE, 0));
+            decode.finish();
+        });
+        done = true;
+        RenderStats stats = ctx.stats(sampler.unetRuns());
+        ctx.progress(new Progress(Progress.Stage.DONE, nextClip - 1, nextClip, plan.steps(), plan.steps(), 1, 0));
+        LOG.debug("rendered {} frames in {} clips: {}", emitted, nextClip, stats);
+        return new Renderer.Outcome(emitted, plan.fps(), framing.compositor().width(), framing.compositor().height(), stats);
+    }
+
+    /** Frames handed to the sink so far (some may still be on their way through the decoder). */
+    public long framesEmitted() {
+        return emitted;
+    }
+
+    /** Makes, in order, every clip whose voice has arrived. */
+    private void makeReadyClips() throws IOException, OrtException {
+        if (audio.ended()) {
+            RenderPlan whole = plan.withFrames(RenderPlan.frames(audio.seconds(), plan.fps()));
+            while (nextClip < whole.clips()) {
+                make(nextClip, whole, whole.clips());
+            }
+            return;
+        }
+        RenderPlan sofar = plan.withFrames(audio.voiceFrames());
+        while (sofar.settledBy(nextClip, sofar.frames())
+                && audio.covers(plan.firstFrame(nextClip) + plan.clipFrames() - 1)) {
+            make(nextClip, sofar, expectedClips);
+        }
+    }
+
+    /** Step by step for one clip: its conditions, its denoising, and its frames on their way to the sink. */
+    private void make(int clip, RenderPlan frames, int clips) throws IOException, OrtException {
+        inputs.prepare(clip, sampler.latents);
+        FloatTensor latents = sampler.denoise(clip, inputs.unet(), clips);
+        int emit = frames.emittedFrames(clip);
+        decode.submit(clip, latents, emit);
+        inputs.keepMotionFrames(latents);
+        emitted += emit;
+        nextClip++;
+    }
+
+    /** Work of the session; a failure ends it. */
+    private interface Step {
+        void run() throws IOException, OrtException;
+    }
+
+    private void run(Step step) {
+        if (done || failed) {
+            throw new IllegalStateException(done ? "this render is finished" : "this render failed and cannot go on");
+        }
+        try {
+            step.run();
+        } catch (IOException e) {
+            failed = true;
+            if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
+                throw new RenderCancelledException("render interrupted; no output was written");
+            }
+            throw new EmoException(target + ": cannot write video: " + e.getMessage(), e);
+        } catch (OrtException e) {
+            failed = true;
+            throw new PackException(packName + ": ONNX Runtime error: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the session and releases what it holds; without {@link #finish}, the sink's output is
+     * discarded.
+     *
+     * @throws EmoException if the sink cannot be closed
+     */
+    @Override
+    public void close() {
+        try (RenderContext c = ctx; ClipSampler s = sampler) {
+            decode.close();
+        } catch (IOException e) {
+            throw new EmoException(target + ": cannot close the video: " + e.getMessage(), e);
+        }
+    }
+}
