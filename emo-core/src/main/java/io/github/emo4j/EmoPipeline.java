@@ -16,6 +16,7 @@ import io.github.emo4j.procedural.ProceduralPack;
 import io.github.emo4j.pipeline.RenderSpec;
 import io.github.emo4j.pipeline.Renderer;
 import io.github.emo4j.video.ImageException;
+import io.github.emo4j.video.FrameSink;
 import io.github.emo4j.video.PartFile;
 import io.github.emo4j.video.Portraits;
 import java.awt.image.BufferedImage;
@@ -29,6 +30,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -149,6 +151,27 @@ public final class EmoPipeline implements AutoCloseable {
             Renderer.Outcome o = renderer.render(RenderSpec.of(request), abs, () -> closed);
             return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
         });
+    }
+
+    /**
+     * Renders into frame sinks of the caller's choosing instead of an MP4: a stream, a preview, an
+     * encoder of another kind. {@code frames} is asked for a sink once the render knows the frames' size
+     * (the portrait's); the sink then receives every frame in order, from one of the render's threads at
+     * a time, is {@link FrameSink#finish() finished} when the render succeeds and closed in any case. The
+     * request's encoding options do not apply (nor does its PNG folder).
+     *
+     * @param request the portrait, the voice and how to animate
+     * @param frames  opens the sink for frames of a given size and rate
+     * @return where the render's time went
+     * @throws InvalidInputException if the request cannot be rendered (no face found, audio too short, ...)
+     * @throws PackException if the pack fails at run time, for example with non-finite outputs
+     * @throws RenderCancelledException if the request's token was cancelled, the thread interrupted or the
+     *         pipeline closed
+     * @throws EmoException if the sink fails to open, take a frame or finish
+     */
+    public RenderStats render(RenderRequest request, FrameSink.Factory frames) {
+        Objects.requireNonNull(frames, "frames");
+        return whileOpen(() -> renderer.render(RenderSpec.of(request), frames, "frame sink", () -> closed).stats());
     }
 
     /**

@@ -225,6 +225,7 @@ public final class ModelPack implements AutoCloseable {
             case FLOAT16 -> "float16";
             case BFLOAT16 -> "bfloat16";
             case INT64 -> "int64";
+            case INT32 -> "int32";
             default -> info.type.toString().toLowerCase();
         };
         if (!dtype.equals(expected.dtype())) {

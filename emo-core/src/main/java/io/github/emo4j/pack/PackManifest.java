@@ -2,7 +2,6 @@ package io.github.emo4j.pack;
 
 import io.github.emo4j.PackException;
 import io.github.emo4j.audio.FeatureKind;
-import io.github.emo4j.sched.Schedulers;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,11 +15,12 @@ import java.util.function.Function;
  *
  * @param name        a short name
  * @param description what the pack is
+ * @param family      the layout of the contract the pack follows ({@code "family"}, {@code unet} when absent)
  * @param settings    how to drive it
  * @param scheduler   the scheduler configuration, diffusers keys
  * @param components  the networks by role
  */
-public record PackManifest(String name, String description, PackSettings settings, Map<String, Object> scheduler,
+public record PackManifest(String name, String description, PackFamily family, PackSettings settings, Map<String, Object> scheduler,
                            Map<Role, ComponentSpec> components) {
 
     /** The format tag this version reads. */
@@ -50,17 +50,22 @@ public record PackManifest(String name, String description, PackSettings setting
         if (!FORMAT.equals(format)) {
             throw new PackException(source + ": unsupported format '" + format + "' (this version reads " + FORMAT + ")");
         }
+        Object familyKey = m.getOrDefault("family", PackFamily.UNET.key());
+        if (!(familyKey instanceof String)) {
+            throw new PackException(source + ": 'family' must be a string");
+        }
+        PackFamily family = PackFamily.fromKey((String) familyKey, source);
         PackSettings settings = settings(asMap(m.get("settings"), source, "settings"), source);
         Map<String, Object> sched = scheduler(m.get("scheduler"), source, files);
         try {
-            Schedulers.fromConfig(sched);
+            family.schedulers().fromConfig(sched);
         } catch (IllegalArgumentException e) {
             throw new PackException(source + ": scheduler: " + e.getMessage());
         }
-        Map<Role, ComponentSpec> components = components(asMap(m.get("components"), source, "components"), source);
+        Map<Role, ComponentSpec> components = components(asMap(m.get("components"), source, "components"), family, source);
         String name = str(m, "name", source);
         Object desc = m.get("description");
-        return new PackManifest(name, desc instanceof String d ? d : "", settings, sched, components);
+        return new PackManifest(name, desc instanceof String d ? d : "", family, settings, sched, components);
     }
 
     /** The settings, each in its range, checked against each other. */
@@ -161,8 +166,8 @@ public record PackManifest(String name, String description, PackSettings setting
         return asMap(schedulerEntry, source, "scheduler");
     }
 
-    /** The components by role, every required role present. */
-    private static Map<Role, ComponentSpec> components(Map<String, Object> comps, String source) {
+    /** The components by role, every role the family requires present. */
+    private static Map<Role, ComponentSpec> components(Map<String, Object> comps, PackFamily family, String source) {
         Map<Role, ComponentSpec> components = new EnumMap<>(Role.class);
         for (Map.Entry<String, Object> e : comps.entrySet()) {
             Role role = Role.fromKey(e.getKey());
@@ -175,7 +180,7 @@ public record PackManifest(String name, String description, PackSettings setting
                     tensors(c.get("inputs"), where + ".inputs"), tensors(c.get("outputs"), where + ".outputs")));
         }
         for (Role r : Role.values()) {
-            if (r.required() && !components.containsKey(r)) {
+            if (family.requires(r) && !components.containsKey(r)) {
                 throw new PackException(source + ": required component '" + r.key() + "' is missing");
             }
         }
@@ -191,7 +196,7 @@ public record PackManifest(String name, String description, PackSettings setting
             Map<String, Object> tm = asMap(t, where, "tensor");
             String name = str(tm, "name", where);
             String dtype = str(tm, "dtype", where + "." + name);
-            if (!List.of("float32", "float16", "bfloat16", "int64").contains(dtype)) {
+            if (!List.of("float32", "float16", "bfloat16", "int64", "int32").contains(dtype)) {
                 throw new PackException(where + "." + name + ": unsupported dtype '" + dtype + "'");
             }
             if (!(tm.get("shape") instanceof List<?> shape) || shape.size() > 8) {

@@ -4,43 +4,35 @@ import java.util.Locale;
 
 /**
  * The part a network plays in an EMO-class pipeline. Each role has a fixed set of tensor names the
- * pipeline binds; a pack's manifest maps each role to its ONNX file and declares those tensors.
+ * pipeline binds; a pack's manifest maps each role to its ONNX file and declares those tensors. Which
+ * roles a pack must have, its {@link PackFamily} says; those marked optional here are optional in every
+ * family.
  */
 public enum Role {
     /** Pixels in [0, 1] to latents. */
-    VAE_ENCODER(true),
+    VAE_ENCODER,
     /** Latents to pixels in [0, 1]. */
-    VAE_DECODER(true),
+    VAE_DECODER,
     /** Audio features to per-feature-frame audio embeddings. */
-    AUDIO_ENCODER(true),
+    AUDIO_ENCODER,
     /** The portrait's latents to the reference features the denoiser attends to; run once per render. */
-    REFERENCE_NET(true),
+    REFERENCE_NET,
     /** The face-region mask to mask features. */
-    FACE_LOCATOR(true),
+    FACE_LOCATOR,
     /** Noisy latents plus all conditions to the predicted noise. */
-    DENOISING_UNET(true),
+    DENOISING_UNET,
     /** Optional: each frame's audio window to audio tokens, run per clip (Hallo's audio_proj). */
-    AUDIO_PROJECTION(false),
+    AUDIO_PROJECTION,
     /** Optional: a portrait to face boxes, used instead of the built-in detector. */
-    FACE_DETECTOR(false),
+    FACE_DETECTOR,
     /** Optional: the face to an identity embedding, once per render (Hallo's face embedding). */
-    IMAGE_ENCODER(false),
+    IMAGE_ENCODER,
     /** Optional: the identity embedding to the tokens the denoiser attends to (Hallo's image_proj). */
-    IMAGE_PROJECTION(false),
+    IMAGE_PROJECTION,
     /** Optional: each frame's wanted head speed to the speed layers' embedding, per clip (EMO). */
-    SPEED_ENCODER(false),
+    SPEED_ENCODER,
     /** Optional: the voice separated from music before the audio encoder sees it (Hallo's vocal separator). */
-    VOCAL_SEPARATOR(false);
-
-    private final boolean required;
-
-    Role(boolean required) {
-        this.required = required;
-    }
-
-    public boolean required() {
-        return required;
-    }
+    VOCAL_SEPARATOR;
 
     /** The manifest key: {@code vae_encoder}, {@code denoising_unet}, ... */
     public String key() {

@@ -6,7 +6,7 @@ import java.util.List;
  * A tensor a component takes or gives, as the manifest declares it.
  *
  * @param name  the ONNX input or output name
- * @param dtype {@code float32}, {@code float16}, {@code bfloat16} or {@code int64}
+ * @param dtype {@code float32}, {@code float16}, {@code bfloat16}, {@code int64} or {@code int32}
  * @param shape each entry a fixed size ({@link Long}) or a symbolic name ({@link String})
  * @param uncond for a denoiser input batched for guidance: {@code "zeros"} when the unconditional half
  *               gets zeros (audio, face-locator features, as Hallo does), {@code "same"} when both

@@ -3,12 +3,9 @@ package io.github.emo4j.pipeline;
 import io.github.emo4j.PackException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.onnx.FloatTensor;
-import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.pack.LatentLayout;
 import io.github.emo4j.sched.Sampler;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.LongBuffer;
 
 /**
  * The backbone's sampling loop for one clip: seeded noise, then for each of the scheduler's steps one
@@ -29,8 +26,8 @@ final class ClipSampler implements AutoCloseable {
     final FloatTensor noisePred;
     /** The guided prediction the scheduler steps with. */
     private final FloatTensor eps;
-    /** The denoiser's timestep input. */
-    final LongBuffer timestep = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asLongBuffer();
+    /** The denoiser's timestep input, in the type its graph declares. */
+    final TimestepInput timestep;
     /** The previous context window's last frames, for the cross-fade. */
     private final float[] tail;
     private final StageTimes.Stopwatch denoiseTime;
@@ -40,16 +37,18 @@ final class ClipSampler implements AutoCloseable {
     private long unetRuns;
     private long loopStart;
 
-    ClipSampler(RenderPlan plan, PackSettings s, RenderContext ctx) {
+    /** A sampler for clips laid out in latent space as {@code layout} says. */
+    ClipSampler(RenderPlan plan, LatentLayout layout, TimestepInput timestep, RenderContext ctx) {
         this.plan = plan;
+        this.timestep = timestep;
         this.ctx = ctx;
-        this.channels = s.latentChannels();
-        int h = s.latentSize(), f = plan.clipFrames(), batch = plan.branches();
-        this.plane = h * h;
-        sample = FloatTensor.zeros(batch, channels, f, h, h);
-        latents = plan.guided() ? FloatTensor.zeros(1, channels, f, h, h) : sample;
-        noisePred = FloatTensor.zeros(batch, channels, f, h, h);
-        eps = plan.guided() ? FloatTensor.zeros(1, channels, f, h, h) : noisePred;
+        this.channels = layout.channels();
+        int h = layout.height(), w = layout.width(), f = layout.latentFrames(plan.clipFrames()), batch = plan.branches();
+        this.plane = h * w;
+        sample = FloatTensor.zeros(batch, channels, f, h, w);
+        latents = plan.guided() ? FloatTensor.zeros(layout.clipShape(plan.clipFrames())) : sample;
+        noisePred = FloatTensor.zeros(batch, channels, f, h, w);
+        eps = plan.guided() ? FloatTensor.zeros(layout.clipShape(plan.clipFrames())) : noisePred;
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
@@ -111,12 +110,12 @@ final class ClipSampler implements AutoCloseable {
         if (scale != 1f) {
             sample.scale(scale);
         }
-        timestep.put(0, Math.round(t));
+        timestep.set(t);
         samplingTime.stop();
         Tracer trace = ctx.trace;
         if (trace.on()) {
             trace.step(clip, i, "sample", sample, "[branch, C, F, h, w], " + trace.branches() + "; scaled as the denoiser takes it");
-            trace.stepValue(clip, i, "timestep", timestep.get(0), "[1]");
+            trace.stepValue(clip, i, "timestep", (float) timestep.given(), "[1]");
         }
         denoiseTime.start();
         unet.run();

@@ -94,7 +94,7 @@ final class DenoiserInputs {
         bindPerClipNetworks(f);
         unet = new ComponentCall(pack.component(Role.DENOISING_UNET), ctx.views, ctx.clock)
                 .input(Contract.SAMPLE, sampler.sample)
-                .input(Contract.TIMESTEP, OnnxTensor.createTensor(OrtRuntime.env(), sampler.timestep, new long[] {1}));
+                .input(Contract.TIMESTEP, sampler.timestep.tensor());
         for (TensorSpec in : pack.component(Role.DENOISING_UNET).spec().inputs()) {
             bind(in, crop);
         }

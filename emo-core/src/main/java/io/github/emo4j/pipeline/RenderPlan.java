@@ -3,7 +3,7 @@ package io.github.emo4j.pipeline;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.pack.PackSettings;
 import io.github.emo4j.sched.Scheduler;
-import io.github.emo4j.sched.Schedulers;
+import io.github.emo4j.sched.SchedulerRegistry;
 import java.util.Map;
 
 /**
@@ -36,12 +36,13 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
     /**
      * The plan for {@code req} on a pack with {@code settings}, whose denoiser's guidance batch is fixed
      * at {@code fixedBranches} (or symbolic, when not positive), and whose own sampler is
-     * {@code packScheduler}, configured by {@code schedulerConfig}.
+     * {@code packScheduler}, configured by {@code schedulerConfig}; another sampler the request asks for
+     * comes from {@code schedulers}, the pack family's.
      *
      * @throws InvalidInputException when the request cannot be rendered on this pack
      */
     static RenderPlan of(RenderSpec req, PackSettings settings, long fixedBranches, Scheduler packScheduler,
-                         Map<String, Object> schedulerConfig) {
+                         Map<String, Object> schedulerConfig, SchedulerRegistry schedulers) {
         int fps = req.fps() > 0 ? req.fps() : settings.fps();
         int steps = req.steps() > 0 ? req.steps() : settings.defaultSteps();
         double guidance = Double.isNaN(req.guidance()) ? settings.defaultGuidance() : req.guidance();
@@ -54,7 +55,7 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
             guidance = 1.0;
         }
         checkBranches(fixedBranches, branches, guidance);
-        Scheduler scheduler = scheduler(req.scheduler(), packScheduler, schedulerConfig);
+        Scheduler scheduler = scheduler(req.scheduler(), packScheduler, schedulerConfig, schedulers);
         float sigma = initNoiseSigma(scheduler, steps, req.scheduler());
         int f = settings.clipFrames(), overlap = settings.contextOverlap();
         return new RenderPlan(fps, steps, guidance, guided, split, branches, -1, f, settings.motionFrames(), overlap,
@@ -97,12 +98,13 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
         return overlap == 0 ? (int) ((frames + f - 1) / f) : (int) Math.max(1, (frames - overlap + stride - 1) / stride);
     }
 
-    private static Scheduler scheduler(String requested, Scheduler packScheduler, Map<String, Object> config) {
+    private static Scheduler scheduler(String requested, Scheduler packScheduler, Map<String, Object> config,
+                                       SchedulerRegistry schedulers) {
         if (requested == null) {
             return packScheduler;
         }
         try {
-            return Schedulers.fromConfig(Schedulers.switchTo(config, requested));
+            return schedulers.fromConfig(schedulers.switchTo(config, requested));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("scheduler " + requested + " on this pack: " + e.getMessage());
         }

@@ -9,7 +9,11 @@ import io.github.emo4j.RenderStats;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.LatentLayout;
 import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.OnnxComponent;
+import io.github.emo4j.pack.Role;
 import io.github.emo4j.video.FrameSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -72,14 +76,15 @@ public final class RenderSession implements AutoCloseable {
         DecodeStage d = null;
         try {
             RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, Renderer.packScheduler(pack),
-                    pack.manifest().scheduler());
+                    pack.manifest().scheduler(), pack.manifest().family().schedulers());
             this.plan = p;
             this.expectedClips = expectedSeconds < 0 ? 0 : p.withFrames(RenderPlan.frames(expectedSeconds, p.fps())).clips();
             this.segmentSeconds = p.clipFrames() / (double) p.fps();
             ctx.trace = new Tracer(spec.trace(), p.branches());
-            int r = pack.settings().resolution(), h = pack.settings().latentSize();
+            int r = pack.settings().resolution();
+            LatentLayout layout = pack.manifest().family().latentLayout(pack.settings());
             if (spec.initialNoise() != null && expectedClips > 0) {
-                spec.initialNoise().check(expectedClips, new long[] {1, pack.settings().latentChannels(), p.clipFrames(), h, h});
+                spec.initialNoise().check(expectedClips, layout.clipShape(p.clipFrames()));
             }
             ctx.progress(new Progress(Progress.Stage.PREPARE, 0, expectedClips, 0, p.steps(), 0, -1));
             this.framing = ctx.time("face", () -> PortraitFraming.of(spec.portrait(), spec.face(), detector,
@@ -89,7 +94,8 @@ public final class RenderSession implements AutoCloseable {
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, p.branches(), ctx.trace);
             ReferenceStage reference = ctx.time("reference",
                     () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), ctx));
-            s = new ClipSampler(p, pack.settings(), ctx);
+            OnnxComponent unet = pack.component(Role.DENOISING_UNET);
+            s = new ClipSampler(p, layout, TimestepInput.of(unet.spec().input(Contract.TIMESTEP), unet.name()), ctx);
             this.inputs = new DenoiserInputs(pack, p, ctx, produced, reference, audio, framing.crop(), s);
             ctx.given.checkAllTaken();
             d = new DecodeStage(frames, pack, p, framing, ctx, observer);

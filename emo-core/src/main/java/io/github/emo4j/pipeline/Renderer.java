@@ -12,9 +12,9 @@ import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.Role;
 import io.github.emo4j.sched.Scheduler;
-import io.github.emo4j.sched.Schedulers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -64,6 +64,9 @@ public final class Renderer implements AutoCloseable {
         this.chosenDetector = detector != null ? detector
                 : pack.has(Role.FACE_DETECTOR) ? new OnnxFaceDetector(pack.component(Role.FACE_DETECTOR)) : null;
         packScheduler(pack);
+        // a denoiser whose timestep cannot carry one value is refused when the pipeline is built
+        OnnxComponent unet = pack.component(Role.DENOISING_UNET);
+        TimestepInput.of(unet.spec().input(Contract.TIMESTEP), unet.name());
     }
 
     void observe(ClipObserver o) {
@@ -151,7 +154,7 @@ public final class Renderer implements AutoCloseable {
     /** The pack's own scheduler, configured by its manifest. */
     static Scheduler packScheduler(ModelPack pack) {
         try {
-            return Schedulers.fromConfig(pack.manifest().scheduler());
+            return pack.manifest().family().schedulers().fromConfig(pack.manifest().scheduler());
         } catch (IllegalArgumentException e) {
             throw new PackException(pack.source() + ": " + e.getMessage(), e);
         }

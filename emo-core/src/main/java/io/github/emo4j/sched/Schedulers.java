@@ -1,58 +1,48 @@
 package io.github.emo4j.sched;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-
 import java.util.Map;
 
-/** Creates schedulers from diffusers configuration maps, by their {@code _class_name}. */
+/** The registry of the denoising-diffusion (DDPM-family) samplers that UNet packs run. */
 public final class Schedulers {
     private Schedulers() {
     }
 
-    /** The scheduler a configuration names. */
-    public static Scheduler fromConfig(Map<String, Object> config) {
-        Object cls = config.get("_class_name");
-        if (!(cls instanceof String name)) {
-            throw new IllegalArgumentException("scheduler config has no _class_name");
-        }
-        return switch (name) {
-            case "DDIMScheduler" -> new DdimScheduler(config);
-            case "EulerDiscreteScheduler" -> new EulerDiscreteScheduler(config);
-            case "DPMSolverMultistepScheduler" -> new DpmSolverMultistepScheduler(config);
-            case "DDPMScheduler" -> new DdpmScheduler(config);
-            case "LCMScheduler" -> new LcmScheduler(config);
-            default -> throw new IllegalArgumentException("scheduler '" + name + "' is not supported (supported: "
-                    + "DDIMScheduler, EulerDiscreteScheduler, DPMSolverMultistepScheduler, DDPMScheduler, LCMScheduler)");
-        };
+    /**
+     * DDIM, Euler, DPM-Solver++ (2M, with or without Karras sigmas), DDPM and LCM, over a DDPM noise
+     * schedule. LCM is only meant for models distilled for it.
+     */
+    public static final SchedulerRegistry DIFFUSION = SchedulerRegistry.builder()
+            .algorithm("DDIMScheduler", DdimScheduler::new)
+            .algorithm("EulerDiscreteScheduler", EulerDiscreteScheduler::new)
+            .algorithm("DPMSolverMultistepScheduler", DpmSolverMultistepScheduler::new)
+            .algorithm("DDPMScheduler", DdpmScheduler::new)
+            .algorithm("LCMScheduler", LcmScheduler::new)
+            .name("ddim", c -> c.put("_class_name", "DDIMScheduler"))
+            .name("euler", c -> c.put("_class_name", "EulerDiscreteScheduler"))
+            .name("dpm++2m", c -> dpmSolver2m(c, false))
+            .name("dpm++2m-karras", c -> dpmSolver2m(c, true))
+            .name("ddpm", c -> c.put("_class_name", "DDPMScheduler"))
+            .name("lcm", c -> c.put("_class_name", "LCMScheduler"))
+            .build();
+
+    private static void dpmSolver2m(Map<String, Object> c, boolean karras) {
+        c.put("_class_name", "DPMSolverMultistepScheduler");
+        c.put("algorithm_type", "dpmsolver++");
+        c.put("solver_order", 2.0);
+        c.put("use_karras_sigmas", karras);
     }
 
-    /** The algorithm names {@link #switchTo} takes. */
-    public static final List<String> NAMES = List.of("ddim", "euler", "dpm++2m", "dpm++2m-karras", "ddpm", "lcm");
+    /** The short names of {@link #DIFFUSION}. */
+    public static final List<String> NAMES = DIFFUSION.names();
 
-    /**
-     * The pack's configuration with another algorithm, as diffusers switches schedulers with
-     * {@code OtherScheduler.from_config(pipe.scheduler.config)}: the noise schedule, prediction type
-     * and spacing stay the model's, only the algorithm changes. LCM is only meant for models distilled
-     * for it.
-     *
-     * @param name one of {@link #NAMES}
-     */
+    /** The scheduler a configuration names, from {@link #DIFFUSION}. */
+    public static Scheduler fromConfig(Map<String, Object> config) {
+        return DIFFUSION.fromConfig(config);
+    }
+
+    /** {@code base} switched to {@code name}, one of {@link #NAMES}. */
     public static Map<String, Object> switchTo(Map<String, Object> base, String name) {
-        Map<String, Object> c = new LinkedHashMap<>(base);
-        switch (name) {
-            case "ddim" -> c.put("_class_name", "DDIMScheduler");
-            case "euler" -> c.put("_class_name", "EulerDiscreteScheduler");
-            case "dpm++2m", "dpm++2m-karras" -> {
-                c.put("_class_name", "DPMSolverMultistepScheduler");
-                c.put("algorithm_type", "dpmsolver++");
-                c.put("solver_order", 2.0);
-                c.put("use_karras_sigmas", name.endsWith("karras"));
-            }
-            case "ddpm" -> c.put("_class_name", "DDPMScheduler");
-            case "lcm" -> c.put("_class_name", "LCMScheduler");
-            default -> throw new IllegalArgumentException("unknown scheduler '" + name + "' (known: " + NAMES + ")");
-        }
-        return c;
+        return DIFFUSION.switchTo(base, name);
     }
 }

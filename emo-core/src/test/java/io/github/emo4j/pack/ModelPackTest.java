@@ -57,6 +57,30 @@ class ModelPackTest {
     }
 
     @Test
+    void theFamilyDecidesTheRequiredRolesAndAnUnknownFamilyIsNamed() throws Exception {
+        Path p = writePack();
+        try (ModelPack pack = load(p)) {
+            assertEquals(PackFamily.UNET, pack.manifest().family(), "no 'family': the UNet family");
+            // the procedural pack works in pixel space: RGB, one cell a pixel
+            assertEquals(new LatentLayout(3, 1, 32, 32), PackFamily.UNET.latentLayout(pack.settings()));
+            assertTrue(PackFamily.UNET.requires(Role.FACE_LOCATOR));
+            assertFalse(PackFamily.UNET.requires(Role.SPEED_ENCODER));
+        }
+        edit(p, "\"format\": \"emo4j-pack/1\",", "\"format\": \"emo4j-pack/1\", \"family\": \"dit\",");
+        String msg = refused(p).getMessage();
+        assertTrue(msg.contains("unknown pack family 'dit'") && msg.contains("knows: unet"), msg);
+    }
+
+    @Test
+    void aLatentLayoutOfACausalVaeKeepsTheFirstFrameAlone() {
+        LatentLayout wan = new LatentLayout(16, 4, 60, 104);
+        assertEquals(21, wan.latentFrames(81), "Wan: 81 frames are 21 latent frames");
+        assertEquals(1, wan.latentFrames(1));
+        assertArrayEquals(new long[] {1, 16, 21, 60, 104}, wan.clipShape(81));
+        assertEquals(12, new LatentLayout(4, 1, 64, 64).latentFrames(12));
+    }
+
+    @Test
     void aWrongDtypeIsNamed() throws Exception {
         Path p = writePack();
         edit(p, "\"name\": \"timestep\",\n          \"dtype\": \"int64\"", "\"name\": \"timestep\",\n          \"dtype\": \"float32\"");
