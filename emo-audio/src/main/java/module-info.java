@@ -12,4 +12,5 @@ module io.github.emo4j.audio {
 
     exports io.github.emo4j.audio;
     exports io.github.emo4j.audio.jcodec to io.github.emo4j.video;
+    exports io.github.emo4j.audio.files to io.github.emo4j.video, io.github.emo4j.core;
 }

@@ -14,4 +14,7 @@ module io.github.emo4j.video {
 
     exports io.github.emo4j.video;
     exports io.github.emo4j.face;
+    exports io.github.emo4j.video.image to io.github.emo4j.core;
+    exports io.github.emo4j.video.compose to io.github.emo4j.core;
+    exports io.github.emo4j.video.files to io.github.emo4j.core;
 }

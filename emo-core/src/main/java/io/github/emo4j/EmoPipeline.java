@@ -8,6 +8,7 @@ import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.onnx.SessionSettings;
+import io.github.emo4j.pack.ComponentSpec;
 import io.github.emo4j.pack.FolderPackSource;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSettings;
@@ -15,10 +16,10 @@ import io.github.emo4j.pack.PackSource;
 import io.github.emo4j.procedural.ProceduralPack;
 import io.github.emo4j.pipeline.RenderSpec;
 import io.github.emo4j.pipeline.Renderer;
-import io.github.emo4j.video.ImageException;
+import io.github.emo4j.video.image.ImageException;
 import io.github.emo4j.video.FrameSink;
-import io.github.emo4j.video.PartFile;
-import io.github.emo4j.video.Portraits;
+import io.github.emo4j.video.files.PartFile;
+import io.github.emo4j.video.image.Portraits;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,6 +102,23 @@ public final class EmoPipeline implements AutoCloseable {
         PackSettings s = pack.settings();
         return new PackInfo(pack.manifest().name(), s.resolution(), s.fps(), s.clipFrames(), s.motionFrames(),
                 s.defaultSteps(), s.defaultGuidance());
+    }
+
+    /**
+     * Everything the loaded pack declares, as loading checked it.
+     *
+     * @return the pack's manifest as read: name, family, settings, scheduler and each network's tensors
+     */
+    public PackDescription describePack() {
+        var m = pack.manifest();
+        List<PackDescription.Component> components = new ArrayList<>();
+        for (ComponentSpec c : m.components().values()) {
+            components.add(new PackDescription.Component(c.role().key(), c.file(),
+                    c.inputs().stream().map(t -> t + ("same".equals(t.uncond()) ? "" : " uncond " + t.uncond())).toList(),
+                    c.outputs().stream().map(String::valueOf).toList()));
+        }
+        return new PackDescription(m.name(), m.description(), m.family().key(), pack.provider(), m.settings().entries(),
+                String.valueOf(m.scheduler().get("_class_name")), components);
     }
 
     /**

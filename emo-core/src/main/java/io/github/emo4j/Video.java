@@ -1,6 +1,6 @@
 package io.github.emo4j;
 
-import io.github.emo4j.video.PartFile;
+import io.github.emo4j.video.files.PartFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * AIFF and AIFF-C: big-endian PCM of 8 to 32 bits, and the AIFF-C compressions {@code NONE},
  * {@code sowt} (little-endian PCM), {@code fl32}, {@code fl64}, {@code alaw} and {@code ulaw}.
  */
-public final class AiffDecoder {
+final class AiffDecoder {
     private AiffDecoder() {
     }
 

@@ -7,7 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /** Sun/NeXT {@code .au} files: µ-law, A-law, 8 to 32-bit PCM and float, big-endian. */
-public final class AuDecoder {
+final class AuDecoder {
     private AuDecoder() {
     }
 

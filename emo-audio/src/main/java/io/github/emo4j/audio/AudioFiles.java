@@ -1,5 +1,6 @@
 package io.github.emo4j.audio;
 
+import io.github.emo4j.audio.files.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

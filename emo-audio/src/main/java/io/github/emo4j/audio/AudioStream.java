@@ -6,7 +6,7 @@ import java.io.IOException;
  * Mono samples read in pieces, so audio of any length can be processed in bounded memory.
  * Not thread-safe.
  */
-public interface AudioStream extends AutoCloseable {
+interface AudioStream extends AutoCloseable {
 
     /**
      * Samples per second.

@@ -27,7 +27,7 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  * output grows as it is produced, never from a size a header claims, and decoder failures on corrupt
  * streams become {@link AudioException}s.
  */
-public final class CompressedAudioDecoder {
+final class CompressedAudioDecoder {
 
     static {
         JcodecLogging.install();

@@ -4,7 +4,7 @@ package io.github.emo4j.audio;
  * Triangular mel filters on the Slaney mel scale with Slaney (area) normalisation: the filters
  * librosa builds with {@code htk=False, norm="slaney"}, which whisper ships as {@code mel_filters.npz}.
  */
-public final class MelFilterBank {
+final class MelFilterBank {
 
     private final int mels;
     private final int bins;

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * Writes NumPy {@code .npy} files (format 1.0, little-endian float32, C order) with a shape fixed up
  * front, so values can be written at any position as they are computed, in bounded memory.
  */
-public final class NpyWriter implements AutoCloseable {
+final class NpyWriter implements AutoCloseable {
 
     private final FileChannel ch;
     private final long dataStart;

@@ -8,7 +8,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * overlap-add. The FFT is JTransforms' mixed-radix transform, so sizes need not be powers of two
  * (whisper's is 400). An instance keeps work arrays and is not thread-safe; make one per thread.
  */
-public final class Stft {
+final class Stft {
 
     private final int nFft;
     private final DoubleFFT_1D fft;

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * header that lies (a 4 GB data chunk in a 1 kB file, zero channels, an absurd rate) is refused with an
  * {@link AudioException} instead of an out-of-memory error or a long read.
  */
-public final class WavDecoder {
+final class WavDecoder {
 
     /** Lowest and highest sample rates accepted; outside this range a header is taken to be corrupt. */
     public static final int MIN_RATE = 1_000;

@@ -52,6 +52,19 @@ public record PackSettings(int resolution, int latentChannels, int latentDownsam
         referencePairing = List.copyOf(referencePairing);
     }
 
+    /** Every setting as {@code name=value}, in declaration order. */
+    public List<String> entries() {
+        List<String> out = new java.util.ArrayList<>();
+        for (java.lang.reflect.RecordComponent c : PackSettings.class.getRecordComponents()) {
+            try {
+                out.add(c.getName() + "=" + c.getAccessor().invoke(this));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read setting " + c.getName(), e);
+            }
+        }
+        return out;
+    }
+
     /** Whether the first clip's motion frames are the portrait rather than zeros. */
     public boolean firstMotionIsReference() {
         return "reference".equals(firstMotion);

@@ -8,7 +8,7 @@ import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.face.FaceSelector;
 import io.github.emo4j.onnx.FloatTensor;
-import io.github.emo4j.video.Compositor;
+import io.github.emo4j.video.compose.Compositor;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

@@ -8,10 +8,12 @@ import io.github.emo4j.InitialNoise;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.NoFaceException;
+import io.github.emo4j.PackDescription;
 import io.github.emo4j.PackException;
 import io.github.emo4j.Preprocessing;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
+import io.github.emo4j.SamplingSchedule;
 import io.github.emo4j.TraceDirectory;
 import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
@@ -20,14 +22,6 @@ import io.github.emo4j.audio.FeatureExtractor;
 import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceSelector;
-import io.github.emo4j.pack.ComponentSpec;
-import io.github.emo4j.pack.FolderPackSource;
-import io.github.emo4j.pack.Json;
-import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.PackManifest;
-import io.github.emo4j.pack.TensorSpec;
-import io.github.emo4j.sched.Sampler;
-import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.AudioCodec;
 import io.github.emo4j.video.EncodingOptions;
 import io.github.emo4j.video.Mp4Writer;
@@ -263,22 +257,20 @@ public final class EmoCli {
 
     /** Loads a pack as a render would (so every check runs) and lists what it declares. */
     private static void describePack(Path dir, List<ExecutionProvider> providers, PrintStream out) {
-        try (ModelPack pack = ModelPack.load(new FolderPackSource(dir), providers, 1)) {
-            PackManifest m = pack.manifest();
-            out.println("pack " + m.name() + " (" + dir + "), loaded and checked on " + pack.provider());
-            if (!m.description().isEmpty()) {
-                out.println("  " + m.description());
+        try (EmoPipeline p = EmoPipeline.builder().pack(dir).provider(providers.toArray(ExecutionProvider[]::new))
+                .threads(1).build()) {
+            PackDescription d = p.describePack();
+            out.println("pack " + d.name() + " (" + dir + "), loaded and checked on " + d.provider());
+            if (!d.description().isEmpty()) {
+                out.println("  " + d.description());
             }
-            out.println("settings: " + pack.settings());
-            out.println("scheduler: " + m.scheduler().get("_class_name"));
-            for (ComponentSpec c : m.components().values()) {
-                out.println(c.role().key() + " (" + c.file() + ")");
-                for (TensorSpec t : c.inputs()) {
-                    out.println("  in  " + t + ("same".equals(t.uncond()) ? "" : " uncond " + t.uncond()));
-                }
-                for (TensorSpec t : c.outputs()) {
-                    out.println("  out " + t);
-                }
+            out.println("family: " + d.family());
+            out.println("settings: " + String.join(", ", d.settings()));
+            out.println("scheduler: " + d.scheduler());
+            for (PackDescription.Component c : d.components()) {
+                out.println(c.role() + " (" + c.file() + ")");
+                c.inputs().forEach(t -> out.println("  in  " + t));
+                c.outputs().forEach(t -> out.println("  out " + t));
             }
         }
     }
@@ -312,38 +304,13 @@ public final class EmoCli {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static void schedule(Args a, PrintStream out) throws IOException {
+    private static void schedule(Args a, PrintStream out) {
         Path config = Path.of(a.required("config"));
-        if (!Files.isRegularFile(config)) {
-            throw new InvalidInputException(config + ": file not found");
-        }
-        if (Files.size(config) > Json.MAX_CHARS) {
-            throw new InvalidInputException(config + ": too large for a scheduler config");
-        }
         int steps = a.intValue("steps", 0, 1, 1000);
         if (steps == 0) {
             throw new InvalidInputException("missing --steps");
         }
-        Object doc;
-        Sampler sampler;
-        try {
-            doc = Json.parse(Files.readString(config));
-            if (!(doc instanceof Map)) {
-                throw new IllegalArgumentException("not a JSON object");
-            }
-            sampler = Schedulers.fromConfig((Map<String, Object>) doc).sampler(steps);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(config + ": " + e.getMessage());
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        List<Object> ts = new ArrayList<>();
-        for (double t : sampler.timesteps()) {
-            ts.add(t);
-        }
-        result.put("timesteps", ts);
-        result.put("init_noise_sigma", (double) sampler.initNoiseSigma());
-        out.print(Json.write(result).replace("\n  ", " ").replace("{\n", "{").replace("\n}", "}"));
+        out.print(SamplingSchedule.of(config, steps).toJson());
     }
 
     private static void features(Args a, PrintStream err) throws IOException {

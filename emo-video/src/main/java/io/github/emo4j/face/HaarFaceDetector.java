@@ -1,5 +1,6 @@
 package io.github.emo4j.face;
 
+import io.github.emo4j.video.image.Portraits;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ package io.github.emo4j.video;
  * stream without colour signalling is decoded as by browsers and players. JCodec's own conversion uses
  * luma weights that sum to 242/256, which turns mid-grey 128 into 122; this one round-trips.
  */
-public final class Bt601 {
+final class Bt601 {
     private Bt601() {
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
  * also zeroes the creation and modification times JCodec stamps from the clock, so the same render
  * always gives the same bytes.
  */
-public final class Mp4Faststart {
+final class Mp4Faststart {
 
     private static final Set<String> CONTAINERS = Set.of("moov", "trak", "mdia", "minf", "stbl");
     private static final long MAX_MOOV = 256L << 20;

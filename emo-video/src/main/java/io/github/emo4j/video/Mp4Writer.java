@@ -1,5 +1,6 @@
 package io.github.emo4j.video;
 
+import io.github.emo4j.video.files.PartFile;
 import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.github.emo4j.video;
 
+import io.github.emo4j.video.files.PartFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

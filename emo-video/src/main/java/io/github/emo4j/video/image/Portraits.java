@@ -1,8 +1,8 @@
-package io.github.emo4j.video;
+package io.github.emo4j.video.image;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
-import io.github.emo4j.audio.InputFiles;
+import io.github.emo4j.audio.files.InputFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.emo4j.audio;
+package io.github.emo4j.audio.files;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,6 @@
-package io.github.emo4j.video;
+package io.github.emo4j.pipeline;
+
+import io.github.emo4j.video.FrameSink;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,7 +13,7 @@ import java.util.concurrent.BlockingQueue;
  * {@code depth} frames behind, {@link #accept} waits, which bounds memory. An error on the encoding thread is rethrown to
  * the producer at its next call.
  */
-public final class BackgroundSink implements FrameSink {
+final class BackgroundSink implements FrameSink {
 
     private static final int[] END = new int[0];
 

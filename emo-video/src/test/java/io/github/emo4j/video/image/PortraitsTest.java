@@ -1,4 +1,4 @@
-package io.github.emo4j.video;
+package io.github.emo4j.video.image;
 
 import static org.junit.jupiter.api.Assertions.*;
 

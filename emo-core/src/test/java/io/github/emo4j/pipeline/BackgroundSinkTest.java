@@ -1,4 +1,6 @@
-package io.github.emo4j.video;
+package io.github.emo4j.pipeline;
+
+import io.github.emo4j.video.FrameSink;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -63,6 +65,33 @@ class BackgroundSinkTest {
         assertEquals(10, gate.got.size());
         for (int i = 0; i < 10; i++) {
             assertArrayEquals(new int[] {i, i, i, i, i}, gate.got.get(i), "frame " + i + " in order and intact");
+        }
+    }
+
+    @Test
+    void backgroundSinkPropagatesEncoderFailures() throws Exception {
+        io.github.emo4j.video.FrameSink failing = new FrameSink() {
+            @Override
+            public void accept(int[] rgb) throws java.io.IOException {
+                throw new java.io.IOException("disk full");
+            }
+
+            @Override
+            public void finish() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (BackgroundSink s = new BackgroundSink(failing, 4, 2)) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> {
+                for (int i = 0; i < 100; i++) {
+                    s.accept(new int[4]);
+                }
+                s.finish();
+            });
+            assertEquals("disk full", e.getMessage());
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.emo4j.video;
+package io.github.emo4j.video.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;

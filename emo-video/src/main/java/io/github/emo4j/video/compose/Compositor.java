@@ -1,4 +1,4 @@
-package io.github.emo4j.video;
+package io.github.emo4j.video.compose;
 
 import io.github.emo4j.face.FaceCrop;
 import java.awt.image.BufferedImage;
