@@ -15,6 +15,9 @@ module io.github.emo4j.core {
     requires org.slf4j;
 
     exports io.github.emo4j;
+    // the API finds its engine as a service, so the API package depends on none of the engine's packages
+    uses io.github.emo4j.EmoEngine;
+    provides io.github.emo4j.EmoEngine with io.github.emo4j.pipeline.PipelineEngine;
     exports io.github.emo4j.pack to io.github.emo4j.testkit;
     exports io.github.emo4j.onnx to io.github.emo4j.testkit;
     exports io.github.emo4j.procedural to io.github.emo4j.testkit;

@@ -6,16 +6,6 @@ import io.github.emo4j.audio.AudioFiles;
 import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
-import io.github.emo4j.onnx.OrtRuntime;
-import io.github.emo4j.onnx.SessionSettings;
-import io.github.emo4j.pack.ComponentSpec;
-import io.github.emo4j.pack.FolderPackSource;
-import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.PackSettings;
-import io.github.emo4j.pack.PackSource;
-import io.github.emo4j.procedural.ProceduralPack;
-import io.github.emo4j.pipeline.RenderSpec;
-import io.github.emo4j.pipeline.Renderer;
 import io.github.emo4j.video.image.ImageException;
 import io.github.emo4j.video.FrameSink;
 import io.github.emo4j.video.files.PartFile;
@@ -62,17 +52,15 @@ public final class EmoPipeline implements AutoCloseable {
     /** How long {@link #close} waits for cancelled renders to stop before it leaves their sessions to them. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final ModelPack pack;
-    private final Renderer renderer;
+    private final EmoEngine.Loaded pack;
     private final Object lock = new Object();
     /** Renders and face look-ups under way; guarded by {@link #lock}. */
     private int inFlight;
     /** Set once by {@link #close}: renders under way see it at their next step and stop. */
     private volatile boolean closed;
 
-    private EmoPipeline(ModelPack pack, FaceDetector detector) {
+    private EmoPipeline(EmoEngine.Loaded pack) {
         this.pack = pack;
-        this.renderer = new Renderer(pack, detector);
     }
 
     /**
@@ -90,7 +78,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @return the providers the loaded ONNX Runtime build can use here, the CPU among them
      */
     public static List<ExecutionProvider> availableProviders() {
-        return OrtRuntime.available();
+        return EmoEngine.get().availableProviders();
     }
 
     /**
@@ -99,9 +87,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @return the pack's name, resolution, clip layout and defaults
      */
     public PackInfo packInfo() {
-        PackSettings s = pack.settings();
-        return new PackInfo(pack.manifest().name(), s.resolution(), s.fps(), s.clipFrames(), s.motionFrames(),
-                s.defaultSteps(), s.defaultGuidance());
+        return pack.packInfo();
     }
 
     /**
@@ -110,15 +96,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @return the pack's manifest as read: name, family, settings, scheduler and each network's tensors
      */
     public PackDescription describePack() {
-        var m = pack.manifest();
-        List<PackDescription.Component> components = new ArrayList<>();
-        for (ComponentSpec c : m.components().values()) {
-            components.add(new PackDescription.Component(c.role().key(), c.file(),
-                    c.inputs().stream().map(t -> t + ("same".equals(t.uncond()) ? "" : " uncond " + t.uncond())).toList(),
-                    c.outputs().stream().map(String::valueOf).toList()));
-        }
-        return new PackDescription(m.name(), m.description(), m.family().key(), pack.provider(), m.settings().entries(),
-                String.valueOf(m.scheduler().get("_class_name")), components);
+        return pack.describe();
     }
 
     /**
@@ -166,7 +144,7 @@ public final class EmoPipeline implements AutoCloseable {
     public Video render(RenderRequest request, Path out) {
         return whileOpen(() -> {
             Path abs = checkOutput(out);
-            Renderer.Outcome o = renderer.render(RenderSpec.of(request), abs, () -> closed);
+            EmoEngine.Rendered o = pack.render(request, abs, () -> closed);
             return new Video(abs, o.frames(), o.fps(), o.width(), o.height(), o.stats());
         });
     }
@@ -189,7 +167,7 @@ public final class EmoPipeline implements AutoCloseable {
      */
     public RenderStats render(RenderRequest request, FrameSink.Factory frames) {
         Objects.requireNonNull(frames, "frames");
-        return whileOpen(() -> renderer.render(RenderSpec.of(request), frames, "frame sink", () -> closed).stats());
+        return whileOpen(() -> pack.render(request, frames, () -> closed).stats());
     }
 
     /**
@@ -259,7 +237,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @throws InvalidInputException if {@code given} does not fit the portrait, or no face is found
      */
     public FaceBox locateFace(BufferedImage portrait, FaceBox given) {
-        return whileOpen(() -> renderer.locateFace(portrait, given));
+        return whileOpen(() -> pack.locateFace(portrait, given));
     }
 
     /**
@@ -270,7 +248,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @return the faces in the order a render chooses them, the one it uses first; empty when there is none
      */
     public List<DetectedFace> faces(BufferedImage portrait) {
-        return whileOpen(() -> renderer.faces(portrait));
+        return whileOpen(() -> pack.faces(portrait));
     }
 
     /**
@@ -304,11 +282,7 @@ public final class EmoPipeline implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            renderer.close();
-        } finally {
-            pack.close();
-        }
+        pack.close();
     }
 
     /**
@@ -359,7 +333,9 @@ public final class EmoPipeline implements AutoCloseable {
         private final List<ExecutionProvider> providers = new ArrayList<>();
         private int threads;
         private FaceDetector detector;
-        private SessionSettings sessions = SessionSettings.DEFAULT;
+        private GraphOptimization optimization = GraphOptimization.ALL;
+        private Path modelCache;
+        private boolean lowMemory;
         /** The one-shot render's inputs and options; unused when the pipeline is only built. */
         private final RenderRequest.Builder request = RenderRequest.emptyBuilder();
 
@@ -468,7 +444,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder optimization(GraphOptimization level) {
-            this.sessions = sessions.withOptimization(level);
+            this.optimization = level == null ? GraphOptimization.ALL : level;
             return this;
         }
 
@@ -484,7 +460,7 @@ public final class EmoPipeline implements AutoCloseable {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidInputException(dir + ": model cache must be a folder, and this is a file");
             }
-            this.sessions = sessions.withCacheDir(dir);
+            this.modelCache = dir;
             return this;
         }
 
@@ -498,7 +474,7 @@ public final class EmoPipeline implements AutoCloseable {
          * @return this builder
          */
         public Builder lowMemory(boolean on) {
-            this.sessions = sessions.withLowMemory(on);
+            this.lowMemory = on;
             return this;
         }
 
@@ -524,9 +500,9 @@ public final class EmoPipeline implements AutoCloseable {
          * @throws ProviderException if no execution provider of the preference list can be used
          */
         public EmoPipeline build() {
-            PackSource src = packDir == null ? ProceduralPack.standard().source() : new FolderPackSource(packDir);
-            List<ExecutionProvider> pref = providers.isEmpty() ? List.of(ExecutionProvider.CPU) : List.copyOf(providers);
-            return new EmoPipeline(ModelPack.load(src, pref, sessions.withThreads(threads)), detector);
+            List<ExecutionProvider> pref = providers.isEmpty() ? List.of(ExecutionProvider.CPU) : providers;
+            return new EmoPipeline(EmoEngine.get().load(
+                    new EmoEngine.Config(packDir, pref, threads, optimization, modelCache, lowMemory, detector)));
         }
 
         /**

@@ -1,15 +1,11 @@
 package io.github.emo4j;
 
-import io.github.emo4j.pack.Json;
-import io.github.emo4j.sched.Sampler;
 import io.github.emo4j.sched.Schedulers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * The timesteps a scheduler configuration ({@code scheduler_config.json}, diffusers' keys) samples at,
@@ -19,6 +15,9 @@ import java.util.Map;
  * @param initNoiseSigma the scale of the initial noise
  */
 public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
+
+    /** Largest scheduler configuration read, as large as a pack manifest may be: far beyond any real one. */
+    static final long MAX_CONFIG_BYTES = 4L << 20;
 
     /**
      * Copies the timesteps.
@@ -56,20 +55,10 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
             throw new InvalidInputException(config + ": file not found");
         }
         try {
-            if (Files.size(config) > Json.MAX_CHARS) {
+            if (Files.size(config) > MAX_CONFIG_BYTES) {
                 throw new InvalidInputException(config + ": too large for a scheduler config");
             }
-            Object doc = Json.parse(Files.readString(config));
-            if (!(doc instanceof Map<?, ?> m)) {
-                throw new IllegalArgumentException("not a JSON object");
-            }
-            @SuppressWarnings("unchecked")
-            Sampler sampler = Schedulers.fromConfig((Map<String, Object>) m).sampler(steps);
-            List<Double> ts = new ArrayList<>();
-            for (double t : sampler.timesteps()) {
-                ts.add(t);
-            }
-            return new SamplingSchedule(ts, sampler.initNoiseSigma());
+            return EmoEngine.get().schedule(Files.readString(config), config.toString(), steps);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(config + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -83,9 +72,15 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
      * @return the JSON text
      */
     public String toJson() {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("timesteps", new ArrayList<Object>(timesteps));
-        result.put("init_noise_sigma", initNoiseSigma);
-        return Json.write(result).replace("\n  ", " ").replace("{\n", "{").replace("\n}", "}");
+        StringJoiner ts = new StringJoiner(", ", "[", "]");
+        for (double t : timesteps) {
+            ts.add(number(t));
+        }
+        return "{\"timesteps\": " + ts + ", \"init_noise_sigma\": " + number(initNoiseSigma) + "}";
+    }
+
+    /** A number as JSON writes it: whole numbers without a fraction. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }
