@@ -71,12 +71,27 @@ public record FrameAligner(double featureRate, long fpsNum, long fpsDen, int m) 
      * @return {@code [count][2m+1][dim]} flattened in that order
      */
     public float[] windows(float[][] features, long first, int count) {
+        return windows(features, 0, first, count);
+    }
+
+    /**
+     * Windows for video frames {@code first .. first+count-1} from the feature frames that remain after
+     * the first {@code dropped} were let go (a long live stream keeps only the rows it still needs).
+     *
+     * @param features feature frames {@code dropped ..}, {@code [frames][dim]}
+     * @param dropped  feature frames before {@code features[0]}
+     * @param first    the first video frame
+     * @param count    how many video frames
+     * @return {@code [count][2m+1][dim]} flattened in that order
+     */
+    public float[] windows(float[][] features, long dropped, long first, int count) {
         int dim = features.length == 0 ? 0 : features[0].length;
         float[] out = new float[count * window() * dim];
         int o = 0;
         for (int k = 0; k < count; k++) {
             for (int j = -m; j <= m; j++) {
-                double pos = frameCentre(first + k + j) * featureRate - 0.5;
+                // the caller keeps every row its frames read, so a position is never in the dropped rows
+                double pos = frameCentre(first + k + j) * featureRate - 0.5 - dropped;
                 interpolate(features, pos, out, o, dim);
                 o += dim;
             }

@@ -40,7 +40,19 @@ public final class Wav2VecInput {
             var += d * d;
         }
         var /= Math.max(1, x.length);
-        double inv = 1.0 / Math.sqrt(var + 1e-7);
+        normalizeInPlace(x, mean, var);
+    }
+
+    /**
+     * Normalised with statistics given rather than the samples' own: for a voice that arrives in pieces,
+     * where each piece is scaled by what has been heard so far.
+     *
+     * @param x        the samples, changed in place
+     * @param mean     the mean to subtract
+     * @param variance the variance to divide by (its square root), with wav2vec2's 1e-7 floor added
+     */
+    public static void normalizeInPlace(float[] x, double mean, double variance) {
+        double inv = 1.0 / Math.sqrt(variance + 1e-7);
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) ((x[i] - mean) * inv);
         }

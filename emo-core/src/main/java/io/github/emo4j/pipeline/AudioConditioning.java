@@ -5,7 +5,9 @@ import io.github.emo4j.EmoException;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.audio.FrameAligner;
+import io.github.emo4j.audio.Wav2VecInput;
 import io.github.emo4j.audio.WhisperLogMel;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.TensorView;
@@ -40,15 +42,34 @@ final class AudioConditioning {
     private final FrameAligner aligner;
     private final int dim;
     private final RenderContext ctx;
-    /** Encoded feature rows; the first {@link #rows} are filled, the rest is capacity. */
+    /**
+     * Encoded feature rows {@link #rowsDropped} to {@link #rows} (both counted from the voice's start); the
+     * array holds them from index 0, then capacity. Rows no clip will read again are let go.
+     */
     private float[][] features = new float[0][];
-    private int rows;
-    /** The voice so far at its own rate; the part from {@link #encodedSamples} on is not encoded yet. */
+    private long rows;
+    private long rowsDropped;
+    /**
+     * The voice at its own rate from sample {@link #encodedSamples} (counted from the voice's start) to
+     * {@link #voiceLength}: what is not encoded yet; encoded samples are let go.
+     */
     private float[] voice = new float[0];
-    private int voiceLength;
+    private long voiceLength;
+    /** Whether {@link #voice} is this object's own array, which it may write, rather than a caller's. */
+    private boolean voiceOwned = true;
     private int voiceRate;
-    private int encodedSamples;
+    private long encodedSamples;
     private boolean ended;
+    /** Samples, sum and sum of squares of the encoder-rate voice so far: wav2vec2's statistics for a voice in pieces. */
+    private long heardCount;
+    private double heardSum;
+    private double heardSquares;
+
+    /**
+     * Least standard deviation a voice in pieces is normalised by (−40 dBFS): before anyone has spoken,
+     * wav2vec2's own normalisation would raise the room's noise to a voice's loudness.
+     */
+    static final double MIN_RUNNING_STD = 0.01;
 
     private AudioConditioning(ModelPack pack, int fps, RenderContext ctx) {
         this.pack = pack;
@@ -92,19 +113,25 @@ final class AudioConditioning {
             throw new InvalidInputException("voice piece at " + piece.sampleRate() + " Hz; this render's voice is at "
                     + voiceRate + " Hz");
         }
-        long total = (long) voiceLength + piece.length();
-        checkLength(total / (double) voiceRate, settings);
-        if (total > Integer.MAX_VALUE - 8) {
+        long held = voiceLength - encodedSamples + piece.length();
+        checkLength((voiceLength + piece.length() - rowsDropped / settings.audioFeatureRate() * voiceRate) / voiceRate,
+                settings);
+        if (held > Integer.MAX_VALUE - 8) {
             throw new InvalidInputException("the voice is longer than one render holds");
         }
-        if (total > voice.length) {
-            voice = voiceLength == 0 && piece.length() == total ? piece.samples()
-                    : Arrays.copyOf(voice, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(total, 2L * voice.length)));
+        int before = (int) (voiceLength - encodedSamples);
+        if (before == 0 && piece.length() > voice.length) {
+            // the caller's array is read, never written: a file render's voice is not copied
+            voice = piece.samples();
+            voiceOwned = false;
+        } else {
+            if (held > voice.length || !voiceOwned) {
+                voice = Arrays.copyOf(voice, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(held, 2L * voice.length)));
+                voiceOwned = true;
+            }
+            System.arraycopy(piece.samples(), 0, voice, before, piece.length());
         }
-        if (voice != piece.samples()) {
-            System.arraycopy(piece.samples(), 0, voice, voiceLength, piece.length());
-        }
-        voiceLength = (int) total;
+        voiceLength += piece.length();
     }
 
     /** Marks the voice as complete: the next {@link #encode} takes all of it, padding as the pack asks. */
@@ -152,7 +179,7 @@ final class AudioConditioning {
             throw new InvalidInputException("audio is empty");
         }
         double rate = settings.audioFeatureRate();
-        int to;
+        long to;
         long keepRows;
         if (ended) {
             to = voiceLength;
@@ -160,36 +187,67 @@ final class AudioConditioning {
         } else {
             long target = (long) Math.floor(voiceLength * rate / voiceRate);
             keepRows = target - rows;
-            to = (int) Math.min(voiceLength, Math.ceil(target * (double) voiceRate / rate));
+            to = (long) Math.min(voiceLength, Math.ceil(target * (double) voiceRate / rate));
         }
         boolean padOnly = ended && to <= encodedSamples && paddedSamples(encodedSamplesAtEncoderRate(), 0) > 0;
         if ((to <= encodedSamples && !padOnly) || keepRows == 0) {
             trimIfEnded();
             return;
         }
-        AudioClip segment = padOnly ? new AudioClip(new float[0], voiceRate) : new AudioClip(encodedSamples == 0 && to == voice.length ? voice
-                : Arrays.copyOfRange(voice, encodedSamples, to), voiceRate);
+        int length = (int) (to - encodedSamples);
+        AudioClip segment = new AudioClip(padOnly ? new float[0] : length == voice.length ? voice
+                : Arrays.copyOf(voice, length), voiceRate);
+        boolean whole = encodedSamples == 0 && ended;
         AudioClip heard = !pack.has(Role.VOCAL_SEPARATOR) || padOnly ? segment : ctx.time("vocal_separation",
                 () -> VocalSeparation.vocals(segment, pack.component(Role.VOCAL_SEPARATOR), settings.separatorSampleRate(),
                         ctx.clock));
         long before = encoder.nanosInRun();
         long t0 = System.nanoTime();
-        float[][] segmentRows = ctx.time("audio", () -> encodeSegment(heard, keepRows));
+        float[][] segmentRows = ctx.time("audio", () -> encodeSegment(heard, keepRows, whole));
         // the component's counter is shared with concurrent renders; this call's own span bounds it
         ctx.clock.addAlone(Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before));
-        if (rows + segmentRows.length > features.length) {
-            features = Arrays.copyOf(features, Math.max(rows + segmentRows.length, 2 * features.length));
+        int held = (int) (rows - rowsDropped);
+        if (held + segmentRows.length > features.length) {
+            features = Arrays.copyOf(features, Math.max(held + segmentRows.length, 2 * features.length));
         }
-        System.arraycopy(segmentRows, 0, features, rows, segmentRows.length);
+        System.arraycopy(segmentRows, 0, features, held, segmentRows.length);
         rows += segmentRows.length;
+        // the encoded voice is let go; what follows it moves to the front
+        int rest = (int) (voiceLength - to);
+        if (!padOnly && rest > 0) {
+            if (!voiceOwned) {
+                voice = Arrays.copyOfRange(voice, length, length + Math.max(rest, voice.length - length));
+                voiceOwned = true;
+            } else {
+                System.arraycopy(voice, length, voice, 0, rest);
+            }
+        }
         encodedSamples = to;
         trimIfEnded();
     }
 
+    /**
+     * Lets go of the feature rows that no frame from {@code frame} on reads: a long session holds only a
+     * few seconds of features, whatever its length.
+     */
+    void forgetBefore(long frame) {
+        double pos = (frame - settings.audioWindow() + 0.5) / fps * settings.audioFeatureRate() - 0.5;
+        long keepFrom = Math.min(rows, Math.max(0, (long) Math.floor(pos)));
+        int drop = (int) (keepFrom - rowsDropped);
+        if (drop <= 0 || ended) {
+            return;
+        }
+        int held = (int) (rows - rowsDropped);
+        System.arraycopy(features, drop, features, 0, held - drop);
+        Arrays.fill(features, held - drop, held, null);
+        rowsDropped = keepFrom;
+    }
+
     /** Once the voice is complete, the rows are exactly the features: the last frames' windows hold at the last row. */
     private void trimIfEnded() {
-        if (ended && rows < features.length) {
-            features = Arrays.copyOf(features, rows);
+        int held = (int) (rows - rowsDropped);
+        if (ended && held < features.length) {
+            features = Arrays.copyOf(features, held);
         }
     }
 
@@ -197,9 +255,14 @@ final class AudioConditioning {
      * The feature rows of one segment: {@code keepRows} of them, or for the voice's last segment as many as
      * its length gives (with Hallo's padding, every row of the padded clips).
      */
-    private float[][] encodeSegment(AudioClip clip, long keepRows) {
+    private float[][] encodeSegment(AudioClip clip, long keepRows, boolean whole) {
         PackSettings s = settings;
         float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
+        if (whole) {
+            s.audioInput().prepareWaveform(wav);
+        } else if (s.audioInput() == FeatureKind.WAV2VEC_INPUT) {
+            normaliseByAllHeard(wav);
+        }
         long rowsOfLength = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
         FloatTensor in = s.audioInput().isLogMel() ? logMelWindows(wav, encoder, s) : waveformChunks(wav, s, fps,
                 ended ? encodedSamplesAtEncoderRate() : -1);
@@ -243,6 +306,22 @@ final class AudioConditioning {
         return f;
     }
 
+    /**
+     * wav2vec2's normalisation of one piece of a voice that arrives in pieces: by the mean and variance of
+     * everything heard so far, this piece included, with the variance no lower than
+     * {@link #MIN_RUNNING_STD}'s square.
+     */
+    private void normaliseByAllHeard(float[] wav) {
+        for (float v : wav) {
+            heardSum += v;
+            heardSquares += (double) v * v;
+        }
+        heardCount += wav.length;
+        double mean = heardSum / Math.max(1, heardCount);
+        double var = Math.max(heardSquares / Math.max(1, heardCount) - mean * mean, MIN_RUNNING_STD * MIN_RUNNING_STD);
+        Wav2VecInput.normalizeInPlace(wav, mean, var);
+    }
+
     /** Samples at the encoder's rate the segments before this one held. */
     private long encodedSamplesAtEncoderRate() {
         return Math.round(encodedSamples / (double) voiceRate * settings.audioSampleRate());
@@ -259,7 +338,6 @@ final class AudioConditioning {
 
     /** The waveform in rows of the pack's chunk length, normalised as wav2vec2 expects when it is that kind. */
     private static FloatTensor waveformChunks(float[] wav, PackSettings s, int fps, long before) {
-        s.audioInput().prepareWaveform(wav);
         int chunk = s.audioChunkSamples();
         long samples = Math.max(wav.length, before < 0 ? 0 : paddedSamples(s, fps, before, wav.length));
         int chunks = (int) Math.max(1, (samples + chunk - 1) / chunk);
@@ -317,7 +395,7 @@ final class AudioConditioning {
      * frames are ones {@link #covers} says are covered.
      */
     void windows(long first, int count, FloatTensor dst, int offset) {
-        float[] w = aligner.windows(features, first, count);
+        float[] w = aligner.windows(features, rowsDropped, first, count);
         dst.put(offset, w, 0, w.length);
     }
 
@@ -327,6 +405,6 @@ final class AudioConditioning {
 
     /** The encoded features so far, {@code [rows][dim]}. */
     float[][] features() {
-        return Arrays.copyOf(features, rows);
+        return Arrays.copyOf(features, (int) (rows - rowsDropped));
     }
 }

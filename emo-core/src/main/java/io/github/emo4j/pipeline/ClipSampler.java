@@ -34,6 +34,8 @@ final class ClipSampler implements AutoCloseable {
     private final StageTimes.Stopwatch noiseTime;
     private final StageTimes.Stopwatch samplingTime;
     private NoisePrefetch noise;
+    /** Steps per clip: the plan's, fewer when a live session falls behind. */
+    private volatile int steps;
     private long unetRuns;
     private long loopStart;
 
@@ -42,6 +44,7 @@ final class ClipSampler implements AutoCloseable {
         this.plan = plan;
         this.timestep = timestep;
         this.ctx = ctx;
+        this.steps = plan.steps();
         this.channels = layout.channels();
         int h = layout.height(), w = layout.width(), f = layout.latentFrames(plan.clipFrames()), batch = plan.branches();
         this.plane = h * w;
@@ -53,6 +56,17 @@ final class ClipSampler implements AutoCloseable {
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
         samplingTime = ctx.times.stage("sampling");
+    }
+
+    void steps(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("steps must be at least 1: " + n);
+        }
+        steps = n;
+    }
+
+    int steps() {
+        return steps;
     }
 
     /** Denoiser runs so far. */
@@ -69,14 +83,16 @@ final class ClipSampler implements AutoCloseable {
             loopStart = System.nanoTime();
             noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), ctx.spec.initialNoise());
         }
-        Sampler sampler = plan.scheduler().sampler(plan.steps(), ctx.spec.seed() * 31 + clip);
+        Sampler sampler = plan.scheduler().sampler(this.steps, ctx.spec.seed() * 31 + clip);
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
         noiseTime.start();
         noise.take(clip, latents, clips == 0 || clip + 1 < clips);
         ctx.trace.clip(clip, "initial_noise", latents, "[1, C, F, h, w], standard normal before init_noise_sigma");
-        if (plan.initNoiseSigma() != 1f) {
-            latents.scale(plan.initNoiseSigma());
+        // the sampler's own: with fewer steps than planned (a live session behind), Euler's sigma changes
+        float sigma = sampler.initNoiseSigma();
+        if (sigma != 1f) {
+            latents.scale(sigma);
         }
         noiseTime.stop();
         for (int i = 0; i < steps; i++) {

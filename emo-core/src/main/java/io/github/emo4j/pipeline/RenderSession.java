@@ -183,6 +183,21 @@ public final class RenderSession implements AutoCloseable {
         inputs.keepMotionFrames(latents);
         emitted += emit;
         nextClip++;
+        audio.forgetBefore(plan.firstFrame(nextClip));
+    }
+
+    /**
+     * Sampling steps for the clips still to come: a live session that falls behind the voice takes fewer.
+     *
+     * @param steps 1 or more
+     */
+    public void steps(int steps) {
+        sampler.steps(steps);
+    }
+
+    /** Sampling steps per clip now. */
+    public int steps() {
+        return sampler.steps();
     }
 
     /** Work of the session; a failure ends it. */
