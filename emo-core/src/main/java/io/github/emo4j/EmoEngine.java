@@ -94,6 +94,50 @@ public interface EmoEngine {
     record Rendered(long frames, int fps, int width, int height, RenderStats stats) {
     }
 
+    /** A render fed voice in pieces; driven by one thread. */
+    interface Session extends AutoCloseable {
+        /**
+         * Adds voice and makes every clip it now covers.
+         *
+         * @param samples mono samples
+         * @param rate    their sample rate, the same for every piece
+         * @param last    whether the voice ends with them
+         */
+        void feed(float[] samples, int rate, boolean last);
+
+        /**
+         * Ends the voice, makes the last clips and commits the sink.
+         *
+         * @return what was rendered
+         */
+        Rendered finish();
+
+        /**
+         * Sets the sampling steps of the clips to come.
+         *
+         * @param steps 1 or more
+         */
+        void steps(int steps);
+
+        /**
+         * The sampling steps of the clips to come.
+         *
+         * @return steps per clip
+         */
+        int steps();
+
+        /**
+         * The denoiser's clip length and the frames of audio lookahead each frame needs.
+         *
+         * @return {@code [clip frames, audio window m]}
+         */
+        int[] clipLayout();
+
+        /** Stops; without {@link #finish}, the sink's output is discarded. */
+        @Override
+        void close();
+    }
+
     /** A loaded pack. Thread-safe: renders may run at once on several threads. */
     interface Loaded extends AutoCloseable {
         /**
@@ -136,6 +180,16 @@ public interface EmoEngine {
          * @return what was rendered
          */
         Rendered render(RenderRequest request, FrameSink.Factory frames, BooleanSupplier closing);
+
+        /**
+         * Opens a render session fed voice in pieces, for a live request.
+         *
+         * @param request the live request (no voice)
+         * @param frames  the sink's factory
+         * @param closing whether the owner is closing, which cancels the session at its next step
+         * @return the session; its portrait is framed and encoded already
+         */
+        Session open(RenderRequest request, FrameSink.Factory frames, BooleanSupplier closing);
 
         /**
          * The face box a render would use.

@@ -142,6 +142,7 @@ public final class EmoPipeline implements AutoCloseable {
      * @throws RenderCancelledException if the request's token was cancelled or the thread interrupted
      */
     public Video render(RenderRequest request, Path out) {
+        requireVoice(request);
         return whileOpen(() -> {
             Path abs = checkOutput(out);
             EmoEngine.Rendered o = pack.render(request, abs, () -> closed);
@@ -167,7 +168,59 @@ public final class EmoPipeline implements AutoCloseable {
      */
     public RenderStats render(RenderRequest request, FrameSink.Factory frames) {
         Objects.requireNonNull(frames, "frames");
+        requireVoice(request);
         return whileOpen(() -> pack.render(request, frames, () -> closed).stats());
+    }
+
+    private static void requireVoice(RenderRequest request) {
+        if (request.audio() == null) {
+            throw new InvalidInputException("audio: this is a live request, without a voice; open it with live(...), "
+                    + "or give the voice with RenderRequest.builder(portrait, audio)");
+        }
+    }
+
+    /**
+     * Opens a live session: a face that speaks while the voice is still arriving (docs/live.md). The
+     * portrait's face is found and encoded before this returns; then voice fed to the session comes out as
+     * frames to {@code listener}, clip by clip, made by the same stages as a file render. Closing the
+     * pipeline ends its live sessions.
+     *
+     * @param request  the portrait and how to animate it, from {@link RenderRequest#live}; its
+     *                 {@code clipFrames} sets how soon the first frame comes, for packs that take any
+     * @param options  the voice's rate, real-time pacing, and the buffer and lag bounds
+     * @param listener where the frames go
+     * @return the session, taking voice
+     * @throws InvalidInputException if the request has a voice, or cannot be rendered (no face, ...)
+     * @throws PackException if the pack fails
+     * @throws IllegalStateException if the pipeline is closed
+     */
+    public LiveSession live(RenderRequest request, LiveOptions options, LiveSession.Listener listener) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        if (request.audio() != null) {
+            throw new InvalidInputException("audio: a live session takes its voice through feed(); "
+                    + "build its request with RenderRequest.live(portrait)");
+        }
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("this pipeline is closed");
+            }
+            inFlight++;
+        }
+        try {
+            return new LiveSession(pack, request, options, listener, () -> closed, this::released);
+        } catch (RuntimeException e) {
+            released();
+            throw e;
+        }
+    }
+
+    /** A call or live session counted by {@link #whileOpen} or {@link #live} is over. */
+    private void released() {
+        synchronized (lock) {
+            inFlight--;
+            lock.notifyAll();
+        }
     }
 
     /**
@@ -184,10 +237,7 @@ public final class EmoPipeline implements AutoCloseable {
         try {
             return call.get();
         } finally {
-            synchronized (lock) {
-                inFlight--;
-                lock.notifyAll();
-            }
+            released();
         }
     }
 

@@ -35,6 +35,7 @@ public final class RenderRequest {
     private final FaceSelector faceSelector;
     private final MotionControl motion;
     private final int fps;
+    private final int clipFrames;
     private final double timeOffset;
     private final Sampling sampling;
     private final EncodingOptions encoding;
@@ -47,6 +48,7 @@ public final class RenderRequest {
         this.faceSelector = b.faceSelector;
         this.motion = b.motion;
         this.fps = b.fps;
+        this.clipFrames = b.clipFrames;
         this.timeOffset = b.timeOffset;
         this.sampling = new Sampling(b.steps, b.guidance, b.referenceGuidance, b.guidanceRescale, b.scheduler, b.seed);
         this.encoding = b.encoding;
@@ -78,6 +80,20 @@ public final class RenderRequest {
         return new Builder().portrait(portrait).audio(audio);
     }
 
+    /**
+     * A builder for a live request on {@code portrait}: no voice, which a live session takes as it arrives
+     * ({@link EmoPipeline#live}).
+     *
+     * @param portrait the portrait, as {@link EmoPipeline#readPortrait} returns it
+     * @return the builder
+     * @throws InvalidInputException if {@code portrait} is {@code null}
+     */
+    public static Builder live(BufferedImage portrait) {
+        Builder b = new Builder().portrait(portrait);
+        b.live = true;
+        return b;
+    }
+
     /** A builder with no portrait or voice yet, for the pipeline's one-shot builder. */
     static Builder emptyBuilder() {
         return new Builder();
@@ -104,7 +120,8 @@ public final class RenderRequest {
     /**
      * The voice.
      *
-     * @return the voice, mono at any sample rate
+     * @return the voice, mono at any sample rate; {@code null} for a live request, whose voice arrives
+     *         through its session
      */
     public AudioClip audio() {
         return audio;
@@ -144,6 +161,16 @@ public final class RenderRequest {
      */
     public int fps() {
         return fps;
+    }
+
+    /**
+     * Frames per clip (EMO's f), when the pack's denoiser takes any number: fewer frames a clip make a live
+     * stream's first frame come sooner.
+     *
+     * @return frames per clip, or 0 for the pack's
+     */
+    public int clipFrames() {
+        return clipFrames;
     }
 
     /**
@@ -194,6 +221,8 @@ public final class RenderRequest {
         private FaceSelector faceSelector = FaceSelector.largest();
         private MotionControl motion = MotionControl.NATURAL;
         private int fps;
+        private int clipFrames;
+        private boolean live;
         private double timeOffset;
         private int steps;
         private double guidance = Double.NaN;
@@ -218,6 +247,8 @@ public final class RenderRequest {
             faceSelector = r.faceSelector;
             motion = r.motion;
             fps = r.fps;
+            clipFrames = r.clipFrames;
+            live = r.audio == null;
             timeOffset = r.timeOffset;
             steps = r.sampling.steps();
             guidance = r.sampling.guidance();
@@ -308,6 +339,21 @@ public final class RenderRequest {
                 throw new InvalidInputException("fps must be between 1 and 120, or 0 for the pack's: " + f);
             }
             this.fps = f;
+            return this;
+        }
+
+        /**
+         * Frames per clip, for packs whose denoiser takes any number (the built-in pack's does).
+         *
+         * @param f 1 to 64, or 0 for the pack's
+         * @return this builder
+         * @throws InvalidInputException if {@code f} is out of range
+         */
+        public Builder clipFrames(int f) {
+            if (f < 0 || f > 64) {
+                throw new InvalidInputException("clipFrames must be between 1 and 64, or 0 for the pack's: " + f);
+            }
+            this.clipFrames = f;
             return this;
         }
 
@@ -494,8 +540,11 @@ public final class RenderRequest {
             if (portrait == null) {
                 throw new InvalidInputException("portrait: none given");
             }
-            if (audio == null) {
+            if (audio == null && !live) {
                 throw new InvalidInputException("audio: none given");
+            }
+            if (audio != null && live) {
+                throw new InvalidInputException("audio: a live request takes its voice through its session, not here");
             }
             return new RenderRequest(this);
         }

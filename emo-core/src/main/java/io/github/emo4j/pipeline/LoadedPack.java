@@ -69,7 +69,44 @@ final class LoadedPack implements EmoEngine.Loaded {
         return rendered(renderer.render(RenderSpec.of(request), frames, "frame sink", closing));
     }
 
-    private static EmoEngine.Rendered rendered(Renderer.Outcome o) {
+    @Override
+    public EmoEngine.Session open(RenderRequest request, FrameSink.Factory frames, BooleanSupplier closing) {
+        RenderSession session = renderer.open(RenderSpec.of(request), frames, "live stream", closing, -1);
+        int window = pack.settings().audioWindow();
+        return new EmoEngine.Session() {
+            @Override
+            public void feed(float[] samples, int rate, boolean last) {
+                session.feed(new io.github.emo4j.audio.AudioClip(samples, rate), last);
+            }
+
+            @Override
+            public EmoEngine.Rendered finish() {
+                return rendered(session.finish());
+            }
+
+            @Override
+            public void steps(int steps) {
+                session.steps(steps);
+            }
+
+            @Override
+            public int steps() {
+                return session.steps();
+            }
+
+            @Override
+            public int[] clipLayout() {
+                return new int[] {session.clipFrames(), window};
+            }
+
+            @Override
+            public void close() {
+                session.close();
+            }
+        };
+    }
+
+    static EmoEngine.Rendered rendered(Renderer.Outcome o) {
         return new EmoEngine.Rendered(o.frames(), o.fps(), o.width(), o.height(), o.stats());
     }
 

@@ -25,9 +25,9 @@ import java.util.Map;
  */
 record ReferenceStage(FloatTensor portraitLatents, ClipReference motion) {
 
-    /** Runs the once-per-render networks; their outputs land in {@code produced}. */
+    /** Runs the once-per-render networks for clips of {@code clipFrames}; their outputs land in {@code produced}. */
     static ReferenceStage run(ModelPack pack, ProducedTensors produced, PortraitFraming framing, BufferedImage portrait,
-                              int branches, RenderContext ctx) throws OrtException {
+                              int branches, int clipFrames, RenderContext ctx) throws OrtException {
         PackSettings s = pack.settings();
         if (pack.has(Role.IMAGE_ENCODER)) {
             TensorSpec faceImage = pack.component(Role.IMAGE_ENCODER).spec().input(Contract.FACE_IMAGE);
@@ -45,7 +45,7 @@ record ReferenceStage(FloatTensor portraitLatents, ClipReference motion) {
         if (!s.jointReference()) {
             produced.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, latents), 1);
         }
-        FaceLocatorStage.run(pack, produced, framing.crop(), s.clipFrames(), ctx);
+        FaceLocatorStage.run(pack, produced, framing.crop(), clipFrames, ctx);
         ClipReference motion = s.jointReference() ? new JointReference(pack, produced, ctx, latents, branches)
                 : s.referenceMotionFrames() > 0
                 ? new ReferenceMotion(pack, produced, ctx.views, ctx.clock, ctx.trace, latents, branches) : null;

@@ -35,13 +35,13 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
 
     /**
      * The plan for {@code req} on a pack with {@code settings}, whose denoiser's guidance batch is fixed
-     * at {@code fixedBranches} (or symbolic, when not positive), and whose own sampler is
+     * at {@code fixedBranches} and its clip length at {@code fixedFrames} (each symbolic when not positive), and whose own sampler is
      * {@code packScheduler}, configured by {@code schedulerConfig}; another sampler the request asks for
      * comes from {@code schedulers}, the pack family's.
      *
      * @throws InvalidInputException when the request cannot be rendered on this pack
      */
-    static RenderPlan of(RenderSpec req, PackSettings settings, long fixedBranches, Scheduler packScheduler,
+    static RenderPlan of(RenderSpec req, PackSettings settings, long fixedBranches, long fixedFrames, Scheduler packScheduler,
                          Map<String, Object> schedulerConfig, SchedulerRegistry schedulers) {
         int fps = req.fps() > 0 ? req.fps() : settings.fps();
         int steps = req.steps() > 0 ? req.steps() : settings.defaultSteps();
@@ -57,7 +57,11 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
         checkBranches(fixedBranches, branches, guidance);
         Scheduler scheduler = scheduler(req.scheduler(), packScheduler, schedulerConfig, schedulers);
         float sigma = initNoiseSigma(scheduler, steps, req.scheduler());
-        int f = settings.clipFrames(), overlap = settings.contextOverlap();
+        int f = req.clipFrames() > 0 ? req.clipFrames() : settings.clipFrames(), overlap = settings.contextOverlap();
+        if (f <= overlap || (fixedFrames > 0 && f != fixedFrames)) {
+            throw new InvalidInputException("clipFrames " + f + ": this pack's denoiser takes " + (fixedFrames > 0
+                    ? "clips of " + fixedFrames + " frames only" : "more frames a clip than its context overlap of " + overlap));
+        }
         return new RenderPlan(fps, steps, guidance, guided, split, branches, -1, f, settings.motionFrames(), overlap,
                 -1, scheduler, sigma).withFrames(-1);
     }

@@ -66,7 +66,8 @@ public final class RenderSession implements AutoCloseable {
     private boolean failed;
 
     /** Opens a session; see {@link Renderer#open}. Everything it allocated is released when this throws. */
-    RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, long fixedBranches, FrameSink.Factory frames,
+    RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, long fixedBranches, long fixedFrames,
+                  FrameSink.Factory frames,
                   String target, java.util.function.BooleanSupplier closing, double expectedSeconds,
                   Renderer.ClipObserver observer) throws OrtException, IOException {
         this.target = target;
@@ -75,7 +76,7 @@ public final class RenderSession implements AutoCloseable {
         ClipSampler s = null;
         DecodeStage d = null;
         try {
-            RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, Renderer.packScheduler(pack),
+            RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, fixedFrames, Renderer.packScheduler(pack),
                     pack.manifest().scheduler(), pack.manifest().family().schedulers());
             this.plan = p;
             this.expectedClips = expectedSeconds < 0 ? 0 : p.withFrames(RenderPlan.frames(expectedSeconds, p.fps())).clips();
@@ -93,7 +94,7 @@ public final class RenderSession implements AutoCloseable {
             this.audio = AudioConditioning.open(pack, p.fps(), ctx);
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, p.branches(), ctx.trace);
             ReferenceStage reference = ctx.time("reference",
-                    () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), ctx));
+                    () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), p.clipFrames(), ctx));
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
             s = new ClipSampler(p, layout, TimestepInput.of(unet.spec().input(Contract.TIMESTEP), unet.name()), ctx);
             this.inputs = new DenoiserInputs(pack, p, ctx, produced, reference, audio, framing.crop(), s);
@@ -193,6 +194,11 @@ public final class RenderSession implements AutoCloseable {
      */
     public void steps(int steps) {
         sampler.steps(steps);
+    }
+
+    /** Frames per clip. */
+    public int clipFrames() {
+        return plan.clipFrames();
     }
 
     /** Sampling steps per clip now. */

@@ -139,7 +139,7 @@ public final class Renderer implements AutoCloseable {
     public RenderSession open(RenderSpec req, FrameSink.Factory frames, String target, BooleanSupplier closing,
                               double expectedSeconds) {
         try {
-            return new RenderSession(pack, req, req.face() == null ? detector() : null, fixedBranches(), frames, target,
+            return new RenderSession(pack, req, req.face() == null ? detector() : null, fixedBranches(), fixedFrames(), frames, target,
                     closing, expectedSeconds, observer);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
@@ -158,6 +158,11 @@ public final class Renderer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new PackException(pack.source() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The denoiser's clip length when its export fixes it, else 0 or less: then it takes any. */
+    private long fixedFrames() {
+        return pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).dim(2);
     }
 
     /** The denoiser's guidance batch when its export fixes it (Hallo's has two branches), else 0 or less. */

@@ -37,7 +37,7 @@ class RenderPlanTest {
 
     /** The plan for the whole of {@code req}'s voice. */
     private static RenderPlan plan(RenderRequest req, PackSettings settings, long fixedBranches) {
-        RenderPlan p = RenderPlan.of(RenderSpec.of(req), settings, fixedBranches, PACK_SCHEDULER, CONFIG, Schedulers.DIFFUSION);
+        RenderPlan p = RenderPlan.of(RenderSpec.of(req), settings, fixedBranches, -1, PACK_SCHEDULER, CONFIG, Schedulers.DIFFUSION);
         return p.withFrames(RenderPlan.frames(req.audio().durationSeconds(), p.fps()));
     }
 

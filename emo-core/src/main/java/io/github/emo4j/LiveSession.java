@@ -1,0 +1,409 @@
+package io.github.emo4j;
+
+import io.github.emo4j.video.FrameSink;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A face that speaks while the voice is still arriving. Voice goes in by {@link #feed} from any thread,
+ * in chunks of any size; frames come out to the {@link Listener} as they are made, each with its
+ * presentation time, the voice it shows and its latency. The session makes its clips on a thread of its
+ * own with the same stages as a file render: each clip as soon as the voice under it, and the audio
+ * window of its last frame, has arrived.
+ *
+ * <p>In real time ({@link LiveOptions#realTime()}), the stream keeps going at the frame rate while no voice
+ * arrives (silence is fed in its place, so the face listens: mouth closed, blinking, swaying), and when
+ * the video trails the voice by more than the lag bound, the lag policy acts. The session ends when its
+ * voice ends ({@link #end}: the last clips are made, then {@link Listener#onEnd}) or when it is closed
+ * ({@link #close}: at once, within a sampling step, without {@code onEnd}).
+ *
+ * <p>Made by {@link EmoPipeline#live}. Thread-safe.
+ */
+public final class LiveSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSession.class);
+    private static final AtomicInteger COUNT = new AtomicInteger();
+    /** Voice kept for the frames' audio; frames trail the voice by far less, or the lag policy has acted. */
+    private static final double HISTORY_SECONDS = 60;
+    /** A pause shorter than this is waited for, not filled: chunks of a real-time voice arrive with jitter. */
+    private static final double IDLE_AFTER_SECONDS = 0.2;
+    /** Latencies kept for the percentiles: 11 hours of frames at 25 fps. */
+    private static final int MAX_LATENCIES = 1 << 20;
+    private static final long JOIN_MILLIS = 5_000;
+
+    /** What a session tells its caller. Called from the session's threads, one at a time. */
+    public interface Listener {
+        /**
+         * A frame, in order and without gaps.
+         *
+         * @param frame the frame; its arrays are the listener's to keep
+         */
+        void onFrame(LiveFrame frame);
+
+        /**
+         * The voice ended and every frame of it is out.
+         *
+         * @param stats the session's figures
+         */
+        default void onEnd(LiveStats stats) {
+        }
+
+        /**
+         * The session failed and is over: the pack failed, the lag policy stopped it, or the listener threw.
+         *
+         * @param error what went wrong
+         */
+        default void onError(EmoException error) {
+        }
+    }
+
+    private record Chunk(float[] samples, long arrivalNanos) {
+    }
+
+    private static final Chunk END = new Chunk(new float[0], 0);
+
+    private final LiveOptions options;
+    private final Listener listener;
+    private final EmoEngine.Session session;
+    private final int rate;
+    private final long maxBuffered;
+    private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong buffered = new AtomicLong();
+    private final Thread worker;
+    private final long openedNanos = System.nanoTime();
+    private final Runnable onOver;
+    private final BooleanSupplier pipelineClosing;
+    private final double clipSeconds;
+    private final double waitSeconds;
+    private volatile boolean stopping;
+    private volatile boolean ended;
+    private volatile boolean over;
+    private int width;
+    private int height;
+    private int fps;
+    private volatile int steps;
+    private long lastReduction;
+
+    private final Object lock = new Object();
+    // guarded by lock
+    private final ArrayDeque<long[]> arrivals = new ArrayDeque<>();
+    private final float[] history;
+    private long samplesFed;
+    private long frames;
+    private long firstVoiceNanos = -1;
+    private long firstFrameNanos = -1;
+    private long[] latencies = new long[1024];
+    private int latencyCount;
+    private long latencyMax = -1;
+
+    LiveSession(EmoEngine.Loaded pack, RenderRequest request, LiveOptions options, Listener listener,
+                BooleanSupplier pipelineClosing, Runnable onOver) {
+        this.options = options;
+        this.listener = listener;
+        this.rate = options.sampleRate();
+        this.maxBuffered = (long) (options.maxBufferSeconds() * rate);
+        this.history = new float[(int) (HISTORY_SECONDS * rate)];
+        this.onOver = onOver;
+        this.pipelineClosing = pipelineClosing;
+        this.session = pack.open(request, this::openSink, () -> stopping || pipelineClosing.getAsBoolean());
+        int[] layout = session.clipLayout();
+        this.steps = session.steps();
+        this.clipSeconds = layout[0] / (double) fps;
+        // every frame waits for its clip, the audio window after it and one frame more (docs/live.md)
+        this.waitSeconds = (layout[0] + layout[1] + 1) / (double) fps;
+        this.worker = new Thread(this::run, "emo4j-live-" + COUNT.incrementAndGet());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private FrameSink openSink(int w, int h, int rate) {
+        this.width = w;
+        this.height = h;
+        this.fps = rate;
+        return new FrameSink() {
+            @Override
+            public void accept(int[] rgb) {
+                deliver(rgb);
+            }
+
+            @Override
+            public void finish() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * Adds voice. The chunk is copied; the session takes it on its own thread.
+     *
+     * @param samples    mono samples in [-1, 1]; an empty chunk does nothing
+     * @param sampleRate their rate, which must be the session's ({@link LiveOptions#sampleRate()})
+     * @throws InvalidInputException if the chunk is missing, holds a NaN or infinite sample, has another
+     *         rate, or would take the voice waiting beyond {@link LiveOptions#maxBufferSeconds()}: the
+     *         chunk is not taken, and the session goes on
+     * @throws IllegalStateException if the session is closed or over, or its voice has ended
+     */
+    public void feed(float[] samples, int sampleRate) {
+        if (stopping || over) {
+            throw new IllegalStateException("this live session is " + (stopping ? "closed" : "over"));
+        }
+        if (ended) {
+            throw new IllegalStateException("this live session's voice has ended");
+        }
+        if (samples == null) {
+            throw new InvalidInputException("voice chunk: none given");
+        }
+        if (sampleRate != rate) {
+            throw new InvalidInputException("voice chunk at " + sampleRate + " Hz; this session's voice is at " + rate
+                    + " Hz (LiveOptions.sampleRate); the chunk was not taken");
+        }
+        for (int i = 0; i < samples.length; i++) {
+            if (!Float.isFinite(samples[i])) {
+                throw new InvalidInputException("voice chunk: sample " + i + " is " + samples[i] + "; the chunk was not taken");
+            }
+        }
+        if (samples.length == 0) {
+            return;
+        }
+        if (buffered.addAndGet(samples.length) > maxBuffered) {
+            buffered.addAndGet(-samples.length);
+            throw new InvalidInputException(String.format("voice arrives faster than this session renders it: %.1f s "
+                    + "wait already, at most %.1f s (LiveOptions.maxBufferSeconds); the chunk was not taken",
+                    buffered.get() / (double) rate, options.maxBufferSeconds()));
+        }
+        long now = System.nanoTime();
+        synchronized (lock) {
+            if (firstVoiceNanos < 0) {
+                firstVoiceNanos = now;
+            }
+        }
+        queue.add(new Chunk(samples.clone(), now));
+    }
+
+    /**
+     * Ends the voice: the session makes the last clips, calls {@link Listener#onEnd} and is over. Voice
+     * fed before this call is all rendered.
+     *
+     * @throws IllegalStateException if the session is closed or over
+     */
+    public void end() {
+        if (stopping || over) {
+            throw new IllegalStateException("this live session is " + (stopping ? "closed" : "over"));
+        }
+        if (!ended) {
+            ended = true;
+            queue.add(END);
+        }
+    }
+
+    /**
+     * Seconds of voice fed and not yet taken by the session.
+     *
+     * @return buffered seconds
+     */
+    public double bufferedSeconds() {
+        return buffered.get() / (double) rate;
+    }
+
+    /**
+     * Whether the session has ended, failed or been closed.
+     *
+     * @return true once no more frames will come
+     */
+    public boolean isOver() {
+        return over;
+    }
+
+    /**
+     * The session's figures now.
+     *
+     * @return frames, first-frame delay, latency percentiles, lag, steps and buffer
+     */
+    public LiveStats stats() {
+        synchronized (lock) {
+            long[] sorted = Arrays.copyOf(latencies, latencyCount);
+            Arrays.sort(sorted);
+            long p50 = latencyCount == 0 ? -1 : sorted[(int) Math.min(latencyCount - 1, Math.floor(0.50 * latencyCount))];
+            long p99 = latencyCount == 0 ? -1 : sorted[(int) Math.min(latencyCount - 1, Math.floor(0.99 * latencyCount))];
+            return new LiveStats(frames, firstFrameNanos, p50, p99, latencyMax, lag(), steps, bufferedSeconds());
+        }
+    }
+
+    /**
+     * Stops the session at once: within one sampling step, without {@link Listener#onEnd}; the session's
+     * threads are gone when this returns. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        if (Thread.currentThread() != worker) {
+            worker.interrupt();
+            try {
+                worker.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Chunk c = queue.poll(10, TimeUnit.MILLISECONDS);
+                if (stopping) {
+                    return;
+                }
+                if (pipelineClosing.getAsBoolean()) {
+                    throw new RenderCancelledException("the pipeline was closed during the live session");
+                }
+                if (c == END) {
+                    session.finish();
+                    over = true;
+                    listener.onEnd(stats());
+                    return;
+                }
+                if (c != null) {
+                    buffered.addAndGet(-c.samples().length);
+                    push(c.samples(), c.arrivalNanos());
+                } else if (options.realTime() && !ended) {
+                    fillPause();
+                }
+                if (options.realTime()) {
+                    checkLag();
+                }
+            }
+        } catch (InterruptedException | RenderCancelledException e) {
+            if (!stopping) {
+                fail(e instanceof RenderCancelledException r ? r
+                        : new RenderCancelledException("the live session was interrupted"));
+            }
+        } catch (EmoException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            fail(new EmoException("live session failed: " + e, e));
+        } finally {
+            over = true;
+            // a close() interrupted this thread; the render's helpers are stopped without that interrupt
+            Thread.interrupted();
+            try {
+                session.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the live session's render failed: {}", e.toString());
+            } finally {
+                onOver.run();
+            }
+        }
+    }
+
+    private void fail(EmoException e) {
+        over = true;
+        try {
+            listener.onError(e);
+        } catch (RuntimeException listenerFault) {
+            LOG.warn("a live session's listener failed in onError: {}", listenerFault.toString());
+        }
+    }
+
+    /** Hands voice to the render, remembering when it arrived and what it was, for the frames that show it. */
+    private void push(float[] samples, long arrivalNanos) {
+        synchronized (lock) {
+            for (int i = 0; i < samples.length; i++) {
+                history[(int) ((samplesFed + i) % history.length)] = samples[i];
+            }
+            samplesFed += samples.length;
+            arrivals.add(new long[] {samplesFed, arrivalNanos});
+        }
+        session.feed(samples, rate, false);
+    }
+
+    /** While no voice arrives in real time, silence keeps the stream at the clock's pace. */
+    private void fillPause() {
+        long now = System.nanoTime();
+        long due = (long) ((now - openedNanos) / 1e9 * rate) - samplesFed;
+        if (due > IDLE_AFTER_SECONDS * rate) {
+            push(new float[(int) Math.min(due, rate)], now);
+        }
+    }
+
+    /** Seconds the video trails the voice: voice fed minus video out. */
+    private double lag() {
+        return fps == 0 ? 0 : samplesFed / (double) rate - frames / (double) fps;
+    }
+
+    private void checkLag() {
+        double lag;
+        synchronized (lock) {
+            lag = lag();
+        }
+        double allowed = waitSeconds + clipSeconds + options.maxLagSeconds();
+        if (lag <= allowed) {
+            return;
+        }
+        String behind = String.format("the video fell %.2f s behind the voice (at most %.2f s: LiveOptions.maxLagSeconds "
+                + "%.2f beyond the clip and audio window every frame waits for)", lag, allowed, options.maxLagSeconds());
+        if (options.lagPolicy() == LiveOptions.LagPolicy.STOP) {
+            throw new EmoException(behind + "; this pack is too slow for real time here (lag policy STOP)");
+        }
+        long now = System.nanoTime();
+        if (steps > 1 && now - lastReduction > clipSeconds * 2e9) {
+            steps = Math.max(1, steps / 2);
+            session.steps(steps);
+            lastReduction = now;
+            LOG.warn("{}; sampling {} steps a clip from now on", behind, steps);
+        } else if (steps == 1 && lag > allowed + options.maxLagSeconds()) {
+            throw new EmoException(behind + " at 1 sampling step a clip; this pack is too slow for real time here");
+        }
+    }
+
+    /** A frame from the render's sink thread: numbered, timed, given its voice and its latency. */
+    private void deliver(int[] rgb) {
+        long now = System.nanoTime();
+        LiveFrame frame;
+        synchronized (lock) {
+            long k = frames++;
+            long from = k * rate / fps, to = (k + 1) * rate / fps;
+            float[] audio = new float[(int) (to - from)];
+            for (long i = Math.max(from, samplesFed - history.length); i < Math.min(to, samplesFed); i++) {
+                audio[(int) (i - from)] = history[(int) (i % history.length)];
+            }
+            while (arrivals.size() > 1 && arrivals.peekFirst()[0] < to) {
+                arrivals.pollFirst();
+            }
+            long[] arrival = arrivals.peekFirst();
+            long latency = arrival == null ? -1 : now - arrival[1];
+            if (latency >= 0) {
+                record(latency);
+            }
+            if (firstFrameNanos < 0 && firstVoiceNanos >= 0) {
+                firstFrameNanos = now - firstVoiceNanos;
+            }
+            frame = new LiveFrame(k, k * 1_000_000L / fps, width, height, rgb.clone(), audio, latency);
+        }
+        listener.onFrame(frame);
+    }
+
+    private void record(long latency) {
+        if (latencyCount == latencies.length) {
+            if (latencies.length >= MAX_LATENCIES) {
+                // keep every other one: the percentiles hold, the memory does not grow
+                for (int i = 0; i < latencyCount / 2; i++) {
+                    latencies[i] = latencies[2 * i];
+                }
+                latencyCount /= 2;
+            } else {
+                latencies = Arrays.copyOf(latencies, latencies.length * 2);
+            }
+        }
+        latencies[latencyCount++] = latency;
+        latencyMax = Math.max(latencyMax, latency);
+    }
+}

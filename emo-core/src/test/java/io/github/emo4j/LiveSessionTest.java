@@ -1,0 +1,223 @@
+package io.github.emo4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.face.FaceBox;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A live session on the built-in pack: frames in order with their times and voice, bad input, pauses, lag, close. */
+class LiveSessionTest {
+    static EmoPipeline pipeline;
+    static BufferedImage portrait;
+    static FaceBox face;
+
+    @BeforeAll
+    static void load() {
+        pipeline = EmoPipeline.builder().build();
+        portrait = EmoPipeline.readPortrait(EndToEndTest.PORTRAIT);
+        face = pipeline.locateFace(portrait, null);
+    }
+
+    @AfterAll
+    static void close() {
+        pipeline.close();
+    }
+
+    static float[] voice(double seconds) {
+        float[] s = new float[(int) Math.round(seconds * 16000)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.4 * Math.sin(i * 0.07) * Math.max(0, Math.sin(i / 16000.0 * 2 * Math.PI * 3)));
+        }
+        return s;
+    }
+
+    static RenderRequest request() {
+        return RenderRequest.live(portrait).face(face).clipFrames(4).steps(2).build();
+    }
+
+    /** Collects frames and waits for the end. */
+    static class Collector implements LiveSession.Listener {
+        final List<LiveFrame> frames = new CopyOnWriteArrayList<>();
+        final CountDownLatch over = new CountDownLatch(1);
+        final AtomicReference<LiveStats> end = new AtomicReference<>();
+        final AtomicReference<EmoException> error = new AtomicReference<>();
+
+        @Override
+        public void onFrame(LiveFrame frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public void onEnd(LiveStats stats) {
+            end.set(stats);
+            over.countDown();
+        }
+
+        @Override
+        public void onError(EmoException e) {
+            error.set(e);
+            over.countDown();
+        }
+
+        void await() throws InterruptedException {
+            assertTrue(over.await(120, TimeUnit.SECONDS), "the session did not end");
+        }
+    }
+
+    static void feedInChunks(LiveSession s, float[] v, int chunk) {
+        for (int i = 0; i < v.length; i += chunk) {
+            s.feed(java.util.Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), 16000);
+        }
+    }
+
+    @Test
+    void framesComeOutNumberedTimedAndWithTheirVoice() throws Exception {
+        float[] v = voice(1.0);
+        Collector c = new Collector();
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false), c)) {
+            feedInChunks(s, v, 320);
+            s.end();
+            c.await();
+            assertNull(c.error.get());
+            assertTrue(s.isOver());
+        }
+        assertEquals(25, c.frames.size(), "1 s at 25 fps");
+        for (int k = 0; k < 25; k++) {
+            LiveFrame f = c.frames.get(k);
+            assertEquals(k, f.index());
+            assertEquals(k * 40_000L, f.ptsMicros());
+            assertEquals(portrait.getWidth() * portrait.getHeight(), f.rgb().length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(v, k * 640, (k + 1) * 640), f.audio(), "frame " + k + "'s voice");
+            assertTrue(f.latencyNanos() >= 0);
+        }
+        LiveStats st = c.end.get();
+        assertEquals(25, st.frames());
+        assertTrue(st.firstFrameNanos() > 0 && st.latencyP50Nanos() > 0 && st.latencyP99Nanos() >= st.latencyP50Nanos());
+    }
+
+    @Test
+    void badChunksAreRefusedByNameAndTheSessionGoesOn() throws Exception {
+        Collector c = new Collector();
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false).withMaxBufferSeconds(2), c)) {
+            float[] nan = voice(0.1);
+            nan[17] = Float.NaN;
+            var e1 = assertThrows(InvalidInputException.class, () -> s.feed(nan, 16000));
+            assertTrue(e1.getMessage().contains("sample 17 is NaN"), e1.getMessage());
+            var e2 = assertThrows(InvalidInputException.class, () -> s.feed(voice(0.1), 44100));
+            assertTrue(e2.getMessage().contains("44100 Hz") && e2.getMessage().contains("16000 Hz"), e2.getMessage());
+            var e3 = assertThrows(InvalidInputException.class, () -> s.feed(null, 16000));
+            assertTrue(e3.getMessage().contains("none given"), e3.getMessage());
+            var e4 = assertThrows(InvalidInputException.class, () -> s.feed(new float[16000 * 3], 16000));
+            assertTrue(e4.getMessage().contains("faster than this session renders") && e4.getMessage().contains("maxBufferSeconds"),
+                    e4.getMessage());
+            s.feed(voice(0.4), 16000);
+            s.end();
+            c.await();
+            assertNull(c.error.get());
+            assertThrows(IllegalStateException.class, () -> s.feed(voice(0.1), 16000));
+        }
+        assertEquals(10, c.frames.size(), "only the good voice: 0.4 s");
+    }
+
+    @Test
+    void aLiveRequestIsNotARenderAndARenderRequestIsNotLive() {
+        var e = assertThrows(InvalidInputException.class, () -> pipeline.render(request()));
+        assertTrue(e.getMessage().contains("live request"), e.getMessage());
+        RenderRequest withVoice = RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(voice(0.2), 16000)).build();
+        var f = assertThrows(InvalidInputException.class,
+                () -> pipeline.live(withVoice, LiveOptions.DEFAULT, new Collector()));
+        assertTrue(f.getMessage().contains("RenderRequest.live"), f.getMessage());
+    }
+
+    @Test
+    void inRealTimeThePauseIsFilledAndCloseLeavesNoThread() throws Exception {
+        Collector c = new Collector();
+        LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT, c);
+        // no voice at all: the face listens, frames keep coming at the clock's pace
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (c.frames.size() < 8 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(c.frames.size() >= 8, "frames while nobody speaks: " + c.frames.size());
+        for (int k = 0; k < c.frames.size(); k++) {
+            assertEquals(k, c.frames.get(k).index());
+        }
+        s.feed(voice(0.3), 16000);
+        s.close();
+        assertTrue(s.isOver());
+        assertNull(c.error.get(), "a close is not an error");
+        assertThrows(IllegalStateException.class, () -> s.feed(voice(0.1), 16000));
+        assertEquals(List.of(), liveThreads(), "threads left after close");
+    }
+
+    @Test
+    void aSessionTooSlowForRealTimeStopsWithAClearError() throws Exception {
+        Collector slow = new Collector() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                super.onFrame(frame);
+                try {
+                    Thread.sleep(120);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.STOP), slow)) {
+            feedInChunks(s, voice(4), 320);
+            slow.await();
+            assertNotNull(slow.error.get(), "the lag policy stops the session");
+            assertTrue(slow.error.get().getMessage().contains("behind the voice")
+                    && slow.error.get().getMessage().contains("too slow for real time"), slow.error.get().getMessage());
+            assertTrue(s.isOver());
+        }
+        assertEquals(List.of(), liveThreads());
+    }
+
+    @Test
+    void fewerStepsWhenBehind() throws Exception {
+        Collector slow = new Collector() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                super.onFrame(frame);
+                try {
+                    Thread.sleep(60);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RenderRequest eight = RenderRequest.live(portrait).face(face).clipFrames(4).steps(8).build();
+        try (LiveSession s = pipeline.live(eight, LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.FEWER_STEPS), slow)) {
+            feedInChunks(s, voice(3), 320);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (s.stats().steps() == 8 && !s.isOver() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(s.stats().steps() < 8, "steps after falling behind: " + s.stats().steps());
+        }
+    }
+
+    static List<String> liveThreads() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<String> names;
+        do {
+            names = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("emo4j-live") || n.startsWith("emo4j-decode") || n.startsWith("emo4j-noise")
+                            || n.startsWith("emo4j-encoder") || n.startsWith("emo4j-sink")).toList();
+            if (names.isEmpty()) {
+                break;
+            }
+            Thread.sleep(10);
+        } while (System.nanoTime() < deadline);
+        return names;
+    }
+}
