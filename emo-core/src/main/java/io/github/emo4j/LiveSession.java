@@ -76,7 +76,8 @@ public final class LiveSession implements AutoCloseable {
     private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
     private final AtomicLong buffered = new AtomicLong();
     private final Thread worker;
-    private final long openedNanos = System.nanoTime();
+    /** When the session began to take voice: the start of its stream's clock. */
+    private final long openedNanos;
     private final Runnable onOver;
     private final BooleanSupplier pipelineClosing;
     private final double clipSeconds;
@@ -117,6 +118,7 @@ public final class LiveSession implements AutoCloseable {
         this.clipSeconds = layout[0] / (double) fps;
         // every frame waits for its clip, the audio window after it and one frame more (docs/live.md)
         this.waitSeconds = (layout[0] + layout[1] + 1) / (double) fps;
+        this.openedNanos = System.nanoTime();
         this.worker = new Thread(this::run, "emo4j-live-" + COUNT.incrementAndGet());
         worker.setDaemon(true);
         worker.start();

@@ -58,8 +58,10 @@ public final class RenderSession implements AutoCloseable {
     private final DecodeStage decode;
     /** Clips of the whole render when the voice's length was known at the start, else 0. */
     private final int expectedClips;
-    /** Voice still arriving is encoded once this much of it waits: one clip's worth. */
+    /** Voice still arriving is encoded once this much of it waits (one clip's worth), or the next clip can be made. */
     private final double segmentSeconds;
+    /** The audio window's frames on each side (EMO's m). */
+    private final int window;
     private int nextClip;
     private long emitted;
     private boolean done;
@@ -81,6 +83,7 @@ public final class RenderSession implements AutoCloseable {
             this.plan = p;
             this.expectedClips = expectedSeconds < 0 ? 0 : p.withFrames(RenderPlan.frames(expectedSeconds, p.fps())).clips();
             this.segmentSeconds = p.clipFrames() / (double) p.fps();
+            this.window = pack.settings().audioWindow();
             ctx.trace = new Tracer(spec.trace(), p.branches());
             int r = pack.settings().resolution();
             LatentLayout layout = pack.manifest().family().latentLayout(pack.settings());
@@ -122,7 +125,7 @@ public final class RenderSession implements AutoCloseable {
             if (last) {
                 audio.end();
             }
-            if (last || audio.pendingSeconds() >= segmentSeconds) {
+            if (last || audio.pendingSeconds() >= segmentSeconds || audio.voiceFrames() > nextClipNeeds()) {
                 audio.encode();
             }
             makeReadyClips();
@@ -157,6 +160,15 @@ public final class RenderSession implements AutoCloseable {
     /** Frames handed to the sink so far (some may still be on their way through the decoder). */
     public long framesEmitted() {
         return emitted;
+    }
+
+    /**
+     * The last video frame whose voice the next clip needs: its own frames, the audio window after them,
+     * and one frame more, which tells it is not the last clip. The voice is encoded as soon as it reaches
+     * this, so a live clip waits for nothing else.
+     */
+    private long nextClipNeeds() {
+        return plan.firstFrame(nextClip) + plan.clipFrames() + window;
     }
 
     /** Makes, in order, every clip whose voice has arrived. */

@@ -9,12 +9,12 @@ import java.util.Set;
 
 /** Parsed command line: a command, {@code --name value} options and boolean flags. */
 final class Args {
-    private static final Set<String> FLAGS = Set.of("verbose", "quiet", "low-memory", "help");
+    private static final Set<String> FLAGS = Set.of("verbose", "quiet", "low-memory", "help", "as-fast-as-possible");
     private static final Set<String> OPTIONS = Set.of("portrait", "audio", "out", "pack", "provider", "steps",
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
             "background", "config", "guidance-rescale",
             "reference-guidance", "model-cache", "head-speed", "scheduler", "face-detector", "annotate", "face-index",
-            "noise", "trace", "inputs", "tolerance", "frames");
+            "noise", "trace", "inputs", "tolerance", "frames", "clip-frames");
 
     final String command;
     /** Arguments that are not options, which only {@code compare} takes. */

@@ -55,6 +55,9 @@ public final class EmoCli {
             "  render --portrait FILE --audio FILE --out FILE.mp4 [options]",
             "                       animate a portrait with a voice",
             "  demo [--out FILE]    render the bundled sample to out/demo.mp4",
+            "  live --portrait FILE --audio FILE --out FILE.mp4 [--as-fast-as-possible] [--clip-frames N] [options]",
+            "                       a live session fed the voice in 20 ms chunks at real-time pace (or as fast as it",
+            "                       takes them); prints the first-frame delay and the latency percentiles",
             "  faces --portrait IMG [--annotate OUT.png] [--pack DIR] [--face-detector NAME]",
             "                       the faces a render would see, as JSON (the one it uses first); --annotate",
             "                       draws them",
@@ -175,6 +178,7 @@ public final class EmoCli {
             switch (a.command) {
                 case "render" -> render(a, err, cancel);
                 case "demo" -> demo(a, err, cancel);
+                case "live" -> Live.run(a, err, cancel);
                 case "info" -> {
                     info(out);
                     if (a.has("pack")) {

@@ -1,0 +1,203 @@
+package io.github.emo4j.examples;
+
+import io.github.emo4j.CancelToken;
+import io.github.emo4j.EmoException;
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.LiveFrame;
+import io.github.emo4j.LiveOptions;
+import io.github.emo4j.LiveSession;
+import io.github.emo4j.LiveStats;
+import io.github.emo4j.RenderCancelledException;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.video.Mp4Writer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code emo live}: a live session fed a voice file in 20 ms chunks at real-time pace, as a microphone
+ * would, its frames written to an MP4 as they come; at the end, the first-frame delay and the latency
+ * percentiles.
+ */
+final class Live {
+    /** A chunk of voice, as a microphone's callback delivers it. */
+    static final double CHUNK_SECONDS = 0.02;
+
+    private Live() {
+    }
+
+    static void run(Args a, PrintStream err, CancelToken cancel) throws IOException {
+        Path portraitFile = Path.of(a.required("portrait"));
+        Path audioFile = Path.of(a.required("audio"));
+        Path out = Path.of(a.required("out"));
+        if (out.toString().equals("-")) {
+            throw new InvalidInputException("--out -: a stream to standard output needs fragmented MP4, which this "
+                    + "version does not write yet; give a file name");
+        }
+        if (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
+            throw new InvalidInputException(out + ": output must be an .mp4 file");
+        }
+        Inputs.refuseOverwrite("out", out, "portrait", portraitFile.toString(), "audio", audioFile.toString());
+        BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
+        AudioClip voice = EmoPipeline.readAudio(audioFile);
+        boolean realTime = !a.flag("as-fast-as-possible");
+        RenderRequest.Builder req = RenderRequest.live(portrait)
+                .steps(a.intValue("steps", 0, 1, 1000))
+                .seed(a.longValue("seed", 42))
+                .clipFrames(a.intValue("clip-frames", 0, 1, 64));
+        if (a.has("face")) {
+            try {
+                req.face(FaceBox.parse(a.value("face", "")));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--face: " + e.getMessage());
+            }
+        }
+        Path abs = out.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        try (EmoPipeline pipeline = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256)).build()) {
+            Writer writer = new Writer(abs, voice, pipeline.packInfo().fps());
+            try {
+                LiveOptions options = LiveOptions.DEFAULT.withSampleRate(voice.sampleRate()).withRealTime(realTime);
+                LiveStats stats;
+                try (LiveSession session = pipeline.live(req.build(), options, writer)) {
+                    feed(session, voice, realTime, cancel);
+                    session.end();
+                    stats = writer.awaitEnd(cancel);
+                }
+                writer.commit();
+                err.printf(Locale.ROOT, "wrote %s: %d frames, live%s; first frame %.0f ms after the first voice sample; "
+                                + "latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d sampling steps a clip at the end%n", out, stats.frames(),
+                        realTime ? " in real time" : " as fast as possible", stats.firstFrameNanos() / 1e6,
+                        stats.latencyP50Nanos() / 1e6, stats.latencyP99Nanos() / 1e6, stats.latencyMaxNanos() / 1e6,
+                        stats.steps());
+            } finally {
+                writer.close();
+            }
+        }
+    }
+
+    /** Feeds the voice in 20 ms chunks: at the clock's pace, or as fast as the session takes them. */
+    private static void feed(LiveSession session, AudioClip voice, boolean realTime, CancelToken cancel) {
+        int chunk = (int) Math.round(CHUNK_SECONDS * voice.sampleRate());
+        float[] s = voice.samples();
+        long start = System.nanoTime();
+        for (int i = 0; i < s.length; i += chunk) {
+            if (cancel.isCancelled()) {
+                throw new RenderCancelledException("interrupted; no output was written");
+            }
+            if (session.isOver()) {
+                return;
+            }
+            float[] piece = Arrays.copyOfRange(s, i, Math.min(s.length, i + chunk));
+            if (realTime) {
+                long due = start + (long) (i / (double) voice.sampleRate() * 1e9);
+                sleepUntil(due);
+            } else {
+                // as fast as the session takes it: wait while a second of voice is waiting
+                while (session.bufferedSeconds() > 1 && !session.isOver()) {
+                    sleepUntil(System.nanoTime() + 2_000_000);
+                }
+            }
+            session.feed(piece, voice.sampleRate());
+        }
+    }
+
+    private static void sleepUntil(long due) {
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RenderCancelledException("interrupted; no output was written");
+            }
+        }
+    }
+
+    /** Writes the frames as they come into an MP4 with the voice; the file appears only when committed. */
+    private static final class Writer implements LiveSession.Listener {
+        private final Path out;
+        private final AudioClip voice;
+        private final CountDownLatch over = new CountDownLatch(1);
+        private final AtomicReference<LiveStats> end = new AtomicReference<>();
+        private final AtomicReference<EmoException> error = new AtomicReference<>();
+        private Mp4Writer mp4;
+        private final int fps;
+        private IOException writeError;
+
+        Writer(Path out, AudioClip voice, int fps) {
+            this.out = out;
+            this.voice = voice;
+            this.fps = fps;
+        }
+
+        @Override
+        public void onFrame(LiveFrame f) {
+            if (writeError != null) {
+                return;
+            }
+            try {
+                if (mp4 == null) {
+                    mp4 = new Mp4Writer(out, f.width(), f.height(), fps, 1, voice.samples(), voice.sampleRate());
+                }
+                mp4.accept(f.rgb());
+            } catch (IOException e) {
+                writeError = e;
+            }
+        }
+
+        @Override
+        public void onEnd(LiveStats stats) {
+            end.set(stats);
+            over.countDown();
+        }
+
+        @Override
+        public void onError(EmoException e) {
+            error.set(e);
+            over.countDown();
+        }
+
+        LiveStats awaitEnd(CancelToken cancel) {
+            try {
+                while (!over.await(50, TimeUnit.MILLISECONDS)) {
+                    if (cancel.isCancelled()) {
+                        throw new RenderCancelledException("interrupted; no output was written");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RenderCancelledException("interrupted; no output was written");
+            }
+            if (error.get() != null) {
+                throw error.get();
+            }
+            return end.get();
+        }
+
+        void commit() throws IOException {
+            if (writeError != null) {
+                throw new EmoException(out + ": cannot write video: " + writeError.getMessage(), writeError);
+            }
+            mp4.finish();
+        }
+
+        void close() throws IOException {
+            if (mp4 != null) {
+                mp4.close();
+            }
+        }
+    }
+}
