@@ -1,5 +1,7 @@
 package io.github.emo4j.video;
 
+import org.jcodec.common.model.Picture;
+
 /**
  * RGB ↔ Y'CbCr by ITU-R BT.601 in limited ("TV") range, Y' 16–235 and Cb/Cr 16–240: what an H.264
  * stream without colour signalling is decoded as by browsers and players. JCodec's own conversion uses
@@ -63,5 +65,38 @@ final class Bt601 {
 
     static int clamp8(int v) {
         return v < 0 ? 0 : (v > 255 ? 255 : v);
+    }
+
+    /**
+     * Fills {@code picture} (4:2:0, its planes as JCodec's signed bytes) from packed {@code 0xRRGGBB}
+     * pixels of a {@code width} × {@code height} frame, repeating the last row and column into the padding
+     * up to the picture's size.
+     */
+    static void toPicture(int[] rgb, int width, int height, Picture picture) {
+        byte[][] planes = picture.getData();
+        byte[] yp = planes[0], up = planes[1], vp = planes[2];
+        int stride = picture.getPlaneWidth(0), cstride = picture.getPlaneWidth(1);
+        int pw = picture.getWidth(), ph = picture.getHeight();
+        for (int y = 0; y < ph; y++) {
+            int sy = Math.min(y, height - 1);
+            for (int x = 0; x < pw; x++) {
+                int p = rgb[sy * width + Math.min(x, width - 1)];
+                yp[y * stride + x] = (byte) (Bt601.y(p >> 16 & 0xFF, p >> 8 & 0xFF, p & 0xFF) - 128);
+            }
+        }
+        for (int cy = 0; cy < ph / 2; cy++) {
+            for (int cx = 0; cx < pw / 2; cx++) {
+                float r = 0, g = 0, b = 0;
+                for (int k = 0; k < 4; k++) {
+                    int sx = Math.min(2 * cx + (k & 1), width - 1), sy = Math.min(2 * cy + (k >> 1), height - 1);
+                    int p = rgb[sy * width + sx];
+                    r += p >> 16 & 0xFF;
+                    g += p >> 8 & 0xFF;
+                    b += p & 0xFF;
+                }
+                up[cy * cstride + cx] = (byte) (Bt601.cb(r / 4, g / 4, b / 4) - 128);
+                vp[cy * cstride + cx] = (byte) (Bt601.cr(r / 4, g / 4, b / 4) - 128);
+            }
+        }
     }
 }

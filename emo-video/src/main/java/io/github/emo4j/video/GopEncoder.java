@@ -161,6 +161,18 @@ final class GopEncoder implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Packets of every GOP that is complete (the one still being filled excepted), in stream order,
+     * waiting for their encoding: a fragmented stream writes a fragment when its GOP is closed.
+     */
+    List<Packet> closed() throws IOException {
+        List<Packet> out = new ArrayList<>();
+        while (!pending.isEmpty() && pending.peek() != filling) {
+            out.addAll(take(pending.poll()));
+        }
+        return out;
+    }
+
     /** Ends the stream and returns every packet not yet handed out, in order. */
     List<Packet> finish() throws IOException {
         finished = true;

@@ -186,7 +186,7 @@ public final class Mp4Writer implements FrameSink {
             throw new IllegalArgumentException("frame has " + rgb.length + " pixels, expected " + width * height);
         }
         Picture picture = encoder.picture();
-        toYuv(rgb, picture);
+        Bt601.toPicture(rgb, width, height, picture);
         encoder.submit(picture);
         frames++;
         mux(encoder.ready());
@@ -207,34 +207,6 @@ public final class Mp4Writer implements FrameSink {
     private void writeAudioUpTo(long videoFrames) throws IOException {
         if (audioOut != null) {
             audioOut.writeUpTo(videoFrames * fpsDen * (long) audioRate / fpsNum);
-        }
-    }
-
-    private void toYuv(int[] rgb, Picture picture) {
-        byte[][] planes = picture.getData();
-        byte[] yp = planes[0], up = planes[1], vp = planes[2];
-        int stride = picture.getPlaneWidth(0), cstride = picture.getPlaneWidth(1);
-        int pw = picture.getWidth(), ph = picture.getHeight();
-        for (int y = 0; y < ph; y++) {
-            int sy = Math.min(y, height - 1);
-            for (int x = 0; x < pw; x++) {
-                int p = rgb[sy * width + Math.min(x, width - 1)];
-                yp[y * stride + x] = (byte) (Bt601.y(p >> 16 & 0xFF, p >> 8 & 0xFF, p & 0xFF) - 128);
-            }
-        }
-        for (int cy = 0; cy < ph / 2; cy++) {
-            for (int cx = 0; cx < pw / 2; cx++) {
-                float r = 0, g = 0, b = 0;
-                for (int k = 0; k < 4; k++) {
-                    int sx = Math.min(2 * cx + (k & 1), width - 1), sy = Math.min(2 * cy + (k >> 1), height - 1);
-                    int p = rgb[sy * width + sx];
-                    r += p >> 16 & 0xFF;
-                    g += p >> 8 & 0xFF;
-                    b += p & 0xFF;
-                }
-                up[cy * cstride + cx] = (byte) (Bt601.cb(r / 4, g / 4, b / 4) - 128);
-                vp[cy * cstride + cx] = (byte) (Bt601.cr(r / 4, g / 4, b / 4) - 128);
-            }
         }
     }
 
