@@ -12,12 +12,16 @@ import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.video.FragmentedMp4Writer;
 import io.github.emo4j.video.Mp4Writer;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -40,14 +44,13 @@ final class Live {
         Path portraitFile = Path.of(a.required("portrait"));
         Path audioFile = Path.of(a.required("audio"));
         Path out = Path.of(a.required("out"));
-        if (out.toString().equals("-")) {
-            throw new InvalidInputException("--out -: a stream to standard output needs fragmented MP4, which this "
-                    + "version does not write yet; give a file name");
-        }
-        if (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
+        boolean toStdout = out.toString().equals("-");
+        if (!toStdout && (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))) {
             throw new InvalidInputException(out + ": output must be an .mp4 file");
         }
-        Inputs.refuseOverwrite("out", out, "portrait", portraitFile.toString(), "audio", audioFile.toString());
+        if (!toStdout) {
+            Inputs.refuseOverwrite("out", out, "portrait", portraitFile.toString(), "audio", audioFile.toString());
+        }
         BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
         AudioClip voice = EmoPipeline.readAudio(audioFile);
         boolean realTime = !a.flag("as-fast-as-possible");
@@ -62,22 +65,24 @@ final class Live {
                 throw new InvalidInputException("--face: " + e.getMessage());
             }
         }
-        Path abs = out.toAbsolutePath();
-        if (abs.getParent() != null) {
+        Path abs = toStdout ? null : out.toAbsolutePath();
+        if (abs != null && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
         try (EmoPipeline pipeline = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256)).build()) {
-            Writer writer = new Writer(abs, voice, pipeline.packInfo().fps());
+            RenderRequest request = req.build();
+            int clip = request.clipFrames() > 0 ? request.clipFrames() : pipeline.packInfo().clipFrames();
+            Writer writer = new Writer(abs, voice.sampleRate(), pipeline.packInfo().fps(), clip);
             try {
                 LiveOptions options = LiveOptions.DEFAULT.withSampleRate(voice.sampleRate()).withRealTime(realTime);
                 LiveStats stats;
-                try (LiveSession session = pipeline.live(req.build(), options, writer)) {
+                try (LiveSession session = pipeline.live(request, options, writer)) {
                     feed(session, voice, realTime, cancel);
                     session.end();
                     stats = writer.awaitEnd(cancel);
                 }
                 writer.commit();
-                err.printf(Locale.ROOT, "wrote %s: %d frames, live%s; first frame %.0f ms after the first voice sample; "
+                err.printf(Locale.ROOT, "wrote %s: %d frames as fragmented MP4, live%s; first frame %.0f ms after the first voice sample; "
                                 + "latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d sampling steps a clip at the end%n", out, stats.frames(),
                         realTime ? " in real time" : " as fast as possible", stats.firstFrameNanos() / 1e6,
                         stats.latencyP50Nanos() / 1e6, stats.latencyP99Nanos() / 1e6, stats.latencyMaxNanos() / 1e6,
@@ -126,35 +131,74 @@ final class Live {
         }
     }
 
-    /** Writes the frames as they come into an MP4 with the voice; the file appears only when committed. */
+    /**
+     * Writes the frames as they come as fragmented MP4, a fragment a clip: to a partial file moved into
+     * place when the session ends well, or straight to standard output. Encoding runs on a thread of its
+     * own, behind a queue of two seconds of frames, so that it does not hold up the session's frames.
+     */
     private static final class Writer implements LiveSession.Listener {
         private final Path out;
-        private final AudioClip voice;
+        private final Path part;
+        private final OutputStream stream;
+        private final int rate;
+        private final int fps;
+        private final int clip;
         private final CountDownLatch over = new CountDownLatch(1);
         private final AtomicReference<LiveStats> end = new AtomicReference<>();
         private final AtomicReference<EmoException> error = new AtomicReference<>();
-        private Mp4Writer mp4;
-        private final int fps;
-        private IOException writeError;
+        private FragmentedMp4Writer fmp4;
+        private volatile IOException writeError;
+        private final java.util.concurrent.BlockingQueue<LiveFrame> queue;
+        private final Thread encoder;
+        private static final LiveFrame DONE = new LiveFrame(-1, 0, 0, 0, new int[0], new float[0], 0);
 
-        Writer(Path out, AudioClip voice, int fps) {
+        Writer(Path out, int rate, int fps, int clip) throws IOException {
             this.out = out;
-            this.voice = voice;
+            this.rate = rate;
             this.fps = fps;
+            this.clip = clip;
+            this.part = out == null ? null : PartFiles.beside(out);
+            this.stream = new BufferedOutputStream(out == null ? System.out : Files.newOutputStream(part), 1 << 16);
+            this.queue = new java.util.concurrent.ArrayBlockingQueue<>(2 * fps);
+            this.encoder = new Thread(this::encode, "emo-live-writer");
+            encoder.setDaemon(true);
+            encoder.start();
+        }
+
+        private void encode() {
+            try {
+                while (true) {
+                    LiveFrame f = queue.take();
+                    if (f == DONE) {
+                        return;
+                    }
+                    if (writeError == null) {
+                        write(f);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void write(LiveFrame f) {
+            try {
+                if (fmp4 == null) {
+                    fmp4 = new FragmentedMp4Writer(stream, f.width(), f.height(), fps, rate, clip, Mp4Writer.DEFAULT_QP);
+                }
+                fmp4.accept(f.rgb(), f.audio());
+            } catch (IOException e) {
+                writeError = e;
+            }
         }
 
         @Override
         public void onFrame(LiveFrame f) {
-            if (writeError != null) {
-                return;
-            }
             try {
-                if (mp4 == null) {
-                    mp4 = new Mp4Writer(out, f.width(), f.height(), fps, 1, voice.samples(), voice.sampleRate());
-                }
-                mp4.accept(f.rgb());
-            } catch (IOException e) {
-                writeError = e;
+                // a full queue holds up the session, which then reports the lag: nothing grows unseen
+                queue.put(f);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -187,16 +231,51 @@ final class Live {
             return end.get();
         }
 
-        void commit() throws IOException {
-            if (writeError != null) {
-                throw new EmoException(out + ": cannot write video: " + writeError.getMessage(), writeError);
+        /** Waits until every frame handed over is encoded. */
+        private void drain() {
+            try {
+                queue.put(DONE);
+                encoder.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RenderCancelledException("interrupted; no output was written");
             }
-            mp4.finish();
+        }
+
+        void commit() throws IOException {
+            drain();
+            if (writeError == null && fmp4 != null) {
+                try {
+                    fmp4.finish();
+                } catch (IOException e) {
+                    writeError = e;
+                }
+            }
+            if (writeError != null) {
+                throw new EmoException((out == null ? "standard output" : out) + ": cannot write the stream: "
+                        + writeError.getMessage(), writeError);
+            }
+            stream.flush();
+            if (part != null) {
+                stream.close();
+                Files.move(part, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                PartFiles.delete(part);
+            }
         }
 
         void close() throws IOException {
-            if (mp4 != null) {
-                mp4.close();
+            encoder.interrupt();
+            try {
+                encoder.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (fmp4 != null) {
+                fmp4.close();
+            }
+            if (part != null) {
+                stream.close();
+                PartFiles.delete(part);
             }
         }
     }

@@ -10,13 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jcodec.common.io.NIOUtils;
+import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.jcodec.common.model.Rect;
 
 /**
  * A live stream as fragmented MP4 (CMAF): one init segment ({@code ftyp} and {@code moov}, written when
  * the first frame comes), then one {@code moof}+{@code mdat} fragment every {@code framesPerFragment}
- * frames, each an H.264 group of pictures starting with a key frame, with the AAC voice of the same time.
+ * frames (a live session's clip), with the AAC voice of the same time. H.264 key frames come every two
+ * seconds or so, always on a fragment's first frame; between them a frame codes only what moved.
  * A browser plays it through Media Source Extensions, a fragment as it arrives; the fragments joined
  * are an MP4 that players read as any other.
  *
@@ -35,7 +38,10 @@ public final class FragmentedMp4Writer implements AutoCloseable {
     private final int height;
     private final int fps;
     private final int framesPerFragment;
-    private final GopEncoder encoder;
+    private final SkippingH264Encoder encoder;
+    private final Picture picture;
+    private final ByteBuffer encoded;
+    private final List<GopEncoder.Packet> packets = new ArrayList<>();
     private final Resampler.Stream resampler;
     private final AacEncoder aac = new AacEncoder(AUDIO_RATE, AacAudioOut.SNR_DB);
     /** The voice at 48 kHz not yet encoded; {@link #audioStart} is the absolute index of its first sample. */
@@ -61,7 +67,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
      * @param height            even frame height
      * @param fps               frames per second
      * @param voiceRate         the voice's sample rate
-     * @param framesPerFragment frames per fragment (and per group of pictures): a live session's clip
+     * @param framesPerFragment frames per fragment: a live session's clip
      * @param qp                H.264 quantiser of changing macroblocks, {@link Mp4Writer#MIN_QP} to
      *                          {@link Mp4Writer#MAX_QP}
      */
@@ -79,8 +85,12 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         this.fps = fps;
         this.framesPerFragment = framesPerFragment;
         int w16 = (width + 15) & ~15, h16 = (height + 15) & ~15;
-        this.encoder = new GopEncoder(w16, h16, new Rect(0, 0, width, height), qp, framesPerFragment, 1,
-                Mp4Writer.PICTURE_MEMORY);
+        // a key frame every two seconds or so, on a fragment's first frame: the fragments between are
+        // small (only what moved), and a player can join the stream at any key frame
+        int keyInterval = framesPerFragment * Math.max(1, (int) Math.round(2.0 * fps / framesPerFragment));
+        this.encoder = new SkippingH264Encoder(keyInterval, (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
+        this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
+        this.encoded = ByteBuffer.allocate(w16 * h16 * 3);
         this.resampler = Resampler.of(voiceRate, AUDIO_RATE).stream();
     }
 
@@ -98,14 +108,16 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         if (rgb.length != width * height) {
             throw new IllegalArgumentException("frame has " + rgb.length + " pixels, expected " + width * height);
         }
-        Picture picture = encoder.picture();
         Bt601.toPicture(rgb, width, height, picture);
-        encoder.submit(picture);
+        encoded.clear();
+        boolean key = encoder.encode(picture, encoded);
+        encoded.flip();
+        packets.add(new GopEncoder.Packet(NIOUtils.clone(encoded), key));
         frames++;
         resampler.push(voice, 0, voice.length, this::takeAudio);
         if (frames % framesPerFragment == 0) {
             encodeAudio(false);
-            writeFragment(encoder.closed());
+            writeFragment();
         }
     }
 
@@ -121,18 +133,16 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         finished = true;
         resampler.finish(this::takeAudio);
         encodeAudio(true);
-        List<GopEncoder.Packet> rest = encoder.finish();
-        if (!rest.isEmpty() || !aacPending.isEmpty()) {
-            writeFragment(rest);
+        if (!packets.isEmpty() || !aacPending.isEmpty()) {
+            writeFragment();
         }
         out.flush();
     }
 
-    /** Stops the encoder's threads; the stream written so far stays as it is. */
+    /** Ends the writer; the stream written so far stays as it is. */
     @Override
     public void close() {
         closed = true;
-        encoder.close();
     }
 
     private void takeAudio(float[] samples, int offset, int length) {
@@ -174,7 +184,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         }
     }
 
-    private void writeFragment(List<GopEncoder.Packet> packets) throws IOException {
+    private void writeFragment() throws IOException {
         if (!initWritten) {
             byte[] first = packets.isEmpty() ? null : bytes(packets.get(0).data());
             out.write(init(first));
@@ -209,6 +219,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         out.write(mdat.toBytes());
         out.flush();
         framesWritten += samples.size();
+        packets.clear();
     }
 
     private byte[] moof(int seq, List<byte[]> video, boolean[] keys, List<byte[]> audioSamples, long audioFirst,
