@@ -40,7 +40,8 @@ final class Live {
     private Live() {
     }
 
-    static void run(Args a, PrintStream err, CancelToken cancel) throws IOException {
+    static void run(Args a, PrintStream err, CancelToken given) throws IOException {
+        CancelToken cancel = given == null ? new CancelToken() : given;
         Path portraitFile = Path.of(a.required("portrait"));
         Path audioFile = Path.of(a.required("audio"));
         Path out = Path.of(a.required("out"));

@@ -12,7 +12,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.github.emo4j.EmoPipeline;
 import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +161,44 @@ class EmoCliTest {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** A 16-bit mono WAV of {@code samples}. */
+    static void writeWav(Path f, float[] samples, int rate) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * samples.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * samples.length).put("WAVEfmt ".getBytes()).putInt(16).putShort((short) 1)
+                .putShort((short) 1).putInt(rate).putInt(2 * rate).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(2 * samples.length);
+        for (float v : samples) {
+            b.putShort((short) Math.round(Math.max(-1, Math.min(1, v)) * 32767));
+        }
+        Files.write(f, b.array());
+    }
+
+    @Test
+    void liveWritesAFragmentedStreamAndItsLatency() throws Exception {
+        Path voice = dir.resolve("two-seconds.wav");
+        writeWav(voice, Arrays.copyOf(EmoPipeline.readAudio(Path.of(SPEECH)).samples(), 32000), 16000);
+        Path out = dir.resolve("live.mp4");
+        Run r = run("live", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out", out.toString(),
+                "--clip-frames", "4", "--steps", "2", "--as-fast-as-possible");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("50 frames as fragmented MP4") && r.err().contains("first frame")
+                && r.err().contains("latency p50"), r.err());
+        byte[] b = Files.readAllBytes(out);
+        assertEquals("ftyp", new String(b, 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains("moof"), "fragments");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".part")).toList());
+        }
+        Run again = run("live", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out", dir.resolve("x.mov").toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("x.mov: output must be an .mp4 file"), again.err());
+        Run clip = run("live", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out", dir.resolve("y.mp4").toString(),
+                "--clip-frames", "65");
+        assertEquals(2, clip.code());
+        assertTrue(clip.err().contains("--clip-frames"), clip.err());
+        assertFalse(Files.exists(dir.resolve("y.mp4")));
     }
 
     @Test
