@@ -104,6 +104,27 @@ class LiveSessionTest {
     }
 
     @Test
+    void onTheBuiltInPackASessionMakesTheRendersFramesExactly() throws Exception {
+        float[] v = voice(1.3);
+        io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
+        pipeline.render(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face)
+                .clipFrames(4).steps(2).seed(9).build(), (w, h, fps) -> batch);
+        Collector c = new Collector();
+        try (LiveSession s = pipeline.live(RenderRequest.live(portrait).face(face).clipFrames(4).steps(2).seed(9).build(),
+                LiveOptions.DEFAULT.withRealTime(false), c)) {
+            feedInChunks(s, v, 320);
+            s.end();
+            c.await();
+        }
+        assertNull(c.error.get());
+        assertEquals(33, batch.frames().size());
+        assertEquals(batch.frames().size(), c.frames.size());
+        for (int k = 0; k < c.frames.size(); k++) {
+            assertArrayEquals(batch.frames().get(k), c.frames.get(k).rgb(), "frame " + k);
+        }
+    }
+
+    @Test
     void badChunksAreRefusedByNameAndTheSessionGoesOn() throws Exception {
         Collector c = new Collector();
         try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false).withMaxBufferSeconds(2), c)) {

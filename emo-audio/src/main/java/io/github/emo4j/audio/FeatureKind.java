@@ -10,6 +10,12 @@ public enum FeatureKind {
     WHISPER_LOGMEL_128("whisper-logmel-128"),
     /** wav2vec2's input: 16 kHz, zero mean, unit variance, {@code [samples]}. */
     WAV2VEC_INPUT("wav2vec-input"),
+    /**
+     * wav2vec2's input normalised causally: each 20 ms by the mean and variance of the voice up to its
+     * end (standard deviation at least {@value Wav2VecInput#MIN_CAUSAL_STD}), so that a voice fed in pieces
+     * gets the same values as the whole voice; {@code [samples]}.
+     */
+    WAV2VEC_INPUT_CAUSAL("wav2vec-input-causal"),
     /** The 16 kHz mono waveform, not normalised, {@code [samples]}. */
     WAVEFORM_16K("waveform-16k"),
     /** RMS energy per video frame of the 16 kHz waveform, {@code [frames]}. */
@@ -52,6 +58,8 @@ public enum FeatureKind {
     public void prepareWaveform(float[] samples16k) {
         if (this == WAV2VEC_INPUT) {
             Wav2VecInput.normalizeInPlace(samples16k);
+        } else if (this == WAV2VEC_INPUT_CAUSAL) {
+            new Wav2VecInput.Causal(Wav2VecInput.CAUSAL_CHUNK).normalizeInPlace(samples16k);
         }
     }
 
@@ -78,6 +86,6 @@ public enum FeatureKind {
             }
         }
         throw new IllegalArgumentException("unknown feature kind '" + name + "' (whisper-logmel-80, whisper-logmel-128, "
-                + "wav2vec-input, waveform-16k, envelope)");
+                + "wav2vec-input, wav2vec-input-causal, waveform-16k, envelope)");
     }
 }

@@ -57,4 +57,58 @@ public final class Wav2VecInput {
             x[i] = (float) ((x[i] - mean) * inv);
         }
     }
+
+    /** Samples a causal normalisation takes at a time: 20 ms at 16 kHz, one audio feature of the EMO family. */
+    public static final int CAUSAL_CHUNK = 320;
+
+    /** Least standard deviation of a causal normalisation (−40 dBFS): silence before a voice stays quiet. */
+    public static final double MIN_CAUSAL_STD = 0.01;
+
+    /**
+     * wav2vec2's normalisation for a voice that arrives in pieces: each chunk of {@code chunk} samples is
+     * normalised by the mean and variance of the voice up to the chunk's end, its standard deviation held
+     * at {@link #MIN_CAUSAL_STD} or more. The same voice gives the same values however it is cut, as long
+     * as the pieces are whole chunks. Keeps its statistics from piece to piece; one voice, one thread.
+     */
+    public static final class Causal {
+        private final int chunk;
+        private long count;
+        private double sum;
+        private double squares;
+
+        /**
+         * A normaliser of chunks of {@code chunk} samples.
+         *
+         * @param chunk samples per chunk
+         */
+        public Causal(int chunk) {
+            if (chunk < 1) {
+                throw new IllegalArgumentException("chunk must be positive: " + chunk);
+            }
+            this.chunk = chunk;
+        }
+
+        /**
+         * Normalises the next piece of the voice in place: whole chunks, and a shorter last one only at the
+         * voice's end.
+         *
+         * @param x the piece, changed in place
+         */
+        public void normalizeInPlace(float[] x) {
+            for (int from = 0; from < x.length; from += chunk) {
+                int to = Math.min(x.length, from + chunk);
+                for (int i = from; i < to; i++) {
+                    sum += x[i];
+                    squares += (double) x[i] * x[i];
+                }
+                count += to - from;
+                double mean = sum / count;
+                double var = Math.max(squares / count - mean * mean, MIN_CAUSAL_STD * MIN_CAUSAL_STD);
+                double inv = 1.0 / Math.sqrt(var + 1e-7);
+                for (int i = from; i < to; i++) {
+                    x[i] = (float) ((x[i] - mean) * inv);
+                }
+            }
+        }
+    }
 }

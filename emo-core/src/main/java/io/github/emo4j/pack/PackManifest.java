@@ -242,11 +242,11 @@ public record PackManifest(String name, String description, PackFamily family, P
             return FeatureKind.WAV2VEC_INPUT;
         }
         String name = str(s, "audio_input", source + ": settings");
-        List<FeatureKind> usable = List.of(FeatureKind.WAV2VEC_INPUT, FeatureKind.WAVEFORM_16K,
+        List<FeatureKind> usable = List.of(FeatureKind.WAV2VEC_INPUT, FeatureKind.WAV2VEC_INPUT_CAUSAL, FeatureKind.WAVEFORM_16K,
                 FeatureKind.WHISPER_LOGMEL_80, FeatureKind.WHISPER_LOGMEL_128);
         for (FeatureKind k : usable) {
             if (k.cliName().equals(name)) {
-                if (k != FeatureKind.WAV2VEC_INPUT && k != FeatureKind.WAVEFORM_16K
+                if (k.isLogMel()
                         && !(s.get("audio_sample_rate") instanceof Double r && r == 16000)) {
                     throw new PackException(source + ": settings.audio_input " + name + " needs audio_sample_rate 16000");
                 }

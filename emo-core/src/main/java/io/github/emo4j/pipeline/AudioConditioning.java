@@ -62,6 +62,8 @@ final class AudioConditioning {
     private boolean ended;
     /** Samples, sum and sum of squares of the encoder-rate voice so far: wav2vec2's statistics for a voice in pieces. */
     private long heardCount;
+    /** The causal normalisation's statistics, for packs whose input is {@code wav2vec-input-causal}. */
+    private final Wav2VecInput.Causal causal;
     private double heardSum;
     private double heardSquares;
 
@@ -79,6 +81,7 @@ final class AudioConditioning {
         this.ctx = ctx;
         this.dim = settings.audioFeatureDim();
         this.aligner = new FrameAligner(settings.audioFeatureRate(), fps, 1, settings.audioWindow());
+        this.causal = new Wav2VecInput.Causal(settings.audioChunkSamples());
     }
 
     /** Most feature values a render holds (1 GiB of floats): about 9.7 minutes of Hallo's 12 × 768 at 50 Hz. */
@@ -258,7 +261,10 @@ final class AudioConditioning {
     private float[][] encodeSegment(AudioClip clip, long keepRows, boolean whole) {
         PackSettings s = settings;
         float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
-        if (whole) {
+        if (s.audioInput() == FeatureKind.WAV2VEC_INPUT_CAUSAL) {
+            // the same values whether the voice came whole or in pieces of whole chunks
+            causal.normalizeInPlace(wav);
+        } else if (whole) {
             s.audioInput().prepareWaveform(wav);
         } else if (s.audioInput() == FeatureKind.WAV2VEC_INPUT) {
             normaliseByAllHeard(wav);

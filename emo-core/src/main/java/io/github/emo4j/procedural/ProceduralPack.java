@@ -139,6 +139,8 @@ public final class ProceduralPack {
         settings.put("audio_sample_rate", 16000.0);
         settings.put("audio_chunk_samples", (double) CHUNK);
         settings.put("audio_feature_dim", (double) AUDIO_FEATURES);
+        // normalised causally, each 20 ms by the voice so far: a live session then makes a render's frames
+        settings.put("audio_input", "wav2vec-input-causal");
         settings.put("fps", (double) fps);
         settings.put("default_steps", (double) defaultSteps);
         settings.put("default_guidance", defaultGuidance);

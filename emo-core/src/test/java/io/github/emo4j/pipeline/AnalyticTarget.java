@@ -38,25 +38,27 @@ final class AnalyticTarget {
 
     /** Opening, wide and round per 20 ms chunk of normalised 16 kHz audio, {@code [chunks][3]}. */
     static float[][] features(float[] wav16k) {
-        double mean = 0;
-        for (float v : wav16k) {
-            mean += v;
-        }
-        mean /= wav16k.length;
-        double var = 0;
-        for (float v : wav16k) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= wav16k.length;
-        double inv = 1 / Math.sqrt(var + 1e-7);
+        // normalised causally: chunk k by the mean and variance of the voice up to its end, the standard
+        // deviation at least 0.01, as the pack's wav2vec-input-causal asks
         int chunks = (wav16k.length + CHUNK - 1) / CHUNK;
         float[][] f = new float[chunks][3];
         double[] x = new double[CHUNK];
+        double sum = 0, squares = 0;
+        long count = 0;
         for (int k = 0; k < chunks; k++) {
+            int end = Math.min(wav16k.length, (k + 1) * CHUNK);
+            for (int j = k * CHUNK; j < end; j++) {
+                sum += wav16k[j];
+                squares += (double) wav16k[j] * wav16k[j];
+            }
+            count += end - k * CHUNK;
+            double mean = sum / count;
+            double var = Math.max(squares / count - mean * mean, 0.01 * 0.01);
+            double inv = 1 / Math.sqrt(var + 1e-7);
             double s = 0;
             for (int i = 0; i < CHUNK; i++) {
                 int j = k * CHUNK + i;
-                x[i] = j < wav16k.length ? (wav16k[j] - mean) * inv : 0;
+                x[i] = j < wav16k.length ? (float) ((wav16k[j] - mean) * inv) : 0;
                 s += x[i] * x[i];
             }
             double open = clamp01(AUDIO_GAIN * Math.sqrt(s / CHUNK) - AUDIO_BIAS);
