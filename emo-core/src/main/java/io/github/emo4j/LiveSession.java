@@ -102,6 +102,7 @@ public final class LiveSession implements AutoCloseable {
     private long[] latencies = new long[1024];
     private int latencyCount;
     private long latencyMax = -1;
+    private RenderStats renderStats;
 
     LiveSession(EmoEngine.Loaded pack, RenderRequest request, LiveOptions options, Listener listener,
                 BooleanSupplier pipelineClosing, Runnable onOver) {
@@ -236,7 +237,7 @@ public final class LiveSession implements AutoCloseable {
             Arrays.sort(sorted);
             long p50 = latencyCount == 0 ? -1 : sorted[(int) Math.min(latencyCount - 1, Math.floor(0.50 * latencyCount))];
             long p99 = latencyCount == 0 ? -1 : sorted[(int) Math.min(latencyCount - 1, Math.floor(0.99 * latencyCount))];
-            return new LiveStats(frames, firstFrameNanos, p50, p99, latencyMax, lag(), steps, bufferedSeconds());
+            return new LiveStats(frames, firstFrameNanos, p50, p99, latencyMax, lag(), steps, bufferedSeconds(), renderStats);
         }
     }
 
@@ -268,7 +269,10 @@ public final class LiveSession implements AutoCloseable {
                     throw new RenderCancelledException("the pipeline was closed during the live session");
                 }
                 if (c == END) {
-                    session.finish();
+                    RenderStats done = session.finish().stats();
+                    synchronized (lock) {
+                        renderStats = done;
+                    }
                     over = true;
                     listener.onEnd(stats());
                     return;
@@ -336,9 +340,9 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    /** Seconds the video trails the voice: voice fed minus video out. */
+    /** Seconds the video trails the voice: voice fed (taken by the render or still waiting) minus video out. */
     private double lag() {
-        return fps == 0 ? 0 : samplesFed / (double) rate - frames / (double) fps;
+        return fps == 0 ? 0 : (samplesFed + buffered.get()) / (double) rate - frames / (double) fps;
     }
 
     private void checkLag() {

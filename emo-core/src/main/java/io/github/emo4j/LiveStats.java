@@ -11,7 +11,9 @@ package io.github.emo4j;
  * @param lagSeconds        how far the video trails the voice now: voice fed minus video out, in seconds
  * @param steps             sampling steps per clip now (fewer than asked after the lag policy acted)
  * @param bufferedSeconds   voice fed and not yet taken by the session
+ * @param render            where the session's time went, stage by stage, once its voice has ended and every
+ *                          frame is out; {@code null} before
  */
 public record LiveStats(long frames, long firstFrameNanos, long latencyP50Nanos, long latencyP99Nanos,
-                        long latencyMaxNanos, double lagSeconds, int steps, double bufferedSeconds) {
+                        long latencyMaxNanos, double lagSeconds, int steps, double bufferedSeconds, RenderStats render) {
 }
