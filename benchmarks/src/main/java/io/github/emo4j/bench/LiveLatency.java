@@ -53,7 +53,31 @@ public final class LiveLatency {
             System.out.printf(Locale.ROOT, "clip %d frames at %dx%d: first-frame delay median %.0f ms of %d starts "
                     + "(floor: the voice of %d frames, %.0f ms, before any compute)%n", clipFrames, portrait.getWidth(),
                     portrait.getHeight(), sorted[starts / 2], starts, m, m * 40.0);
+            double[] closes = new double[starts];
+            for (int run = 0; run < starts; run++) {
+                closes[run] = closeMidUtterance(p, req, v, voice.sampleRate());
+            }
+            Arrays.sort(closes);
+            System.out.printf(Locale.ROOT, "close mid-utterance: median %.1f ms, slowest %.1f ms of %d%n", closes[starts / 2],
+                    closes[starts - 1], starts);
         }
+    }
+
+    /** Feeds a second of voice in real time, then closes the session while it is making clips; the close's time in ms. */
+    private static double closeMidUtterance(EmoPipeline p, RenderRequest req, float[] v, int rate) throws Exception {
+        LiveSession s = p.live(req, LiveOptions.DEFAULT.withSampleRate(rate), frame -> { });
+        int chunk = (int) Math.round(0.02 * rate);
+        long start = System.nanoTime();
+        for (int i = 0; i < Math.min(v.length, rate); i += chunk) {
+            long wait = start + (long) (i / (double) rate * 1e9) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            s.feed(Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), rate);
+        }
+        long t0 = System.nanoTime();
+        s.close();
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static LiveStats once(EmoPipeline p, RenderRequest req, float[] v, int rate) throws Exception {
