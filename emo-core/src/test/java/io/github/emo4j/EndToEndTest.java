@@ -77,28 +77,7 @@ class EndToEndTest {
     @Test
     void theLipsFollowTheVoice() {
         FaceCrop crop = FaceCrop.around(face, 256);
-        // the lips and the opening below them: the mouth keypoint's row down to the dropped lower lip
-        DetectedFace.Point mouth = crop.toPortrait(ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y + ProceduralFace.JAW_DROP / 2);
-        int cx = (int) Math.round(mouth.x());
-        int cy = (int) Math.round(mouth.y());
-        int hx = (int) Math.ceil(ProceduralFace.MOUTH_HALF_WIDTH * crop.side());
-        int hy = (int) Math.ceil(ProceduralFace.JAW_DROP * crop.side());
-        int w = portrait.getWidth();
-        double[] change = new double[frames.size()];
-        for (int k = 0; k < frames.size(); k++) {
-            double sum = 0;
-            int count = 0;
-            for (int y = cy - hy; y <= cy + hy; y++) {
-                for (int x = cx - hx; x <= cx + hx; x++) {
-                    int a = frames.get(k)[y * w + x], b = portrait.getRGB(x, y);
-                    for (int s = 0; s < 24; s += 8) {
-                        sum += Math.abs((a >> s & 0xFF) - (b >> s & 0xFF));
-                    }
-                    count += 3;
-                }
-            }
-            change[k] = sum / count;
-        }
+        double[] change = mouthChange(frames, portrait, crop);
         float[] env = EnergyEnvelope.perFrame(audio, 25, frames.size());
         double r = pearson(change, env);
         System.out.println("lip-sync: Pearson correlation of mouth change and voice energy = " + r);
@@ -129,6 +108,35 @@ class EndToEndTest {
         }
         System.out.println("outside the face crop: worst per-frame mean error " + worstFrame + " levels");
         assertTrue(worstFrame <= 3.0, "mean error outside the face " + worstFrame);
+    }
+
+    /**
+     * Per frame, the mean colour change from the portrait over the lips and the opening below them: the
+     * procedural mouth keypoint's row down to the dropped lower lip.
+     */
+    static double[] mouthChange(List<int[]> frames, BufferedImage portrait, FaceCrop crop) {
+        DetectedFace.Point mouth = crop.toPortrait(ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y + ProceduralFace.JAW_DROP / 2);
+        int cx = (int) Math.round(mouth.x());
+        int cy = (int) Math.round(mouth.y());
+        int hx = (int) Math.ceil(ProceduralFace.MOUTH_HALF_WIDTH * crop.side());
+        int hy = (int) Math.ceil(ProceduralFace.JAW_DROP * crop.side());
+        int w = portrait.getWidth();
+        double[] change = new double[frames.size()];
+        for (int k = 0; k < frames.size(); k++) {
+            double sum = 0;
+            int count = 0;
+            for (int y = cy - hy; y <= cy + hy; y++) {
+                for (int x = cx - hx; x <= cx + hx; x++) {
+                    int a = frames.get(k)[y * w + x], b = portrait.getRGB(x, y);
+                    for (int s = 0; s < 24; s += 8) {
+                        sum += Math.abs((a >> s & 0xFF) - (b >> s & 0xFF));
+                    }
+                    count += 3;
+                }
+            }
+            change[k] = sum / count;
+        }
+        return change;
     }
 
     static double pearson(double[] a, float[] b) {

@@ -7,7 +7,6 @@ import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.EnergyEnvelope;
 import io.github.emo4j.face.DetectedFace;
 import io.github.emo4j.face.FaceCrop;
-import io.github.emo4j.procedural.ProceduralFace;
 import io.github.emo4j.video.FragmentedMp4Writer;
 import io.github.emo4j.video.Mp4Writer;
 import java.awt.image.BufferedImage;
@@ -86,27 +85,7 @@ class LiveLipSyncTest {
         List<int[]> frames = decode(f, portrait.getWidth(), portrait.getHeight());
         assertEquals(Math.round(voice.durationSeconds() * 25), frames.size());
 
-        FaceCrop crop = FaceCrop.around(face, 256);
-        DetectedFace.Point mouth = crop.toPortrait(ProceduralFace.MOUTH_X, ProceduralFace.MOUTH_Y + ProceduralFace.JAW_DROP / 2);
-        int cx = (int) Math.round(mouth.x()), cy = (int) Math.round(mouth.y());
-        int hx = (int) Math.ceil(ProceduralFace.MOUTH_HALF_WIDTH * crop.side());
-        int hy = (int) Math.ceil(ProceduralFace.JAW_DROP * crop.side());
-        int width = portrait.getWidth();
-        double[] change = new double[frames.size()];
-        for (int k = 0; k < frames.size(); k++) {
-            double sum = 0;
-            int count = 0;
-            for (int y = cy - hy; y <= cy + hy; y++) {
-                for (int x = cx - hx; x <= cx + hx; x++) {
-                    int a = frames.get(k)[y * width + x], b = portrait.getRGB(x, y);
-                    for (int sh = 0; sh < 24; sh += 8) {
-                        sum += Math.abs((a >> sh & 0xFF) - (b >> sh & 0xFF));
-                    }
-                    count += 3;
-                }
-            }
-            change[k] = sum / count;
-        }
+        double[] change = EndToEndTest.mouthChange(frames, portrait, FaceCrop.around(face, 256));
         float[] env = EnergyEnvelope.perFrame(voice, 25, frames.size());
         int best = 0;
         double bestR = -2;

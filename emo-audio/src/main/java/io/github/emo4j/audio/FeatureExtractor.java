@@ -46,7 +46,7 @@ public final class FeatureExtractor {
     public Features compute(AudioClip clip) {
         float[] x = clip.resampledTo(RATE).samples();
         switch (kind) {
-            case WAVEFORM_16K, WAV2VEC_INPUT: {
+            case WAVEFORM_16K, WAV2VEC_INPUT, WAV2VEC_INPUT_CAUSAL: {
                 float[] y = x.clone();
                 kind.prepareWaveform(y);
                 return new Features(y, new long[] {y.length});
@@ -94,6 +94,8 @@ public final class FeatureExtractor {
             case WAVEFORM_16K:
             case WAV2VEC_INPUT:
                 return waveform(audio, npy, samples, kind == FeatureKind.WAV2VEC_INPUT);
+            case WAV2VEC_INPUT_CAUSAL:
+                return causal(audio, npy, samples);
             case ENVELOPE:
                 return envelope(audio, npy, samples);
             default:
@@ -118,6 +120,41 @@ public final class FeatureExtractor {
                 rs.finish(sink);
             }
         }
+    }
+
+    /** The causally normalised waveform, one pass: each 20 ms is written once the voice up to its end is known. */
+    private long[] causal(Path audio, Path npy, long samples) throws IOException {
+        Wav2VecInput.Causal norm = new Wav2VecInput.Causal(Wav2VecInput.CAUSAL_CHUNK);
+        float[] chunk = new float[Wav2VecInput.CAUSAL_CHUNK];
+        try (NpyWriter w = new NpyWriter(npy, samples)) {
+            long[] at = {0};
+            int[] held = {0};
+            resampled(audio, (b, off, len) -> {
+                for (int i = 0; i < len; i++) {
+                    chunk[held[0]++] = b[off + i];
+                    if (held[0] == chunk.length) {
+                        norm.normalizeInPlace(chunk);
+                        write(w, at, chunk, chunk.length);
+                        held[0] = 0;
+                    }
+                }
+            });
+            if (held[0] > 0) {
+                float[] last = Arrays.copyOf(chunk, held[0]);
+                norm.normalizeInPlace(last);
+                write(w, at, last, last.length);
+            }
+        }
+        return new long[] {samples};
+    }
+
+    private static void write(NpyWriter w, long[] at, float[] values, int n) {
+        try {
+            w.write(at[0], values, 0, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        at[0] += n;
     }
 
     private long[] waveform(Path audio, Path npy, long samples, boolean normalise) throws IOException {
