@@ -227,6 +227,32 @@ class LiveSessionTest {
         }
     }
 
+    @Test
+    void closingThePipelineEndsAnIdleSessionAsCancelled() throws Exception {
+        EmoPipeline own = EmoPipeline.builder().build();
+        Collector c = new Collector();
+        LiveSession s = own.live(request(), LiveOptions.DEFAULT.withRealTime(false), c);
+        s.feed(voice(0.1), 16000);
+        own.close();
+        c.await();
+        assertTrue(s.isOver());
+        assertInstanceOf(RenderCancelledException.class, c.error.get(), "the pipeline closed under the session");
+        assertThrows(IllegalStateException.class, () -> own.live(request(), LiveOptions.DEFAULT, new Collector()));
+        assertEquals(List.of(), liveThreads());
+    }
+
+    @Test
+    void optionsOutOfRangeAreNamed() {
+        var rate = assertThrows(InvalidInputException.class, () -> LiveOptions.DEFAULT.withSampleRate(4000));
+        assertTrue(rate.getMessage().startsWith("sampleRate"), rate.getMessage());
+        var buffer = assertThrows(InvalidInputException.class, () -> LiveOptions.DEFAULT.withMaxBufferSeconds(0));
+        assertTrue(buffer.getMessage().startsWith("maxBufferSeconds"), buffer.getMessage());
+        var lag = assertThrows(InvalidInputException.class, () -> LiveOptions.DEFAULT.withLag(Double.NaN, LiveOptions.LagPolicy.STOP));
+        assertTrue(lag.getMessage().startsWith("maxLagSeconds"), lag.getMessage());
+        var clip = assertThrows(InvalidInputException.class, () -> RenderRequest.live(portrait).clipFrames(65));
+        assertTrue(clip.getMessage().startsWith("clipFrames"), clip.getMessage());
+    }
+
     static List<String> liveThreads() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<String> names;

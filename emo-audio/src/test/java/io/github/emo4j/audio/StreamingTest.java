@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,5 +118,26 @@ class StreamingTest {
         assertEquals(1.2, pauses.get(0).start(), 0.02);
         assertEquals(2.0, pauses.get(0).end(), 0.02);
         assertEquals(3.5, pauses.get(1).start(), 0.02);
+    }
+
+    @Test
+    void causalNormalisationGivesTheSameValuesHoweverTheVoiceIsCutIntoWholeChunks() {
+        float[] x = new float[16_000];
+        Random rnd = new Random(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((i > 4000 ? 0.3 : 0.001) * rnd.nextGaussian());
+        }
+        float[] whole = x.clone();
+        new Wav2VecInput.Causal(320).normalizeInPlace(whole);
+        Wav2VecInput.Causal pieces = new Wav2VecInput.Causal(320);
+        float[] cut = new float[x.length];
+        for (int from = 0, n = 1; from < x.length; from += 320 * n, n = n % 7 + 1) {
+            float[] piece = Arrays.copyOfRange(x, from, Math.min(x.length, from + 320 * n));
+            pieces.normalizeInPlace(piece);
+            System.arraycopy(piece, 0, cut, from, piece.length);
+        }
+        assertArrayEquals(whole, cut);
+        // before the voice, the floor keeps the room's noise at its own small level
+        assertTrue(Math.abs(whole[100]) < 0.5, "quiet start normalised to " + whole[100]);
     }
 }
