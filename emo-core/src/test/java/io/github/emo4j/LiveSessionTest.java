@@ -242,6 +242,29 @@ class LiveSessionTest {
     }
 
     @Test
+    void aListenerThatThrowsEndsTheSessionWithItsErrorAndNothingHangs() throws Exception {
+        Collector c = new Collector() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                super.onFrame(frame);
+                if (frame.index() == 3) {
+                    throw new IllegalStateException("the display went away");
+                }
+            }
+        };
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false), c)) {
+            feedInChunks(s, voice(1), 320);
+            s.end();
+            c.await();
+            assertTrue(s.isOver());
+        }
+        assertNotNull(c.error.get());
+        assertTrue(c.error.get().getMessage().contains("the display went away"), c.error.get().getMessage());
+        assertEquals(4, c.frames.size(), "no frame after the one that failed");
+        assertEquals(List.of(), liveThreads());
+    }
+
+    @Test
     void optionsOutOfRangeAreNamed() {
         var rate = assertThrows(InvalidInputException.class, () -> LiveOptions.DEFAULT.withSampleRate(4000));
         assertTrue(rate.getMessage().startsWith("sampleRate"), rate.getMessage());
