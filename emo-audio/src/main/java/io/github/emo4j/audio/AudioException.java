@@ -43,4 +43,36 @@ public class AudioException extends IOException {
     public Path file() {
         return file;
     }
+
+    /**
+     * The file could not be read: the message names the file once, then the file system's reason
+     * ("file not found", "permission denied", "input/output error"), not the I/O exception's own text,
+     * which would name the file again.
+     *
+     * @param file  the file
+     * @param cause what failed
+     * @return the exception
+     */
+    public static AudioException cannotRead(Path file, java.io.IOException cause) {
+        return new AudioException(file, "cannot read: " + reason(cause), cause);
+    }
+
+    /**
+     * An I/O failure in words, without the path it happened to.
+     *
+     * @param e the failure
+     * @return its reason
+     */
+    public static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "file not found";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getReason() == null ? e.getClass().getSimpleName() : f.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
 }

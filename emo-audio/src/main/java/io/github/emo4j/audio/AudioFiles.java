@@ -73,7 +73,7 @@ public final class AudioFiles {
             if (e instanceof AudioException ae) {
                 throw ae;
             }
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 

@@ -27,7 +27,7 @@ final class FlacDecoder {
         try (InputStream in = Files.newInputStream(file)) {
             return decode(file, in);
         } catch (IOException e) {
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 
@@ -40,7 +40,7 @@ final class FlacDecoder {
         } catch (EOFException e) {
             throw new AudioException(file, "FLAC data ends in the middle of a frame");
         } catch (IOException e) {
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 

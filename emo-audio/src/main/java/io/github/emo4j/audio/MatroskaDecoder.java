@@ -62,7 +62,7 @@ final class MatroskaDecoder {
         } catch (EOFException e) {
             throw new AudioException(file, "WebM/Matroska data ends in the middle of an element");
         } catch (IOException e) {
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 

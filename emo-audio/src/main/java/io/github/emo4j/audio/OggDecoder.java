@@ -37,7 +37,7 @@ final class OggDecoder {
         } catch (EOFException e) {
             throw new AudioException(file, "Ogg data ends in the middle of a page");
         } catch (IOException e) {
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 

@@ -29,7 +29,7 @@ final class PcmFiles {
         } catch (NoSuchFileException e) {
             throw new AudioException(file, "file not found");
         } catch (IOException e) {
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 
@@ -79,7 +79,7 @@ final class PcmFiles {
             if (e instanceof NoSuchFileException) {
                 throw new AudioException(file, "file not found");
             }
-            throw new AudioException(file, "cannot read: " + e.getMessage(), e);
+            throw AudioException.cannotRead(file, e);
         }
     }
 }

@@ -28,7 +28,9 @@ public final class InputFiles {
         } catch (NoSuchFileException e) {
             return "file not found";
         } catch (IOException e) {
-            return "cannot read: " + e.getMessage();
+            // the reason alone: the caller's message names the file already
+            return "cannot read: " + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason().toLowerCase(java.util.Locale.ROOT) : e.getMessage());
         }
         if (a.isDirectory()) {
             return "is a folder, not a file";
