@@ -40,20 +40,16 @@ public final class Wav2VecInput {
             var += d * d;
         }
         var /= Math.max(1, x.length);
-        normalizeInPlace(x, mean, var);
+        normalizeRange(x, 0, x.length, mean, var);
     }
 
     /**
-     * Normalised with statistics given rather than the samples' own: for a voice that arrives in pieces,
-     * where each piece is scaled by what has been heard so far.
-     *
-     * @param x        the samples, changed in place
-     * @param mean     the mean to subtract
-     * @param variance the variance to divide by (its square root), with wav2vec2's 1e-7 floor added
+     * Normalises {@code x[from..to)} in place by {@code mean} and the square root of {@code variance} plus
+     * wav2vec2's 1e-7.
      */
-    public static void normalizeInPlace(float[] x, double mean, double variance) {
+    private static void normalizeRange(float[] x, int from, int to, double mean, double variance) {
         double inv = 1.0 / Math.sqrt(variance + 1e-7);
-        for (int i = 0; i < x.length; i++) {
+        for (int i = from; i < to; i++) {
             x[i] = (float) ((x[i] - mean) * inv);
         }
     }
@@ -79,7 +75,7 @@ public final class Wav2VecInput {
         /**
          * A normaliser of chunks of {@code chunk} samples.
          *
-         * @param chunk samples per chunk
+         * @param chunk samples per chunk; {@link Integer#MAX_VALUE} normalises each piece as a whole
          */
         public Causal(int chunk) {
             if (chunk < 1) {
@@ -103,11 +99,7 @@ public final class Wav2VecInput {
                 }
                 count += to - from;
                 double mean = sum / count;
-                double var = Math.max(squares / count - mean * mean, MIN_CAUSAL_STD * MIN_CAUSAL_STD);
-                double inv = 1.0 / Math.sqrt(var + 1e-7);
-                for (int i = from; i < to; i++) {
-                    x[i] = (float) ((x[i] - mean) * inv);
-                }
+                normalizeRange(x, from, to, mean, Math.max(squares / count - mean * mean, MIN_CAUSAL_STD * MIN_CAUSAL_STD));
             }
         }
     }

@@ -60,18 +60,12 @@ final class AudioConditioning {
     private int voiceRate;
     private long encodedSamples;
     private boolean ended;
-    /** Samples, sum and sum of squares of the encoder-rate voice so far: wav2vec2's statistics for a voice in pieces. */
-    private long heardCount;
-    /** The causal normalisation's statistics, for packs whose input is {@code wav2vec-input-causal}. */
-    private final Wav2VecInput.Causal causal;
-    private double heardSum;
-    private double heardSquares;
-
     /**
-     * Least standard deviation a voice in pieces is normalised by (−40 dBFS): before anyone has spoken,
-     * wav2vec2's own normalisation would raise the room's noise to a voice's loudness.
+     * The normalisation by the voice up to each piece's end: per chunk for packs whose input is
+     * {@code wav2vec-input-causal}, which then get the same values however the voice is cut; per piece
+     * for {@code wav2vec-input} fed in pieces, whose whole-utterance statistics a session cannot know.
      */
-    static final double MIN_RUNNING_STD = 0.01;
+    private final Wav2VecInput.Causal running;
 
     private AudioConditioning(ModelPack pack, int fps, RenderContext ctx) {
         this.pack = pack;
@@ -81,7 +75,8 @@ final class AudioConditioning {
         this.ctx = ctx;
         this.dim = settings.audioFeatureDim();
         this.aligner = new FrameAligner(settings.audioFeatureRate(), fps, 1, settings.audioWindow());
-        this.causal = new Wav2VecInput.Causal(settings.audioChunkSamples());
+        this.running = new Wav2VecInput.Causal(settings.audioInput() == FeatureKind.WAV2VEC_INPUT_CAUSAL
+                ? settings.audioChunkSamples() : Integer.MAX_VALUE);
     }
 
     /** Most feature values a render holds (1 GiB of floats): about 9.7 minutes of Hallo's 12 × 768 at 50 Hz. */
@@ -261,13 +256,10 @@ final class AudioConditioning {
     private float[][] encodeSegment(AudioClip clip, long keepRows, boolean whole) {
         PackSettings s = settings;
         float[] wav = clip.resampledTo(s.audioSampleRate()).samples().clone();
-        if (s.audioInput() == FeatureKind.WAV2VEC_INPUT_CAUSAL) {
-            // the same values whether the voice came whole or in pieces of whole chunks
-            causal.normalizeInPlace(wav);
-        } else if (whole) {
+        if (s.audioInput() == FeatureKind.WAV2VEC_INPUT_CAUSAL || (!whole && s.audioInput() == FeatureKind.WAV2VEC_INPUT)) {
+            running.normalizeInPlace(wav);
+        } else {
             s.audioInput().prepareWaveform(wav);
-        } else if (s.audioInput() == FeatureKind.WAV2VEC_INPUT) {
-            normaliseByAllHeard(wav);
         }
         long rowsOfLength = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
         FloatTensor in = s.audioInput().isLogMel() ? logMelWindows(wav, encoder, s) : waveformChunks(wav, s, fps,
@@ -310,22 +302,6 @@ final class AudioConditioning {
             System.arraycopy(out, i * dim, f[i], 0, dim);
         }
         return f;
-    }
-
-    /**
-     * wav2vec2's normalisation of one piece of a voice that arrives in pieces: by the mean and variance of
-     * everything heard so far, this piece included, with the variance no lower than
-     * {@link #MIN_RUNNING_STD}'s square.
-     */
-    private void normaliseByAllHeard(float[] wav) {
-        for (float v : wav) {
-            heardSum += v;
-            heardSquares += (double) v * v;
-        }
-        heardCount += wav.length;
-        double mean = heardSum / Math.max(1, heardCount);
-        double var = Math.max(heardSquares / Math.max(1, heardCount) - mean * mean, MIN_RUNNING_STD * MIN_RUNNING_STD);
-        Wav2VecInput.normalizeInPlace(wav, mean, var);
     }
 
     /** Samples at the encoder's rate the segments before this one held. */
