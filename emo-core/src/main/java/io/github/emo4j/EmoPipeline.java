@@ -201,12 +201,7 @@ public final class EmoPipeline implements AutoCloseable {
             throw new InvalidInputException("audio: a live session takes its voice through feed(); "
                     + "build its request with RenderRequest.live(portrait)");
         }
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("this pipeline is closed");
-            }
-            inFlight++;
-        }
+        enter();
         try {
             return new LiveSession(pack, request, options, listener, () -> closed, this::released);
         } catch (RuntimeException e) {
@@ -215,7 +210,17 @@ public final class EmoPipeline implements AutoCloseable {
         }
     }
 
-    /** A call or live session counted by {@link #whileOpen} or {@link #live} is over. */
+    /** Counts a call or live session that uses the networks, so that {@link #close} waits for it; refused once closed. */
+    private void enter() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("this pipeline is closed");
+            }
+            inFlight++;
+        }
+    }
+
+    /** A call or live session counted by {@link #enter} is over. */
     private void released() {
         synchronized (lock) {
             inFlight--;
@@ -228,12 +233,7 @@ public final class EmoPipeline implements AutoCloseable {
      * pipeline is closed.
      */
     private <T> T whileOpen(Supplier<T> call) {
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("this pipeline is closed");
-            }
-            inFlight++;
-        }
+        enter();
         try {
             return call.get();
         } finally {

@@ -1,12 +1,10 @@
 package io.github.emo4j.pipeline;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.PackException;
 import io.github.emo4j.face.FaceCrop;
 import io.github.emo4j.onnx.FloatTensor;
-import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSettings;

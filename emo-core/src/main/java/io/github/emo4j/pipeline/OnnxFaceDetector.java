@@ -2,7 +2,6 @@ package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import io.github.emo4j.EmoException;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.onnx.FloatTensor;

@@ -14,6 +14,7 @@ import io.github.emo4j.pack.LatentLayout;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.Role;
+import io.github.emo4j.sched.Scheduler;
 import io.github.emo4j.video.FrameSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -68,8 +69,8 @@ public final class RenderSession implements AutoCloseable {
     private boolean failed;
 
     /** Opens a session; see {@link Renderer#open}. Everything it allocated is released when this throws. */
-    RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, long fixedBranches, long fixedFrames,
-                  FrameSink.Factory frames,
+    RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, Scheduler packScheduler, long fixedBranches,
+                  long fixedFrames, FrameSink.Factory frames,
                   String target, java.util.function.BooleanSupplier closing, double expectedSeconds,
                   Renderer.ClipObserver observer) throws OrtException, IOException {
         this.target = target;
@@ -78,7 +79,7 @@ public final class RenderSession implements AutoCloseable {
         ClipSampler s = null;
         DecodeStage d = null;
         try {
-            RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, fixedFrames, Renderer.packScheduler(pack),
+            RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, fixedFrames, packScheduler,
                     pack.manifest().scheduler(), pack.manifest().family().schedulers());
             this.plan = p;
             this.expectedClips = expectedSeconds < 0 ? 0 : p.withFrames(RenderPlan.frames(expectedSeconds, p.fps())).clips();
@@ -229,19 +230,27 @@ public final class RenderSession implements AutoCloseable {
         }
         try {
             step.run();
-        } catch (IOException e) {
+        } catch (IOException | OrtException e) {
             failed = true;
-            if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
-                throw new RenderCancelledException("render interrupted; no output was written");
-            }
-            throw new EmoException(target + ": cannot write video: " + e.getMessage(), e);
-        } catch (OrtException e) {
-            failed = true;
-            throw new PackException(packName + ": ONNX Runtime error: " + e.getMessage(), e);
+            throw failure(e, target, packName);
         } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
         }
+    }
+
+    /**
+     * A render's checked failure as emo4j reports it: an interrupted write is a cancellation, another
+     * write failure names the output {@code target}, and ONNX Runtime's names the pack.
+     */
+    static RuntimeException failure(Exception e, String target, String packName) {
+        if (e instanceof OrtException) {
+            return new PackException(packName + ": ONNX Runtime error: " + e.getMessage(), e);
+        }
+        if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
+            return new RenderCancelledException("render interrupted; no output was written");
+        }
+        return new EmoException(target + ": cannot write video: " + e.getMessage(), e);
     }
 
     /**

@@ -1,29 +1,22 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
-import io.github.emo4j.EmoException;
 import io.github.emo4j.PackException;
-import io.github.emo4j.Progress;
-import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderStats;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.face.DetectedFace;
-import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.Role;
 import io.github.emo4j.sched.Scheduler;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import io.github.emo4j.video.FrameSink;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Renders talking-head videos with a loaded pack. Each render is a {@link RenderSession}, which follows
@@ -34,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * allocated per step.
  */
 public final class Renderer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Renderer.class);
 
     private final ModelPack pack;
+    private final Scheduler scheduler;
     private final FaceDetector chosenDetector;
     private BlazeFaceDetector ownDetector;
     private volatile ClipObserver observer;
@@ -63,7 +56,7 @@ public final class Renderer implements AutoCloseable {
         this.pack = pack;
         this.chosenDetector = detector != null ? detector
                 : pack.has(Role.FACE_DETECTOR) ? new OnnxFaceDetector(pack.component(Role.FACE_DETECTOR)) : null;
-        packScheduler(pack);
+        this.scheduler = packScheduler(pack);
         // a denoiser whose timestep cannot carry one value is refused when the pipeline is built
         OnnxComponent unet = pack.component(Role.DENOISING_UNET);
         TimestepInput.of(unet.spec().input(Contract.TIMESTEP), unet.name());
@@ -139,20 +132,15 @@ public final class Renderer implements AutoCloseable {
     public RenderSession open(RenderSpec req, FrameSink.Factory frames, String target, BooleanSupplier closing,
                               double expectedSeconds) {
         try {
-            return new RenderSession(pack, req, req.face() == null ? detector() : null, fixedBranches(), fixedFrames(), frames, target,
-                    closing, expectedSeconds, observer);
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
-                throw new RenderCancelledException("render interrupted; no output was written");
-            }
-            throw new EmoException(target + ": cannot write video: " + e.getMessage(), e);
-        } catch (OrtException e) {
-            throw new PackException(pack.source() + ": ONNX Runtime error: " + e.getMessage(), e);
+            return new RenderSession(pack, req, req.face() == null ? detector() : null, scheduler, fixedBranches(),
+                    fixedFrames(), frames, target, closing, expectedSeconds, observer);
+        } catch (IOException | OrtException e) {
+            throw RenderSession.failure(e, target, String.valueOf(pack.source()));
         }
     }
 
-    /** The pack's own scheduler, configured by its manifest. */
-    static Scheduler packScheduler(ModelPack pack) {
+    /** The pack's own scheduler, configured by its manifest; made once, when the renderer is. */
+    private static Scheduler packScheduler(ModelPack pack) {
         try {
             return pack.manifest().family().schedulers().fromConfig(pack.manifest().scheduler());
         } catch (IllegalArgumentException e) {

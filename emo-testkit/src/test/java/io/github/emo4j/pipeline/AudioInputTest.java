@@ -9,7 +9,6 @@ import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.pack.ModelPack;
-import io.github.emo4j.pack.Role;
 import io.github.emo4j.testkit.SyntheticPack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
