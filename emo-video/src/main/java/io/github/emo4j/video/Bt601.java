@@ -77,15 +77,53 @@ final class Bt601 {
         byte[] yp = planes[0], up = planes[1], vp = planes[2];
         int stride = picture.getPlaneWidth(0), cstride = picture.getPlaneWidth(1);
         int pw = picture.getWidth(), ph = picture.getHeight();
+        // a frame's sides are even, so every chroma sample inside it averages four pixels of the frame; the
+        // padding beyond it is filled by the clamping loop (H.264 codes whole macroblocks)
+        int cw = Math.min(width, pw) / 2, chh = Math.min(height, ph) / 2;
+        for (int cy = 0; cy < chh; cy++) {
+            int top = 2 * cy * width, bottom = top + width;
+            int ytop = 2 * cy * stride, ybottom = ytop + stride, c = cy * cstride;
+            for (int cx = 0; cx < cw; cx++) {
+                int x = 2 * cx;
+                int p0 = rgb[top + x], p1 = rgb[top + x + 1], p2 = rgb[bottom + x], p3 = rgb[bottom + x + 1];
+                yp[ytop + x] = luma(p0);
+                yp[ytop + x + 1] = luma(p1);
+                yp[ybottom + x] = luma(p2);
+                yp[ybottom + x + 1] = luma(p3);
+                // the sums are small integers, exact in float, as the clamping loop adds them
+                float r = (p0 >> 16 & 0xFF) + (p1 >> 16 & 0xFF) + (p2 >> 16 & 0xFF) + (p3 >> 16 & 0xFF);
+                float g = (p0 >> 8 & 0xFF) + (p1 >> 8 & 0xFF) + (p2 >> 8 & 0xFF) + (p3 >> 8 & 0xFF);
+                float b = (p0 & 0xFF) + (p1 & 0xFF) + (p2 & 0xFF) + (p3 & 0xFF);
+                up[c + cx] = (byte) (cb(r / 4, g / 4, b / 4) - 128);
+                vp[c + cx] = (byte) (cr(r / 4, g / 4, b / 4) - 128);
+            }
+        }
+        if (2 * cw < pw || 2 * chh < ph) {
+            padding(rgb, width, height, picture, 2 * cw, 2 * chh);
+        }
+    }
+
+    private static byte luma(int p) {
+        return (byte) (y(p >> 16 & 0xFF, p >> 8 & 0xFF, p & 0xFF) - 128);
+    }
+
+    /**
+     * The picture's samples right of column {@code doneW} or below row {@code doneH}: the frame's edge
+     * pixels repeated (and any odd last row or column the fast loop left).
+     */
+    private static void padding(int[] rgb, int width, int height, Picture picture, int doneW, int doneH) {
+        byte[][] planes = picture.getData();
+        byte[] yp = planes[0], up = planes[1], vp = planes[2];
+        int stride = picture.getPlaneWidth(0), cstride = picture.getPlaneWidth(1);
+        int pw = picture.getWidth(), ph = picture.getHeight();
         for (int y = 0; y < ph; y++) {
             int sy = Math.min(y, height - 1);
-            for (int x = 0; x < pw; x++) {
-                int p = rgb[sy * width + Math.min(x, width - 1)];
-                yp[y * stride + x] = (byte) (Bt601.y(p >> 16 & 0xFF, p >> 8 & 0xFF, p & 0xFF) - 128);
+            for (int x = y < doneH ? doneW : 0; x < pw; x++) {
+                yp[y * stride + x] = luma(rgb[sy * width + Math.min(x, width - 1)]);
             }
         }
         for (int cy = 0; cy < ph / 2; cy++) {
-            for (int cx = 0; cx < pw / 2; cx++) {
+            for (int cx = 2 * cy < doneH ? doneW / 2 : 0; cx < pw / 2; cx++) {
                 float r = 0, g = 0, b = 0;
                 for (int k = 0; k < 4; k++) {
                     int sx = Math.min(2 * cx + (k & 1), width - 1), sy = Math.min(2 * cy + (k >> 1), height - 1);
