@@ -363,6 +363,26 @@ public final class EmoPipeline implements AutoCloseable {
     }
 
     /**
+     * Reads a portrait of at most {@code maxPixels} pixels, refusing a larger one before decoding it (a
+     * server's upload limit).
+     *
+     * @param file      the image file
+     * @param maxPixels the most pixels accepted, 1 or more
+     * @return the portrait as 8-bit RGB, turned as its EXIF orientation says
+     * @throws InvalidInputException if the file is missing, not an image, damaged or larger than that
+     */
+    public static BufferedImage readPortrait(Path file, long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be at least 1: " + maxPixels);
+        }
+        try {
+            return Portraits.read(file, maxPixels, Portraits.DEFAULT_BACKGROUND);
+        } catch (ImageException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads a voice file (WAV, AIFF, AU, FLAC, MP3 or M4A) as mono at its own sample rate.
      *
      * @param file the audio file

@@ -14,7 +14,7 @@ final class Args {
             "guidance", "seed", "fps", "face", "motion", "threads", "kind", "quality", "key-interval", "audio-codec",
             "background", "config", "guidance-rescale",
             "reference-guidance", "model-cache", "head-speed", "scheduler", "face-detector", "annotate", "face-index",
-            "noise", "trace", "inputs", "tolerance", "frames", "clip-frames");
+            "noise", "trace", "inputs", "tolerance", "frames", "clip-frames", "host", "port", "token");
 
     final String command;
     /** Arguments that are not options, which only {@code compare} takes. */

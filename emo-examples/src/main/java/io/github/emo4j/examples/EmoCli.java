@@ -56,6 +56,8 @@ public final class EmoCli {
             "  live --portrait FILE --audio FILE --out FILE.mp4 [--as-fast-as-possible] [--clip-frames N] [options]",
             "                       a live session fed the voice in 20 ms chunks at real-time pace (or as fast as it",
             "                       takes them); prints the first-frame delay and the latency percentiles",
+            "  serve [--port 8080] [--host 127.0.0.1] [--token T] [--pack DIR]",
+            "                       a web page and an HTTP API (docs/server.md); beyond loopback only with a token",
             "  faces --portrait IMG [--annotate OUT.png] [--pack DIR] [--face-detector NAME]",
             "                       the faces a render would see, as JSON (the one it uses first); --annotate",
             "                       draws them",
@@ -177,6 +179,7 @@ public final class EmoCli {
                 case "render" -> render(a, err, cancel);
                 case "demo" -> demo(a, err, cancel);
                 case "live" -> Live.run(a, err, cancel);
+                case "serve" -> Serve.run(a, err, cancel);
                 case "info" -> {
                     info(out);
                     if (a.has("pack")) {
@@ -201,6 +204,8 @@ public final class EmoCli {
                 default -> throw new InvalidInputException("unknown command '" + a.command + "'\n" + USAGE);
             }
             return 0;
+        } catch (InterruptedException e) {
+            return 130;
         } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             if (e instanceof RenderCancelledException && cancel != null && cancel.isCancelled()) {
                 return 130; // the shutdown hook says so, once

@@ -59,21 +59,7 @@ final class Faces {
     }
 
     static String json(BufferedImage portrait, List<DetectedFace> faces) {
-        StringBuilder j = new StringBuilder();
-        j.append("{\"width\":").append(portrait.getWidth()).append(",\"height\":").append(portrait.getHeight()).append(",\"faces\":[");
-        for (int i = 0; i < faces.size(); i++) {
-            DetectedFace f = faces.get(i);
-            FaceBox box = f.box();
-            j.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"box\":[%d,%d,%d,%d],\"score\":%.4f,\"landmarks\":{",
-                    box.x(), box.y(), box.width(), box.height(), f.score()));
-            for (int k = 0; k < f.keypoints().size(); k++) {
-                DetectedFace.Point p = f.keypoints().get(k);
-                j.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "\"%s\":[%.1f,%.1f]",
-                        DetectedFace.KEYPOINT_NAMES.get(k), p.x(), p.y()));
-            }
-            j.append("}}");
-        }
-        return j.append("]}").toString();
+        return DetectedFace.json(portrait.getWidth(), portrait.getHeight(), faces);
     }
 
     /** The portrait with each face's box (the used one thicker) and keypoints, written atomically. */

@@ -47,4 +47,32 @@ public record DetectedFace(FaceBox box, double score, List<Point> keypoints) {
     public long area() {
         return (long) box.width() * box.height();
     }
+
+    /**
+     * Faces as JSON, as {@code emo faces} prints them and the server's {@code /api/faces} answers:
+     * {@code {"width":W,"height":H,"faces":[{"box":[x,y,w,h],"score":s,"landmarks":{name:[x,y],...}},...]}}.
+     *
+     * @param width  the portrait's width
+     * @param height the portrait's height
+     * @param faces  the faces, in the order a render chooses them
+     * @return the JSON text
+     */
+    public static String json(int width, int height, List<DetectedFace> faces) {
+        StringBuilder j = new StringBuilder();
+        j.append("{\"width\":").append(width).append(",\"height\":").append(height).append(",\"faces\":[");
+        for (int i = 0; i < faces.size(); i++) {
+            DetectedFace f = faces.get(i);
+            FaceBox box = f.box();
+            j.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
+                    "{\"box\":[%d,%d,%d,%d],\"score\":%.4f,\"landmarks\":{",
+                    box.x(), box.y(), box.width(), box.height(), f.score()));
+            for (int k = 0; k < f.keypoints().size(); k++) {
+                Point p = f.keypoints().get(k);
+                j.append(k == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "\"%s\":[%.1f,%.1f]",
+                        KEYPOINT_NAMES.get(k), p.x(), p.y()));
+            }
+            j.append("}}");
+        }
+        return j.append("]}").toString();
+    }
 }

@@ -1,0 +1,234 @@
+package io.github.emo4j.server;
+
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.NoFaceException;
+import io.github.emo4j.face.DetectedFace;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes: small handlers, and one place ({@link #error}) where every refusal becomes a status and a
+ * one-line JSON reason.
+ */
+final class Api {
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    private static final String JSON = "application/json";
+    /** Clients reading a video or following events at once; beyond, 429. */
+    static final int MAX_STREAMS = 32;
+
+    private final EmoPipeline pipeline;
+    private final Renders renders;
+    private final ServerOptions options;
+    private final byte[] tokenDigest;
+    private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    private final Path work;
+
+    Api(EmoPipeline pipeline, Renders renders, ServerOptions options, Path work) {
+        this.work = work;
+        this.pipeline = pipeline;
+        this.renders = renders;
+        this.options = options;
+        this.tokenDigest = options.token() == null ? null : sha256(options.token());
+    }
+
+    void routes(JavalinConfig config) {
+        var r = config.routes;
+        r.before(this::guard);
+        r.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
+        r.get("/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
+        r.get("/style.css", ctx -> page(ctx, "style.css", "text/css; charset=utf-8"));
+        r.get("/api/health", this::health);
+        r.get("/api/openapi.json", ctx -> page(ctx, "openapi.json", JSON));
+        r.post("/api/faces", this::faces);
+        r.post("/api/renders", this::create);
+        r.get("/api/renders/{id}", ctx -> ctx.contentType(JSON).result(renders.get(ctx.pathParam("id")).json()));
+        r.delete("/api/renders/{id}", ctx -> {
+            renders.remove(renders.get(ctx.pathParam("id")));
+            ctx.status(204);
+        });
+        r.get("/api/renders/{id}/video", this::video);
+        r.sse("/api/renders/{id}/events", this::events);
+        r.exception(Exception.class, Api::error);
+        r.error(404, ctx -> {
+            String body = ctx.result();
+            if (body == null || !body.startsWith("{")) {
+                ctx.contentType(JSON).result(JsonText.error("no such route: " + ctx.method() + " " + Uploads.shorten(ctx.path())));
+            }
+        });
+    }
+
+    /**
+     * Before every route: with a token, the request must carry it (a bearer header, or {@code ?token=}
+     * where a browser cannot set headers), compared in constant time; and a body larger than the upload
+     * limit is refused from its declared length, before it is read.
+     */
+    private void guard(Context ctx) {
+        if (tokenDigest != null) {
+            String header = ctx.header("Authorization");
+            String given = header != null && header.startsWith("Bearer ") ? header.substring(7) : ctx.queryParam("token");
+            // digests of equal length, compared without an early exit: the time says nothing of the token
+            if (given == null || !MessageDigest.isEqual(tokenDigest, sha256(given))) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new ApiException(401, "this server needs its token: Authorization: Bearer <token>");
+            }
+        }
+        long length = ctx.req().getContentLengthLong();
+        if (length > options.maxUploadBytes()) {
+            ctx.header("Connection", "close");
+            throw new ApiException(413, "request body of " + length + " bytes; this server takes at most "
+                    + options.maxUploadBytes() + " bytes");
+        }
+    }
+
+    private void health(Context ctx) {
+        ctx.contentType(JSON).result(String.format("{\"status\":\"ok\",\"pack\":%s,\"running\":%d,\"queued\":%d}",
+                JsonText.quote(pipeline.describePack().name()), renders.running(), renders.queued()));
+    }
+
+    private void faces(Context ctx) throws IOException {
+        Path tmp = Files.createTempFile(work, "faces-", ".img");
+        try {
+            Uploads.save(ctx, "portrait", tmp, options.maxUploadBytes());
+            BufferedImage portrait = Uploads.portrait(tmp, options.maxImagePixels());
+            ctx.contentType(JSON).result(DetectedFace.json(portrait.getWidth(), portrait.getHeight(), pipeline.faces(portrait)));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void create(Context ctx) {
+        RenderJob.Options opts = Uploads.options(ctx, options.maxSteps());
+        RenderJob job = renders.create(opts);
+        try {
+            Uploads.save(ctx, "portrait", job.portrait, options.maxUploadBytes());
+            Uploads.save(ctx, "audio", job.audio, options.maxUploadBytes());
+            Uploads.portrait(job.portrait, options.maxImagePixels());
+            Uploads.voice(job.audio, options.maxAudioSeconds());
+            renders.submit(job);
+        } catch (RuntimeException e) {
+            renders.remove(job);
+            throw e;
+        }
+        ctx.status(202).header("Location", "/api/renders/" + job.id).contentType(JSON)
+                .result("{\"id\":" + JsonText.quote(job.id) + "}");
+    }
+
+    /**
+     * The render's video: while it renders, the fragments as they are written (a stream that ends with the
+     * render); once done, the whole file, with byte ranges.
+     */
+    private void video(Context ctx) throws IOException {
+        RenderJob job = renders.get(ctx.pathParam("id"));
+        RenderJob.State state = job.state();
+        if (state == RenderJob.State.FAILED || state == RenderJob.State.CANCELLED) {
+            throw new ApiException(410, "render " + state.json() + "; there is no video");
+        }
+        ctx.contentType("video/mp4");
+        if (state == RenderJob.State.DONE) {
+            Ranges.serve(ctx, job.video);
+            return;
+        }
+        if (!streams.tryAcquire()) {
+            throw new ApiException(429, "too many streams at once; try again later", "5");
+        }
+        ctx.header("Cache-Control", "no-store");
+        InputStream growing = new GrowingVideo(job, streams::release);
+        ctx.result(growing);
+    }
+
+    private void events(SseClient client) {
+        RenderJob job;
+        try {
+            job = renders.get(client.ctx().pathParam("id"));
+        } catch (ApiException e) {
+            client.sendEvent("error", JsonText.error(e.getMessage()));
+            client.close();
+            return;
+        }
+        if (!streams.tryAcquire()) {
+            client.sendEvent("error", JsonText.error("too many streams at once; try again later"));
+            client.close();
+            return;
+        }
+        Consumer<RenderJob.Event> send = e -> {
+            client.sendEvent(e.name(), e.data());
+            if (e.name().equals("done") || e.name().equals("error")) {
+                client.close();
+            }
+        };
+        client.onClose(() -> {
+            job.unlisten(send);
+            streams.release();
+        });
+        job.listen(send);
+        client.sendEvent("status", job.json());
+        RenderJob.State state = job.state();
+        if (state.over()) {
+            job.unlisten(send);
+            client.sendEvent(state == RenderJob.State.DONE ? "done" : "error",
+                    state == RenderJob.State.DONE ? "{}" : JsonText.error(state.json()));
+            client.close();
+            return;
+        }
+        client.keepAlive();
+    }
+
+    /** The one place refusals become answers: a status and {@code {"error": reason}}. */
+    static void error(Exception e, Context ctx) {
+        int status;
+        String message;
+        if (e instanceof ApiException a) {
+            status = a.status();
+            message = a.getMessage();
+            if (a.retryAfter() != null) {
+                ctx.header("Retry-After", a.retryAfter());
+            }
+        } else if (e instanceof NoFaceException) {
+            status = 422;
+            message = e.getMessage();
+        } else if (e instanceof InvalidInputException) {
+            status = 400;
+            message = e.getMessage();
+        } else if (e instanceof io.javalin.http.HttpResponseException h) {
+            status = h.getStatus();
+            message = h.getMessage();
+        } else {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            status = 500;
+            message = "internal error";
+        }
+        ctx.status(status).contentType(JSON).result(JsonText.error(message));
+    }
+
+    private static void page(Context ctx, String name, String type) throws IOException {
+        try (InputStream in = Api.class.getResourceAsStream("page/" + name)) {
+            if (in == null) {
+                throw new ApiException(404, "no page " + name);
+            }
+            ctx.contentType(type).result(in.readAllBytes());
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

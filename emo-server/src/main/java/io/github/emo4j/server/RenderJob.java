@@ -1,0 +1,182 @@
+package io.github.emo4j.server;
+
+import io.github.emo4j.CancelToken;
+import io.github.emo4j.face.FaceBox;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One render the server was asked for: its inputs on disk, its state, and the fragmented MP4 it is
+ * writing. The render's thread updates it; request threads read it and wait on it for more video.
+ */
+final class RenderJob {
+    /** Where a render is. */
+    enum State {
+        QUEUED, RUNNING, DONE, FAILED, CANCELLED;
+
+        boolean over() {
+            return this == DONE || this == FAILED || this == CANCELLED;
+        }
+
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What the request asked for, checked. */
+    record Options(int steps, long seed, int qp, FaceBox face) {
+    }
+
+    /** An event for the page: its SSE name and JSON data. */
+    record Event(String name, String data) {
+    }
+
+    final String id;
+    final Path dir;
+    final Path portrait;
+    final Path audio;
+    final Path video;
+    final Options options;
+    final CancelToken cancel = new CancelToken();
+    private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+    private State state = State.QUEUED;
+    private double fraction;
+    private double etaSeconds = -1;
+    private FaceBox face;
+    private String error;
+    private long videoBytes;
+    private long frames;
+    private long finishedAt;
+
+    RenderJob(String id, Path dir, Options options) {
+        this.id = id;
+        this.dir = dir;
+        this.portrait = dir.resolve("portrait");
+        this.audio = dir.resolve("audio");
+        this.video = dir.resolve("video.mp4");
+        this.options = options;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    /** Whether the render ended longer than {@code ttlNanos} ago. */
+    synchronized boolean expired(long now, long ttlNanos) {
+        return state.over() && now - finishedAt > ttlNanos;
+    }
+
+    synchronized boolean start() {
+        if (state != State.QUEUED) {
+            return false;
+        }
+        state = State.RUNNING;
+        return true;
+    }
+
+    void progress(double fraction, double eta) {
+        synchronized (this) {
+            this.fraction = fraction;
+            this.etaSeconds = eta;
+        }
+        send(new Event("progress", String.format(Locale.ROOT, "{\"fraction\":%.4f,\"etaSeconds\":%.1f}", fraction, eta)));
+    }
+
+    void face(FaceBox box) {
+        synchronized (this) {
+            this.face = box;
+        }
+        send(new Event("face", faceJson(box)));
+    }
+
+    /** More of the video is on disk. */
+    synchronized void wrote(long bytes) {
+        videoBytes = bytes;
+        notifyAll();
+    }
+
+    void done(long frames) {
+        end(State.DONE, null, frames);
+    }
+
+    void fail(String reason) {
+        end(State.FAILED, reason, 0);
+    }
+
+    void cancelled() {
+        end(State.CANCELLED, "cancelled", 0);
+    }
+
+    private void end(State to, String reason, long frames) {
+        synchronized (this) {
+            if (state.over()) {
+                return;
+            }
+            state = to;
+            error = reason;
+            this.frames = frames;
+            if (to == State.DONE) {
+                fraction = 1;
+                etaSeconds = 0;
+            }
+            finishedAt = System.nanoTime();
+            notifyAll();
+        }
+        send(to == State.DONE ? new Event("done", "{\"frames\":" + frames + "}")
+                : new Event("error", JsonText.error(reason)));
+    }
+
+    /**
+     * Waits until the video holds more than {@code have} bytes or the render is over, at most
+     * {@code millis}; returns the bytes on disk, or -1 once it is over and none are left to read.
+     */
+    synchronized long awaitVideo(long have, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (videoBytes <= have && !state.over()) {
+            long left = end - System.currentTimeMillis();
+            if (left <= 0) {
+                return videoBytes;
+            }
+            wait(left);
+        }
+        return videoBytes > have ? videoBytes : (state == State.DONE ? -1 : -2);
+    }
+
+    void listen(Consumer<Event> listener) {
+        listeners.add(listener);
+    }
+
+    void unlisten(Consumer<Event> listener) {
+        listeners.remove(listener);
+    }
+
+    int listenerCount() {
+        return listeners.size();
+    }
+
+    private void send(Event e) {
+        for (Consumer<Event> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ignored) {
+                // a client that went away is removed by its own close handler
+                listeners.remove(l);
+            }
+        }
+    }
+
+    /** The render's status as the API gives it. */
+    synchronized String json() {
+        return String.format(Locale.ROOT, "{\"id\":%s,\"state\":\"%s\",\"fraction\":%.4f,\"etaSeconds\":%.1f,\"face\":%s,"
+                        + "\"frames\":%d,\"error\":%s,\"video\":%s}",
+                JsonText.quote(id), state.json(), fraction, etaSeconds, face == null ? "null" : faceJson(face), frames,
+                JsonText.quote(error), JsonText.quote("/api/renders/" + id + "/video"));
+    }
+
+    private static String faceJson(FaceBox b) {
+        return "[" + b.x() + "," + b.y() + "," + b.width() + "," + b.height() + "]";
+    }
+}

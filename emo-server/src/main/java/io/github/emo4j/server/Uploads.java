@@ -1,0 +1,166 @@
+package io.github.emo4j.server;
+
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.video.Mp4Writer;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A request's uploads: saved under names the server chooses (a client's file name never becomes a
+ * path), counted against the byte limit as they are copied, and checked by decoding them before a
+ * render is queued, so a bad file is refused at once with the same reason the command line gives.
+ */
+final class Uploads {
+    private Uploads() {
+    }
+
+    /** Saves the multipart field {@code field} to {@code to}; 400 when it is missing, 413 past {@code maxBytes}. */
+    static void save(Context ctx, String field, Path to, long maxBytes) {
+        UploadedFile file = part(ctx, field);
+        try (InputStream in = file.content(); OutputStream out = Files.newOutputStream(to)) {
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new ApiException(413, field + ": larger than this server's limit of " + (maxBytes >> 20) + " MB");
+                }
+                out.write(buf, 0, n);
+            }
+            if (total == 0) {
+                throw new ApiException(400, field + ": empty file");
+            }
+        } catch (IOException e) {
+            throw new ApiException(400, field + ": upload broke off: " + e.getMessage());
+        }
+    }
+
+    private static UploadedFile part(Context ctx, String field) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            throw new ApiException(415, "send the files as multipart/form-data");
+        }
+        UploadedFile file;
+        try {
+            file = ctx.uploadedFile(field);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "malformed multipart body: " + rootMessage(e));
+        }
+        if (file == null) {
+            throw new ApiException(400, field + ": missing; give it as a file field named '" + field + "'");
+        }
+        return file;
+    }
+
+    /** Decodes the portrait saved at {@code file}, refusing one above {@code maxPixels} before decoding it. */
+    static BufferedImage portrait(Path file, long maxPixels) {
+        try {
+            return EmoPipeline.readPortrait(file, maxPixels);
+        } catch (InvalidInputException e) {
+            throw refusal("portrait", file, e.getMessage());
+        }
+    }
+
+    /** Decodes the voice saved at {@code file}, refusing one longer than {@code maxSeconds}. */
+    static AudioClip voice(Path file, double maxSeconds) {
+        AudioClip clip;
+        try {
+            clip = EmoPipeline.readAudio(file);
+        } catch (InvalidInputException e) {
+            throw refusal("audio", file, e.getMessage());
+        }
+        double seconds = clip.samples().length / (double) clip.sampleRate();
+        if (seconds > maxSeconds) {
+            throw new ApiException(413, String.format(Locale.ROOT, "audio: %.1f s of voice; this server takes at most %.0f s",
+                    seconds, maxSeconds));
+        }
+        return clip;
+    }
+
+    /** A decoder's refusal of an upload: 415 for a kind of file it does not read, 413 for a too large one, else 400. */
+    private static ApiException refusal(String field, Path file, String message) {
+        String m = message.replace(file.toString(), field);
+        if (!m.startsWith(field)) {
+            m = field + ": " + m;
+        }
+        String lower = m.toLowerCase(Locale.ROOT);
+        int status = lower.contains("not a supported") || lower.contains("not an image") || lower.contains("unsupported")
+                ? 415 : lower.contains("too large") || lower.contains("too long") || lower.contains("megapixel") ? 413 : 400;
+        return new ApiException(status, m);
+    }
+
+    /** A render's failure as the client sees it: the server's own paths replaced by the fields they came from. */
+    static String named(String message, RenderJob job) {
+        if (message == null) {
+            return "render failed";
+        }
+        return message.replace(job.portrait.toString(), "portrait").replace(job.audio.toString(), "audio")
+                .replace(job.video.toString(), "video").replace(job.dir.toString(), "render");
+    }
+
+    /** The request's options, each checked: steps, seed, quality (the H.264 quantiser) and a face box. */
+    static RenderJob.Options options(Context ctx, int maxSteps) {
+        int steps = intField(ctx, "steps", 0, 0, maxSteps);
+        long seed = longField(ctx, "seed", 42);
+        int qp = intField(ctx, "quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, Mp4Writer.MAX_QP);
+        String face = ctx.formParam("face");
+        FaceBox box = null;
+        if (face != null && !face.isBlank()) {
+            try {
+                box = FaceBox.parse(face.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "face: " + e.getMessage());
+            }
+        }
+        return new RenderJob.Options(steps, seed, qp, box);
+    }
+
+    private static int intField(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.formParam(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new ApiException(400, name + " must be " + min + " to " + max + ": " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, name + " must be a whole number: '" + shorten(v) + "'");
+        }
+    }
+
+    private static long longField(Context ctx, String name, long dflt) {
+        String v = ctx.formParam(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, name + " must be a whole number: '" + shorten(v) + "'");
+        }
+    }
+
+    static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,265 @@
+package io.github.emo4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.face.DetectedFace;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The HTTP API over real files: the sample portrait, the sample voice cut short, and files that are not what they claim. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmoServerTest {
+    private static final Path SAMPLES = Path.of("..", "samples");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private EmoPipeline pipeline;
+    private EmoServer server;
+    private byte[] portrait;
+    private byte[] voice;
+    private byte[] longVoice;
+    private Path work;
+
+    @BeforeAll
+    void start() throws IOException {
+        work = Files.createTempDirectory("emo-server-test");
+        pipeline = EmoPipeline.builder().build();
+        server = EmoServer.start(pipeline, ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(work));
+        portrait = Files.readAllBytes(SAMPLES.resolve("portrait-astronaut.png"));
+        AudioClip speech = EmoPipeline.readAudio(SAMPLES.resolve("speech-sample.wav"));
+        voice = wav(speech, 1.2);
+        longVoice = wav(speech, 12);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        server.close();
+        pipeline.close();
+        try (var left = Files.list(work)) {
+            assertEquals(0, left.count(), "the server's temporary folder is gone");
+        }
+        Files.delete(work);
+    }
+
+    @Test
+    void healthPageAndOpenApi() throws Exception {
+        HttpResponse<String> health = get("/api/health");
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<script src=\"app.js\">"));
+        assertEquals(200, get("/app.js").statusCode());
+        HttpResponse<String> api = get("/api/openapi.json");
+        assertEquals(200, api.statusCode());
+        assertTrue(api.body().contains("\"/api/renders/{id}/video\""));
+        HttpResponse<String> missing = get("/etc/passwd");
+        assertEquals(404, missing.statusCode());
+        assertTrue(missing.body().startsWith("{\"error\":"), missing.body());
+    }
+
+    @Test
+    void facesAnswerAsTheCommandLinePrintsThem() throws Exception {
+        HttpResponse<String> r = post("/api/faces", Map.of("portrait", portrait), Map.of());
+        assertEquals(200, r.statusCode(), r.body());
+        BufferedImage img = EmoPipeline.readPortrait(SAMPLES.resolve("portrait-astronaut.png"));
+        assertEquals(DetectedFace.json(img.getWidth(), img.getHeight(), pipeline.faces(img)), r.body());
+    }
+
+    @Test
+    void renderStreamsWhileRenderingThenServesRanges() throws Exception {
+        HttpResponse<String> created = post("/api/renders", Map.of("portrait", portrait, "audio", voice), Map.of("steps", "2"));
+        assertEquals(202, created.statusCode(), created.body());
+        String id = field(created.body(), "id");
+        HttpResponse<String> events = http.send(request("/api/renders/" + id + "/events").header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<byte[]> streamed = http.send(request("/api/renders/" + id + "/video").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, streamed.statusCode());
+        // the events from when the client joined: the status first, then (the render being short) perhaps only the end
+        assertTrue(events.body().startsWith("event: status"), events.body());
+        assertTrue(events.body().contains("event: done"), events.body());
+        HttpResponse<String> status = get("/api/renders/" + id);
+        assertEquals("\"done\"", field(status.body(), "state"), status.body());
+        assertEquals("30", field(status.body(), "frames"), "1.2 s at 25 fps: " + status.body());
+        HttpResponse<byte[]> whole = http.send(request("/api/renders/" + id + "/video").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(whole.body(), streamed.body(), "the stream read while rendering is the finished file");
+        assertEquals("ftyp", new String(whole.body(), 4, 4, StandardCharsets.ISO_8859_1));
+        HttpResponse<byte[]> part = http.send(request("/api/renders/" + id + "/video").header("Range", "bytes=100-199").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, part.statusCode());
+        assertEquals("bytes 100-199/" + whole.body().length, part.headers().firstValue("Content-Range").orElse(""));
+        assertArrayEquals(Arrays.copyOfRange(whole.body(), 100, 200), part.body());
+        HttpResponse<String> outside = http.send(request("/api/renders/" + id + "/video")
+                .header("Range", "bytes=" + whole.body().length + "-").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(416, outside.statusCode());
+        assertTrue(outside.body().contains("outside"), outside.body());
+        assertEquals(204, http.send(request("/api/renders/" + id).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(404, get("/api/renders/" + id).statusCode());
+    }
+
+    @Test
+    void badUploadsAreRefusedWithTheirReasonAndLeaveNothing() throws Exception {
+        HttpResponse<String> text = post("/api/renders", Map.of("portrait", portrait,
+                "audio", "this is not a voice".getBytes(StandardCharsets.UTF_8)), Map.of());
+        assertEquals(415, text.statusCode(), text.body());
+        assertTrue(text.body().startsWith("{\"error\":\"audio: not a supported audio file"), text.body());
+        assertFalse(text.body().contains(work.toString()), "no server path in the reason: " + text.body());
+        HttpResponse<String> image = post("/api/renders", Map.of("portrait", voice, "audio", voice), Map.of());
+        assertTrue(image.statusCode() == 415 || image.statusCode() == 400, image.body());
+        assertTrue(image.body().contains("portrait"), image.body());
+        HttpResponse<String> steps = post("/api/renders", Map.of("portrait", portrait, "audio", voice), Map.of("steps", "9999"));
+        assertEquals(400, steps.statusCode());
+        assertTrue(steps.body().contains("steps must be 0 to 100"), steps.body());
+        HttpResponse<String> missing = post("/api/renders", Map.of("portrait", portrait), Map.of());
+        assertEquals(400, missing.statusCode());
+        assertTrue(missing.body().contains("audio: missing"), missing.body());
+        HttpResponse<String> notMultipart = http.send(request("/api/renders").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, notMultipart.statusCode(), notMultipart.body());
+        try (var left = Files.list(server.work())) {
+            var names = left.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(0, names.stream().filter(n -> n.matches("[0-9a-f]{24}")).count(), "no render folder is left: " + names);
+        }
+    }
+
+    @Test
+    void aHugeDeclaredBodyIsRefusedBeforeItIsRead() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/renders HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                    + "Content-Length: 10737418240\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String reply = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 413", reply);
+        }
+        assertEquals(200, get("/api/health").statusCode(), "the server goes on serving");
+    }
+
+    @Test
+    void deletingARunningRenderCancelsItAndRemovesItsFiles() throws Exception {
+        HttpResponse<String> created = post("/api/renders", Map.of("portrait", portrait, "audio", longVoice), Map.of());
+        assertEquals(202, created.statusCode(), created.body());
+        String id = field(created.body(), "id");
+        assertEquals(204, http.send(request("/api/renders/" + id).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(404, get("/api/renders/" + id).statusCode());
+        assertFalse(Files.exists(server.work().resolve(id)));
+    }
+
+    @Test
+    void aTokenGuardsEveryRouteAndAFullQueueAnswers429() throws Exception {
+        String token = "0123456789abcdef-secret";
+        ServerOptions opts = ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(work).withToken(token)
+                .withRenderLimits(1, 0, 4, Duration.ofMinutes(5));
+        try (EmoServer guarded = EmoServer.start(pipeline, opts)) {
+            URI base = guarded.uri();
+            // requests with the token on a client of their own: the JDK's drops a caller's Authorization
+            // header on a connection that was answered 401
+            HttpClient authed = HttpClient.newHttpClient();
+            HttpResponse<String> none = http.send(HttpRequest.newBuilder(base.resolve("/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, none.statusCode());
+            assertEquals(401, http.send(HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(base.resolve("/api/health"))
+                    .header("Authorization", "Bearer 0123456789abcdef-secreT").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode());
+            HttpResponse<String> right = authed.send(HttpRequest.newBuilder(base.resolve("/api/health"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, right.statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("/api/health?token=" + token)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            Multipart first = multipart(Map.of("portrait", portrait, "audio", longVoice), Map.of());
+            HttpResponse<String> running = authed.send(HttpRequest.newBuilder(base.resolve("/api/renders"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", first.type())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(first.body())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, running.statusCode(), running.body());
+            HttpResponse<String> busy = authed.send(HttpRequest.newBuilder(base.resolve("/api/renders"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", first.type())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(first.body())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, busy.statusCode(), busy.body());
+            assertTrue(busy.headers().firstValue("Retry-After").isPresent());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> EmoServer.start(pipeline, ServerOptions.defaults().withAddress("0.0.0.0", 0).withWorkRoot(work)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(120));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, Map<String, byte[]> files, Map<String, String> fields) throws Exception {
+        Multipart m = multipart(files, fields);
+        return http.send(request(path).header("Content-Type", m.type()).POST(HttpRequest.BodyPublishers.ofByteArray(m.body())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private record Multipart(String type, byte[] body) {
+    }
+
+    /** A multipart/form-data body; the file names are hostile on purpose: they must never become paths. */
+    private static Multipart multipart(Map<String, byte[]> files, Map<String, String> fields) throws IOException {
+        String boundary = "emo4jtestboundary";
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> f : new LinkedHashMap<>(fields).entrySet()) {
+            b.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            b.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey()
+                    + "\"; filename=\"../../etc/" + f.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            b.write(f.getValue());
+            b.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        b.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return new Multipart("multipart/form-data; boundary=" + boundary, b.toByteArray());
+    }
+
+    /** The first {@code seconds} of {@code clip} as a 16-bit WAV file. */
+    private static byte[] wav(AudioClip clip, double seconds) {
+        int n = (int) Math.min(clip.samples().length, Math.round(seconds * clip.sampleRate()));
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16).putShort((short) 1).putShort((short) 1).putInt(clip.sampleRate()).putInt(2 * clip.sampleRate())
+                .putShort((short) 2).putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(clip.samples()[i] * 32767))));
+        }
+        return b.array();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(\"[^\"]*\"|[^,}]*)").matcher(json);
+        assertTrue(m.find(), name + " missing in " + json);
+        String v = m.group(1);
+        return name.equals("id") ? v.replace("\"", "") : v;
+    }
+}
