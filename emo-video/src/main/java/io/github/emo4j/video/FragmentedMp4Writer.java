@@ -42,12 +42,9 @@ public final class FragmentedMp4Writer implements AutoCloseable {
     private final Picture picture;
     private final ByteBuffer encoded;
     private final List<GopEncoder.Packet> packets = new ArrayList<>();
-    private final Resampler.Stream resampler;
     private final AacEncoder aac = new AacEncoder(AUDIO_RATE, AacAudioOut.SNR_DB);
-    /** The voice at 48 kHz not yet encoded; {@link #audioStart} is the absolute index of its first sample. */
-    private float[] audio = new float[8192];
-    private int audioHeld;
-    private long audioStart;
+    /** The voice at 48 kHz from the next AAC frame's input on. */
+    private final VoiceWindow audio;
     /** The next AAC frame: it covers output samples [1024 n, 1024 (n + 1)) and needs input to 1024 (n + 2). */
     private long aacFrames;
     private final List<byte[]> aacPending = new ArrayList<>();
@@ -91,7 +88,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         this.encoder = new SkippingH264Encoder(keyInterval, (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
         this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
         this.encoded = ByteBuffer.allocate(w16 * h16 * 3);
-        this.resampler = Resampler.of(voiceRate, AUDIO_RATE).stream();
+        this.audio = new VoiceWindow(Resampler.of(voiceRate, AUDIO_RATE));
     }
 
     /**
@@ -114,7 +111,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         encoded.flip();
         packets.add(new GopEncoder.Packet(NIOUtils.clone(encoded), key));
         frames++;
-        resampler.push(voice, 0, voice.length, this::takeAudio);
+        audio.push(voice, 0, voice.length);
         if (frames % framesPerFragment == 0) {
             encodeAudio(false);
             writeFragment();
@@ -131,7 +128,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
             throw new IllegalStateException("writer is already " + (finished ? "finished" : "closed"));
         }
         finished = true;
-        resampler.finish(this::takeAudio);
+        audio.end();
         encodeAudio(true);
         if (!packets.isEmpty() || !aacPending.isEmpty()) {
             writeFragment();
@@ -145,28 +142,16 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         closed = true;
     }
 
-    private void takeAudio(float[] samples, int offset, int length) {
-        if (audioHeld + length > audio.length) {
-            audio = Arrays.copyOf(audio, Math.max(audio.length * 2, audioHeld + length));
-        }
-        System.arraycopy(samples, offset, audio, audioHeld, length);
-        audioHeld += length;
-    }
-
     /**
      * Encodes every AAC frame whose input has arrived; at the end, up to the voice's last sample. The
      * encoder's first 1024 input samples are skipped, so that frame n decodes to the voice's samples
      * [1024 n, 1024 (n + 1)), in step with the video.
      */
     private void encodeAudio(boolean end) {
-        long available = audioStart + audioHeld;
+        long available = audio.arrived();
         float[] block = new float[AAC_FRAME];
         while (end ? AAC_FRAME * aacFrames < available : AAC_FRAME * (aacFrames + 2) <= available) {
-            long from = AAC_FRAME * (aacFrames + 1);
-            for (int i = 0; i < AAC_FRAME; i++) {
-                long j = from + i - audioStart;
-                block[i] = j >= 0 && j < audioHeld ? audio[(int) j] : 0f;
-            }
+            audio.read(AAC_FRAME * (aacFrames + 1), block);
             if (aacPending.isEmpty()) {
                 aacPendingFirst = aacFrames;
             }
@@ -175,13 +160,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
             aacPending.add(Arrays.copyOfRange(adts, header, adts.length));
             aacFrames++;
         }
-        // keep from the next frame's input on
-        long keep = AAC_FRAME * (aacFrames + 1) - audioStart;
-        if (keep > 0 && keep <= audioHeld) {
-            System.arraycopy(audio, (int) keep, audio, 0, audioHeld - (int) keep);
-            audioHeld -= (int) keep;
-            audioStart += keep;
-        }
+        audio.forgetBefore(AAC_FRAME * (aacFrames + 1));
     }
 
     private void writeFragment() throws IOException {
