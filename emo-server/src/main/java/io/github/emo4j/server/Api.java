@@ -5,6 +5,7 @@ import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.NoFaceException;
 import io.github.emo4j.face.DetectedFace;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.awt.image.BufferedImage;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +39,13 @@ final class Api {
     private final byte[] tokenDigest;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private final Path work;
+    /** The pack's name as a JSON string, for the health check. */
+    private final String packName;
 
     Api(EmoPipeline pipeline, Renders renders, ServerOptions options, Path work) {
         this.work = work;
         this.pipeline = pipeline;
+        this.packName = JsonText.quote(pipeline.describePack().name());
         this.renders = renders;
         this.options = options;
         this.tokenDigest = options.token() == null ? null : sha256(options.token());
@@ -49,11 +54,11 @@ final class Api {
     void routes(JavalinConfig config) {
         var r = config.routes;
         r.before(this::guard);
-        r.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
-        r.get("/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
-        r.get("/style.css", ctx -> page(ctx, "style.css", "text/css; charset=utf-8"));
+        page(r, "/", "index.html", "text/html; charset=utf-8");
+        page(r, "/app.js", "app.js", "text/javascript; charset=utf-8");
+        page(r, "/style.css", "style.css", "text/css; charset=utf-8");
+        page(r, "/api/openapi.json", "openapi.json", JSON);
         r.get("/api/health", this::health);
-        r.get("/api/openapi.json", ctx -> page(ctx, "openapi.json", JSON));
         r.post("/api/faces", this::faces);
         r.post("/api/renders", this::create);
         r.get("/api/renders/{id}", ctx -> ctx.contentType(JSON).result(renders.get(ctx.pathParam("id")).json()));
@@ -97,7 +102,7 @@ final class Api {
 
     private void health(Context ctx) {
         ctx.contentType(JSON).result(String.format("{\"status\":\"ok\",\"pack\":%s,\"running\":%d,\"queued\":%d}",
-                JsonText.quote(pipeline.describePack().name()), renders.running(), renders.queued()));
+                packName, renders.running(), renders.queued()));
     }
 
     private void faces(Context ctx) throws IOException {
@@ -115,6 +120,8 @@ final class Api {
         RenderJob.Options opts = Uploads.options(ctx, options.maxSteps());
         RenderJob job = renders.create(opts);
         try {
+            // decoded here to refuse a bad file at once, and again when the render starts: a queued render
+            // keeps only its files, so waiting renders hold no decoded images or voices in memory
             Uploads.save(ctx, "portrait", job.portrait, options.maxUploadBytes());
             Uploads.save(ctx, "audio", job.audio, options.maxUploadBytes());
             Uploads.portrait(job.portrait, options.maxImagePixels());
@@ -165,24 +172,32 @@ final class Api {
             client.close();
             return;
         }
+        // the render's thread and this one both send; the last event goes out once, then the stream ends
+        AtomicBoolean ended = new AtomicBoolean();
         Consumer<RenderJob.Event> send = e -> {
-            client.sendEvent(e.name(), e.data());
-            if (e.name().equals("done") || e.name().equals("error")) {
-                client.close();
+            synchronized (client) {
+                if (ended.get()) {
+                    return;
+                }
+                client.sendEvent(e.name(), e.data());
+                if (e.name().equals("done") || e.name().equals("error")) {
+                    ended.set(true);
+                    client.close();
+                }
             }
         };
+        AtomicBoolean released = new AtomicBoolean();
         client.onClose(() -> {
             job.unlisten(send);
-            streams.release();
+            if (released.compareAndSet(false, true)) {
+                streams.release();
+            }
         });
+        send.accept(new RenderJob.Event("status", job.json()));
         job.listen(send);
-        client.sendEvent("status", job.json());
-        RenderJob.State state = job.state();
-        if (state.over()) {
-            job.unlisten(send);
-            client.sendEvent(state == RenderJob.State.DONE ? "done" : "error",
-                    state == RenderJob.State.DONE ? "{}" : JsonText.error(state.json()));
-            client.close();
+        // a render that ended before the listener was in place sends its end here
+        if (job.state().over()) {
+            send.accept(job.ending());
             return;
         }
         client.keepAlive();
@@ -215,13 +230,18 @@ final class Api {
         ctx.status(status).contentType(JSON).result(JsonText.error(message));
     }
 
-    private static void page(Context ctx, String name, String type) throws IOException {
+    /** Serves the page's file {@code name} at {@code path}, read from the jar once, when the server starts. */
+    private static void page(RoutesConfig routes, String path, String name, String type) {
+        byte[] body;
         try (InputStream in = Api.class.getResourceAsStream("page/" + name)) {
             if (in == null) {
-                throw new ApiException(404, "no page " + name);
+                throw new IllegalStateException("the jar lacks page/" + name);
             }
-            ctx.contentType(type).result(in.readAllBytes());
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read page/" + name + " from the jar", e);
         }
+        routes.get(path, ctx -> ctx.contentType(type).result(body));
     }
 
     private static byte[] sha256(String s) {

@@ -81,6 +81,7 @@ public final class EmoServer implements AutoCloseable {
             }).start();
         } catch (RuntimeException e) {
             renders.close();
+            Renders.deleteTree(work);
             throw e;
         }
         LOG.info("emo server listening on {}:{}", options.host(), app.port());

@@ -125,13 +125,17 @@ final class RenderJob {
             finishedAt = System.nanoTime();
             notifyAll();
         }
-        send(to == State.DONE ? new Event("done", "{\"frames\":" + frames + "}")
-                : new Event("error", JsonText.error(reason)));
+        send(ending());
+    }
+
+    /** The last event of a render that is over: done with its frames, or its one-line error. */
+    synchronized Event ending() {
+        return state == State.DONE ? new Event("done", "{\"frames\":" + frames + "}") : new Event("error", JsonText.error(error));
     }
 
     /**
      * Waits until the video holds more than {@code have} bytes or the render is over, at most
-     * {@code millis}; returns the bytes on disk, or -1 once it is over and none are left to read.
+     * {@code millis}; returns the bytes on disk, or -1 once the render is over and no more will come.
      */
     synchronized long awaitVideo(long have, long millis) throws InterruptedException {
         long end = System.currentTimeMillis() + millis;
@@ -142,7 +146,7 @@ final class RenderJob {
             }
             wait(left);
         }
-        return videoBytes > have ? videoBytes : (state == State.DONE ? -1 : -2);
+        return videoBytes > have ? videoBytes : -1;
     }
 
     void listen(Consumer<Event> listener) {
@@ -151,10 +155,6 @@ final class RenderJob {
 
     void unlisten(Consumer<Event> listener) {
         listeners.remove(listener);
-    }
-
-    int listenerCount() {
-        return listeners.size();
     }
 
     private void send(Event e) {

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's renders: a bounded queue in front of a fixed number of render threads, the jobs by id,
- * and their files in the server's own folder. Finished renders expire after the TTL; closing cancels
- * every render and deletes the folder.
+ * and their files, a folder each in the server's own. Finished renders expire after the TTL; closing
+ * cancels every render and deletes their folders.
  */
 final class Renders implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Renders.class);
@@ -169,9 +169,9 @@ final class Renders implements AutoCloseable {
         }
         for (RenderJob job : jobs.values()) {
             job.cancelled();
+            deleteTree(job.dir);
         }
         jobs.clear();
-        deleteTree(work);
     }
 
     static void deleteTree(Path dir) {

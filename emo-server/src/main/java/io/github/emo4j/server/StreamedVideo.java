@@ -8,6 +8,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.util.Arrays;
 
 /**
  * A render's frames as a fragmented MP4 on disk, fragment by fragment with the voice of the same
@@ -55,7 +56,7 @@ final class StreamedVideo implements FrameSink {
     public void accept(int[] rgb) throws IOException {
         int from = (int) Math.min(voice.length, Math.round(frames * (double) rate / fps));
         int to = (int) Math.min(voice.length, Math.round((frames + 1) * (double) rate / fps));
-        writer.accept(rgb, java.util.Arrays.copyOfRange(voice, from, to));
+        writer.accept(rgb, Arrays.copyOfRange(voice, from, to));
         frames++;
     }
 
