@@ -85,16 +85,7 @@ public final class LiveCapacity {
 
     private static void feed(LiveSession s, float[] v, int rate, double[] worstLag) {
         try (s) {
-            int chunk = (int) Math.round(0.02 * rate);
-            long start = System.nanoTime();
-            for (int i = 0; i < v.length && !s.isOver(); i += chunk) {
-                long wait = start + (long) (i / (double) rate * 1e9) - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                s.feed(Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), rate);
-                worstLag[0] = Math.max(worstLag[0], s.stats().lagSeconds());
-            }
+            Microphone.feed(s, v, v.length, rate, at -> worstLag[0] = Math.max(worstLag[0], s.stats().lagSeconds()));
             if (!s.isOver()) {
                 s.end();
             }

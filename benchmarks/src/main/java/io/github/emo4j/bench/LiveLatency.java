@@ -66,15 +66,7 @@ public final class LiveLatency {
     /** Feeds a second of voice in real time, then closes the session while it is making clips; the close's time in ms. */
     private static double closeMidUtterance(EmoPipeline p, RenderRequest req, float[] v, int rate) throws Exception {
         LiveSession s = p.live(req, LiveOptions.DEFAULT.withSampleRate(rate), frame -> { });
-        int chunk = (int) Math.round(0.02 * rate);
-        long start = System.nanoTime();
-        for (int i = 0; i < Math.min(v.length, rate); i += chunk) {
-            long wait = start + (long) (i / (double) rate * 1e9) - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            s.feed(Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), rate);
-        }
+        Microphone.feed(s, v, Math.min(v.length, rate), rate, at -> { });
         long t0 = System.nanoTime();
         s.close();
         return (System.nanoTime() - t0) / 1e6;
@@ -101,15 +93,7 @@ public final class LiveLatency {
             }
         };
         try (LiveSession s = p.live(req, LiveOptions.DEFAULT.withSampleRate(rate), quiet)) {
-            int chunk = (int) Math.round(0.02 * rate);
-            long start = System.nanoTime();
-            for (int i = 0; i < v.length; i += chunk) {
-                long wait = start + (long) (i / (double) rate * 1e9) - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                s.feed(Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), rate);
-            }
+            Microphone.feed(s, v, v.length, rate, at -> { });
             s.end();
             over.await(120, TimeUnit.SECONDS);
         }

@@ -11,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -64,21 +63,14 @@ public final class LiveSoak {
             RenderRequest req = RenderRequest.live(portrait).face(p.locateFace(portrait, null)).clipFrames(clipFrames).build();
             int fps = p.packInfo().fps();
             try (LiveSession s = p.live(req, LiveOptions.DEFAULT.withSampleRate(rate), l)) {
-                int chunk = (int) Math.round(0.02 * rate);
-                long start = System.nanoTime(), nextRss = 0;
-                for (int i = 0; i < v.length; i += chunk) {
-                    long at = start + (long) (i / (double) rate * 1e9);
-                    long wait = at - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+                long[] nextRss = {0};
+                Microphone.feed(s, v, v.length, rate, at -> {
+                    if (at >= nextRss[0]) {
+                        System.out.printf(Locale.ROOT, "t=%3.0f s: resident %d MB, lag %.2f s%n", at / 1e9, rssMb(),
+                                s.stats().lagSeconds());
+                        nextRss[0] += 30_000_000_000L;
                     }
-                    if (at - start >= nextRss) {
-                        System.out.printf(Locale.ROOT, "t=%3.0f s: resident %d MB, lag %.2f s%n", (at - start) / 1e9,
-                                rssMb(), s.stats().lagSeconds());
-                        nextRss += 30_000_000_000L;
-                    }
-                    s.feed(Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), rate);
-                }
+                });
                 s.end();
                 over.await(600, TimeUnit.SECONDS);
                 LiveStats st = s.stats();
