@@ -4,10 +4,12 @@ import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.NoFaceException;
 import io.github.emo4j.face.DetectedFace;
+import io.github.emo4j.face.FaceBox;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import org.eclipse.jetty.http.HttpException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,12 +122,13 @@ final class Api {
         RenderJob.Options opts = Uploads.options(ctx, options.maxSteps());
         RenderJob job = renders.create(opts);
         try {
-            // decoded here to refuse a bad file at once, and again when the render starts: a queued render
-            // keeps only its files, so waiting renders hold no decoded images or voices in memory
+            // decoded here to refuse a bad file (or a portrait without a face) at once, and again when the render
+            // starts: a queued render keeps only its files, so waiting renders hold no decoded images or voices
             Uploads.save(ctx, "portrait", job.portrait, options.maxUploadBytes());
             Uploads.save(ctx, "audio", job.audio, options.maxUploadBytes());
-            Uploads.portrait(job.portrait, options.maxImagePixels());
+            BufferedImage portrait = Uploads.portrait(job.portrait, options.maxImagePixels());
             Uploads.voice(job.audio, options.maxAudioSeconds());
+            job.face(face(portrait, opts));
             renders.submit(job);
         } catch (RuntimeException e) {
             renders.remove(job);
@@ -133,6 +136,15 @@ final class Api {
         }
         ctx.status(202).header("Location", "/api/renders/" + job.id).contentType(JSON)
                 .result("{\"id\":" + JsonText.quote(job.id) + "}");
+    }
+
+    /** The face a render of {@code portrait} animates: the one asked for, or the one it chooses; 422 when there is none. */
+    private FaceBox face(BufferedImage portrait, RenderJob.Options opts) {
+        try {
+            return pipeline.locateFace(portrait, opts.face());
+        } catch (NoFaceException e) {
+            throw new ApiException(422, "portrait: no face found; give its position in the field 'face' as x,y,width,height");
+        }
     }
 
     /**
@@ -222,6 +234,11 @@ final class Api {
         } else if (e instanceof io.javalin.http.HttpResponseException h) {
             status = h.getStatus();
             message = h.getMessage();
+        } else if (jettyRefusal(e) != null) {
+            // a body Jetty could not parse (a truncated or unterminated multipart, ...), whichever route read it
+            HttpException h = jettyRefusal(e);
+            status = h.getCode() >= 400 && h.getCode() < 500 ? h.getCode() : 400;
+            message = "malformed request body: " + (h.getReason() == null ? "cannot be parsed" : h.getReason());
         } else {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             status = 500;
@@ -242,6 +259,16 @@ final class Api {
             throw new UncheckedIOException("cannot read page/" + name + " from the jar", e);
         }
         routes.get(path, ctx -> ctx.contentType(type).result(body));
+    }
+
+    /** Jetty's refusal of a request among {@code e}'s causes, or {@code null}. */
+    private static HttpException jettyRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException h) {
+                return h;
+            }
+        }
+        return null;
     }
 
     private static byte[] sha256(String s) {

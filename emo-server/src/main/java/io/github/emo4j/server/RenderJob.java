@@ -26,7 +26,7 @@ final class RenderJob {
         }
     }
 
-    /** What the request asked for, checked. */
+    /** What the request asked for, checked; {@code face} is the one asked for, or {@code null}. */
     record Options(int steps, long seed, int qp, FaceBox face) {
     }
 
@@ -83,6 +83,11 @@ final class RenderJob {
             this.etaSeconds = eta;
         }
         send(new Event("progress", String.format(Locale.ROOT, "{\"fraction\":%.4f,\"etaSeconds\":%.1f}", fraction, eta)));
+    }
+
+    /** The face the render animates, found when it was asked for. */
+    synchronized FaceBox face() {
+        return face;
     }
 
     void face(FaceBox box) {

@@ -5,7 +5,6 @@ import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
-import io.github.emo4j.face.FaceBox;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,9 +125,7 @@ final class Renders implements AutoCloseable {
         try {
             BufferedImage portrait = EmoPipeline.readPortrait(job.portrait, options.maxImagePixels());
             AudioClip voice = EmoPipeline.readAudio(job.audio);
-            FaceBox face = pipeline.locateFace(portrait, job.options.face());
-            job.face(face);
-            RenderRequest request = RenderRequest.builder(portrait, voice).face(face)
+            RenderRequest request = RenderRequest.builder(portrait, voice).face(job.face())
                     .steps(job.options.steps()).seed(job.options.seed()).cancel(job.cancel)
                     .progress(p -> job.progress(p.fraction(), p.etaSeconds())).build();
             StreamedVideo[] sink = new StreamedVideo[1];

@@ -50,12 +50,7 @@ final class Uploads {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw new ApiException(415, "send the files as multipart/form-data");
         }
-        UploadedFile file;
-        try {
-            file = ctx.uploadedFile(field);
-        } catch (RuntimeException e) {
-            throw new ApiException(400, "malformed multipart body: " + rootMessage(e));
-        }
+        UploadedFile file = ctx.uploadedFile(field);
         if (file == null) {
             throw new ApiException(400, field + ": missing; give it as a file field named '" + field + "'");
         }
@@ -87,15 +82,18 @@ final class Uploads {
         return clip;
     }
 
-    /** A decoder's refusal of an upload: 415 for a kind of file it does not read, 413 for a too large one, else 400. */
+    /**
+     * A decoder's refusal of an upload, with the decoders' own wording told apart: 415 for a kind of file
+     * they do not read, 413 for one beyond a limit (pixels, length, memory), else 400 (damaged).
+     */
     private static ApiException refusal(String field, Path file, String message) {
         String m = message.replace(file.toString(), field);
         if (!m.startsWith(field)) {
             m = field + ": " + m;
         }
         String lower = m.toLowerCase(Locale.ROOT);
-        int status = lower.contains("not a supported") || lower.contains("not an image") || lower.contains("unsupported")
-                ? 415 : lower.contains("too large") || lower.contains("too long") || lower.contains("megapixel") ? 413 : 400;
+        int status = lower.contains("not a supported") ? 415
+                : lower.contains("over the limit") || lower.contains("too long") || lower.contains("too large") ? 413 : 400;
         return new ApiException(status, m);
     }
 
@@ -155,12 +153,5 @@ final class Uploads {
 
     static String shorten(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null && e.getCause() != e) {
-            e = e.getCause();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -148,6 +148,77 @@ class EmoServerTest {
     }
 
     @Test
+    void brokenBodiesBombsAndFacelessPortraitsAreRefusedByName() throws Exception {
+        // a multipart body cut short: the client declares more than it sends and stops
+        String cut = rawPost("--b\r\nContent-Disposition: form-data; name=\"portrait\"; filename=\"x.png\"\r\n\r\n"
+                + "\u0089PNG", 200_000);
+        assertTrue(cut.startsWith("HTTP/1.1 400"), cut);
+        assertTrue(cut.contains("malformed request body"), cut);
+        // a multipart body of the declared length without its closing boundary
+        String body = "--b\r\nContent-Disposition: form-data; name=\"portrait\"; filename=\"x.png\"\r\n\r\nabc";
+        String open = rawPost(body, body.length());
+        assertTrue(open.startsWith("HTTP/1.1 400"), open);
+        // a 35 KB PNG that claims 60000 × 60000 pixels: refused from its header, before decoding
+        HttpResponse<String> bomb = post("/api/renders", Map.of("portrait", pngClaiming(60_000, 60_000), "audio", voice), Map.of());
+        assertEquals(413, bomb.statusCode(), bomb.body());
+        assertTrue(bomb.body().contains("portrait: image is 60000x60000"), bomb.body());
+        // a portrait with no face: refused when the render is asked for, not after it was queued
+        BufferedImage sky = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 240; y++) {
+            for (int x = 0; x < 320; x++) {
+                sky.setRGB(x, y, (80 + y / 3) << 16 | (120 + y / 4) << 8 | 200);
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(sky, "png", png);
+        HttpResponse<String> faceless = post("/api/renders", Map.of("portrait", png.toByteArray(), "audio", voice), Map.of());
+        assertEquals(422, faceless.statusCode(), faceless.body());
+        assertTrue(faceless.body().contains("portrait: no face found"), faceless.body());
+        try (var left = Files.list(server.work())) {
+            assertEquals(0, left.filter(p -> p.getFileName().toString().matches("[0-9a-f]{24}")).count(), "no render folder is left");
+        }
+        assertEquals(200, get("/api/health").statusCode(), "the server goes on serving");
+    }
+
+    /** Sends a multipart POST whose Content-Length is {@code declared}, closes the sending side, and returns the reply. */
+    private String rawPost(String body, int declared) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/renders HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                    + "Content-Length: " + declared + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** A valid PNG header and chunk that claim {@code w} × {@code h} RGB pixels, with a little compressed data. */
+    private static byte[] pngClaiming(int w, int h) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(b, "IHDR", ihdr.array());
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9);
+        d.setInput(new byte[3 * w + 1]);
+        d.finish();
+        byte[] z = new byte[1 << 16];
+        chunk(b, "IDAT", Arrays.copyOf(z, d.deflate(z)));
+        chunk(b, "IEND", new byte[0]);
+        return b.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream b, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(StandardCharsets.US_ASCII));
+        crc.update(data);
+        b.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        b.write(type.getBytes(StandardCharsets.US_ASCII));
+        b.write(data);
+        b.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
     void aHugeDeclaredBodyIsRefusedBeforeItIsRead() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
