@@ -53,8 +53,8 @@ class EmoServerTest {
         server = EmoServer.start(pipeline, ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(work));
         portrait = Files.readAllBytes(SAMPLES.resolve("portrait-astronaut.png"));
         AudioClip speech = EmoPipeline.readAudio(SAMPLES.resolve("speech-sample.wav"));
-        voice = wav(speech, 1.2);
-        longVoice = wav(speech, 12);
+        voice = TestFiles.wav(speech, 1.2);
+        longVoice = TestFiles.wav(speech, 12);
     }
 
     @AfterAll
@@ -312,19 +312,6 @@ class EmoServerTest {
         }
         b.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return new Multipart("multipart/form-data; boundary=" + boundary, b.toByteArray());
-    }
-
-    /** The first {@code seconds} of {@code clip} as a 16-bit WAV file. */
-    private static byte[] wav(AudioClip clip, double seconds) {
-        int n = (int) Math.min(clip.samples().length, Math.round(seconds * clip.sampleRate()));
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII))
-                .putInt(16).putShort((short) 1).putShort((short) 1).putInt(clip.sampleRate()).putInt(2 * clip.sampleRate())
-                .putShort((short) 2).putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
-        for (int i = 0; i < n; i++) {
-            b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(clip.samples()[i] * 32767))));
-        }
-        return b.array();
     }
 
     private static String field(String json, String name) {

@@ -1,0 +1,98 @@
+package io.github.emo4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.emo4j.EmoPipeline;
+import io.github.emo4j.audio.AudioClip;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The page in real Chromium, used as a person uses it: Chromium's fake devices play the sample portrait
+ * as the webcam and the sample voice as the microphone, so the page's snapshot and recording paths run
+ * for real. It takes a webcam portrait, records a voice, renders and sees the video play before the
+ * render ends, cancels a second render, and shows the refusal of a file that is not a voice.
+ */
+class PageBrowserTest {
+    private static final Path SAMPLES = Path.of("..", "samples");
+    private static final String STATE = "JSON.stringify({portrait: document.getElementById('faces-status').textContent, "
+            + "voice: document.getElementById('voice-status').textContent, render: document.getElementById('render-status').textContent, "
+            + "state: window.emoState && window.emoState.render})";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPersonRendersCancelsAndIsToldWhatIsWrong() throws Exception {
+        assumeTrue(Files.isExecutable(DevTools.CHROMIUM), "Debian's chromium is not installed");
+        Path face = dir.resolve("face.y4m");
+        TestFiles.y4m(EmoPipeline.readPortrait(SAMPLES.resolve("portrait-astronaut.png")), 640, 480, 10, face);
+        AudioClip speech = EmoPipeline.readAudio(SAMPLES.resolve("speech-sample.wav"));
+        Path mic = dir.resolve("mic.wav");
+        Files.write(mic, TestFiles.wav(speech.resampledTo(48_000), 12));
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "not a voice");
+        try (EmoPipeline pipeline = EmoPipeline.builder().build();
+             EmoServer server = EmoServer.start(pipeline, ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(dir));
+             DevTools page = new DevTools(server.uri().toString(), dir.resolve("profile"), List.of(
+                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                     "--use-file-for-fake-audio-capture=" + mic, "--use-file-for-fake-video-capture=" + face,
+                     "--autoplay-policy=no-user-gesture-required"))) {
+            page.waitFor("document.readyState === 'complete' && window.emoState", 30, STATE);
+
+            // a webcam snapshot as the portrait; the server finds its face
+            page.eval("document.getElementById('webcam-start').click()");
+            page.waitFor("document.getElementById('webcam').videoWidth > 0", 20, STATE);
+            page.eval("document.getElementById('webcam-snap').click()");
+            page.waitFor("document.getElementById('faces-status').textContent.includes('1 face(s) found')", 30, STATE);
+            assertEquals("true", page.eval("document.getElementById('webcam').hidden"));
+
+            // three seconds recorded from the microphone, as WebM/Opus
+            page.eval("document.getElementById('record').click()");
+            page.waitFor("document.getElementById('voice-status').textContent === 'recording…'", 10, STATE);
+            Thread.sleep(3_000);
+            page.eval("document.getElementById('stop-record').click()");
+            page.waitFor("window.emoState.audio && window.emoState.audio.size > 1000", 10, STATE);
+            assertTrue(page.eval("window.emoState.audio.type").contains("webm"), page.eval(STATE));
+
+            // a render that plays before it ends
+            page.run("document.getElementById('steps').value = '2'; document.getElementById('render').click();");
+            page.waitFor("window.emoState.render && window.emoState.render.doneAt", 120, STATE);
+            page.waitFor("window.emoState.render.firstFrameAt", 30, STATE);
+            String render = page.eval(STATE);
+            assertEquals("true", page.eval("window.emoState.render.firstFrameAt < window.emoState.render.doneAt"),
+                    "the first frame played before the render ended: " + render);
+            assertEquals("\"Done.\"", page.eval("document.getElementById('render-status').textContent"));
+            page.waitFor("document.getElementById('result').currentTime > 2.5", 30, STATE);
+            assertEquals("640", page.eval("document.getElementById('result').videoWidth"));
+
+            // a second render, cancelled: the server forgets it
+            page.run("document.getElementById('steps').value = '20'; document.getElementById('render').click();");
+            page.waitFor("window.emoState.render && window.emoState.render.id && !document.getElementById('cancel').disabled", 30, STATE);
+            String id = page.eval("window.emoState.render.id").replace("\"", "");
+            page.eval("document.getElementById('cancel').click()");
+            page.waitFor("document.getElementById('render-status').textContent === 'Cancelled.'", 30, STATE);
+            HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.uri() + "api/renders/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, gone.statusCode(), gone.body());
+
+            // a text file given as the voice: the page shows the server's reason
+            page.chooseFile("#audio-file", notes);
+            page.waitFor("document.getElementById('voice-status').textContent === 'notes.txt'", 10, STATE);
+            page.eval("document.getElementById('render').click()");
+            page.waitFor("document.getElementById('render-status').textContent.startsWith('audio: not a supported audio file')", 30, STATE);
+            assertEquals("true", page.eval("document.getElementById('render-status').classList.contains('error')"));
+            System.out.println("page in chromium: " + render.replace(StandardCharsets.UTF_8.name(), ""));
+        }
+    }
+}
