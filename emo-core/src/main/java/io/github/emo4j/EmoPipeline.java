@@ -364,14 +364,15 @@ public final class EmoPipeline implements AutoCloseable {
 
     /**
      * Reads a portrait of at most {@code maxPixels} pixels, refusing a larger one before decoding it (a
-     * server's upload limit).
+     * server's upload limit). Named apart from {@link #readPortrait(Path, int)}: an int pixel count would
+     * otherwise be taken for a background colour.
      *
      * @param file      the image file
      * @param maxPixels the most pixels accepted, 1 or more
      * @return the portrait as 8-bit RGB, turned as its EXIF orientation says
      * @throws InvalidInputException if the file is missing, not an image, damaged or larger than that
      */
-    public static BufferedImage readPortrait(Path file, long maxPixels) {
+    public static BufferedImage readPortraitWithin(Path file, long maxPixels) {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be at least 1: " + maxPixels);
         }

@@ -123,7 +123,7 @@ final class Renders implements AutoCloseable {
             return;
         }
         try {
-            BufferedImage portrait = EmoPipeline.readPortrait(job.portrait, options.maxImagePixels());
+            BufferedImage portrait = EmoPipeline.readPortraitWithin(job.portrait, options.maxImagePixels());
             AudioClip voice = EmoPipeline.readAudio(job.audio);
             RenderRequest request = RenderRequest.builder(portrait, voice).face(job.face())
                     .steps(job.options.steps()).seed(job.options.seed()).cancel(job.cancel)

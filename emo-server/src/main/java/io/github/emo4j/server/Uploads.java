@@ -60,7 +60,7 @@ final class Uploads {
     /** Decodes the portrait saved at {@code file}, refusing one above {@code maxPixels} before decoding it. */
     static BufferedImage portrait(Path file, long maxPixels) {
         try {
-            return EmoPipeline.readPortrait(file, maxPixels);
+            return EmoPipeline.readPortraitWithin(file, maxPixels);
         } catch (InvalidInputException e) {
             throw refusal("portrait", file, e.getMessage());
         }
