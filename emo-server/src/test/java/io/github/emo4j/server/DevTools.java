@@ -175,8 +175,12 @@ final class DevTools implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         socket.abort();
-        browser.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try {
+            browser.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
