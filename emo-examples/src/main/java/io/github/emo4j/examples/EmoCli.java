@@ -120,6 +120,9 @@ public final class EmoCli {
     public static void main(String[] args) {
         CancelToken cancel = new CancelToken();
         CountDownLatch finished = new CountDownLatch(1);
+        // a server is stopped, not interrupted: it wrote no output of its own, and deletes what its renders wrote
+        String said = args.length > 0 && args[0].equals("serve") ? "emo: stopped; the server's renders were cancelled "
+                + "and its files deleted" : "emo: interrupted; no output was written";
         Thread hook = new Thread(() -> {
             // Ctrl-C or SIGTERM: stop the render, let it remove its partial file, and say so once
             cancel.cancel();
@@ -133,7 +136,7 @@ public final class EmoCli {
             if (bar != null) {
                 bar.done();
             }
-            System.err.println("emo: interrupted; no output was written");
+            System.err.println(said);
         }, "emo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = run(args, System.out, System.err, cancel);
