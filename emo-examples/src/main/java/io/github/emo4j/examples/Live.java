@@ -5,6 +5,7 @@ import io.github.emo4j.EmoException;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.LiveFrame;
+import io.github.emo4j.LiveMp4;
 import io.github.emo4j.LiveOptions;
 import io.github.emo4j.LiveSession;
 import io.github.emo4j.LiveStats;
@@ -12,7 +13,6 @@ import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
-import io.github.emo4j.video.FragmentedMp4Writer;
 import io.github.emo4j.video.Mp4Writer;
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
@@ -133,74 +133,31 @@ final class Live {
     }
 
     /**
-     * Writes the frames as they come as fragmented MP4, a fragment a clip: to a partial file moved into
-     * place when the session ends well, or straight to standard output. Encoding runs on a thread of its
-     * own, behind a queue of two seconds of frames, so that it does not hold up the session's frames.
+     * Writes the frames as they come as fragmented MP4 ({@link LiveMp4}), a fragment a clip: to a partial
+     * file moved into place when the session ends well, or straight to standard output.
      */
     private static final class Writer implements LiveSession.Listener {
         private final Path out;
         private final Path part;
         private final OutputStream stream;
-        private final int rate;
-        private final int fps;
-        private final int clip;
+        private final LiveMp4 mp4;
         private final CountDownLatch over = new CountDownLatch(1);
         private final AtomicReference<LiveStats> end = new AtomicReference<>();
         private final AtomicReference<EmoException> error = new AtomicReference<>();
-        private FragmentedMp4Writer fmp4;
-        private volatile IOException writeError;
-        private final java.util.concurrent.BlockingQueue<LiveFrame> queue;
-        private final Thread encoder;
-        private static final LiveFrame DONE = new LiveFrame(-1, 0, 0, 0, new int[0], new float[0], 0);
 
         Writer(Path out, int rate, int fps, int clip) throws IOException {
             this.out = out;
-            this.rate = rate;
-            this.fps = fps;
-            this.clip = clip;
             this.part = out == null ? null : PartFiles.beside(out);
             this.stream = new BufferedOutputStream(out == null ? System.out : Files.newOutputStream(part), 1 << 16);
-            this.queue = new java.util.concurrent.ArrayBlockingQueue<>(2 * fps);
-            this.encoder = new Thread(this::encode, "emo-live-writer");
-            encoder.setDaemon(true);
-            encoder.start();
-        }
-
-        private void encode() {
-            try {
-                while (true) {
-                    LiveFrame f = queue.take();
-                    if (f == DONE) {
-                        return;
-                    }
-                    if (writeError == null) {
-                        write(f);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void write(LiveFrame f) {
-            try {
-                if (fmp4 == null) {
-                    fmp4 = new FragmentedMp4Writer(stream, f.width(), f.height(), fps, rate, clip, Mp4Writer.DEFAULT_QP);
-                }
-                fmp4.accept(f.rgb(), f.audio());
-            } catch (IOException e) {
-                writeError = e;
-            }
+            this.mp4 = new LiveMp4(fps, rate, clip, Mp4Writer.DEFAULT_QP, (piece, frames) -> {
+                stream.write(piece);
+                stream.flush();
+            });
         }
 
         @Override
         public void onFrame(LiveFrame f) {
-            try {
-                // a full queue holds up the session, which then reports the lag: nothing grows unseen
-                queue.put(f);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            mp4.onFrame(f);
         }
 
         @Override
@@ -232,29 +189,12 @@ final class Live {
             return end.get();
         }
 
-        /** Waits until every frame handed over is encoded. */
-        private void drain() {
-            try {
-                queue.put(DONE);
-                encoder.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RenderCancelledException("interrupted; no output was written");
-            }
-        }
-
         void commit() throws IOException {
-            drain();
-            if (writeError == null && fmp4 != null) {
-                try {
-                    fmp4.finish();
-                } catch (IOException e) {
-                    writeError = e;
-                }
-            }
-            if (writeError != null) {
+            try {
+                mp4.finish();
+            } catch (IOException e) {
                 throw new EmoException((out == null ? "standard output" : out) + ": cannot write the stream: "
-                        + writeError.getMessage(), writeError);
+                        + e.getMessage(), e);
             }
             stream.flush();
             if (part != null) {
@@ -265,15 +205,7 @@ final class Live {
         }
 
         void close() throws IOException {
-            encoder.interrupt();
-            try {
-                encoder.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (fmp4 != null) {
-                fmp4.close();
-            }
+            mp4.close();
             if (part != null) {
                 stream.close();
                 PartFiles.delete(part);

@@ -44,7 +44,10 @@ final class Api {
     /** The pack's name as a JSON string, for the health check. */
     private final String packName;
 
-    Api(EmoPipeline pipeline, Renders renders, ServerOptions options, Path work) {
+    private final LiveSockets live;
+
+    Api(EmoPipeline pipeline, Renders renders, LiveSockets live, ServerOptions options, Path work) {
+        this.live = live;
         this.work = work;
         this.pipeline = pipeline;
         this.packName = JsonText.quote(pipeline.describePack().name());
@@ -56,9 +59,11 @@ final class Api {
     void routes(JavalinConfig config) {
         var r = config.routes;
         r.before(this::guard);
+        r.wsBeforeUpgrade(this::guard);
         page(r, "/", "index.html", "text/html; charset=utf-8");
         page(r, "/app.js", "app.js", "text/javascript; charset=utf-8");
         page(r, "/style.css", "style.css", "text/css; charset=utf-8");
+        page(r, "/capture.js", "capture.js", "text/javascript; charset=utf-8");
         page(r, "/api/openapi.json", "openapi.json", JSON);
         r.get("/api/health", this::health);
         r.post("/api/faces", this::faces);
@@ -70,6 +75,7 @@ final class Api {
         });
         r.get("/api/renders/{id}/video", this::video);
         r.sse("/api/renders/{id}/events", this::events);
+        r.ws("/api/live", live::configure);
         r.exception(Exception.class, Api::error);
         r.error(404, ctx -> {
             String body = ctx.result();
@@ -103,8 +109,8 @@ final class Api {
     }
 
     private void health(Context ctx) {
-        ctx.contentType(JSON).result(String.format("{\"status\":\"ok\",\"pack\":%s,\"running\":%d,\"queued\":%d}",
-                packName, renders.running(), renders.queued()));
+        ctx.contentType(JSON).result(String.format("{\"status\":\"ok\",\"pack\":%s,\"running\":%d,\"queued\":%d,\"live\":%d}",
+                packName, renders.running(), renders.queued(), live.open()));
     }
 
     private void faces(Context ctx) throws IOException {
@@ -119,7 +125,7 @@ final class Api {
     }
 
     private void create(Context ctx) {
-        RenderJob.Options opts = Uploads.options(ctx, options.maxSteps());
+        RenderJob.Options opts = Uploads.options(ctx::formParam, options.maxSteps());
         RenderJob job = renders.create(opts);
         try {
             // decoded here to refuse a bad file (or a portrait without a face) at once, and again when the render

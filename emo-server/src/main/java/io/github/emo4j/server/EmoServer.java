@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +31,14 @@ public final class EmoServer implements AutoCloseable {
 
     private final Javalin app;
     private final Renders renders;
+    private final LiveSockets live;
     private final Path work;
     private final ServerOptions options;
 
-    private EmoServer(Javalin app, Renders renders, Path work, ServerOptions options) {
+    private EmoServer(Javalin app, Renders renders, LiveSockets live, Path work, ServerOptions options) {
         this.app = app;
         this.renders = renders;
+        this.live = live;
         this.work = work;
         this.options = options;
     }
@@ -63,7 +66,8 @@ public final class EmoServer implements AutoCloseable {
             throw new UncheckedIOException(options.workRoot() + ": cannot make the server's temporary folder", e);
         }
         Renders renders = new Renders(pipeline, options, work);
-        Api api = new Api(pipeline, renders, options, work);
+        LiveSockets live = new LiveSockets(pipeline, options, work);
+        Api api = new Api(pipeline, renders, live, options, work);
         Javalin app;
         try {
             app = Javalin.create(config -> {
@@ -77,6 +81,12 @@ public final class EmoServer implements AutoCloseable {
                 config.jetty.multipartConfig.maxTotalRequestSize(options.maxUploadBytes(), SizeUnit.BYTES);
                 config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
                 config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+                config.jetty.modifyWebSocketServletFactory(ws -> {
+                    // a portrait is one binary message; voice comes in small ones; a silent socket is dropped
+                    ws.setMaxBinaryMessageSize(options.maxUploadBytes());
+                    ws.setMaxTextMessageSize(1024);
+                    ws.setIdleTimeout(Duration.ofSeconds(30));
+                });
                 api.routes(config);
             }).start();
         } catch (RuntimeException e) {
@@ -85,7 +95,7 @@ public final class EmoServer implements AutoCloseable {
             throw e;
         }
         LOG.info("emo server listening on {}:{}", options.host(), app.port());
-        return new EmoServer(app, renders, work, options);
+        return new EmoServer(app, renders, live, work, options);
     }
 
     /**
@@ -116,6 +126,7 @@ public final class EmoServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            live.close();
             app.stop();
         } finally {
             renders.close();

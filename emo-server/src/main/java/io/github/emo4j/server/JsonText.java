@@ -35,4 +35,9 @@ final class JsonText {
     static String error(String message) {
         return "{\"error\":" + quote(message) + "}";
     }
+
+    /** {@code {"type": "error", "error": message}}: a live socket's refusal. */
+    static String liveError(String message) {
+        return "{\"type\":\"error\",\"error\":" + quote(message) + "}";
+    }
 }

@@ -18,22 +18,23 @@ import java.time.Duration;
  * @param concurrentRenders renders made at once
  * @param queuedRenders     renders that may wait for one of those; beyond them, 429
  * @param storedRenders     renders kept (waiting, running or finished) before new ones are refused
+ * @param liveSessions      live sessions ({@code WS /api/live}) at once; beyond, the socket is refused
  * @param resultTtl         how long a finished render's video is kept
  * @param maxSteps          the most sampling steps a request may ask for
  * @param workRoot          the folder under which the server keeps its own temporary folder
  */
 public record ServerOptions(String host, int port, String token, long maxUploadBytes, double maxAudioSeconds,
                             long maxImagePixels, int concurrentRenders, int queuedRenders, int storedRenders,
-                            Duration resultTtl, int maxSteps, Path workRoot) {
+                            int liveSessions, Duration resultTtl, int maxSteps, Path workRoot) {
 
     /**
      * The defaults: 127.0.0.1:8080, no token, 32 MB uploads, 5 minutes of voice, 16 megapixels, one render
-     * at once and four waiting, 32 kept, results kept an hour, at most 100 steps.
+     * at once and four waiting, 32 kept, one live session, results kept an hour, at most 100 steps.
      *
      * @return the defaults
      */
     public static ServerOptions defaults() {
-        return new ServerOptions("127.0.0.1", 8080, null, 32L << 20, 300, 16_000_000L, 1, 4, 32,
+        return new ServerOptions("127.0.0.1", 8080, null, 32L << 20, 300, 16_000_000L, 1, 4, 32, 1,
                 Duration.ofHours(1), 100, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
@@ -49,6 +50,7 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
      * @param concurrentRenders renders at once
      * @param queuedRenders     renders waiting
      * @param storedRenders     renders kept
+     * @param liveSessions      live sessions at once
      * @param resultTtl         how long a finished render is kept
      * @param maxSteps          the most sampling steps a request may ask for
      * @param workRoot          where the server's temporary folder goes
@@ -65,7 +67,7 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
             throw new IllegalArgumentException("token must be at least 16 characters");
         }
         if (maxUploadBytes < 1024 || maxAudioSeconds <= 0 || maxImagePixels < 1 || concurrentRenders < 1
-                || queuedRenders < 0 || storedRenders < concurrentRenders + queuedRenders || maxSteps < 1) {
+                || queuedRenders < 0 || storedRenders < concurrentRenders + queuedRenders || liveSessions < 0 || maxSteps < 1) {
             throw new IllegalArgumentException("limits must be positive, and storedRenders at least concurrentRenders + queuedRenders");
         }
         if (resultTtl == null || resultTtl.isNegative() || resultTtl.isZero()) {
@@ -85,7 +87,7 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
      */
     public ServerOptions withAddress(String host, int port) {
         return new ServerOptions(host, port, token, maxUploadBytes, maxAudioSeconds, maxImagePixels, concurrentRenders,
-                queuedRenders, storedRenders, resultTtl, maxSteps, workRoot);
+                queuedRenders, storedRenders, liveSessions, resultTtl, maxSteps, workRoot);
     }
 
     /**
@@ -96,7 +98,7 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
      */
     public ServerOptions withToken(String token) {
         return new ServerOptions(host, port, token, maxUploadBytes, maxAudioSeconds, maxImagePixels, concurrentRenders,
-                queuedRenders, storedRenders, resultTtl, maxSteps, workRoot);
+                queuedRenders, storedRenders, liveSessions, resultTtl, maxSteps, workRoot);
     }
 
     /**
@@ -109,7 +111,7 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
      */
     public ServerOptions withUploadLimits(long maxUploadBytes, double maxAudioSeconds, long maxImagePixels) {
         return new ServerOptions(host, port, token, maxUploadBytes, maxAudioSeconds, maxImagePixels, concurrentRenders,
-                queuedRenders, storedRenders, resultTtl, maxSteps, workRoot);
+                queuedRenders, storedRenders, liveSessions, resultTtl, maxSteps, workRoot);
     }
 
     /**
@@ -123,7 +125,18 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
      */
     public ServerOptions withRenderLimits(int concurrent, int queued, int stored, Duration ttl) {
         return new ServerOptions(host, port, token, maxUploadBytes, maxAudioSeconds, maxImagePixels, concurrent,
-                queued, stored, ttl, maxSteps, workRoot);
+                queued, stored, liveSessions, ttl, maxSteps, workRoot);
+    }
+
+    /**
+     * These options with another number of live sessions at once.
+     *
+     * @param sessions live sessions at once; 0 turns live mode off
+     * @return the new options
+     */
+    public ServerOptions withLiveSessions(int sessions) {
+        return new ServerOptions(host, port, token, maxUploadBytes, maxAudioSeconds, maxImagePixels, concurrentRenders,
+                queuedRenders, storedRenders, sessions, resultTtl, maxSteps, workRoot);
     }
 
     /**
@@ -134,7 +147,7 @@ public record ServerOptions(String host, int port, String token, long maxUploadB
      */
     public ServerOptions withWorkRoot(Path workRoot) {
         return new ServerOptions(host, port, token, maxUploadBytes, maxAudioSeconds, maxImagePixels, concurrentRenders,
-                queuedRenders, storedRenders, resultTtl, maxSteps, workRoot);
+                queuedRenders, storedRenders, liveSessions, resultTtl, maxSteps, workRoot);
     }
 
     /** Whether {@link #host} is a loopback address, reachable from this machine only. */

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * A request's uploads: saved under names the server chooses (a client's file name never becomes a
@@ -106,12 +107,16 @@ final class Uploads {
                 .replace(job.video.toString(), "video").replace(job.dir.toString(), "render");
     }
 
-    /** The request's options, each checked: steps, seed, quality (the H.264 quantiser) and a face box. */
-    static RenderJob.Options options(Context ctx, int maxSteps) {
-        int steps = intField(ctx, "steps", 0, 0, maxSteps);
-        long seed = longField(ctx, "seed", 42);
-        int qp = intField(ctx, "quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, Mp4Writer.MAX_QP);
-        String face = ctx.formParam("face");
+    /**
+     * The request's options, each checked: steps, seed, quality (the H.264 quantiser) and a face box.
+     *
+     * @param field a field's value by its name, or {@code null}: a form's, or a WebSocket's query's
+     */
+    static RenderJob.Options options(UnaryOperator<String> field, int maxSteps) {
+        int steps = intField(field, "steps", 0, 0, maxSteps);
+        long seed = longField(field, "seed", 42);
+        int qp = intField(field, "quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, Mp4Writer.MAX_QP);
+        String face = field.apply("face");
         FaceBox box = null;
         if (face != null && !face.isBlank()) {
             try {
@@ -123,8 +128,8 @@ final class Uploads {
         return new RenderJob.Options(steps, seed, qp, box);
     }
 
-    private static int intField(Context ctx, String name, int dflt, int min, int max) {
-        String v = ctx.formParam(name);
+    static int intField(UnaryOperator<String> field, String name, int dflt, int min, int max) {
+        String v = field.apply(name);
         if (v == null || v.isBlank()) {
             return dflt;
         }
@@ -139,8 +144,8 @@ final class Uploads {
         }
     }
 
-    private static long longField(Context ctx, String name, long dflt) {
-        String v = ctx.formParam(name);
+    private static long longField(UnaryOperator<String> field, String name, long dflt) {
+        String v = field.apply(name);
         if (v == null || v.isBlank()) {
             return dflt;
         }

@@ -143,6 +143,16 @@ final class DevTools implements AutoCloseable {
                 + m.group(1) + "\"}");
     }
 
+    /** The page as a person sees it, as a PNG. */
+    void screenshot(Path to) throws Exception {
+        String reply = call("Page.captureScreenshot", "{\"format\":\"png\",\"captureBeyondViewport\":true}");
+        Matcher m = Pattern.compile("\"data\":\"([A-Za-z0-9+/=]+)\"").matcher(reply);
+        if (!m.find()) {
+            throw new AssertionError("no screenshot in " + reply.substring(0, Math.min(200, reply.length())));
+        }
+        Files.write(to, java.util.Base64.getDecoder().decode(m.group(1)));
+    }
+
     private String call(String method, String params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<String> reply = new CompletableFuture<>();

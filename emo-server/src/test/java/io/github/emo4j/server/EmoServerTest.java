@@ -263,7 +263,7 @@ class EmoServerTest {
             assertEquals(200, right.statusCode());
             assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("/api/health?token=" + token)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
-            Multipart first = multipart(Map.of("portrait", portrait, "audio", longVoice), Map.of());
+            TestFiles.Multipart first = TestFiles.multipart(Map.of("portrait", portrait, "audio", longVoice), Map.of());
             HttpResponse<String> running = authed.send(HttpRequest.newBuilder(base.resolve("/api/renders"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", first.type())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(first.body())).build(), HttpResponse.BodyHandlers.ofString());
@@ -287,31 +287,9 @@ class EmoServerTest {
     }
 
     private HttpResponse<String> post(String path, Map<String, byte[]> files, Map<String, String> fields) throws Exception {
-        Multipart m = multipart(files, fields);
+        TestFiles.Multipart m = TestFiles.multipart(files, fields);
         return http.send(request(path).header("Content-Type", m.type()).POST(HttpRequest.BodyPublishers.ofByteArray(m.body())).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private record Multipart(String type, byte[] body) {
-    }
-
-    /** A multipart/form-data body; the file names are hostile on purpose: they must never become paths. */
-    private static Multipart multipart(Map<String, byte[]> files, Map<String, String> fields) throws IOException {
-        String boundary = "emo4jtestboundary";
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (Map.Entry<String, String> f : new LinkedHashMap<>(fields).entrySet()) {
-            b.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            b.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey()
-                    + "\"; filename=\"../../etc/" + f.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            b.write(f.getValue());
-            b.write("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        b.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return new Multipart("multipart/form-data; boundary=" + boundary, b.toByteArray());
     }
 
     private static String field(String json, String name) {

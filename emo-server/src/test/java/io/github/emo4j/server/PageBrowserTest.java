@@ -21,16 +21,33 @@ import org.junit.jupiter.api.io.TempDir;
  * The page in real Chromium, used as a person uses it: Chromium's fake devices play the sample portrait
  * as the webcam and the sample voice as the microphone, so the page's snapshot and recording paths run
  * for real. It takes a webcam portrait, records a voice, renders and sees the video play before the
- * render ends, cancels a second render, and shows the refusal of a file that is not a voice.
+ * render ends, cancels a second render, and shows the refusal of a file that is not a voice. Then it
+ * goes live for 10 s, the microphone streaming to the server, and reads the latency the page shows.
  */
 class PageBrowserTest {
     private static final Path SAMPLES = Path.of("..", "samples");
     private static final String STATE = "JSON.stringify({portrait: document.getElementById('faces-status').textContent, "
             + "voice: document.getElementById('voice-status').textContent, render: document.getElementById('render-status').textContent, "
             + "state: window.emoState && window.emoState.render})";
+    private static final String LIVE = "JSON.stringify({status: document.getElementById('live-status').textContent, "
+            + "latency: document.getElementById('live-latency').textContent, started: window.emoState.live && window.emoState.live.started, "
+            + "stats: window.emoState.live && window.emoState.live.stats, error: window.emoState.live && window.emoState.live.error, "
+            + "time: document.getElementById('live-video').currentTime})";
 
     @TempDir
     Path dir;
+
+    /**
+     * Keeps the page as a person sees it at {@code state}, where {@code -Demo.screenshots=DIR} asks for it
+     * (docs/server.md's screenshots are made so).
+     */
+    private static void shot(DevTools page, String state) throws Exception {
+        String to = System.getProperty("emo.screenshots");
+        if (to != null) {
+            Files.createDirectories(Path.of(to));
+            page.screenshot(Path.of(to, "server-" + state + ".png"));
+        }
+    }
 
     @Test
     void aPersonRendersCancelsAndIsToldWhatIsWrong() throws Exception {
@@ -47,7 +64,7 @@ class PageBrowserTest {
              DevTools page = new DevTools(server.uri().toString(), dir.resolve("profile"), List.of(
                      "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                      "--use-file-for-fake-audio-capture=" + mic, "--use-file-for-fake-video-capture=" + face,
-                     "--autoplay-policy=no-user-gesture-required"))) {
+                     "--autoplay-policy=no-user-gesture-required", "--window-size=900,1400"))) {
             page.waitFor("document.readyState === 'complete' && window.emoState", 30, STATE);
 
             // a webcam snapshot as the portrait; the server finds its face
@@ -56,6 +73,7 @@ class PageBrowserTest {
             page.eval("document.getElementById('webcam-snap').click()");
             page.waitFor("document.getElementById('faces-status').textContent.includes('1 face(s) found')", 30, STATE);
             assertEquals("true", page.eval("document.getElementById('webcam').hidden"));
+            shot(page, "portrait");
 
             // three seconds recorded from the microphone, as WebM/Opus
             page.eval("document.getElementById('record').click()");
@@ -75,6 +93,7 @@ class PageBrowserTest {
             assertEquals("\"Done.\"", page.eval("document.getElementById('render-status').textContent"));
             page.waitFor("document.getElementById('result').currentTime > 2.5", 30, STATE);
             assertEquals("640", page.eval("document.getElementById('result').videoWidth"));
+            shot(page, "playing");
 
             // a second render, cancelled: the server forgets it
             page.run("document.getElementById('steps').value = '20'; document.getElementById('render').click();");
@@ -82,6 +101,7 @@ class PageBrowserTest {
             String id = page.eval("window.emoState.render.id").replace("\"", "");
             page.eval("document.getElementById('cancel').click()");
             page.waitFor("document.getElementById('render-status').textContent === 'Cancelled.'", 30, STATE);
+            shot(page, "cancelled");
             HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(server.uri() + "api/renders/" + id)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, gone.statusCode(), gone.body());
@@ -92,7 +112,23 @@ class PageBrowserTest {
             page.eval("document.getElementById('render').click()");
             page.waitFor("document.getElementById('render-status').textContent.startsWith('audio: not a supported audio file')", 30, STATE);
             assertEquals("true", page.eval("document.getElementById('render-status').classList.contains('error')"));
-            System.out.println("page in chromium: " + render.replace(StandardCharsets.UTF_8.name(), ""));
+            shot(page, "refusal");
+
+            // live mode: the microphone streams to the server for 10 s, the portrait speaks back, and the
+            // page shows the latency the server measured
+            page.run("document.getElementById('steps').value = '2'; document.getElementById('live-start').click();");
+            page.waitFor("window.emoState.live && window.emoState.live.started", 30, LIVE);
+            Thread.sleep(10_000);
+            String latency = page.eval("document.getElementById('live-latency').textContent");
+            assertTrue(latency.matches("\"Voice to frame: \\d+ ms now, \\d+ ms median, \\d+ ms p99; first frame \\d+ ms;.*"), latency);
+            assertEquals("null", page.eval("window.emoState.live.error"), page.eval(LIVE));
+            assertTrue(Integer.parseInt(page.eval("window.emoState.live.stats.frames")) >= 200, page.eval(LIVE));
+            assertEquals("true", page.eval("document.getElementById('live-video').currentTime > 5"), page.eval(LIVE));
+            shot(page, "live");
+            page.eval("document.getElementById('live-stop').click()");
+            page.waitFor("window.emoState.live.ended", 30, LIVE);
+            assertEquals("null", page.eval("window.emoState.live.error"), page.eval(LIVE));
+            System.out.println("page in chromium: " + render.replace(StandardCharsets.UTF_8.name(), "") + "; live: " + latency);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.emo4j.server;
 
 import io.github.emo4j.audio.AudioClip;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -9,6 +10,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.LinkedHashMap;
 
 /** Input files for the server's tests, written as other programs write them. */
 final class TestFiles {
@@ -59,5 +62,27 @@ final class TestFiles {
                 out.write(v);
             }
         }
+    }
+
+    record Multipart(String type, byte[] body) {
+    }
+
+    /** A multipart/form-data body; the file names are hostile on purpose: they must never become paths. */
+    static Multipart multipart(Map<String, byte[]> files, Map<String, String> fields) throws IOException {
+        String boundary = "emo4jtestboundary";
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> f : new LinkedHashMap<>(fields).entrySet()) {
+            b.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            b.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey()
+                    + "\"; filename=\"../../etc/" + f.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            b.write(f.getValue());
+            b.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        b.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return new Multipart("multipart/form-data; boundary=" + boundary, b.toByteArray());
     }
 }

@@ -194,38 +194,161 @@ function codecs(bytes) {
   return null;
 }
 
+// A video element fed fragmented MP4 as it arrives, through Media Source Extensions: the codecs come
+// from the stream's avcC box, and pieces are appended one at a time, in order.
+function streamInto(video) {
+  const media = new MediaSource();
+  video.src = URL.createObjectURL(media);
+  let chain = new Promise((r) => media.addEventListener('sourceopen', r, { once: true }));
+  let buffer = null, held = new Uint8Array(0);
+  const sink = { error: null };
+  const append = (chunk) => new Promise((resolve, reject) => {
+    buffer.addEventListener('updateend', resolve, { once: true });
+    buffer.addEventListener('error', () => reject(new Error('the browser refused a piece of the stream')), { once: true });
+    buffer.appendBuffer(chunk);
+  });
+  const take = async (value) => {
+    if (buffer) { await append(value); return; }
+    const joined = new Uint8Array(held.length + value.length);
+    joined.set(held);
+    joined.set(value, held.length);
+    const type = codecs(joined);
+    if (!type) { held = joined; return; }
+    buffer = media.addSourceBuffer('video/mp4; codecs="' + type + '"');
+    await append(joined);
+    video.play().catch(() => {});
+  };
+  const then = (step) => { chain = chain.then(step).catch((e) => { sink.error = sink.error || e.message; }); return chain; };
+  sink.push = (value) => then(() => take(value));
+  sink.end = () => then(() => { if (media.readyState === 'open') media.endOfStream(); });
+  return sink;
+}
+
 async function play(render) {
   const video = $('result');
   const response = await fetch('/api/renders/' + render.id + '/video', { headers: auth });
   if (!response.ok || !window.MediaSource) return;
   const reader = response.body.getReader();
-  const media = new MediaSource();
-  video.src = URL.createObjectURL(media);
-  await new Promise((r) => media.addEventListener('sourceopen', r, { once: true }));
-  let buffer = null, held = new Uint8Array(0);
-  const append = (chunk) => new Promise((resolve, reject) => {
-    buffer.addEventListener('updateend', resolve, { once: true });
-    buffer.addEventListener('error', reject, { once: true });
-    buffer.appendBuffer(chunk);
-  });
   video.addEventListener('timeupdate', () => {
     if (render.firstFrameAt === null && video.currentTime > 0) render.firstFrameAt = performance.now();
   });
+  const sink = streamInto(video);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (!buffer) {
-      const joined = new Uint8Array(held.length + value.length);
-      joined.set(held);
-      joined.set(value, held.length);
-      const type = codecs(joined);
-      if (!type) { held = joined; continue; }
-      buffer = media.addSourceBuffer('video/mp4; codecs="' + type + '"');
-      await append(joined);
-      video.play().catch(() => {});
-    } else {
-      await append(value);
-    }
+    await sink.push(value);
   }
-  if (media.readyState === 'open' && !render.cancelled && !render.error) media.endOfStream();
+  if (!render.cancelled && !render.error) await sink.end();
+}
+
+// 5. Live: the microphone goes to /api/live as 16-bit PCM in 20 ms messages, the portrait comes back
+// speaking as fragmented MP4, with the server's figures after every clip.
+$('live-start').onclick = async () => {
+  if (!state.portrait) { say('live-status', 'Give a portrait first (step 1).', true); return; }
+  let mic;
+  try {
+    mic = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
+  } catch (e) { say('live-status', 'microphone: ' + e.message, true); return; }
+  const audio = new AudioContext();
+  await audio.audioWorklet.addModule('capture.js');
+  await audio.resume();
+  const params = new URLSearchParams({ sampleRate: String(audio.sampleRate) });
+  for (const k of ['steps', 'seed', 'quality']) if ($(k).value !== '') params.set(k, $(k).value);
+  if ($('clip-frames').value !== '') params.set('clipFrames', $('clip-frames').value);
+  if (state.face) params.set('face', state.face.join(','));
+  if (token) params.set('token', token);
+  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/live?' + params);
+  ws.binaryType = 'arraybuffer';
+  const session = state.live = { started: null, stats: null, pieces: 0, error: null, ended: false, socket: ws };
+  const video = $('live-video');
+  const sink = streamInto(video);
+  const stop = () => {
+    mic.getTracks().forEach((t) => t.stop());
+    audio.close().catch(() => {});
+    $('live-start').disabled = false;
+    $('live-stop').disabled = true;
+  };
+  $('live-start').disabled = true;
+  $('live-stop').disabled = false;
+  $('live-stop').onclick = () => {
+    // the capture stops first, so that no voice follows 'end'
+    if (session.capture) session.capture();
+    if (ws.readyState === WebSocket.OPEN) ws.send('end');
+    mic.getTracks().forEach((t) => t.stop());
+    $('live-stop').disabled = true;
+    say('live-status', 'Ending: the last clips are on their way…');
+  };
+  say('live-status', 'Connecting…');
+  ws.onmessage = async (e) => {
+    if (typeof e.data !== 'string') {
+      session.pieces++;
+      sink.push(new Uint8Array(e.data));
+      return;
+    }
+    const m = JSON.parse(e.data);
+    if (m.type === 'ready') ws.send(await state.portrait.arrayBuffer());
+    else if (m.type === 'started') { session.started = m; session.capture = capture(audio, mic, ws); say('live-status', 'Live: speak now.'); }
+    else if (m.type === 'stats') { session.stats = m; showLatency(m, video); }
+    else if (m.type === 'notice') say('live-status', m.message);
+    else if (m.type === 'error') { session.error = m.error; say('live-status', m.error, true); }
+    else if (m.type === 'end') {
+      session.ended = true;
+      session.stats = m;
+      showLatency(m, video);
+      sink.end();
+      say('live-status', 'Ended: ' + m.frames + ' frames.');
+    }
+  };
+  ws.onclose = (e) => {
+    stop();
+    if (!session.ended && !session.error) {
+      session.error = 'the connection closed' + (e.reason ? ': ' + e.reason : ' (' + e.code + ')');
+      say('live-status', session.error, true);
+    }
+  };
+};
+
+// The microphone's samples, 20 ms at a time, as 16-bit little-endian PCM (the byte order of every
+// browser's machine), until the function it returns is called: that sends what is left and stops.
+function capture(audio, mic, ws) {
+  const source = audio.createMediaStreamSource(mic);
+  const node = new AudioWorkletNode(audio, 'emo-capture');
+  const size = Math.round(audio.sampleRate / 50);
+  let chunk = new Int16Array(size), filled = 0;
+  let on = true;
+  node.port.onmessage = (e) => {
+    if (!on) return;
+    for (const x of e.data) {
+      chunk[filled++] = Math.max(-32768, Math.min(32767, Math.round(x * 32767)));
+      if (filled === size) {
+        if (ws.readyState === WebSocket.OPEN) ws.send(chunk.buffer);
+        chunk = new Int16Array(size);
+        filled = 0;
+      }
+    }
+  };
+  source.connect(node);
+  // a node is only run when it leads to the speakers: through a silent gain, so nothing is heard
+  const silent = audio.createGain();
+  silent.gain.value = 0;
+  node.connect(silent).connect(audio.destination);
+  return () => {
+    on = false;
+    source.disconnect();
+    node.disconnect();
+    if (filled > 0 && ws.readyState === WebSocket.OPEN) ws.send(chunk.slice(0, filled).buffer);
+  };
+}
+
+// The server's figures, and how much video waits in the page; a page that fell behind jumps to the live edge.
+function showLatency(m, video) {
+  const b = video.buffered;
+  const waiting = b.length ? Math.max(0, b.end(b.length - 1) - video.currentTime) : 0;
+  // low-latency players' way: a little faster while behind, a jump when far behind
+  if (waiting > 1.5) video.currentTime = b.end(b.length - 1) - 0.3;
+  video.playbackRate = waiting > 0.7 ? 1.1 : waiting < 0.4 ? 1 : video.playbackRate;
+  const ms = (x) => x < 0 ? '–' : Math.round(x) + ' ms';
+  $('live-latency').textContent = 'Voice to frame: ' + ms(m.latencyMs) + ' now, ' + ms(m.p50Ms) + ' median, ' + ms(m.p99Ms)
+    + ' p99; first frame ' + ms(m.firstFrameMs) + '; ' + Math.round(1000 * waiting) + ' ms of video waiting in the page; '
+    + m.frames + ' frames at ' + m.steps + ' steps a clip.';
 }
