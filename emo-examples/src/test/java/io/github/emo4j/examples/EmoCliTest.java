@@ -312,7 +312,37 @@ class EmoCliTest {
                 "--trace", dir.resolve("used").toString());
         Run r = run("compare", dir.resolve("used").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("compare needs two trace folders"), r.err());
+        assertEquals("emo: Missing required parameter: 'B'", r.err().strip());
+    }
+
+    @Test
+    void everyCommandHasItsHelpAndMistypesGetSuggestions() {
+        for (String command : java.util.List.of("render", "demo", "live", "serve", "faces", "info", "schedule", "compare",
+                "features", "version")) {
+            Run r = run(command, "--help");
+            assertEquals(0, r.code(), command + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: emo " + command), command + ": " + r.out());
+            assertTrue(r.out().contains("--verbose"), command + ": " + r.out());
+        }
+        Run all = run();
+        assertEquals(0, all.code());
+        assertTrue(all.out().contains("Commands:") && all.out().contains("serve") && all.out().contains("Exit status"), all.out());
+        assertEquals("emo4j " + EmoCli.VERSION, run("--version").out().strip());
+        assertEquals(run("help", "live").out(), run("live", "--help").out());
+
+        Run typo = run("render", "--portrit", PORTRAIT, "--audio", SPEECH, "--out", dir.resolve("t.mp4").toString());
+        assertEquals(2, typo.code());
+        assertEquals("emo: unknown option --portrit for emo render (did you mean --portrait?)", typo.err().strip());
+        Run command = run("rendr");
+        assertEquals(2, command.code());
+        assertTrue(command.err().strip().matches("emo: unknown command 'rendr'; the commands are render, .* \\(did you mean render.*\\)"),
+                command.err());
+        Run hex = run("render", "--portrait", PORTRAIT, "--audio", SPEECH, "--out", dir.resolve("t.mp4").toString(), "--steps", "0x10");
+        assertEquals("emo: Invalid value for option '--steps': must be a whole number: '0x10'", hex.err().strip());
+        // a file whose name begins with @ is a file, not picocli's argument file
+        Run at = run("faces", "--portrait", "@missing.png");
+        assertEquals(2, at.code());
+        assertTrue(at.err().contains("@missing.png"), at.err());
     }
 
     @Test

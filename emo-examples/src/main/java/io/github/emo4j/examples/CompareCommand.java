@@ -1,7 +1,7 @@
 package io.github.emo4j.examples;
 
-import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.Npy;
+import io.github.emo4j.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code emo compare A B}: two trace folders, tensor by tensor. Files are matched by their path
@@ -21,8 +24,29 @@ import java.util.stream.Stream;
  * with the files that only one folder has. This is how an export is checked against its original:
  * write the original's tensors in the trace layout, then compare.
  */
-final class Compare {
-    private Compare() {
+@Command(name = "compare", sortOptions = false,
+        description = {"Two trace folders (render --trace), tensor by tensor: largest and mean absolute difference, worst "
+                + "first; exit 1 when one is above the tolerance or missing."})
+final class CompareCommand extends EmoCommand {
+    @Parameters(index = "0", paramLabel = "A", description = "a trace folder")
+    Path first;
+
+    @Parameters(index = "1", paramLabel = "B", description = "the trace folder to compare it with")
+    Path second;
+
+    @Option(names = "--tolerance", paramLabel = "T", description = "the largest difference allowed (default 1e-4)")
+    double tolerance = 1e-4;
+
+    CompareCommand(Console console) {
+        super(console);
+    }
+
+    @Override
+    int execute() throws IOException {
+        if (!(tolerance >= 0)) {
+            throw new InvalidInputException("--tolerance must be 0 or more: " + tolerance);
+        }
+        return run(first, second, tolerance, console.out());
     }
 
     private record Difference(String file, double max, double mean, String problem) {

@@ -12,7 +12,6 @@ import io.github.emo4j.LiveStats;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
-import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.video.Mp4Writer;
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
@@ -27,24 +26,52 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code emo live}: a live session fed a voice file in 20 ms chunks at real-time pace, as a microphone
  * would, its frames written to an MP4 as they come; at the end, the first-frame delay and the latency
  * percentiles.
  */
-final class Live {
+@Command(name = "live", sortOptions = false,
+        description = {"A live session fed the voice in 20 ms chunks at real-time pace (or as fast as it takes them), "
+                + "written as fragmented MP4 as it comes; prints the first-frame delay and the latency percentiles."})
+final class LiveCommand extends EmoCommand {
     /** A chunk of voice, as a microphone's callback delivers it. */
     static final double CHUNK_SECONDS = 0.02;
 
-    private Live() {
+    @Option(names = "--portrait", required = true, paramLabel = "FILE", description = "the portrait")
+    Path portraitFile;
+
+    @Option(names = "--audio", required = true, paramLabel = "FILE", description = "the voice, fed as if spoken now")
+    Path audioFile;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.mp4|-", description = "the stream's file, or - for standard output (| ffplay -)")
+    Path out;
+
+    @Option(names = "--as-fast-as-possible", description = "feed the voice as fast as the session takes it, not at its pace")
+    boolean asFastAsPossible;
+
+    @Option(names = "--clip-frames", paramLabel = "N",
+            description = "frames per clip, 1 to 64 (default: the pack's); fewer frames come sooner (docs/live.md)")
+    Integer clipFrames;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Mixin
+    AnimationOptions animation;
+
+    LiveCommand(Console console) {
+        super(console);
     }
 
-    static void run(Args a, PrintStream err, CancelToken given) throws IOException {
-        CancelToken cancel = given == null ? new CancelToken() : given;
-        Path portraitFile = Path.of(a.required("portrait"));
-        Path audioFile = Path.of(a.required("audio"));
-        Path out = Path.of(a.required("out"));
+    @Override
+    int execute() throws IOException {
+        CancelToken cancel = console.cancel();
+        PrintStream err = console.err();
         boolean toStdout = out.toString().equals("-");
         if (!toStdout && (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))) {
             throw new InvalidInputException(out + ": output must be an .mp4 file");
@@ -54,30 +81,21 @@ final class Live {
         }
         BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
         AudioClip voice = EmoPipeline.readAudio(audioFile);
-        boolean realTime = !a.flag("as-fast-as-possible");
-        RenderRequest.Builder req = RenderRequest.live(portrait)
-                .steps(a.intValue("steps", 0, 1, 1000))
-                .seed(a.longValue("seed", 42))
-                .clipFrames(a.intValue("clip-frames", 0, 1, 64));
-        if (a.has("face")) {
-            try {
-                req.face(FaceBox.parse(a.value("face", "")));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("--face: " + e.getMessage());
-            }
-        }
+        boolean realTime = !asFastAsPossible;
+        RenderRequest.Builder req = RenderRequest.live(portrait).clipFrames(Numbers.within("--clip-frames", clipFrames, 0, 1, 64));
+        animation.apply(req);
         Path abs = toStdout ? null : out.toAbsolutePath();
         if (abs != null && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
-        try (EmoPipeline pipeline = EmoPipeline.builder().threads(a.intValue("threads", 0, 1, 256)).build()) {
+        try (EmoPipeline emo = pipeline.builder().build()) {
             RenderRequest request = req.build();
-            int clip = request.clipFrames() > 0 ? request.clipFrames() : pipeline.packInfo().clipFrames();
-            Writer writer = new Writer(abs, voice.sampleRate(), pipeline.packInfo().fps(), clip);
+            int clip = request.clipFrames() > 0 ? request.clipFrames() : emo.packInfo().clipFrames();
+            Writer writer = new Writer(abs, voice.sampleRate(), emo.packInfo().fps(), clip);
             try {
                 LiveOptions options = LiveOptions.DEFAULT.withSampleRate(voice.sampleRate()).withRealTime(realTime);
                 LiveStats stats;
-                try (LiveSession session = pipeline.live(request, options, writer)) {
+                try (LiveSession session = emo.live(request, options, writer)) {
                     feed(session, voice, realTime, cancel);
                     session.end();
                     stats = writer.awaitEnd(cancel);
@@ -92,6 +110,7 @@ final class Live {
                 writer.close();
             }
         }
+        return 0;
     }
 
     /** Feeds the voice in 20 ms chunks: at the clock's pace, or as fast as the session takes them. */

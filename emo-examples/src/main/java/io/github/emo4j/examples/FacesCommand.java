@@ -3,40 +3,40 @@ package io.github.emo4j.examples;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.face.DetectedFace;
-import io.github.emo4j.face.FaceBox;
-import io.github.emo4j.face.FaceDetector;
-import io.github.emo4j.face.HaarFaceDetector;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code emo faces}: the faces a render would see, as JSON, and optionally drawn over the portrait. */
-final class Faces {
-    private Faces() {
+@Command(name = "faces", sortOptions = false,
+        description = "The faces a render would see, as JSON (the one it uses first).")
+final class FacesCommand extends EmoCommand {
+    @Option(names = "--portrait", required = true, paramLabel = "IMG", description = "the portrait")
+    Path file;
+
+    @Option(names = "--annotate", paramLabel = "OUT.png", description = "also draw the faces over the portrait, to OUT.png")
+    Path annotate;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    FacesCommand(Console console) {
+        super(console);
     }
 
-    /** The detector {@code --face-detector} names, or {@code null} for the default. */
-    static FaceDetector detector(Args a) {
-        String name = a.value("face-detector", "blazeface");
-        return switch (name) {
-            case "blazeface" -> null;
-            case "viola-jones" -> HaarFaceDetector.frontalFace();
-            default -> throw new InvalidInputException("--face-detector must be blazeface or viola-jones: '" + name + "'");
-        };
-    }
-
-    static void print(Args a, PrintStream out) throws IOException {
-        Path file = Path.of(a.required("portrait"));
-        Path annotate = a.has("annotate") ? Path.of(a.value("annotate", "")) : null;
+    @Override
+    int execute() throws IOException {
         if (annotate != null) {
             Inputs.refuseOverwrite("annotate", annotate, "portrait", file.toString());
             if (!annotate.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -44,22 +44,15 @@ final class Faces {
             }
         }
         BufferedImage portrait = EmoPipeline.readPortrait(file);
-        EmoPipeline.Builder b = EmoPipeline.builder().faceDetector(detector(a));
-        if (a.has("pack")) {
-            b.pack(Path.of(a.value("pack", "")));
-        }
         List<DetectedFace> faces;
-        try (EmoPipeline emo = b.build()) {
+        try (EmoPipeline emo = pipeline.builder().build()) {
             faces = emo.faces(portrait);
         }
-        out.println(json(portrait, faces));
+        console.out().println(DetectedFace.json(portrait.getWidth(), portrait.getHeight(), faces));
         if (annotate != null) {
             draw(portrait, faces, annotate);
         }
-    }
-
-    static String json(BufferedImage portrait, List<DetectedFace> faces) {
-        return DetectedFace.json(portrait.getWidth(), portrait.getHeight(), faces);
+        return 0;
     }
 
     /** The portrait with each face's box (the used one thicker) and keypoints, written atomically. */
