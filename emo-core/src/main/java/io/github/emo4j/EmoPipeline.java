@@ -398,6 +398,24 @@ public final class EmoPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a voice of at most {@code maxSeconds}, refusing a longer one as soon as that much is decoded
+     * (a server's upload limit: hours of compressed voice in a few megabytes cost no more than the limit).
+     *
+     * @param file       the audio file
+     * @param maxSeconds the longest voice accepted, above 0
+     * @return the decoded voice
+     * @throws InvalidInputException if the file is missing, of an unsupported kind, malformed, or longer than
+     *         that ("over the limit")
+     */
+    public static AudioClip readAudioWithin(Path file, double maxSeconds) {
+        try {
+            return AudioFiles.read(file, maxSeconds);
+        } catch (AudioException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+
     /** Options for a pipeline and, for one-shot use, the inputs of one render. */
     public static final class Builder {
         private Path packDir;

@@ -23,6 +23,36 @@ public final class AudioFiles {
      *                        malformed, or too long for the heap
      */
     public static AudioClip read(Path file) throws AudioException {
+        return decode(file);
+    }
+
+    /**
+     * Reads a voice file as {@link #read(Path)} does, refusing one longer than {@code maxSeconds} as soon
+     * as that much is decoded: a highly compressed file (hours of Opus in a few megabytes) costs no more
+     * than the limit's worth of decoding and memory. For a server's uploads.
+     *
+     * @param file       the file
+     * @param maxSeconds the longest voice accepted, above 0
+     * @return the decoded clip
+     * @throws AudioException as {@link #read(Path)} does, and with "over the limit" for a longer voice
+     */
+    public static AudioClip read(Path file, double maxSeconds) throws AudioException {
+        if (!(maxSeconds > 0)) {
+            throw new IllegalArgumentException("maxSeconds must be above 0: " + maxSeconds);
+        }
+        Double before = DecodeBudget.LIMIT_SECONDS.get();
+        DecodeBudget.LIMIT_SECONDS.set(maxSeconds);
+        try {
+            AudioClip clip = decode(file);
+            // uncompressed audio is decoded in one read: its length is checked here
+            DecodeBudget.checkLimit(file, clip.samples().length, clip.sampleRate(), maxSeconds);
+            return clip;
+        } finally {
+            DecodeBudget.LIMIT_SECONDS.set(before);
+        }
+    }
+
+    private static AudioClip decode(Path file) throws AudioException {
         byte[] magic = magic(file);
         return switch (Kind.of(magic)) {
             case WAV -> WavDecoder.decode(file);

@@ -12,7 +12,21 @@ final class DecodeBudget {
     /** The share of the maximum heap one decoded clip may take. */
     static final int HEAP_SHARE = 8;
 
+    /**
+     * The longest voice the read under way on this thread accepts, or {@code null}: set by
+     * {@link AudioFiles#read(Path, double)} around one read, so every decoder's output stops at it.
+     */
+    static final ThreadLocal<Double> LIMIT_SECONDS = new ThreadLocal<>();
+
     private DecodeBudget() {
+    }
+
+    /** Refuses {@code samples} at {@code rate} Hz when they last longer than {@code maxSeconds}. */
+    static void checkLimit(Path file, long samples, int rate, double maxSeconds) throws AudioException {
+        if (samples > maxSeconds * rate) {
+            throw new AudioException(file, String.format(java.util.Locale.ROOT,
+                    "over the limit: the voice is longer than %.0f s (%.0f s decoded so far)", maxSeconds, samples / (double) rate));
+        }
     }
 
     /** Most mono float samples one decoded clip may hold. */

@@ -9,6 +9,8 @@ import java.util.Arrays;
  */
 final class MonoSamples {
     private final Path file;
+    /** The read's limit in seconds ({@link AudioFiles#read(Path, double)}), or {@code null}. */
+    private final Double limitSeconds = DecodeBudget.LIMIT_SECONDS.get();
     private float[] data = new float[1 << 16];
     private int size;
 
@@ -24,6 +26,9 @@ final class MonoSamples {
      */
     float[] room(int n, int rate) throws AudioException {
         long needed = (long) size + n;
+        if (limitSeconds != null) {
+            DecodeBudget.checkLimit(file, needed, rate, limitSeconds);
+        }
         if (needed > DecodeBudget.maxSamples()) {
             DecodeBudget.check(file, needed, rate);
         }

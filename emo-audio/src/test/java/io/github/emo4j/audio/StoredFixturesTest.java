@@ -1,6 +1,8 @@
 package io.github.emo4j.audio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -39,5 +41,20 @@ class StoredFixturesTest {
         assertTrue(Math.abs(seconds - expected) <= expected / 100, name + ": " + seconds + " s against " + expected + " s");
         double distance = LogMelDistance.between(ours, theirs);
         assertTrue(distance < 0.05, name + ": log-mel distance " + distance);
+    }
+
+    /** A length limit stops every decoder at the limit, with the reason a server maps to 413; below it, the same clip. */
+    @ParameterizedTest
+    @ValueSource(strings = {"speech.opus", "speech-opus.webm", "speech.ogg", "speech-aac.m4a", "speech-alac.m4a",
+            "speech.ogg.ffmpeg-16k.wav"})
+    void aLengthLimitRefusesALongerVoiceAndKeepsAShorterOne(String name) throws Exception {
+        Path file = resource(name);
+        AudioClip whole = AudioFiles.read(file);
+        AudioException e = assertThrows(AudioException.class, () -> AudioFiles.read(file, whole.durationSeconds() / 2));
+        assertTrue(e.getMessage().contains("over the limit: the voice is longer than") && e.getMessage().startsWith(file.toString()),
+                e.getMessage());
+        assertArrayEquals(whole.samples(), AudioFiles.read(file, whole.durationSeconds() + 0.1).samples(), 0f);
+        // the limit holds for that read only
+        assertEquals(whole.samples().length, AudioFiles.read(file).samples().length);
     }
 }

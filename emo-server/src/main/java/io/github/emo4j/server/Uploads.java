@@ -67,20 +67,16 @@ final class Uploads {
         }
     }
 
-    /** Decodes the voice saved at {@code file}, refusing one longer than {@code maxSeconds}. */
+    /**
+     * Decodes the voice saved at {@code file}, refusing one longer than {@code maxSeconds} as soon as that
+     * much is decoded (413).
+     */
     static AudioClip voice(Path file, double maxSeconds) {
-        AudioClip clip;
         try {
-            clip = EmoPipeline.readAudio(file);
+            return EmoPipeline.readAudioWithin(file, maxSeconds);
         } catch (InvalidInputException e) {
             throw refusal("audio", file, e.getMessage());
         }
-        double seconds = clip.samples().length / (double) clip.sampleRate();
-        if (seconds > maxSeconds) {
-            throw new ApiException(413, String.format(Locale.ROOT, "audio: %.1f s of voice; this server takes at most %.0f s",
-                    seconds, maxSeconds));
-        }
-        return clip;
     }
 
     /**

@@ -243,6 +243,19 @@ class EmoServerTest {
     }
 
     @Test
+    void aVoiceOverTheLimitIsRefusedOnceThatMuchIsDecoded() throws Exception {
+        try (EmoServer limited = EmoServer.start(pipeline, ServerOptions.defaults().withAddress("127.0.0.1", 0)
+                .withUploadLimits(32L << 20, 5, 16_000_000L).withWorkRoot(work))) {
+            TestFiles.Multipart m = TestFiles.multipart(Map.of("portrait", portrait, "audio", longVoice), Map.of());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(limited.uri().resolve("/api/renders"))
+                    .header("Content-Type", m.type()).POST(HttpRequest.BodyPublishers.ofByteArray(m.body())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, r.statusCode(), r.body());
+            assertTrue(r.body().startsWith("{\"error\":\"audio: over the limit: the voice is longer than 5 s"), r.body());
+        }
+    }
+
+    @Test
     void aTokenGuardsEveryRouteAndAFullQueueAnswers429() throws Exception {
         String token = "0123456789abcdef-secret";
         ServerOptions opts = ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(work).withToken(token)
