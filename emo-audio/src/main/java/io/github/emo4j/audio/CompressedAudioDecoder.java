@@ -4,26 +4,21 @@ import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.jcodec.codecs.mpa.Mp3Decoder;
 import org.jcodec.common.AudioFormat;
 import org.jcodec.common.Codec;
-import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.DemuxerTrackMeta;
 import org.jcodec.common.io.FileChannelWrapper;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.AudioBuffer;
 import org.jcodec.common.model.Packet;
 import org.jcodec.containers.mp3.MPEGAudioDemuxer;
-import org.jcodec.containers.mp4.boxes.Edit;
-import org.jcodec.containers.mp4.demuxer.AbstractMP4DemuxerTrack;
-import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 
 /**
- * MP3 through the decoder JCodec ships and AAC-LC (in MP4/M4A, demuxed by JCodec) through emo4j's own
- * {@link AacDecoder}, mixed down to mono. Decoded
+ * MP3 through the decoder JCodec ships, and AAC-LC and ALAC in MP4/M4A (demuxed by emo4j's own
+ * {@link Mp4Demuxer}) through emo4j's own {@link AacDecoder} and {@link AlacDecoder}, mixed down to mono. Decoded
  * output grows as it is produced, never from a size a header claims, and decoder failures on corrupt
  * streams become {@link AudioException}s.
  */
@@ -123,12 +118,13 @@ final class CompressedAudioDecoder {
     }
 
     /**
-     * Decodes the first AAC track of an MP4/M4A file, priming samples skipped as the edit list says.
+     * Decodes the first audio track of an MP4/M4A file, AAC or ALAC, demuxed by {@link Mp4Demuxer}; AAC's
+     * priming samples are skipped as the edit list says.
      *
      * @param file the file
      * @return the clip, mono
-     * @throws AudioException if the atom tree is malformed or hostile, there is no AAC track, or the audio is
-     *                        too long for the heap
+     * @throws AudioException if the boxes are malformed or hostile, there is no AAC or ALAC track, or the audio
+     *                        is too long for the heap
      */
     public static AudioClip decodeMp4(Path file) throws AudioException {
         return decodeMp4(file, null);
@@ -136,187 +132,46 @@ final class CompressedAudioDecoder {
 
     /** {@link #decodeMp4(Path)}, handing {@code usage} the AAC tools' use counts when done (for tests). */
     static AudioClip decodeMp4(Path file, java.util.function.Consumer<long[]> usage) throws AudioException {
-        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
-            Mp4Atoms.check(ch, file);
-            MP4Demuxer demux = MP4Demuxer.createMP4Demuxer(ch);
-            if (demux.getAudioTracks().isEmpty()) {
-                throw new AudioException(file, "MP4 file has no audio track");
+        try (Mp4Demuxer mp4 = Mp4Demuxer.open(file)) {
+            if (mp4.codec() == Mp4Demuxer.Codec.ALAC) {
+                return decodeAlac(file, mp4, new AlacDecoder(file, mp4.config()));
             }
-            DemuxerTrack track = demux.getAudioTracks().get(0);
-            DemuxerTrackMeta meta = track.getMeta();
-            if (meta.getCodec() != Codec.AAC) {
-                byte[] cookie = alacCookie(ch, file);
-                if (cookie != null) {
-                    return decodeAlac(file, track, new AlacDecoder(file, cookie), ch.size());
-                }
-                throw new AudioException(file, "audio track is " + (meta.getCodec() == null ? "of a codec JCodec does not name"
-                        : meta.getCodec()) + "; AAC and ALAC are supported in MP4");
-            }
-            if (meta.getCodecPrivate() == null) {
-                throw new AudioException(file, "AAC track has no decoder configuration");
-            }
-            AacDecoder decoder = new AacDecoder(file, bytes(meta.getCodecPrivate()));
+            AacDecoder decoder = new AacDecoder(file, mp4.config());
             int rate = decoder.rate();
             MonoSamples out = new MonoSamples(file);
             float[] pcm = new float[AacDecoder.FRAME];
-            Packets packets = new Packets(file, track, ch.size(), "AAC frames");
-            while (packets.next()) {
-                byte[] frame = packets.bytes;
-                int n = packets.length;
-                // JCodec's MP4 demuxer hands AAC access units with an ADTS header in front
-                int header = n >= 7 && (frame[0] & 0xFF) == 0xFF && (frame[1] & 0xF6) == 0xF0 ? ((frame[1] & 1) == 1 ? 7 : 9) : 0;
-                decoder.decode(frame, header, n - header, pcm);
+            while (mp4.next()) {
+                decoder.decode(mp4.bytes, 0, mp4.length, pcm);
                 out.add(pcm, AacDecoder.FRAME, rate);
             }
             if (usage != null) {
                 usage.accept(decoder.usage.clone());
             }
             // the edit list says where presentation starts: skip the encoder's priming samples
-            if (track instanceof AbstractMP4DemuxerTrack mt && mt.getEdits() != null) {
-                for (Edit e : mt.getEdits()) {
-                    if (e.getMediaTime() > 0 && e.getMediaTime() < Integer.MAX_VALUE) {
-                        out.trim((int) e.getMediaTime(), 0);
-                        break;
-                    }
-                }
+            long priming = mp4.primingAt(rate);
+            if (priming > 0 && priming < Integer.MAX_VALUE) {
+                out.trim((int) priming, 0);
             }
             return toClip(file, out, rate);
         } catch (AudioException e) {
             throw e;
         } catch (IOException e) {
-            throw new AudioException(file, "cannot decode AAC: " + describe(e), e);
+            throw new AudioException(file, "cannot decode MP4 audio: " + describe(e), e);
         } catch (RuntimeException | StackOverflowError e) {
-            throw new AudioException(file, "malformed MP4/AAC data: the parser could not go on", e);
+            throw new AudioException(file, "malformed MP4 audio data: the decoder could not go on", e);
         }
     }
 
     /** Apple Lossless: every packet through {@link AlacDecoder}; no priming, nothing to trim. */
-    private static AudioClip decodeAlac(Path file, DemuxerTrack track, AlacDecoder decoder, long fileSize) throws IOException {
+    private static AudioClip decodeAlac(Path file, Mp4Demuxer mp4, AlacDecoder decoder) throws IOException {
         MonoSamples out = new MonoSamples(file);
         float[] pcm = new float[decoder.frameLength];
-        Packets packets = new Packets(file, track, fileSize, "ALAC packets");
-        while (packets.next()) {
+        while (mp4.next()) {
             java.util.Arrays.fill(pcm, 0f);
-            int samples = decoder.decode(packets.bytes, packets.length, pcm);
+            int samples = decoder.decode(mp4.bytes, mp4.length, pcm);
             out.add(pcm, samples, decoder.rate);
         }
         return toClip(file, out, decoder.rate);
-    }
-
-    /**
-     * A track's packets as bytes in one reused array, at most as many as the file could hold a packet of
-     * four bytes for (a corrupt index cannot make it loop for long).
-     */
-    private static final class Packets {
-        private final Path file;
-        private final DemuxerTrack track;
-        private final String what;
-        private long budget;
-        byte[] bytes = new byte[0];
-        int length;
-
-        Packets(Path file, DemuxerTrack track, long fileSize, String what) {
-            this.file = file;
-            this.track = track;
-            this.what = what;
-            this.budget = fileSize / 4 + 16;
-        }
-
-        boolean next() throws IOException {
-            Packet p = track.nextFrame();
-            if (p == null) {
-                return false;
-            }
-            if (--budget < 0) {
-                throw new AudioException(file, "more " + what + " than the file can hold (corrupt index)");
-            }
-            ByteBuffer data = p.getData();
-            length = data.remaining();
-            if (bytes.length < length) {
-                bytes = new byte[length];
-            }
-            data.duplicate().get(bytes, 0, length);
-            return true;
-        }
-    }
-
-    /**
-     * The ALACSpecificConfig of the first {@code alac} sample entry under {@code moov}, or {@code null} when
-     * there is none. The atom tree has passed {@link Mp4Atoms#check} before this reads it.
-     */
-    static byte[] alacCookie(FileChannelWrapper ch, Path file) throws IOException {
-        long size = ch.size();
-        long at = 0;
-        while (at + 8 <= size) {
-            ByteBuffer h = ByteBuffer.allocate(16);
-            ch.setPosition(at);
-            ch.read(h);
-            h.flip();
-            long box = h.getInt() & 0xFFFFFFFFL;
-            String type = new String(new byte[]{h.get(), h.get(), h.get(), h.get()}, StandardCharsets.ISO_8859_1);
-            if (box == 1 && h.remaining() >= 8) {
-                box = h.getLong();
-            } else if (box == 0) {
-                box = size - at;
-            }
-            if (box < 8 || at + box > size) {
-                return null;
-            }
-            if (type.equals("moov")) {
-                if (box > 64L << 20) {
-                    throw new AudioException(file, "moov atom larger than 64 MB");
-                }
-                ByteBuffer moov = ByteBuffer.allocate((int) box);
-                ch.setPosition(at);
-                while (moov.hasRemaining() && ch.read(moov) > 0) {
-                    // read it all
-                }
-                return findAlac(moov.array(), 8, moov.position(), 0);
-            }
-            at += box;
-        }
-        return null;
-    }
-
-    private static byte[] findAlac(byte[] b, int from, int to, int depth) {
-        int at = from;
-        while (at + 8 <= to && depth < 8) {
-            int box = ByteBuffer.wrap(b, at, 4).getInt();
-            String type = new String(b, at + 4, 4, StandardCharsets.ISO_8859_1);
-            if (box < 8 || at + (long) box > to) {
-                return null;
-            }
-            switch (type) {
-                case "trak", "mdia", "minf", "stbl" -> {
-                    byte[] r = findAlac(b, at + 8, at + box, depth + 1);
-                    if (r != null) {
-                        return r;
-                    }
-                }
-                case "stsd" -> {
-                    // full box, entry count, then sample entries
-                    byte[] r = findAlac(b, at + 16, at + box, depth + 1);
-                    if (r != null) {
-                        return r;
-                    }
-                }
-                case "alac" -> {
-                    if (box >= 36 && box < 36 + 28) {
-                        // the codec-specific box: version and flags, then the 24-byte config
-                        return java.util.Arrays.copyOfRange(b, at + 12, at + 36);
-                    }
-                    // the sample entry: 28 bytes of AudioSampleEntry, then its boxes
-                    byte[] r = findAlac(b, at + 36, at + box, depth + 1);
-                    if (r != null) {
-                        return r;
-                    }
-                }
-                default -> {
-                }
-            }
-            at += box;
-        }
-        return null;
     }
 
     /** Samples of delay every MPEG Layer III decoder adds (the polyphase filterbank and the MDCT overlap). */
@@ -370,12 +225,6 @@ final class CompressedAudioDecoder {
         }
         int d = (b.get(at + 21) & 0xFF) << 16 | (b.get(at + 22) & 0xFF) << 8 | (b.get(at + 23) & 0xFF);
         return new int[] {d >>> 12, d & 0xFFF};
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] a = new byte[b.remaining()];
-        b.duplicate().get(a);
-        return a;
     }
 
     private static String describe(Exception e) {

@@ -77,14 +77,15 @@ class SmallHeapTest {
         Path nested = dir.resolve("nested.mp4");
         Files.write(nested, HostileInputTest.insertIntoMoov(mp4, moov, moovLen, HostileInputTest.nestedAtoms(100_000)));
         Result r = emo("features", "--audio", nested.toString(), "--kind", "envelope", "--out", dir.resolve("n.npy").toString());
-        refused(r, "nested more than 16 deep");
+        // the nest is off the audio track's path: skipped by its size, the voice decodes
+        assertEquals(0, r.code(), r.output());
 
-        int stsz = HostileInputTest.indexOf(mp4, "stsz");
+        int stsz = HostileInputTest.indexOf(mp4, "stsz", HostileInputTest.indexOf(mp4, "soun"));
         ByteBuffer big = ByteBuffer.wrap(mp4.clone());
         big.putInt(stsz + 8, 0).putInt(stsz + 12, Integer.MIN_VALUE);
         Path table = dir.resolve("stsz.mp4");
         Files.write(table, big.array());
         refused(emo("features", "--audio", table.toString(), "--kind", "envelope", "--out", dir.resolve("s.npy").toString()),
-                "'stsz' claims 2147483648 entries");
+                "'stsz' claims 2147483648 samples");
     }
 }
