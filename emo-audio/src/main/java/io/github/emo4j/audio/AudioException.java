@@ -47,13 +47,17 @@ public class AudioException extends IOException {
     /**
      * The file could not be read: the message names the file once, then the file system's reason
      * ("file not found", "permission denied", "input/output error"), not the I/O exception's own text,
-     * which would name the file again.
+     * which would name the file again. A decoder's own {@code AudioException} passing through a reader's
+     * {@code catch (IOException)} is returned as it is.
      *
      * @param file  the file
      * @param cause what failed
      * @return the exception
      */
     public static AudioException cannotRead(Path file, java.io.IOException cause) {
+        if (cause instanceof AudioException named) {
+            return named; // a decoder's own refusal, already naming the file: once is enough
+        }
         return new AudioException(file, "cannot read: " + reason(cause), cause);
     }
 

@@ -62,8 +62,19 @@ final class MonoSamples {
         size -= head + tail;
     }
 
-    /** Samples {@code [from, to)} as a clip. */
-    AudioClip clip(int from, int to, int rate) {
+    /**
+     * Samples {@code [from, to)} as a clip, each checked: a decoder's NaN or infinity (damaged data that
+     * passed its checks) is refused here, by name, before any feature sees it.
+     *
+     * @throws AudioException naming the first sample that is not a finite number
+     */
+    AudioClip clip(int from, int to, int rate) throws AudioException {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw new AudioException(file, String.format(java.util.Locale.ROOT,
+                        "decoded sample %d (at %.3f s) is %s: the data is damaged", i - from, (i - from) / (double) rate, data[i]));
+            }
+        }
         return new AudioClip(Arrays.copyOfRange(data, from, to), rate);
     }
 }

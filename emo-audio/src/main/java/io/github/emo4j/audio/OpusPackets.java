@@ -111,7 +111,9 @@ final class OpusPackets {
             for (int c = 0; c < channels; c++) {
                 sum += pcm[i * channels + c];
             }
-            data[at + i] = sum * scale;
+            // the header's output gain can take a loud voice past full scale: kept within it, as ffmpeg's
+            // 16-bit output and every player's does (docs/audio.md)
+            data[at + i] = Math.max(-1f, Math.min(1f, sum * scale));
         }
         out.added(n);
     }

@@ -67,6 +67,9 @@ class FlacDecoderTest {
         e = assertThrows(AudioException.class, () -> AudioFiles.read(bad));
         assertTrue(e.getMessage().contains("bad.flac") && (e.getMessage().contains("CRC") || e.getMessage().contains("FLAC")),
                 e.getMessage());
+        // the file once: not "bad.flac: cannot read: bad.flac: FLAC frame ..."
+        assertEquals(1, e.getMessage().split(java.util.regex.Pattern.quote(bad.toString()), -1).length - 1, e.getMessage());
+        assertTrue(!e.getMessage().contains("cannot read"), e.getMessage());
 
         byte[] noInfo = {'f', 'L', 'a', 'C', (byte) 0x84, 0, 0, 0};
         Path empty = Files.write(dir.resolve("empty.flac"), noInfo);
