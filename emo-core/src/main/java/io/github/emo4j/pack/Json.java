@@ -16,18 +16,34 @@ public final class Json {
     public static final int MAX_CHARS = 4 << 20;
 
     private final String s;
+    /** Whether Python's {@code NaN}, {@code Infinity} and {@code -Infinity} are numbers here. */
+    private final boolean python;
     private int i;
 
-    private Json(String s) {
+    private Json(String s, boolean python) {
         this.s = s;
+        this.python = python;
     }
 
     /** Parses a document. */
     public static Object parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Parses a document as Python's {@code json} module writes it: also {@code NaN}, {@code Infinity} and
+     * {@code -Infinity} as numbers. diffusers saves every scheduler config so (a DPM++ config holds
+     * {@code "lambda_min_clipped": -Infinity}); the values are checked where they are used.
+     */
+    public static Object parsePython(String text) {
+        return parse(text, true);
+    }
+
+    private static Object parse(String text, boolean python) {
         if (text.length() > MAX_CHARS) {
             throw new IllegalArgumentException("JSON document of " + text.length() + " characters is too large");
         }
-        Json p = new Json(text);
+        Json p = new Json(text, python);
         p.ws();
         Object v = p.value(0);
         p.ws();
@@ -52,6 +68,16 @@ public final class Json {
             case 't': return literal("true", Boolean.TRUE);
             case 'f': return literal("false", Boolean.FALSE);
             case 'n': return literal("null", null);
+            case 'N':
+                if (python) {
+                    return literal("NaN", Double.NaN);
+                }
+                throw error("unexpected character 'N' (NaN is Python's, not JSON's)");
+            case 'I':
+                if (python) {
+                    return literal("Infinity", Double.POSITIVE_INFINITY);
+                }
+                throw error("unexpected character 'I' (Infinity is Python's, not JSON's)");
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
@@ -162,6 +188,10 @@ public final class Json {
         int start = i;
         if (peek() == '-') {
             i++;
+            if (python && peek() == 'I') {
+                literal("Infinity", null);
+                return Double.NEGATIVE_INFINITY;
+            }
         }
         while (i < s.length() && "0123456789.eE+-".indexOf(s.charAt(i)) >= 0) {
             i++;

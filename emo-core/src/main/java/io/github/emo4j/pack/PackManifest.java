@@ -158,7 +158,7 @@ public record PackManifest(String name, String description, PackFamily family, P
         if (schedulerEntry instanceof String file) {
             String where = source + ": scheduler file " + file;
             try {
-                schedulerEntry = Json.parse(files.apply(file));
+                schedulerEntry = Json.parsePython(files.apply(file));
             } catch (IllegalArgumentException e) {
                 throw new PackException(where + ": " + e.getMessage());
             }

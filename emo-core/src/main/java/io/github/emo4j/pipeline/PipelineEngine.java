@@ -38,7 +38,7 @@ public final class PipelineEngine implements EmoEngine {
     @Override
     @SuppressWarnings("unchecked")
     public SamplingSchedule schedule(String configJson, String source, int steps) {
-        Object doc = Json.parse(configJson);
+        Object doc = Json.parsePython(configJson);
         if (!(doc instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object");
         }

@@ -37,6 +37,10 @@ final class SchedulerConfig {
         if (!(v instanceof Number n)) {
             throw new IllegalArgumentException("scheduler config: '" + key + "' must be a number, not " + v);
         }
+        if (!Double.isFinite(n.doubleValue())) {
+            // Python's NaN and Infinity are read (diffusers writes them), but no setting used here may be one
+            throw new IllegalArgumentException("scheduler config: '" + key + "' must be a finite number, not " + n);
+        }
         return n.doubleValue();
     }
 

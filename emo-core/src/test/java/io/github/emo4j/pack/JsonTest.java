@@ -23,4 +23,20 @@ class JsonTest {
             assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
         }
     }
+
+    @Test
+    void readsPythonsNonFiniteNumbersOnlyWhereAsked() {
+        Map<?, ?> m = (Map<?, ?>) Json.parsePython("{\"a\": NaN, \"b\": Infinity, \"c\": -Infinity, \"d\": [-1.5, NaN]}");
+        assertTrue(Double.isNaN((Double) m.get("a")));
+        assertEquals(Double.POSITIVE_INFINITY, m.get("b"));
+        assertEquals(Double.NEGATIVE_INFINITY, m.get("c"));
+        assertEquals(-1.5, ((List<?>) m.get("d")).get(0));
+        for (String bad : new String[] {"{\"a\": NaN}", "Infinity", "-Infinity"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+            assertTrue(e.getMessage().contains("Python's, not JSON's") || e.getMessage().contains("bad number"), e.getMessage());
+        }
+        for (String bad : new String[] {"-Inf", "Infinit", "NaNa", "-NaN", "inf"}) {
+            assertThrows(IllegalArgumentException.class, () -> Json.parsePython(bad), bad);
+        }
+    }
 }
