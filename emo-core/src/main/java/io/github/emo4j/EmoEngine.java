@@ -49,9 +49,10 @@ public interface EmoEngine {
      * @param configJson the configuration's JSON text
      * @param source     the configuration's name in messages
      * @param steps      sampling steps
-     * @return the timesteps and initial noise scale
+     * @param mu         a flow scheduler's dynamic shift, or {@code null}
+     * @return the timesteps, sigmas and initial noise scale
      */
-    SamplingSchedule schedule(String configJson, String source, int steps);
+    SamplingSchedule schedule(String configJson, String source, int steps, Double mu);
 
     /**
      * What to load.

@@ -12,21 +12,25 @@ import java.util.StringJoiner;
  * for comparing emo4j's schedulers with diffusers' own.
  *
  * @param timesteps      the timesteps, in the order they are visited
+ * @param sigmas         the noise levels of the steps and the one after the last, for samplers that step
+ *                       in sigma (flow matching); empty otherwise
  * @param initNoiseSigma the scale of the initial noise
  */
-public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
+public record SamplingSchedule(List<Double> timesteps, List<Double> sigmas, double initNoiseSigma) {
 
     /** Largest scheduler configuration read, as large as a pack manifest may be: far beyond any real one. */
     static final long MAX_CONFIG_BYTES = 4L << 20;
 
     /**
-     * Copies the timesteps.
+     * Copies the lists.
      *
      * @param timesteps      the timesteps, in the order they are visited
+     * @param sigmas         the noise levels, or an empty list
      * @param initNoiseSigma the scale of the initial noise
      */
     public SamplingSchedule {
         timesteps = List.copyOf(timesteps);
+        sigmas = List.copyOf(sigmas);
     }
 
     /**
@@ -39,6 +43,15 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
     }
 
     /**
+     * The flow-matching algorithms (for flow-transformer packs) by name.
+     *
+     * @return the names, e.g. {@code flow-euler}
+     */
+    public static List<String> flowAlgorithms() {
+        return Schedulers.FLOW.names();
+    }
+
+    /**
      * The schedule of the scheduler {@code config} configures, at {@code steps} steps.
      *
      * @param config a diffusers scheduler configuration file
@@ -48,6 +61,20 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
      *         scheduler or configures it wrongly, or {@code steps} is out of range
      */
     public static SamplingSchedule of(Path config, int steps) {
+        return of(config, steps, null);
+    }
+
+    /**
+     * The schedule of a flow-matching scheduler with dynamic shifting ({@code use_dynamic_shifting}), whose
+     * shift μ a pipeline computes from the image's size.
+     *
+     * @param config a diffusers scheduler configuration file
+     * @param steps  sampling steps, 1 to 1000
+     * @param mu     the dynamic shift, or {@code null} for none
+     * @return its timesteps, sigmas and initial noise scale
+     * @throws InvalidInputException as {@link #of(Path, int)}, and for a μ the scheduler does not take
+     */
+    public static SamplingSchedule of(Path config, int steps, Double mu) {
         if (steps < 1 || steps > 1000) {
             throw new InvalidInputException("steps must be between 1 and 1000, not " + steps);
         }
@@ -58,7 +85,7 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
             if (Files.size(config) > MAX_CONFIG_BYTES) {
                 throw new InvalidInputException(config + ": too large for a scheduler config");
             }
-            return EmoEngine.get().schedule(Files.readString(config), config.toString(), steps);
+            return EmoEngine.get().schedule(Files.readString(config), config.toString(), steps, mu);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(config + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -67,7 +94,8 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
     }
 
     /**
-     * The schedule as one line of JSON: {@code {"timesteps": [...], "init_noise_sigma": x}}.
+     * The schedule as one line of JSON: {@code {"timesteps": [...], "init_noise_sigma": x}}, with
+     * {@code "sigmas": [...]} before the noise scale where the sampler has them.
      *
      * @return the JSON text
      */
@@ -76,7 +104,12 @@ public record SamplingSchedule(List<Double> timesteps, double initNoiseSigma) {
         for (double t : timesteps) {
             ts.add(number(t));
         }
-        return "{\"timesteps\": " + ts + ", \"init_noise_sigma\": " + number(initNoiseSigma) + "}";
+        StringJoiner ss = new StringJoiner(", ", "[", "]");
+        for (double s : sigmas) {
+            ss.add(number(s));
+        }
+        return "{\"timesteps\": " + ts + (sigmas.isEmpty() ? "" : ", \"sigmas\": " + ss) + ", \"init_noise_sigma\": "
+                + number(initNoiseSigma) + "}";
     }
 
     /** A number as JSON writes it: whole numbers without a fraction. */

@@ -37,16 +37,20 @@ public final class PipelineEngine implements EmoEngine {
 
     @Override
     @SuppressWarnings("unchecked")
-    public SamplingSchedule schedule(String configJson, String source, int steps) {
+    public SamplingSchedule schedule(String configJson, String source, int steps, Double mu) {
         Object doc = Json.parsePython(configJson);
         if (!(doc instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        Sampler sampler = Schedulers.fromConfig((Map<String, Object>) doc).sampler(steps);
+        Sampler sampler = Schedulers.anyFromConfig((Map<String, Object>) doc, mu).sampler(steps);
         List<Double> ts = new ArrayList<>();
         for (double t : sampler.timesteps()) {
             ts.add(t);
         }
-        return new SamplingSchedule(ts, sampler.initNoiseSigma());
+        List<Double> sigmas = new ArrayList<>();
+        for (double s : sampler.sigmas()) {
+            sigmas.add(s);
+        }
+        return new SamplingSchedule(ts, sigmas, sampler.initNoiseSigma());
     }
 }

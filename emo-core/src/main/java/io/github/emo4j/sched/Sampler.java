@@ -15,6 +15,14 @@ public interface Sampler {
      */
     double[] timesteps();
 
+    /**
+     * The noise levels of the steps and the one after the last, for samplers that step in sigma
+     * (flow matching); empty for those that do not say.
+     */
+    default double[] sigmas() {
+        return new double[0];
+    }
+
     /** Standard deviation of the initial noise. */
     float initNoiseSigma();
 

@@ -33,11 +33,43 @@ public final class Schedulers {
         c.put("use_karras_sigmas", karras);
     }
 
+    /**
+     * The flow-matching samplers that flow-transformer packs (Wan and its relatives) run: the model
+     * predicts a velocity over sigmas from 1 to 0.
+     */
+    public static final SchedulerRegistry FLOW = SchedulerRegistry.builder()
+            .algorithm("FlowMatchEulerDiscreteScheduler", FlowMatchEulerDiscreteScheduler::new)
+            .name("flow-euler", c -> c.put("_class_name", "FlowMatchEulerDiscreteScheduler"))
+            .build();
+
     /** The short names of {@link #DIFFUSION}. */
     public static final List<String> NAMES = DIFFUSION.names();
 
     /** The scheduler a configuration names, from {@link #DIFFUSION}. */
     public static Scheduler fromConfig(Map<String, Object> config) {
+        return DIFFUSION.fromConfig(config);
+    }
+
+    /**
+     * The scheduler a configuration names, from either family, for inspecting a schedule.
+     *
+     * @param config diffusers' keys
+     * @param mu     the dynamic shift of a flow scheduler that asks for one, or {@code null}
+     * @return the scheduler
+     */
+    public static Scheduler anyFromConfig(Map<String, Object> config, Double mu) {
+        Object cls = config.get("_class_name");
+        if (cls instanceof String name && FLOW.classNames().contains(name)) {
+            return mu == null ? FLOW.fromConfig(config) : FlowMatchEulerDiscreteScheduler.withMu(config, mu);
+        }
+        if (mu != null) {
+            throw new IllegalArgumentException("mu is a flow-matching scheduler's dynamic shift; " + cls + " takes none");
+        }
+        if (cls instanceof String name && !DIFFUSION.classNames().contains(name)) {
+            List<String> all = new java.util.ArrayList<>(DIFFUSION.classNames());
+            all.addAll(FLOW.classNames());
+            throw new IllegalArgumentException("scheduler '" + name + "' is not supported (supported: " + String.join(", ", all) + ")");
+        }
         return DIFFUSION.fromConfig(config);
     }
 

@@ -210,10 +210,31 @@ class EmoCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"timesteps\": [751, 501, 251, 1]"), r.out());
         assertTrue(r.out().contains("\"init_noise_sigma\": 1"), r.out());
+        Run ddimWithMu = run("schedule", "--config", cfg.toString(), "--steps", "4", "--mu", "1");
+        assertEquals(2, ddimWithMu.code());
+        assertTrue(ddimWithMu.err().contains("DDIMScheduler takes none"), ddimWithMu.err());
         Files.writeString(cfg, "{\"_class_name\": \"Nope\"}");
         Run bad = run("schedule", "--config", cfg.toString(), "--steps", "4");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("scheduler_config.json"), bad.err());
+        assertTrue(bad.err().contains("FlowMatchEulerDiscreteScheduler"), "the flow schedulers are listed: " + bad.err());
+    }
+
+    @Test
+    void scheduleOfAFlowSchedulerPrintsItsSigmasAndTakesMu() throws Exception {
+        Path cfg = dir.resolve("flow_config.json");
+        Files.writeString(cfg, "{\"_class_name\": \"FlowMatchEulerDiscreteScheduler\", \"shift\": 3.0}");
+        Run r = run("schedule", "--config", cfg.toString(), "--steps", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("{\"timesteps\": [1000, 857.6923217773438, 602.1505737304688, 8.928571701049805], "
+                + "\"sigmas\": [1, 0.857692301273346, 0.602150559425354, 0.008928571827709675, 0]"), r.out());
+        Files.writeString(cfg, "{\"_class_name\": \"FlowMatchEulerDiscreteScheduler\", \"use_dynamic_shifting\": true}");
+        Run noMu = run("schedule", "--config", cfg.toString(), "--steps", "4");
+        assertEquals(2, noMu.code());
+        assertTrue(noMu.err().contains("give mu"), noMu.err());
+        Run mu = run("schedule", "--config", cfg.toString(), "--steps", "4", "--mu", "0.95");
+        assertEquals(0, mu.code(), mu.err());
+        assertTrue(mu.out().contains("\"sigmas\": [1, 0.838166356086731"), mu.out());
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.github.emo4j.sched;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.emo4j.pack.Json;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FlowMatchEulerDiscreteScheduler} against diffusers' own, run by
+ * {@code scripts/reference/flow_match_euler.py} on a diffusers checkout (the commit is in the resource):
+ * timesteps and sigmas of eleven configurations (static, dynamic exponential and linear shifts, Karras and
+ * exponential sigmas, a terminal shift, inverted sigmas, another training length), and the trajectory
+ * of an analytic model (the exact velocity towards a fixed x0) from fixed noise.
+ */
+class FlowSchedulerParityTest {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void matchesDiffusersScheduleForScheduleAndStepForStep() throws Exception {
+        Map<String, Object> doc;
+        try (InputStream in = getClass().getResourceAsStream("flow_match_euler_reference.json")) {
+            doc = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        float[] noise = floats((List<Object>) doc.get("noise"));
+        float[] x0 = floats((List<Object>) doc.get("x0"));
+        List<Object> cases = (List<Object>) doc.get("cases");
+        assertEquals(11, cases.size());
+        for (Object o : cases) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) c.get("config"));
+            int steps = ((Double) c.get("steps")).intValue();
+            Object mu = c.get("mu");
+            Scheduler scheduler = mu == null ? new FlowMatchEulerDiscreteScheduler(config)
+                    : FlowMatchEulerDiscreteScheduler.withMu(config, (Double) mu);
+            Sampler sampler = scheduler.sampler(steps);
+            String name = config + " " + steps + " steps" + (mu == null ? "" : " mu " + mu);
+            float[] ts = floats((List<Object>) c.get("timesteps"));
+            float[] sigmas = floats((List<Object>) c.get("sigmas"));
+            assertEquals(ts.length, sampler.timesteps().length, name);
+            for (int i = 0; i < ts.length; i++) {
+                assertEquals(ts[i], (float) sampler.timesteps()[i], 0f, name + ": timestep " + i);
+            }
+            for (int i = 0; i < sigmas.length; i++) {
+                assertEquals(sigmas[i], (float) sampler.sigmas()[i], 0f, name + ": sigma " + i);
+            }
+            // the trajectory, in float32 as torch computes it
+            FloatBuffer x = FloatBuffer.wrap(noise.clone());
+            FloatBuffer v = FloatBuffer.allocate(noise.length);
+            for (int i = 0; i < steps; i++) {
+                float sigma = (float) sampler.sigmas()[i];
+                for (int k = 0; k < noise.length; k++) {
+                    float d = x.get(k) - x0[k];
+                    v.put(k, sigma > 0 ? d / sigma : d);
+                }
+                sampler.step(i, v, x);
+            }
+            float[] expected = floats((List<Object>) c.get("final"));
+            for (int k = 0; k < expected.length; k++) {
+                assertEquals(expected[k], x.get(k), 1e-6f, name + ": final sample " + k);
+            }
+        }
+    }
+
+    private static float[] floats(List<Object> l) {
+        float[] f = new float[l.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = ((Double) l.get(i)).floatValue();
+        }
+        return f;
+    }
+}
