@@ -39,7 +39,9 @@ public final class Schedulers {
      */
     public static final SchedulerRegistry FLOW = SchedulerRegistry.builder()
             .algorithm("FlowMatchEulerDiscreteScheduler", FlowMatchEulerDiscreteScheduler::new)
+            .algorithm("FlowUniPCMultistepScheduler", FlowUniPcMultistepScheduler::new)
             .name("flow-euler", c -> c.put("_class_name", "FlowMatchEulerDiscreteScheduler"))
+            .name("flow-unipc", c -> c.put("_class_name", "FlowUniPCMultistepScheduler"))
             .build();
 
     /** The short names of {@link #DIFFUSION}. */

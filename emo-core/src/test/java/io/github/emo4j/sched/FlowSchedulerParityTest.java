@@ -74,4 +74,67 @@ class FlowSchedulerParityTest {
         }
         return f;
     }
+
+    /**
+     * Wan's FlowUniPCMultistepScheduler, run by {@code scripts/reference/wan_flow_unipc.py} on a Wan2.2
+     * checkout: Wan2.2-S2V's own use (40 steps, shift 3 at sampling) and ten more (other steps and shifts,
+     * first order, correctors disabled, a shift in the constructor, another training length). Timesteps and
+     * sigmas exactly; trajectories within 2e-6 (the corrector's 2×2 solve is LAPACK's in the original). Two
+     * more, bh1 and no lower order at the end, end in NaN in the original: emo4j refuses them by name.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void wansUniPcMatchesWansOwnStepForStep() throws Exception {
+        Map<String, Object> doc;
+        try (InputStream in = getClass().getResourceAsStream("wan_flow_unipc_reference.json")) {
+            doc = (Map<String, Object>) Json.parsePython(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        float[] noise = floats((List<Object>) doc.get("noise"));
+        float[] x0 = floats((List<Object>) doc.get("x0"));
+        List<Object> cases = (List<Object>) doc.get("cases");
+        assertEquals(11, cases.size());
+        double worst = 0;
+        int refused = 0;
+        for (Object o : cases) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) c.get("config"));
+            int steps = ((Double) c.get("steps")).intValue();
+            String name = config + " " + steps + " steps";
+            List<Object> fin = (List<Object>) c.get("final");
+            if (fin.stream().anyMatch(f -> ((Double) f).isNaN())) {
+                // the original ends in NaN here (bh1, or no lower order into sigma 0): emo4j refuses the configuration
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> new FlowUniPcMultistepScheduler(config), name);
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("ends in NaN in Wan's scheduler"), e.getMessage());
+                refused++;
+                continue;
+            }
+            Sampler sampler = new FlowUniPcMultistepScheduler(config).sampler(steps);
+            float[] ts = floats((List<Object>) c.get("timesteps"));
+            float[] sigmas = floats((List<Object>) c.get("sigmas"));
+            assertEquals(ts.length, sampler.timesteps().length, name);
+            for (int i = 0; i < ts.length; i++) {
+                assertEquals(ts[i], (float) sampler.timesteps()[i], 0f, name + ": timestep " + i);
+            }
+            for (int i = 0; i < sigmas.length; i++) {
+                assertEquals(sigmas[i], (float) sampler.sigmas()[i], 0f, name + ": sigma " + i);
+            }
+            FloatBuffer x = FloatBuffer.wrap(noise.clone());
+            FloatBuffer v = FloatBuffer.allocate(noise.length);
+            for (int i = 0; i < steps; i++) {
+                float sigma = (float) sampler.sigmas()[i];
+                for (int k = 0; k < noise.length; k++) {
+                    v.put(k, (x.get(k) - x0[k]) / sigma);
+                }
+                sampler.step(i, v, x);
+            }
+            float[] expected = floats((List<Object>) c.get("final"));
+            for (int k = 0; k < expected.length; k++) {
+                worst = Math.max(worst, Math.abs(expected[k] - x.get(k)));
+                assertEquals(expected[k], x.get(k), 2e-6f, name + ": final sample " + k);
+            }
+        }
+        assertEquals(2, refused, "bh1 and lower_order_final false");
+        System.out.println("Wan FlowUniPC against the original: largest difference " + worst);
+    }
 }

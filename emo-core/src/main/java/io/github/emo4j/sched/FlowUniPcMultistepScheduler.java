@@ -1,0 +1,285 @@
+package io.github.emo4j.sched;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * UniPC for flow matching as Wan's {@code FlowUniPCMultistepScheduler} (wan/utils/fm_solvers_unipc.py,
+ * the sampler of Wan2.1 and Wan2.2-S2V): a predictor of order up to {@code solver_order} (UniP) and, from
+ * the second step on, a corrector (UniC) that reuses the model's output at the predicted point, in the
+ * data prediction form ({@code predict_x0}) with the B(h) of {@code bh2}. ({@code bh1} and
+ * {@code lower_order_final: false} make the original return NaN at its last step, into sigma 0: they are
+ * refused by name.)
+ *
+ * <p>Wan spaces the sigmas over {@code linspace(σ_max, σ_min, n + 1)[:-1]} of the training schedule and
+ * applies the shift it is given at sampling ({@code set_timesteps(n, shift=…)}), not diffusers' spacing;
+ * the timesteps are {@code int64(σ·N)}. A configuration gives that sampling shift as {@code sample_shift}
+ * (the name Wan's own configs use; without it, {@code shift} applies, as in Wan's class). The arithmetic
+ * is the original's float32 (the sigmas, the λ, h and the coefficients); only the 2×2 solve of the
+ * second-order corrector may differ from LAPACK's in the last bit.
+ */
+public final class FlowUniPcMultistepScheduler implements Scheduler {
+    private final int trainSteps;
+    private final int order;
+    private final boolean bh2;
+    private final boolean lowerOrderFinal;
+    private final double sampleShift;
+    private final java.util.Set<Integer> disableCorrector;
+    private final double sigmaMax;
+    private final double sigmaMin;
+
+    /**
+     * The scheduler a configuration describes.
+     *
+     * @param config Wan's keys (diffusers' names), with {@code sample_shift}
+     * @throws IllegalArgumentException if a key is out of range or asks for what is not implemented
+     */
+    public FlowUniPcMultistepScheduler(Map<String, Object> config) {
+        SchedulerConfig c = new SchedulerConfig(config);
+        this.trainSteps = c.integer("num_train_timesteps", 1000, 2, 100_000);
+        this.order = c.integer("solver_order", 2, 1, 2);
+        String solver = c.string("solver_type", "bh2");
+        if (!solver.equals("bh1") && !solver.equals("bh2") && !solver.equals("midpoint") && !solver.equals("heun")
+                && !solver.equals("logrho")) {
+            throw new IllegalArgumentException("scheduler config: solver_type " + solver + " is not implemented (bh1, bh2)");
+        }
+        // Wan's class turns diffusers' DPM solver types into bh2, as diffusers' UniPC does
+        this.bh2 = !solver.equals("bh1");
+        this.lowerOrderFinal = c.bool("lower_order_final", true);
+        // with the final sigma 0, the original returns NaN at the last step for these two: refused, not imitated
+        if (!bh2) {
+            throw new IllegalArgumentException("scheduler config: solver_type bh1 ends in NaN in Wan's scheduler (B(h) is "
+                    + "-infinity at the final sigma 0); use bh2");
+        }
+        if (!lowerOrderFinal) {
+            throw new IllegalArgumentException("scheduler config: lower_order_final false ends in NaN in Wan's scheduler (a "
+                    + "second-order step into sigma 0); use true");
+        }
+        c.requireOnly("prediction_type", "flow_prediction");
+        c.refuseThresholding();
+        if (!c.bool("predict_x0", true)) {
+            throw new IllegalArgumentException("scheduler config: only predict_x0 true is supported");
+        }
+        if (c.bool("use_dynamic_shifting", false)) {
+            throw new IllegalArgumentException("scheduler config: use_dynamic_shifting is not supported for FlowUniPCMultistepScheduler");
+        }
+        c.requireOnly("final_sigmas_type", "zero");
+        double shift = c.number("shift", 1.0);
+        this.sampleShift = c.number("sample_shift", shift);
+        if (!(shift > 0) || !(sampleShift > 0)) {
+            throw new IllegalArgumentException("scheduler config: 'shift' and 'sample_shift' must be above 0");
+        }
+        Object disabled = config.get("disable_corrector");
+        this.disableCorrector = new java.util.HashSet<>();
+        if (disabled instanceof java.util.List<?> l) {
+            for (Object o : l) {
+                if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                    throw new IllegalArgumentException("scheduler config: 'disable_corrector' must list step numbers");
+                }
+                disableCorrector.add(n.intValue());
+            }
+        } else if (disabled != null) {
+            throw new IllegalArgumentException("scheduler config: 'disable_corrector' must be a list");
+        }
+        // the training sigmas 1 - linspace(1, 1/N, N) reversed, in float32, shifted by `shift` (float32)
+        float max = (float) (1.0 - linspaceAt(1.0, 1.0 / trainSteps, trainSteps, trainSteps - 1));
+        float min = (float) (1.0 - linspaceAt(1.0, 1.0 / trainSteps, trainSteps, 0));
+        this.sigmaMax = shifted32(max, shift);
+        this.sigmaMin = shifted32(min, shift);
+    }
+
+    /** Element {@code i} of numpy's {@code linspace(start, stop, n)}. */
+    private static double linspaceAt(double start, double stop, int n, int i) {
+        return FlowMatchEulerDiscreteScheduler.linspace(start, stop, n)[i];
+    }
+
+    private static float shifted32(float s, double shift) {
+        return (float) shift * s / (1f + (float) (shift - 1) * s);
+    }
+
+    @Override
+    public String className() {
+        return "FlowUniPCMultistepScheduler";
+    }
+
+    @Override
+    public Sampler sampler(int steps, long seed) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1: " + steps);
+        }
+        double[] s = FlowMatchEulerDiscreteScheduler.linspace(sigmaMax, sigmaMin, steps + 1);
+        float[] sig = new float[steps + 1];
+        double[] ts = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            double v = sampleShift * s[i] / (1 + (sampleShift - 1) * s[i]);
+            ts[i] = (long) (v * trainSteps); // int64 of the float64 value: toward zero
+            sig[i] = (float) v;
+        }
+        sig[steps] = 0f;
+        return new UniPc(sig, ts);
+    }
+
+    /** One trajectory: the model outputs (as x0) of the last steps, the last sample, the order reached. */
+    private final class UniPc implements Sampler {
+        private final float[] sig;
+        private final double[] ts;
+        /** outputs[order - 1] is the latest. */
+        private float[][] outputs;
+        private float[] last;
+        private float[] converted;
+        private int lowerOrderNums;
+        private int thisOrder;
+        private boolean haveLast;
+
+        UniPc(float[] sig, double[] ts) {
+            this.sig = sig;
+            this.ts = ts;
+        }
+
+        @Override
+        public double[] timesteps() {
+            return ts.clone();
+        }
+
+        @Override
+        public double[] sigmas() {
+            double[] d = new double[sig.length];
+            for (int i = 0; i < sig.length; i++) {
+                d[i] = sig[i];
+            }
+            return d;
+        }
+
+        @Override
+        public float initNoiseSigma() {
+            return 1f;
+        }
+
+        @Override
+        public float inputScale(int i) {
+            return 1f;
+        }
+
+        @Override
+        public void step(int i, FloatBuffer velocity, FloatBuffer sample) {
+            int n = sample.capacity();
+            if (outputs == null) {
+                outputs = new float[order][n];
+                last = new float[n];
+                converted = new float[n];
+            }
+            // the model's x0 at the sample as given (before the corrector moves it)
+            float sigma = sig[i];
+            for (int k = 0; k < n; k++) {
+                converted[k] = sample.get(k) - sigma * velocity.get(k);
+            }
+            if (i > 0 && !disableCorrector.contains(i - 1) && haveLast) {
+                correct(i, sample, n);
+            }
+            float[] oldest = outputs[0];
+            for (int k = 0; k < order - 1; k++) {
+                outputs[k] = outputs[k + 1];
+            }
+            outputs[order - 1] = oldest;
+            System.arraycopy(converted, 0, oldest, 0, n);
+            int o = lowerOrderFinal ? Math.min(order, ts.length - i) : order;
+            thisOrder = Math.min(o, lowerOrderNums + 1);
+            for (int k = 0; k < n; k++) {
+                last[k] = sample.get(k);
+            }
+            haveLast = true;
+            predict(i, sample, n);
+            if (lowerOrderNums < order) {
+                lowerOrderNums++;
+            }
+        }
+
+        /** UniP: from sigma[i] to sigma[i + 1], written into {@code sample}. */
+        private void predict(int i, FloatBuffer sample, int n) {
+            float sT = sig[i + 1], sS0 = sig[i];
+            float aT = 1f - sT;
+            float lT = lambda(aT, sT), lS0 = lambda(1f - sS0, sS0);
+            float h = lT - lS0;
+            float hh = -h;
+            float hPhi1 = (float) Math.expm1(hh);
+            float bH = bh2 ? hPhi1 : hh;
+            float[] m0 = outputs[order - 1];
+            float ratio = sT / sS0;
+            float aPhi = aT * hPhi1;
+            if (thisOrder == 2) {
+                float lSi = lambda(1f - sig[i - 1], sig[i - 1]);
+                float rk = (lSi - lS0) / h;
+                float[] m1 = outputs[order - 2];
+                float aB = aT * bH;
+                for (int k = 0; k < n; k++) {
+                    float d1 = (m1[k] - m0[k]) / rk;
+                    float predRes = 0.5f * d1;
+                    float xt = ratio * sample.get(k) - aPhi * m0[k];
+                    sample.put(k, xt - aB * predRes);
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    sample.put(k, ratio * sample.get(k) - aPhi * m0[k]);
+                }
+            }
+        }
+
+        /** UniC: the sample at sigma[i] corrected with the model's output there ({@link #converted}). */
+        private void correct(int i, FloatBuffer sample, int n) {
+            int ord = thisOrder;
+            float sT = sig[i], sS0 = sig[i - 1];
+            float aT = 1f - sT;
+            float lT = lambda(aT, sT), lS0 = lambda(1f - sS0, sS0);
+            float h = lT - lS0;
+            float hh = -h;
+            float hPhi1 = (float) Math.expm1(hh);
+            float bH = bh2 ? hPhi1 : hh;
+            float hPhiK = hPhi1 / hh - 1f;
+            float[] m0 = outputs[order - 1];
+            float ratio = sT / sS0;
+            float aPhi = aT * hPhi1;
+            float aB = aT * bH;
+            if (ord == 1) {
+                for (int k = 0; k < n; k++) {
+                    float xt = ratio * last[k] - aPhi * m0[k];
+                    float d1t = converted[k] - m0[k];
+                    sample.put(k, xt - aB * (0f + 0.5f * d1t));
+                }
+                return;
+            }
+            // order 2: rk from sigma[i - 2]; R = [[1, 1], [rk, 1]], b from the phi functions
+            float lSi = lambda(1f - sig[i - 2], sig[i - 2]);
+            float rk = (lSi - lS0) / h;
+            float b0 = hPhiK * 1 / bH;
+            hPhiK = hPhiK / hh - (float) (1.0 / 2);
+            float b1 = hPhiK * 2 / bH;
+            float[] rho = solve2(1f, 1f, rk, 1f, b0, b1);
+            float[] m1 = outputs[order - 2];
+            for (int k = 0; k < n; k++) {
+                float d1 = (m1[k] - m0[k]) / rk;
+                float corrRes = rho[0] * d1;
+                float xt = ratio * last[k] - aPhi * m0[k];
+                float d1t = converted[k] - m0[k];
+                sample.put(k, xt - aB * (corrRes + rho[1] * d1t));
+            }
+        }
+    }
+
+    /** log(α) − log(σ) in float32, as torch computes it on float32 tensors. */
+    private static float lambda(float alpha, float sigma) {
+        return (float) Math.log(alpha) - (float) Math.log(sigma);
+    }
+
+    /** {@code [[a, b], [c, d]] x = [e, f]} by LU with partial pivoting, as LAPACK's sgesv does it, in float32. */
+    static float[] solve2(float a, float b, float c, float d, float e, float f) {
+        boolean swap = Math.abs(c) > Math.abs(a);
+        float p00 = swap ? c : a, p01 = swap ? d : b, q00 = swap ? a : c, q01 = swap ? b : d;
+        float y0 = swap ? f : e, y1 = swap ? e : f;
+        float l = q00 * (1f / p00);
+        float u11 = q01 - l * p01;
+        y1 = y1 - l * y0;
+        float x1 = y1 / u11;
+        float x0 = (y0 - p01 * x1) / p00;
+        return new float[] {x0, x1};
+    }
+}
