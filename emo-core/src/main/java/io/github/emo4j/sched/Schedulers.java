@@ -40,8 +40,10 @@ public final class Schedulers {
     public static final SchedulerRegistry FLOW = SchedulerRegistry.builder()
             .algorithm("FlowMatchEulerDiscreteScheduler", FlowMatchEulerDiscreteScheduler::new)
             .algorithm("FlowUniPCMultistepScheduler", FlowUniPcMultistepScheduler::new)
+            .algorithm("FlowDPMSolverMultistepScheduler", FlowDpmSolverMultistepScheduler::new)
             .name("flow-euler", c -> c.put("_class_name", "FlowMatchEulerDiscreteScheduler"))
             .name("flow-unipc", c -> c.put("_class_name", "FlowUniPCMultistepScheduler"))
+            .name("flow-dpm++", c -> c.put("_class_name", "FlowDPMSolverMultistepScheduler"))
             .build();
 
     /** The short names of {@link #DIFFUSION}. */

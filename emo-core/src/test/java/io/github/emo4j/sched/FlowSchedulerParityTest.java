@@ -77,16 +77,32 @@ class FlowSchedulerParityTest {
 
     /**
      * Wan's FlowUniPCMultistepScheduler, run by {@code scripts/reference/wan_flow_unipc.py} on a Wan2.2
-     * checkout: Wan2.2-S2V's own use (40 steps, shift 3 at sampling) and ten more (other steps and shifts,
+     * checkout: Wan2.2-S2V's own use (40 steps, shift 3 at sampling) and eight more (other steps and shifts,
      * first order, correctors disabled, a shift in the constructor, another training length). Timesteps and
      * sigmas exactly; trajectories within 2e-6 (the corrector's 2×2 solve is LAPACK's in the original). Two
      * more, bh1 and no lower order at the end, end in NaN in the original: emo4j refuses them by name.
      */
     @Test
-    @SuppressWarnings("unchecked")
     void wansUniPcMatchesWansOwnStepForStep() throws Exception {
+        int refused = againstWan("wan_flow_unipc_reference.json", FlowUniPcMultistepScheduler::new);
+        assertEquals(2, refused, "bh1 and lower_order_final false");
+    }
+
+    /**
+     * Wan's FlowDPMSolverMultistepScheduler, run by {@code scripts/reference/wan_flow_dpm.py} as Wan's
+     * pipelines run it (get_sampling_sigmas, then retrieve_timesteps): eleven configurations, orders 1 to
+     * 3, midpoint and Heun, 1 to 40 steps, with and without the lower orders at the end.
+     */
+    @Test
+    void wansDpmSolverMatchesWansOwnStepForStep() throws Exception {
+        assertEquals(0, againstWan("wan_flow_dpm_reference.json", FlowDpmSolverMultistepScheduler::new));
+    }
+
+    /** Checks every case of {@code resource}; returns how many the original ended in NaN (which must be refused). */
+    @SuppressWarnings("unchecked")
+    private int againstWan(String resource, java.util.function.Function<Map<String, Object>, Scheduler> make) throws Exception {
         Map<String, Object> doc;
-        try (InputStream in = getClass().getResourceAsStream("wan_flow_unipc_reference.json")) {
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
             doc = (Map<String, Object>) Json.parsePython(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         float[] noise = floats((List<Object>) doc.get("noise"));
@@ -102,14 +118,14 @@ class FlowSchedulerParityTest {
             String name = config + " " + steps + " steps";
             List<Object> fin = (List<Object>) c.get("final");
             if (fin.stream().anyMatch(f -> ((Double) f).isNaN())) {
-                // the original ends in NaN here (bh1, or no lower order into sigma 0): emo4j refuses the configuration
+                // the original ends in NaN here: emo4j refuses the configuration by name
                 IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                        () -> new FlowUniPcMultistepScheduler(config), name);
+                        () -> make.apply(config), name);
                 org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("ends in NaN in Wan's scheduler"), e.getMessage());
                 refused++;
                 continue;
             }
-            Sampler sampler = new FlowUniPcMultistepScheduler(config).sampler(steps);
+            Sampler sampler = make.apply(config).sampler(steps);
             float[] ts = floats((List<Object>) c.get("timesteps"));
             float[] sigmas = floats((List<Object>) c.get("sigmas"));
             assertEquals(ts.length, sampler.timesteps().length, name);
@@ -128,13 +144,13 @@ class FlowSchedulerParityTest {
                 }
                 sampler.step(i, v, x);
             }
-            float[] expected = floats((List<Object>) c.get("final"));
+            float[] expected = floats(fin);
             for (int k = 0; k < expected.length; k++) {
                 worst = Math.max(worst, Math.abs(expected[k] - x.get(k)));
                 assertEquals(expected[k], x.get(k), 2e-6f, name + ": final sample " + k);
             }
         }
-        assertEquals(2, refused, "bh1 and lower_order_final false");
-        System.out.println("Wan FlowUniPC against the original: largest difference " + worst);
+        System.out.println(resource + ": largest difference from the original " + worst);
+        return refused;
     }
 }
