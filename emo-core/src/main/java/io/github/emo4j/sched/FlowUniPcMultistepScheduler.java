@@ -17,6 +17,10 @@ import java.util.Map;
  * (the name Wan's own configs use; without it, {@code shift} applies, as in Wan's class). The arithmetic
  * is the original's float32 (the sigmas, the λ, h and the coefficients); only the 2×2 solve of the
  * second-order corrector may differ from LAPACK's in the last bit.
+ *
+ * <p>The same solver is diffusers' {@code UniPCMultistepScheduler} with {@code use_flow_sigmas} (the
+ * class Wan's diffusers pipelines use): named so in a configuration, its sigmas are diffusers' flow sigmas
+ * ({@code flow_shift}, or {@code use_dynamic_shifting} with μ, and {@code shift_terminal}).
  */
 public final class FlowUniPcMultistepScheduler implements Scheduler {
     private final int trainSteps;
@@ -27,6 +31,11 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
     private final java.util.Set<Integer> disableCorrector;
     private final double sigmaMax;
     private final double sigmaMin;
+    /** diffusers' UniPCMultistepScheduler with use_flow_sigmas, instead of Wan's own class. */
+    private final boolean diffusers;
+    private final boolean dynamic;
+    private final Double mu;
+    private final Double shiftTerminal;
 
     /**
      * The scheduler a configuration describes.
@@ -35,7 +44,37 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
      * @throws IllegalArgumentException if a key is out of range or asks for what is not implemented
      */
     public FlowUniPcMultistepScheduler(Map<String, Object> config) {
+        this(config, null);
+    }
+
+    /**
+     * diffusers' {@code UniPCMultistepScheduler} with {@code use_flow_sigmas} and {@code use_dynamic_shifting}:
+     * the scheduler with μ, the shift a pipeline computes from the image's size.
+     *
+     * @param config diffusers' keys
+     * @param mu     the shift's exponent
+     * @return the scheduler
+     */
+    public static FlowUniPcMultistepScheduler withMu(Map<String, Object> config, double mu) {
+        if (!Double.isFinite(mu)) {
+            throw new IllegalArgumentException("mu must be a finite number, not " + mu);
+        }
+        return new FlowUniPcMultistepScheduler(config, mu);
+    }
+
+    private FlowUniPcMultistepScheduler(Map<String, Object> config, Double mu) {
         SchedulerConfig c = new SchedulerConfig(config);
+        this.diffusers = "UniPCMultistepScheduler".equals(config.get("_class_name"));
+        if (diffusers && !c.bool("use_flow_sigmas", false)) {
+            throw new IllegalArgumentException("scheduler config: UniPCMultistepScheduler is supported with use_flow_sigmas "
+                    + "(flow matching) only");
+        }
+        if (diffusers && (c.bool("use_karras_sigmas", false) || c.bool("use_exponential_sigmas", false)
+                || c.bool("use_beta_sigmas", false))) {
+            throw new IllegalArgumentException("scheduler config: Karras, exponential and beta sigmas are not supported "
+                    + "with use_flow_sigmas");
+        }
+        this.mu = mu;
         this.trainSteps = c.integer("num_train_timesteps", 1000, 2, 100_000);
         this.order = c.integer("solver_order", 2, 1, 2);
         String solver = c.string("solver_type", "bh2");
@@ -48,11 +87,11 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         this.lowerOrderFinal = c.bool("lower_order_final", true);
         // with the final sigma 0, the original returns NaN at the last step for these two: refused, not imitated
         if (!bh2) {
-            throw new IllegalArgumentException("scheduler config: solver_type bh1 ends in NaN in Wan's scheduler (B(h) is "
+            throw new IllegalArgumentException("scheduler config: solver_type bh1 ends in NaN in Wan's and diffusers' own UniPC (B(h) is "
                     + "-infinity at the final sigma 0); use bh2");
         }
         if (!lowerOrderFinal) {
-            throw new IllegalArgumentException("scheduler config: lower_order_final false ends in NaN in Wan's scheduler (a "
+            throw new IllegalArgumentException("scheduler config: lower_order_final false ends in NaN in Wan's and diffusers' own UniPC (a "
                     + "second-order step into sigma 0); use true");
         }
         c.requireOnly("prediction_type", "flow_prediction");
@@ -60,12 +99,19 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         if (!c.bool("predict_x0", true)) {
             throw new IllegalArgumentException("scheduler config: only predict_x0 true is supported");
         }
-        if (c.bool("use_dynamic_shifting", false)) {
+        this.dynamic = c.bool("use_dynamic_shifting", false);
+        if (dynamic && !diffusers) {
             throw new IllegalArgumentException("scheduler config: use_dynamic_shifting is not supported for FlowUniPCMultistepScheduler");
         }
+        if (diffusers) {
+            c.requireOnly("time_shift_type", "exponential");
+            c.requireOnly("timestep_spacing", "linspace");
+        }
         c.requireOnly("final_sigmas_type", "zero");
-        double shift = c.number("shift", 1.0);
-        this.sampleShift = c.number("sample_shift", shift);
+        Object terminal = config.get("shift_terminal");
+        this.shiftTerminal = terminal == null || !diffusers ? null : c.number("shift_terminal", 0);
+        double shift = diffusers ? c.number("flow_shift", 1.0) : c.number("shift", 1.0);
+        this.sampleShift = diffusers ? shift : c.number("sample_shift", shift);
         if (!(shift > 0) || !(sampleShift > 0)) {
             throw new IllegalArgumentException("scheduler config: 'shift' and 'sample_shift' must be above 0");
         }
@@ -99,13 +145,16 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
 
     @Override
     public String className() {
-        return "FlowUniPCMultistepScheduler";
+        return diffusers ? "UniPCMultistepScheduler" : "FlowUniPCMultistepScheduler";
     }
 
     @Override
     public Sampler sampler(int steps, long seed) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1: " + steps);
+        }
+        if (diffusers) {
+            return diffusersFlowSampler(steps);
         }
         double[] s = FlowMatchEulerDiscreteScheduler.linspace(sigmaMax, sigmaMin, steps + 1);
         float[] sig = new float[steps + 1];
@@ -114,6 +163,37 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             double v = sampleShift * s[i] / (1 + (sampleShift - 1) * s[i]);
             ts[i] = (long) (v * trainSteps); // int64 of the float64 value: toward zero
             sig[i] = (float) v;
+        }
+        sig[steps] = 0f;
+        return new UniPc(sig, ts);
+    }
+
+    /**
+     * diffusers' flow sigmas: {@code linspace(1, 1/N, n + 1)[:-1]}, shifted by {@code flow_shift} (or by μ),
+     * stretched to {@code shift_terminal}, the first nudged below 1 by 1e-6 (so that log(1 − σ) stays finite).
+     */
+    private Sampler diffusersFlowSampler(int steps) {
+        if (dynamic && mu == null) {
+            throw new IllegalArgumentException("scheduler config sets use_dynamic_shifting: give mu (./emo schedule --mu)");
+        }
+        double[] s = FlowMatchEulerDiscreteScheduler.linspace(1, 1.0 / trainSteps, steps + 1);
+        for (int i = 0; i < steps; i++) {
+            s[i] = dynamic ? Math.exp(mu) / (Math.exp(mu) + (1 / s[i] - 1)) : sampleShift * s[i] / (1 + (sampleShift - 1) * s[i]);
+        }
+        if (shiftTerminal != null && shiftTerminal != 0) {
+            double scale = (1 - s[steps - 1]) / (1 - shiftTerminal);
+            for (int i = 0; i < steps; i++) {
+                s[i] = 1 - (1 - s[i]) / scale;
+            }
+        }
+        if (Math.abs(s[0] - 1) < 1e-6) {
+            s[0] -= 1e-6;
+        }
+        float[] sig = new float[steps + 1];
+        double[] ts = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            ts[i] = (long) (s[i] * trainSteps);
+            sig[i] = (float) s[i];
         }
         sig[steps] = 0f;
         return new UniPc(sig, ts);

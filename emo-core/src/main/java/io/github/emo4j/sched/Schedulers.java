@@ -41,10 +41,15 @@ public final class Schedulers {
             .algorithm("FlowMatchEulerDiscreteScheduler", FlowMatchEulerDiscreteScheduler::new)
             .algorithm("FlowUniPCMultistepScheduler", FlowUniPcMultistepScheduler::new)
             .algorithm("FlowDPMSolverMultistepScheduler", FlowDpmSolverMultistepScheduler::new)
+            .algorithm("UniPCMultistepScheduler", FlowUniPcMultistepScheduler::new)
             .name("flow-euler", c -> c.put("_class_name", "FlowMatchEulerDiscreteScheduler"))
             .name("flow-unipc", c -> c.put("_class_name", "FlowUniPCMultistepScheduler"))
             .name("flow-dpm++", c -> c.put("_class_name", "FlowDPMSolverMultistepScheduler"))
             .build();
+
+    private static Scheduler refuseMu(String name) {
+        throw new IllegalArgumentException("mu is a dynamic shift; " + name + " takes none");
+    }
 
     /** The short names of {@link #DIFFUSION}. */
     public static final List<String> NAMES = DIFFUSION.names();
@@ -64,10 +69,15 @@ public final class Schedulers {
     public static Scheduler anyFromConfig(Map<String, Object> config, Double mu) {
         Object cls = config.get("_class_name");
         if (cls instanceof String name && FLOW.classNames().contains(name)) {
-            return mu == null ? FLOW.fromConfig(config) : FlowMatchEulerDiscreteScheduler.withMu(config, mu);
+            if (mu == null) {
+                return FLOW.fromConfig(config);
+            }
+            return name.equals("UniPCMultistepScheduler") ? FlowUniPcMultistepScheduler.withMu(config, mu)
+                    : name.equals("FlowMatchEulerDiscreteScheduler") ? FlowMatchEulerDiscreteScheduler.withMu(config, mu)
+                    : refuseMu(name);
         }
         if (mu != null) {
-            throw new IllegalArgumentException("mu is a flow-matching scheduler's dynamic shift; " + cls + " takes none");
+            throw new IllegalArgumentException("mu is a dynamic shift; " + cls + " takes none");
         }
         if (cls instanceof String name && !DIFFUSION.classNames().contains(name)) {
             List<String> all = new java.util.ArrayList<>(DIFFUSION.classNames());

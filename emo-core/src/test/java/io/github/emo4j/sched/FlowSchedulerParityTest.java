@@ -84,7 +84,7 @@ class FlowSchedulerParityTest {
      */
     @Test
     void wansUniPcMatchesWansOwnStepForStep() throws Exception {
-        int refused = againstWan("wan_flow_unipc_reference.json", FlowUniPcMultistepScheduler::new);
+        int refused = againstOriginal("wan_flow_unipc_reference.json");
         assertEquals(2, refused, "bh1 and lower_order_final false");
     }
 
@@ -95,12 +95,23 @@ class FlowSchedulerParityTest {
      */
     @Test
     void wansDpmSolverMatchesWansOwnStepForStep() throws Exception {
-        assertEquals(0, againstWan("wan_flow_dpm_reference.json", FlowDpmSolverMultistepScheduler::new));
+        assertEquals(0, againstOriginal("wan_flow_dpm_reference.json"));
+    }
+
+    /**
+     * diffusers' UniPCMultistepScheduler with use_flow_sigmas (as diffusers' Wan pipelines configure it),
+     * run by {@code scripts/reference/diffusers_flow_unipc.py}: flow shifts 1 to 5 (3 and 5 are the 480p
+     * and 720p Wan pipelines'), 1 to 40 steps, first order, correctors disabled, a terminal shift, a dynamic
+     * shift with μ, another training length; and bh1, which ends in NaN there too and is refused.
+     */
+    @Test
+    void diffusersUniPcWithFlowSigmasMatchesStepForStep() throws Exception {
+        assertEquals(1, againstOriginal("diffusers_flow_unipc_reference.json"));
     }
 
     /** Checks every case of {@code resource}; returns how many the original ended in NaN (which must be refused). */
     @SuppressWarnings("unchecked")
-    private int againstWan(String resource, java.util.function.Function<Map<String, Object>, Scheduler> make) throws Exception {
+    private int againstOriginal(String resource) throws Exception {
         Map<String, Object> doc;
         try (InputStream in = getClass().getResourceAsStream(resource)) {
             doc = (Map<String, Object>) Json.parsePython(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -115,13 +126,16 @@ class FlowSchedulerParityTest {
             Map<String, Object> c = (Map<String, Object>) o;
             Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) c.get("config"));
             int steps = ((Double) c.get("steps")).intValue();
-            String name = config + " " + steps + " steps";
+            Double mu = (Double) c.get("mu");
+            String name = config + " " + steps + " steps" + (mu == null ? "" : " mu " + mu);
+            // through the registry, as a pack's or ./emo schedule's configuration is
+            java.util.function.Function<Map<String, Object>, Scheduler> make = m -> Schedulers.anyFromConfig(m, mu);
             List<Object> fin = (List<Object>) c.get("final");
             if (fin.stream().anyMatch(f -> ((Double) f).isNaN())) {
                 // the original ends in NaN here: emo4j refuses the configuration by name
                 IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                         () -> make.apply(config), name);
-                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("ends in NaN in Wan's scheduler"), e.getMessage());
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("ends in NaN in Wan's and diffusers' own UniPC"), e.getMessage());
                 refused++;
                 continue;
             }
