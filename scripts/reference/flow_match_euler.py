@@ -92,6 +92,8 @@ CASES = [
     ({"shift": 3.0, "shift_terminal": 0.1}, 12, None),
     ({"shift": 1.0, "invert_sigmas": True}, 6, None),
     ({"shift": 3.0, "num_train_timesteps": 500}, 7, None),
+    ({"shift": 3.0, "use_beta_sigmas": True}, 12, None),
+    ({"shift": 1.0, "use_beta_sigmas": True}, 5, None),
 ]
 
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * largest to its smallest, spaced evenly in time, then shifted ({@code shift}: {@code s·σ / (1 + (s − 1)·σ)};
  * or, with {@code use_dynamic_shifting}, by {@code e^μ / (e^μ + 1/σ − 1)} for a given μ, or
  * {@code μ / (μ + 1/σ − 1)} with {@code time_shift_type: linear}), stretched to end at
- * {@code shift_terminal} if set, respaced as Karras or exponential sigmas between the first and the last
+ * {@code shift_terminal} if set, respaced as Karras, exponential or beta sigmas between the first and the last
  * if asked, and inverted with {@code invert_sigmas}; a final 0 (1 when inverted) closes them. This is the
  * order of diffusers' source of 2026-08 (commit 58eb52c); older releases respaced before shifting.
  *
@@ -28,6 +28,7 @@ public final class FlowMatchEulerDiscreteScheduler implements Scheduler {
     private final boolean invert;
     private final boolean karras;
     private final boolean exponential;
+    private final boolean beta;
     /** The training schedule's first and last sigma, as float32 values. */
     private final double sigmaMax;
     private final double sigmaMin;
@@ -68,14 +69,10 @@ public final class FlowMatchEulerDiscreteScheduler implements Scheduler {
         this.invert = c.bool("invert_sigmas", false);
         this.karras = c.bool("use_karras_sigmas", false);
         this.exponential = c.bool("use_exponential_sigmas", false);
-        boolean beta = c.bool("use_beta_sigmas", false);
+        this.beta = c.bool("use_beta_sigmas", false);
         if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
             throw new IllegalArgumentException("scheduler config: only one of use_karras_sigmas, use_exponential_sigmas "
                     + "and use_beta_sigmas may be set");
-        }
-        if (beta) {
-            throw new IllegalArgumentException("scheduler config: use_beta_sigmas is not supported (Karras and "
-                    + "exponential sigmas are)");
         }
         // the training sigmas t/N for t = N..1, shifted unless the shift is dynamic: float32, as the original
         float first = (float) trainSteps / trainSteps;
@@ -148,6 +145,13 @@ public final class FlowMatchEulerDiscreteScheduler implements Scheduler {
             double[] logs = linspace(Math.log(s[0]), Math.log(s[steps - 1]), steps);
             for (int i = 0; i < steps; i++) {
                 s[i] = Math.exp(logs[i]);
+            }
+        } else if (beta) {
+            // quantiles of Beta(0.6, 0.6) at 1 - linspace(0, 1, n), between the last sigma and the first
+            double min = s[steps - 1], max = s[0];
+            double[] ramp = linspace(0, 1, steps);
+            for (int i = 0; i < steps; i++) {
+                s[i] = min + BetaQuantile.ppf(1 - ramp[i], 0.6, 0.6) * (max - min);
             }
         }
         float[] out = new float[steps + 1];

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link FlowMatchEulerDiscreteScheduler} against diffusers' own, run by
  * {@code scripts/reference/flow_match_euler.py} on a diffusers checkout (the commit is in the resource):
- * timesteps and sigmas of eleven configurations (static, dynamic exponential and linear shifts, Karras and
- * exponential sigmas, a terminal shift, inverted sigmas, another training length), and the trajectory
+ * timesteps and sigmas of thirteen configurations (static, dynamic exponential and linear shifts, Karras,
+ * exponential and beta sigmas, a terminal shift, inverted sigmas, another training length), and the trajectory
  * of an analytic model (the exact velocity towards a fixed x0) from fixed noise.
  */
 class FlowSchedulerParityTest {
@@ -30,7 +30,7 @@ class FlowSchedulerParityTest {
         float[] noise = floats((List<Object>) doc.get("noise"));
         float[] x0 = floats((List<Object>) doc.get("x0"));
         List<Object> cases = (List<Object>) doc.get("cases");
-        assertEquals(11, cases.size());
+        assertEquals(13, cases.size());
         for (Object o : cases) {
             Map<String, Object> c = (Map<String, Object>) o;
             Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) c.get("config"));
