@@ -63,6 +63,7 @@ final class LiveConnection implements LiveSession.Listener {
     private final Options options;
     private final Runnable onOver;
     private final AtomicLong unsent = new AtomicLong();
+    private final long maxUnsent;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Object sending = new Object();
     private volatile Phase phase = Phase.PORTRAIT;
@@ -76,6 +77,13 @@ final class LiveConnection implements LiveSession.Listener {
     private int gatheredCount;
 
     LiveConnection(Session socket, EmoPipeline pipeline, ServerOptions limits, Path work, Options options, Runnable onOver) {
+        this(socket, pipeline, limits, work, options, onOver, MAX_UNSENT_BYTES);
+    }
+
+    /** A connection that drops its client once {@code maxUnsent} stream bytes wait to be sent (tests use a small one). */
+    LiveConnection(Session socket, EmoPipeline pipeline, ServerOptions limits, Path work, Options options, Runnable onOver,
+                   long maxUnsent) {
+        this.maxUnsent = maxUnsent;
         this.socket = socket;
         this.pipeline = pipeline;
         this.limits = limits;
@@ -303,8 +311,9 @@ final class LiveConnection implements LiveSession.Listener {
     /** Sends stream bytes, counting those not yet gone: a client that falls too far behind is dropped. */
     private void send(ByteBuffer bytes) {
         int size = bytes.remaining();
-        if (unsent.addAndGet(size) > MAX_UNSENT_BYTES) {
-            refuse(POLICY, "this client reads the stream too slowly: " + (MAX_UNSENT_BYTES >> 20) + " MB unsent");
+        if (unsent.addAndGet(size) > maxUnsent) {
+            refuse(POLICY, String.format(Locale.ROOT, "this client reads the stream too slowly: more than %.1f MB unsent",
+                    maxUnsent / 1048576.0));
             return;
         }
         synchronized (sending) {
