@@ -3,21 +3,10 @@ package io.github.emo4j.audio;
 import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Arrays;
-import org.jcodec.codecs.mpa.Mp3Decoder;
-import org.jcodec.common.AudioFormat;
-import org.jcodec.common.Codec;
-import org.jcodec.common.DemuxerTrackMeta;
-import org.jcodec.common.io.FileChannelWrapper;
-import org.jcodec.common.io.NIOUtils;
-import org.jcodec.common.model.AudioBuffer;
-import org.jcodec.common.model.Packet;
-import org.jcodec.containers.mp3.MPEGAudioDemuxer;
 
 /**
- * MP3 through the decoder JCodec ships, and AAC-LC and ALAC in MP4/M4A (demuxed by emo4j's own
+ * MP3 through emo4j's own {@link MpegAudioDecoder}, and AAC-LC and ALAC in MP4/M4A (demuxed by emo4j's own
  * {@link Mp4Demuxer}) through emo4j's own {@link AacDecoder} and {@link AlacDecoder}, mixed down to mono. Decoded
  * output grows as it is produced, never from a size a header claims, and decoder failures on corrupt
  * streams become {@link AudioException}s.
@@ -32,89 +21,37 @@ final class CompressedAudioDecoder {
     }
 
     /**
-     * Decodes an MPEG-1/2 Layer III stream, gapless where a LAME tag says the delay and padding.
+     * Decodes MPEG-1, 2 and 2.5 Layer III with emo4j's own {@link MpegAudioDecoder}, gapless where a LAME tag
+     * (LAME's, or ffmpeg's under "Lavc") says the encoder delay and padding.
      *
      * @param file the file
      * @return the clip, mono
-     * @throws AudioException if no frame decodes, the data is malformed, or the audio is too long for the heap
+     * @throws AudioException if no frame decodes, or the audio is too long for the heap
      */
     public static AudioClip decodeMp3(Path file) throws AudioException {
-        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
-            MPEGAudioDemuxer demux = new MPEGAudioDemuxer(ch);
-            DemuxerTrackMeta meta = demux.getMeta();
-            if (meta == null || meta.getAudioCodecMeta() == null) {
-                throw new AudioException(file, "no MPEG audio frames found");
-            }
-            if (meta.getCodec() != Codec.MP3) {
-                throw new AudioException(file, "only MPEG Layer III is supported, not " + meta.getCodec());
-            }
-            int rate = meta.getAudioCodecMeta().getSampleRate();
-            Mp3Decoder decoder = new Mp3Decoder();
-            ByteBuffer pcm = ByteBuffer.allocate(1152 * 2 * 2 * 2);
-            MonoSamples out = new MonoSamples(file);
-            Packet p;
-            int channels = 0;
-            boolean first = true;
-            int[] gap = null;
-            // JCodec's demuxer can return empty packets forever on garbage; a real frame has at least
-            // 24 bytes, so no file holds more frames than this
-            long budget = ch.size() / 24 + 16;
-            long frameTotal = 0;
-            while ((p = demux.nextFrame()) != null) {
-                if (--budget < 0) {
-                    throw new AudioException(file, "no valid MPEG audio frames (corrupt stream)");
-                }
-                frameTotal += p.getData().remaining();
-                if (p.getData().remaining() < 4 || p.getData().remaining() < frameBytes(p.getData()) || frameTotal > ch.size()) {
-                    // a frame cut short by the end of the file holds no whole granule (JCodec pads it)
-                    continue;
-                }
-                if (first) {
-                    first = false;
-                    gap = lameGap(p.getData());
-                    if (gap != null) {
-                        continue; // the Xing/Info frame carries metadata, not audio
-                    }
-                }
-                if (channels == 0) {
-                    channels = decoder.getCodecMeta(p.getData().duplicate()).getChannelCount();
-                }
-                pcm.clear();
-                AudioBuffer b = decoder.decodeFrame(p.getData(), pcm);
-                addInterleaved16(file, out, b.getData(), channels, rate);
-            }
-            if (gap != null) {
-                // gapless playback: drop the encoder delay plus the decoder's own 529 samples, and the padding
-                out.trim(gap[0] + DECODER_DELAY, Math.max(0, gap[1] - DECODER_DELAY));
-            }
-            return toClip(file, out, rate);
-        } catch (AudioException e) {
-            throw e;
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
         } catch (IOException e) {
-            throw new AudioException(file, "cannot decode MP3: " + describe(e), e);
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new AudioException(file, "malformed MP3 data: the decoder could not go on", e);
+            throw AudioException.cannotRead(file, e);
         }
-    }
-
-    private static final int[] MPEG1_KBPS = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0};
-    private static final int[] MPEG2_KBPS = {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0};
-    private static final int[] MPEG1_RATES = {44100, 48000, 32000, 0};
-
-    /**
-     * The length a Layer III frame's header gives it (ISO/IEC 11172-3 and 13818-3): 144 (MPEG-1) or 72
-     * (MPEG-2 and 2.5) × bit rate / sample rate, plus the padding byte; 0 where the header does not say
-     * (free format, reserved values).
-     */
-    static int frameBytes(ByteBuffer frame) {
-        int h = frame.getInt(frame.position());
-        int version = h >>> 19 & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
-        int kbps = (version == 3 ? MPEG1_KBPS : MPEG2_KBPS)[h >>> 12 & 15];
-        int rate = MPEG1_RATES[h >>> 10 & 3] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
-        if ((h >>> 21 & 0x7FF) != 0x7FF || version == 1 || kbps == 0 || rate == 0) {
-            return 0;
+        // a compressed voice is at least ten times smaller than its decoded samples
+        if (size > DecodeBudget.maxSamples() / 2) {
+            throw new AudioException(file, "MP3 of " + (size >> 20) + " MB is too long to decode in this JVM");
         }
-        return (version == 3 ? 144_000 : 72_000) * kbps / rate + (h >>> 9 & 1);
+        byte[] data;
+        try {
+            data = java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw AudioException.cannotRead(file, e);
+        }
+        int[] gap = {-1, -1};
+        int[] rate = new int[1];
+        MonoSamples out = MpegAudioDecoder.decode(file, data, gap, rate);
+        if (gap[0] >= 0) {
+            out.trim(gap[0] + DECODER_DELAY, Math.max(0, gap[1] - DECODER_DELAY));
+        }
+        return toClip(file, out, rate[0]);
     }
 
     /**
@@ -231,24 +168,6 @@ final class CompressedAudioDecoder {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** Interleaved 16-bit output of JCodec's MP3 decoder, mixed to mono. */
-    private static void addInterleaved16(Path file, MonoSamples out, ByteBuffer pcm, int channels, int rate) throws AudioException {
-        if (channels < 1 || channels > WavDecoder.MAX_CHANNELS) {
-            throw new AudioException(file, "decoder reports " + channels + " channels");
-        }
-        ByteBuffer b = pcm.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int frames = b.remaining() / (2 * channels);
-        float[] data = out.room(frames, rate);
-        int at = b.position(), to = out.size();
-        for (int i = 0; i < frames; i++) {
-            float s = 0;
-            for (int c = 0; c < channels; c++) {
-                s += b.getShort(at + 2 * (i * channels + c));
-            }
-            data[to + i] = s / (32768f * channels);
-        }
-        out.added(frames);
-    }
 
     /** The whole decoded voice, refused when empty or at a rate out of range. */
     private static AudioClip toClip(Path file, MonoSamples out, int rate) throws AudioException {

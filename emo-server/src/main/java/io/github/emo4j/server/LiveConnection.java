@@ -41,6 +41,8 @@ final class LiveConnection implements LiveSession.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
     /** Stream bytes handed to the socket and not yet sent: a client that reads slower than this is dropped. */
     static final long MAX_UNSENT_BYTES = 8L << 20;
+    /** Voice a client may send ahead of the clock (network bursts, a paused tab catching up) before it is a flood. */
+    static final double MAX_AHEAD_SECONDS = 3.0;
     /** Close codes (RFC 6455): normal, policy violation, unsupported data, internal error. */
     static final int NORMAL = 1000;
     static final int POLICY = 1008;
@@ -71,6 +73,7 @@ final class LiveConnection implements LiveSession.Listener {
     private volatile LiveMp4 mp4;
     private volatile long lastLatencyNanos = -1;
     private long voiceSamples;
+    private long firstVoiceNanos = -1;
     private long startedNanos;
     /** Voice not yet fed: messages are gathered to 10 ms, so a flood of tiny ones is not a flood of chunks. */
     private float[] gathered;
@@ -179,7 +182,17 @@ final class LiveConnection implements LiveSession.Listener {
         }
         ByteBuffer le = data.slice().order(ByteOrder.LITTLE_ENDIAN);
         int n = le.remaining() / 2;
+        long now = System.nanoTime();
+        if (firstVoiceNanos < 0) {
+            firstVoiceNanos = now;
+        }
         voiceSamples += n;
+        // a live socket takes voice as it is spoken: a client far ahead of the clock is flooding it
+        double ahead = voiceSamples / (double) options.sampleRate() - (now - firstVoiceNanos) / 1e9;
+        if (ahead > MAX_AHEAD_SECONDS) {
+            throw new InvalidInputException(String.format(Locale.ROOT, "voice arrives faster than real time: %.1f s ahead of "
+                    + "the clock; a live socket takes voice as it is spoken", ahead));
+        }
         if (voiceSamples > limits.maxAudioSeconds() * options.sampleRate()) {
             throw new InvalidInputException(String.format(Locale.ROOT,
                     "voice over the limit: this server takes at most %.0f s of voice a session", limits.maxAudioSeconds()));

@@ -39,6 +39,8 @@ final class RenderJob {
     final Path portrait;
     final Path audio;
     final Path video;
+    /** Set once the render is deleted: a render still running then deletes its folder again when it ends. */
+    volatile boolean removed;
     final Options options;
     final CancelToken cancel = new CancelToken();
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();

@@ -104,6 +104,7 @@ final class Renders implements AutoCloseable {
 
     /** Cancels {@code job} and deletes its files. */
     void remove(RenderJob job) {
+        job.removed = true;
         job.cancel.cancel();
         job.cancelled();
         jobs.remove(job.id);
@@ -138,6 +139,11 @@ final class Renders implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("render {} failed", job.id, e);
             job.fail("internal error: " + e.getClass().getSimpleName());
+        } finally {
+            if (job.removed) {
+                // deleted while it ran: the files it wrote after the deletion go now
+                deleteTree(job.dir);
+            }
         }
     }
 

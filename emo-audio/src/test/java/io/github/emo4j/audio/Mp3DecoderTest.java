@@ -1,0 +1,82 @@
+package io.github.emo4j.audio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * emo4j's MP3 decoder against ffmpeg's decoding of the same files, which ffmpeg makes here from the sample
+ * speech (Debian's ffmpeg, installed by CI): LAME at CBR, VBR and ABR, MPEG-1, 2 and 2.5 (8 to 48 kHz),
+ * mono and joint stereo, and libshine, whose files JCodec's decoder refused. Each must have ffmpeg's
+ * length once the gapless header is honoured, and a log-mel distance under 0.05 (the decoder is in fact
+ * within float rounding of ffmpeg's: the SNR is printed).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Mp3DecoderTest {
+    @TempDir
+    static Path dir;
+    private Path speech;
+
+    @BeforeAll
+    void speech() throws Exception {
+        assumeTrue(FormatsTest.ffmpeg(), "ffmpeg is not installed");
+        Path sample = Path.of("..", "samples", "speech-sample.wav");
+        speech = FormatsTest.ffmpeg(sample, dir.resolve("speech.wav"), "-t", "5", "-ac", "2", "-ar", "48000");
+    }
+
+    @ParameterizedTest(name = "{0} {1} Hz {2} ch {3}")
+    @CsvSource({
+        "libmp3lame, 44100, 2, -b:a 128k", "libmp3lame, 44100, 2, -q:a 4", "libmp3lame, 44100, 1, -abr 1 -b:a 64k",
+        "libmp3lame, 48000, 2, -b:a 192k", "libmp3lame, 32000, 2, -b:a 96k", "libmp3lame, 24000, 2, -b:a 64k",
+        "libmp3lame, 22050, 1, -b:a 48k", "libmp3lame, 16000, 1, -b:a 32k", "libmp3lame, 12000, 1, -b:a 24k",
+        "libmp3lame, 11025, 2, -b:a 32k", "libmp3lame, 8000, 1, -b:a 16k", "libmp3lame, 44100, 2, -b:a 320k -write_id3v1 1",
+        "libshine, 44100, 2, -b:a 128k", "libshine, 48000, 1, -b:a 64k", "libshine, 32000, 1, -b:a 64k"})
+    void decodesAsFfmpegDoes(String encoder, int rate, int channels, String options) throws Exception {
+        String name = String.format(Locale.ROOT, "%s-%d-%d-%s.mp3", encoder, rate, channels,
+                options.replaceAll("[^a-z0-9]", ""));
+        String[] args = (String.join(" ", "-ar", String.valueOf(rate), "-ac", String.valueOf(channels), "-c:a", encoder) + " "
+                + options).split(" ");
+        Path mp3 = FormatsTest.ffmpeg(speech, dir.resolve(name), args);
+        AudioClip ours = AudioFiles.read(mp3);
+        AudioClip theirs = FfmpegDecoding.mono(mp3, channels, rate);
+        assertEquals(rate, ours.sampleRate());
+        assertEquals(theirs.samples().length, ours.samples().length, name + ": length");
+        double distance = LogMelDistance.between(ours, theirs);
+        double snr = snr(ours.samples(), theirs.samples());
+        System.out.printf(Locale.ROOT, "%s: %d samples, log-mel distance %.5f, SNR %.1f dB against ffmpeg%n", name,
+                ours.samples().length, distance, snr);
+        assertTrue(distance < 0.05, name + ": log-mel distance " + distance);
+    }
+
+    private static double snr(float[] a, float[] b) {
+        double signal = 0, noise = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            signal += (double) b[i] * b[i];
+            noise += (double) (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return 10 * Math.log10(signal / Math.max(noise, 1e-30));
+    }
+
+    @Test
+    void damageIsSurvivedAndGarbageRefused() throws Exception {
+        Path mp3 = FormatsTest.ffmpeg(speech, dir.resolve("fuzz.mp3"), "-c:a", "libmp3lame", "-b:a", "64k");
+        byte[] good = Files.readAllBytes(mp3);
+        FfmpegDecoding.survivesDamage(good, 0, good.length, 200, 7, dir.resolve("damaged.mp3"));
+        // a header with nothing after it, and a sync word before noise, decode to nothing
+        Path noise = Files.write(dir.resolve("noise.mp3"), Arrays.copyOf(new byte[] {(byte) 0xFF, (byte) 0xFB, (byte) 0x90, 0x64}, 4000));
+        AudioException e = assertThrows(AudioException.class, () -> AudioFiles.read(noise));
+        assertTrue(e.getMessage().startsWith(noise + ": "), e.getMessage());
+    }
+}
