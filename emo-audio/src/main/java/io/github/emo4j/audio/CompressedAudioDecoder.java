@@ -129,12 +129,13 @@ final class CompressedAudioDecoder {
         boolean mono = (h >> 6 & 3) == 3;
         boolean crc = (h >> 16 & 1) == 0;
         int side = mpeg1 ? (mono ? 17 : 32) : (mono ? 9 : 17);
-        int tag = start + 4 + (crc ? 2 : 0) + side;
-        if (tag + 8 > b.limit()) {
-            return null;
+        // LAME writes the tag right after the side information even when the frame's header says it is
+        // CRC-protected (and ffmpeg looks for it there); a tag after the two CRC bytes is taken too
+        int tag = start + 4 + side;
+        if (crc && !xingAt(b, tag)) {
+            tag += 2;
         }
-        String id = "" + (char) b.get(tag) + (char) b.get(tag + 1) + (char) b.get(tag + 2) + (char) b.get(tag + 3);
-        if (!id.equals("Xing") && !id.equals("Info")) {
+        if (!xingAt(b, tag)) {
             return null;
         }
         int flags = b.getInt(tag + 4);
@@ -162,6 +163,14 @@ final class CompressedAudioDecoder {
         }
         int d = (b.get(at + 21) & 0xFF) << 16 | (b.get(at + 22) & 0xFF) << 8 | (b.get(at + 23) & 0xFF);
         return new int[] {d >>> 12, d & 0xFFF};
+    }
+
+    private static boolean xingAt(ByteBuffer b, int at) {
+        if (at + 8 > b.limit()) {
+            return false;
+        }
+        String id = "" + (char) b.get(at) + (char) b.get(at + 1) + (char) b.get(at + 2) + (char) b.get(at + 3);
+        return id.equals("Xing") || id.equals("Info");
     }
 
     private static String describe(Exception e) {

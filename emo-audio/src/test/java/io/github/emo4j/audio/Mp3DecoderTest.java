@@ -60,6 +60,36 @@ class Mp3DecoderTest {
         assertTrue(distance < 0.05, name + ": log-mel distance " + distance);
     }
 
+    /** CRC-protected frames, from the LAME command line ({@code -p}; CI installs Debian's lame): ffmpeg's encoders write none. */
+    @ParameterizedTest(name = "lame -p {0}")
+    @CsvSource({"-b 96, 2", "-m m -b 32 --resample 22.05, 1"})
+    void crcProtectedFramesDecodeAsFfmpegDecodesThem(String options, int channels) throws Exception {
+        assumeTrue(lame(), "lame is not installed");
+        Path mp3 = dir.resolve("crc-" + options.replaceAll("[^a-z0-9]", "") + ".mp3");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("lame", "--quiet", "-p"));
+        cmd.addAll(java.util.List.of(options.split(" ")));
+        cmd.addAll(java.util.List.of(speech.toString(), mp3.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), log);
+        byte[] head = Arrays.copyOf(Files.readAllBytes(mp3), 2);
+        assertEquals(0, head[1] & 1, "the first header says CRC-protected (protection_bit 0)");
+        AudioClip ours = AudioFiles.read(mp3);
+        AudioClip theirs = FfmpegDecoding.mono(mp3, channels, ours.sampleRate());
+        assertEquals(theirs.samples().length, ours.samples().length, options + ": length");
+        double snr = snr(ours.samples(), theirs.samples());
+        System.out.printf(Locale.ROOT, "lame -p %s: %d samples, SNR %.1f dB against ffmpeg%n", options, ours.samples().length, snr);
+        assertTrue(LogMelDistance.between(ours, theirs) < 0.05 && snr > 60, options + ": SNR " + snr);
+    }
+
+    private static boolean lame() {
+        try {
+            return new ProcessBuilder("lame", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private static double snr(float[] a, float[] b) {
         double signal = 0, noise = 0;
         for (int i = 0; i < Math.min(a.length, b.length); i++) {
