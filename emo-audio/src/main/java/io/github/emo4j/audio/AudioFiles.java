@@ -64,7 +64,7 @@ public final class AudioFiles {
             case OGG -> OggDecoder.decode(file);
             case WEBM -> MatroskaDecoder.decode(file);
             case UNKNOWN -> throw new AudioException(file, "not a supported audio file "
-                    + "(expected WAV, AIFF, AU, FLAC, Ogg or WebM (Opus, Vorbis), MP3 or M4A (AAC, ALAC))");
+                    + "(expected WAV, AIFF, AU, FLAC, Ogg or WebM (Opus, Vorbis), MP3, MP2 or M4A (AAC, ALAC))");
         };
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Xmx256m -Xss512k}, 2 s a case: every case ends in a clip or an {@code AudioException} naming
  * the file; nothing else (no other exception, no error, no hang). The seeds: WAV, AIFF and AU made here;
  * Opus (Ogg and WebM), Vorbis, AAC and ALAC in M4A from the stored fixtures; FLAC (native and in Ogg),
- * MP3 and PCM in Matroska from ffmpeg where it is installed (CI installs it).
+ * MP3 (LAME and libshine), MP2 and PCM in Matroska from ffmpeg where it is installed (CI installs it).
  */
 class FuzzCorpusTest {
     static final int CASES = 500;
@@ -43,6 +43,8 @@ class FuzzCorpusTest {
             FormatsTest.ffmpeg(wav, seeds.resolve("flac.flac"), "-c:a", "flac");
             FormatsTest.ffmpeg(wav, seeds.resolve("flac-in.oga"), "-c:a", "flac", "-f", "ogg");
             FormatsTest.ffmpeg(wav, seeds.resolve("lame.mp3"), "-c:a", "libmp3lame", "-b:a", "48k");
+            FormatsTest.ffmpeg(wav, seeds.resolve("shine.mp3"), "-c:a", "libshine", "-b:a", "64k");
+            FormatsTest.ffmpeg(wav, seeds.resolve("layer2.mp2"), "-c:a", "mp2", "-b:a", "64k");
             FormatsTest.ffmpeg(wav, seeds.resolve("pcm.mka"), "-c:a", "pcm_s16le", "-f", "matroska");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
