@@ -146,6 +146,8 @@ final class MpegAudioDecoder {
     private int frames;
     /** Headers of Layer I or II seen while looking for Layer III: an MP2 file is told so. */
     private int otherLayers;
+    /** Free-format headers seen (bit rate index 0). */
+    private int freeFormat;
 
     private MpegAudioDecoder(Path file) {
         this.file = file;
@@ -195,8 +197,12 @@ final class MpegAudioDecoder {
             // the version, layer, rate and channel mode stay the stream's: anything else is junk to skip
             if (len <= 0 || pos + len > b.length || (lockedHeader != 0 && lock(h) != lockedHeader)
                     || (lockedHeader == 0 && !confirmed(b, pos, h, len))) {
-                if (len <= 0 && lockedHeader == 0 && (h >>> 21) == 0x7FF && (h >>> 17 & 3) == 3 && (h >>> 19 & 3) != 1) {
-                    otherLayers++;
+                if (len <= 0 && lockedHeader == 0 && (h >>> 21) == 0x7FF && (h >>> 19 & 3) != 1) {
+                    if ((h >>> 17 & 3) == 3) {
+                        otherLayers++;
+                    } else if ((h >>> 17 & 3) != 0 && (h >>> 12 & 15) == 0) {
+                        freeFormat++;
+                    }
                 }
                 pos++;
                 continue;
@@ -216,6 +222,12 @@ final class MpegAudioDecoder {
                 pos += len;
                 continue;
             }
+            if (first && len >= 40 && b[pos + 36] == 'V' && b[pos + 37] == 'B' && b[pos + 38] == 'R' && b[pos + 39] == 'I') {
+                // FhG's VBRI header frame holds a seek table, not audio
+                first = false;
+                pos += len;
+                continue;
+            }
             if (first) {
                 first = false;
                 int[] gap = CompressedAudioDecoder.lameGap(java.nio.ByteBuffer.wrap(b, pos, len).slice());
@@ -231,6 +243,7 @@ final class MpegAudioDecoder {
         }
         if (frames == 0) {
             throw new AudioException(file, otherLayers > 8 ? "MPEG audio Layer I is not supported; Layer II (MP2) and III (MP3) are"
+                    : freeFormat > 8 ? "free-format MPEG audio (no bit rate in its headers) is not supported"
                     : "no MPEG audio Layer II or III frames found");
         }
     }

@@ -130,6 +130,32 @@ class Mp3DecoderTest {
     }
 
     @Test
+    void aVbriFrameIsSkippedAndFreeFormatIsRefusedByName() throws Exception {
+        Path plain = FormatsTest.ffmpeg(speech, dir.resolve("noxing.mp3"), "-c:a", "libmp3lame", "-b:a", "64k", "-write_xing", "0",
+                "-id3v2_version", "0");
+        byte[] audio = Files.readAllBytes(plain);
+        assertEquals((byte) 0xFF, audio[0], "the file starts with a frame");
+        // FhG's encoders put a VBRI frame first: a frame of the stream's header holding "VBRI" 32 bytes in
+        int length = 144_000 * 64 / 48_000 + (audio[2] >> 1 & 1);
+        byte[] vbri = new byte[length];
+        System.arraycopy(audio, 0, vbri, 0, 4);
+        System.arraycopy("VBRI".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, vbri, 36, 4);
+        byte[] withVbri = new byte[vbri.length + audio.length];
+        System.arraycopy(vbri, 0, withVbri, 0, vbri.length);
+        System.arraycopy(audio, 0, withVbri, vbri.length, audio.length);
+        Path fhg = Files.write(dir.resolve("vbri.mp3"), withVbri);
+        assertEquals(AudioFiles.read(plain).samples().length, AudioFiles.read(fhg).samples().length, "the VBRI frame is no audio");
+
+        byte[] free = new byte[20 * 404];
+        for (int f = 0; f < 20; f++) {
+            System.arraycopy(new byte[] {(byte) 0xFF, (byte) 0xFB, 0x00, 0x64}, 0, free, 404 * f, 4);
+        }
+        Path freeFormat = Files.write(dir.resolve("free.mp3"), free);
+        AudioException e = assertThrows(AudioException.class, () -> AudioFiles.read(freeFormat));
+        assertEquals(freeFormat + ": free-format MPEG audio (no bit rate in its headers) is not supported", e.getMessage());
+    }
+
+    @Test
     void damageIsSurvivedAndGarbageRefused() throws Exception {
         Path mp3 = FormatsTest.ffmpeg(speech, dir.resolve("fuzz.mp3"), "-c:a", "libmp3lame", "-b:a", "64k");
         byte[] good = Files.readAllBytes(mp3);
