@@ -87,45 +87,18 @@ public final class FlowDpmSolverMultistepScheduler implements Scheduler {
     }
 
     /** One trajectory: the last model outputs (as x0) and how many steps have run. */
-    private final class Dpm implements Sampler {
-        private final float[] sig;
-        private final double[] ts;
+    private final class Dpm extends FlowSampler {
         private float[][] outputs;
         private int lowerOrderNums;
 
         Dpm(float[] sig, double[] ts) {
-            this.sig = sig;
-            this.ts = ts;
-        }
-
-        @Override
-        public double[] timesteps() {
-            return ts.clone();
-        }
-
-        @Override
-        public double[] sigmas() {
-            double[] d = new double[sig.length];
-            for (int i = 0; i < sig.length; i++) {
-                d[i] = sig[i];
-            }
-            return d;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1f;
-        }
-
-        @Override
-        public float inputScale(int i) {
-            return 1f;
+            super(sig, ts);
         }
 
         @Override
         public void step(int i, FloatBuffer velocity, FloatBuffer sample) {
             int n = sample.capacity();
-            int steps = ts.length;
+            int steps = steps();
             if (outputs == null) {
                 outputs = new float[order][n];
             }

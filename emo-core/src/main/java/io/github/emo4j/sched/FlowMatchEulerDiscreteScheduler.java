@@ -186,31 +186,7 @@ public final class FlowMatchEulerDiscreteScheduler implements Scheduler {
         for (int i = 0; i < steps; i++) {
             ts[i] = sig[i] * n;
         }
-        return new Sampler() {
-            @Override
-            public double[] timesteps() {
-                return ts.clone();
-            }
-
-            @Override
-            public double[] sigmas() {
-                double[] d = new double[sig.length];
-                for (int i = 0; i < sig.length; i++) {
-                    d[i] = sig[i];
-                }
-                return d;
-            }
-
-            @Override
-            public float initNoiseSigma() {
-                return 1f;
-            }
-
-            @Override
-            public float inputScale(int i) {
-                return 1f;
-            }
-
+        return new FlowSampler(sig, ts) {
             @Override
             public void step(int i, FloatBuffer velocity, FloatBuffer sample) {
                 float dt = sig[i + 1] - sig[i];

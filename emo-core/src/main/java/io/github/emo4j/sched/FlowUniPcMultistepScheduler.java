@@ -200,9 +200,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
     }
 
     /** One trajectory: the model outputs (as x0) of the last steps, the last sample, the order reached. */
-    private final class UniPc implements Sampler {
-        private final float[] sig;
-        private final double[] ts;
+    private final class UniPc extends FlowSampler {
         /** outputs[order - 1] is the latest. */
         private float[][] outputs;
         private float[] last;
@@ -212,32 +210,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private boolean haveLast;
 
         UniPc(float[] sig, double[] ts) {
-            this.sig = sig;
-            this.ts = ts;
-        }
-
-        @Override
-        public double[] timesteps() {
-            return ts.clone();
-        }
-
-        @Override
-        public double[] sigmas() {
-            double[] d = new double[sig.length];
-            for (int i = 0; i < sig.length; i++) {
-                d[i] = sig[i];
-            }
-            return d;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1f;
-        }
-
-        @Override
-        public float inputScale(int i) {
-            return 1f;
+            super(sig, ts);
         }
 
         @Override
@@ -262,7 +235,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             }
             outputs[order - 1] = oldest;
             System.arraycopy(converted, 0, oldest, 0, n);
-            int o = lowerOrderFinal ? Math.min(order, ts.length - i) : order;
+            int o = lowerOrderFinal ? Math.min(order, steps() - i) : order;
             thisOrder = Math.min(o, lowerOrderNums + 1);
             for (int k = 0; k < n; k++) {
                 last[k] = sample.get(k);
