@@ -936,7 +936,13 @@ final class MpegAudioDecoder {
         for (int sb = 0; sb < 32; sb++) {
             int type = g.windowSwitching && g.mixed && sb < 2 ? 0 : g.blockType;
             java.util.Arrays.fill(timeOut, 0f);
-            if (type != 2) {
+            boolean silent = true;
+            for (int k = 0; k < 18 && silent; k++) {
+                silent = x[18 * sb + k] == 0;
+            }
+            if (silent) {
+                // an empty subband (most of the upper ones in speech) transforms to zeros: only the overlap is left
+            } else if (type != 2) {
                 for (int i = 0; i < 36; i++) {
                     float sum = 0;
                     float[] cos = IMDCT36[i];
@@ -976,13 +982,28 @@ final class MpegAudioDecoder {
                 subbandIn[sb] = x[18 * sb + t];
             }
             int off = vOffset[ch] = (vOffset[ch] - 64) & 1023;
-            for (int i = 0; i < 64; i++) {
+            // N[i][k] = cos((16 + i)(2k + 1)π/64): V[32 − i] = −V[i], V[16] = 0 and V[96 − i] = V[i], so only
+            // rows 0..15 and 33..48 are summed
+            for (int i = 0; i < 16; i++) {
                 float sum = 0;
                 float[] n = SYNTH[i];
                 for (int k = 0; k < 32; k++) {
                     sum += n[k] * subbandIn[k];
                 }
                 vv[(off + i) & 1023] = sum;
+                vv[(off + 32 - i) & 1023] = -sum;
+            }
+            vv[(off + 16) & 1023] = 0;
+            for (int i = 33; i <= 48; i++) {
+                float sum = 0;
+                float[] n = SYNTH[i];
+                for (int k = 0; k < 32; k++) {
+                    sum += n[k] * subbandIn[k];
+                }
+                vv[(off + i) & 1023] = sum;
+                if (i != 48) {
+                    vv[(off + 96 - i) & 1023] = sum;
+                }
             }
             for (int j = 0; j < 32; j++) {
                 float sum = 0;
