@@ -384,7 +384,7 @@ public final class EmoPipeline implements AutoCloseable {
     }
 
     /**
-     * Reads a voice file (WAV, AIFF, AU, FLAC, MP3 or M4A) as mono at its own sample rate.
+     * Reads a voice file (WAV, AIFF, AU, FLAC, Ogg, WebM/Matroska, MP3, MP2 or M4A) as mono at its own sample rate.
      *
      * @param file the audio file
      * @return the decoded voice
@@ -456,7 +456,7 @@ public final class EmoPipeline implements AutoCloseable {
         /**
          * The voice of a one-shot render, read from a file as {@link EmoPipeline#readAudio} does.
          *
-         * @param wav the audio file (WAV, AIFF, AU, FLAC, MP3 or M4A)
+         * @param wav the audio file (WAV, AIFF, AU, FLAC, Ogg, WebM/Matroska, MP3, MP2 or M4A)
          * @return this builder
          */
         public Builder audio(Path wav) {

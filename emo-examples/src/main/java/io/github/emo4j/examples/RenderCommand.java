@@ -25,7 +25,7 @@ final class RenderCommand extends EmoCommand {
     Path portrait;
 
     @Option(names = "--audio", required = true, paramLabel = "FILE",
-            description = "the voice: WAV, AIFF, AU, FLAC, MP3, M4A, Ogg or WebM (Opus, Vorbis)")
+            description = "the voice: WAV, AIFF, AU, FLAC, MP3, MP2, M4A, Ogg or WebM (Opus, Vorbis)")
     Path audio;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.mp4", description = "the video to write")
