@@ -29,6 +29,7 @@ CASES = [
     (dict(FLOW, use_dynamic_shifting=True), 20, 0.8),
     (dict(FLOW, flow_shift=4.0, num_train_timesteps=500), 16, None),
     (dict(FLOW, flow_shift=3.0, solver_type="bh1"), 6, None),
+    (dict(FLOW, flow_shift=3.0, solver_order=3), 25, None),
 ]
 
 

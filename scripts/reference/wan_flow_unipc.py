@@ -27,6 +27,8 @@ CASES = [
     ({"num_train_timesteps": 1000, "shift": 1, "disable_corrector": [0, 3]}, 9, 3.0),
     ({"num_train_timesteps": 1000, "shift": 2.0}, 7, None),
     ({"num_train_timesteps": 500, "shift": 1}, 20, 4.0),
+    ({"num_train_timesteps": 1000, "shift": 1, "solver_order": 3}, 20, 3.0),
+    ({"num_train_timesteps": 1000, "shift": 1, "solver_order": 3}, 6, 5.0),
 ]
 
 

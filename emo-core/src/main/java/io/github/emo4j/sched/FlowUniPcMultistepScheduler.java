@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * UniPC for flow matching as Wan's {@code FlowUniPCMultistepScheduler} (wan/utils/fm_solvers_unipc.py,
- * the sampler of Wan2.1 and Wan2.2-S2V): a predictor of order up to {@code solver_order} (UniP) and, from
+ * the sampler of Wan2.1 and Wan2.2-S2V): a predictor of order up to {@code solver_order} (1 to 3; UniP) and, from
  * the second step on, a corrector (UniC) that reuses the model's output at the predicted point, in the
  * data prediction form ({@code predict_x0}) with the B(h) of {@code bh2}. ({@code bh1} and
  * {@code lower_order_final: false} make the original return NaN at its last step, into sigma 0: they are
@@ -15,8 +15,8 @@ import java.util.Map;
  * applies the shift it is given at sampling ({@code set_timesteps(n, shift=…)}), not diffusers' spacing;
  * the timesteps are {@code int64(σ·N)}. A configuration gives that sampling shift as {@code sample_shift}
  * (the name Wan's own configs use; without it, {@code shift} applies, as in Wan's class). The arithmetic
- * is the original's float32 (the sigmas, the λ, h and the coefficients); only the 2×2 solve of the
- * second-order corrector may differ from LAPACK's in the last bit.
+ * is the original's float32 (the sigmas, the λ, h and the coefficients); only the small linear solves
+ * of orders 2 and 3 (LU with partial pivoting, as LAPACK's) may differ from the original's in the last bit.
  *
  * <p>The same solver is diffusers' {@code UniPCMultistepScheduler} with {@code use_flow_sigmas} (the
  * class Wan's diffusers pipelines use): named so in a configuration, its sigmas are diffusers' flow sigmas
@@ -76,7 +76,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         }
         this.mu = mu;
         this.trainSteps = c.integer("num_train_timesteps", 1000, 2, 100_000);
-        this.order = c.integer("solver_order", 2, 1, 2);
+        this.order = c.integer("solver_order", 2, 1, 3);
         String solver = c.string("solver_type", "bh2");
         if (!solver.equals("bh1") && !solver.equals("bh2") && !solver.equals("midpoint") && !solver.equals("heun")
                 && !solver.equals("logrho")) {
@@ -208,6 +208,12 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private int lowerOrderNums;
         private int thisOrder;
         private boolean haveLast;
+        /** The solver's small buffers, made once: rk, R and b of order up to 3, and their LU. */
+        private final float[] rk = new float[3];
+        private final float[][] r = new float[3][3];
+        private final float[] b = new float[3];
+        private final float[][] lu = new float[3][3];
+        private final float[] x = new float[3];
 
         UniPc(float[] sig, double[] ts) {
             super(sig, ts);
@@ -249,90 +255,141 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
 
         /** UniP: from sigma[i] to sigma[i + 1], written into {@code sample}. */
         private void predict(int i, FloatBuffer sample, int n) {
+            int p = thisOrder;
             float sT = sig[i + 1], sS0 = sig[i];
             float aT = 1f - sT;
-            float lT = lambda(aT, sT), lS0 = lambda(1f - sS0, sS0);
-            float h = lT - lS0;
+            float lS0 = lambda(1f - sS0, sS0);
+            float h = lambda(aT, sT) - lS0;
             float hh = -h;
             float hPhi1 = (float) Math.expm1(hh);
             float bH = bh2 ? hPhi1 : hh;
+            for (int k = 1; k < p; k++) {
+                rk[k - 1] = (lambda(1f - sig[i - k], sig[i - k]) - lS0) / h;
+            }
+            float[] rho = null;
+            if (p == 2) {
+                rho = HALF;
+            } else if (p > 2) {
+                coefficients(p, hh, hPhi1, bH);
+                rho = solve(p - 1);
+            }
             float[] m0 = outputs[order - 1];
-            float ratio = sT / sS0;
-            float aPhi = aT * hPhi1;
-            if (thisOrder == 2) {
-                float lSi = lambda(1f - sig[i - 1], sig[i - 1]);
-                float rk = (lSi - lS0) / h;
-                float[] m1 = outputs[order - 2];
-                float aB = aT * bH;
-                for (int k = 0; k < n; k++) {
-                    float d1 = (m1[k] - m0[k]) / rk;
-                    float predRes = 0.5f * d1;
-                    float xt = ratio * sample.get(k) - aPhi * m0[k];
-                    sample.put(k, xt - aB * predRes);
+            float ratio = sT / sS0, aPhi = aT * hPhi1, aB = aT * bH;
+            for (int k = 0; k < n; k++) {
+                float xt = ratio * sample.get(k) - aPhi * m0[k];
+                if (p == 1) {
+                    sample.put(k, xt);
+                    continue;
                 }
-            } else {
-                for (int k = 0; k < n; k++) {
-                    sample.put(k, ratio * sample.get(k) - aPhi * m0[k]);
+                float res = 0;
+                for (int j = 0; j < p - 1; j++) {
+                    float d1 = (outputs[order - 2 - j][k] - m0[k]) / rk[j];
+                    res = j == 0 ? rho[0] * d1 : res + rho[j] * d1;
                 }
+                sample.put(k, xt - aB * res);
             }
         }
 
         /** UniC: the sample at sigma[i] corrected with the model's output there ({@link #converted}). */
         private void correct(int i, FloatBuffer sample, int n) {
-            int ord = thisOrder;
+            int p = thisOrder;
             float sT = sig[i], sS0 = sig[i - 1];
             float aT = 1f - sT;
-            float lT = lambda(aT, sT), lS0 = lambda(1f - sS0, sS0);
-            float h = lT - lS0;
+            float lS0 = lambda(1f - sS0, sS0);
+            float h = lambda(aT, sT) - lS0;
             float hh = -h;
             float hPhi1 = (float) Math.expm1(hh);
             float bH = bh2 ? hPhi1 : hh;
-            float hPhiK = hPhi1 / hh - 1f;
-            float[] m0 = outputs[order - 1];
-            float ratio = sT / sS0;
-            float aPhi = aT * hPhi1;
-            float aB = aT * bH;
-            if (ord == 1) {
-                for (int k = 0; k < n; k++) {
-                    float xt = ratio * last[k] - aPhi * m0[k];
-                    float d1t = converted[k] - m0[k];
-                    sample.put(k, xt - aB * (0f + 0.5f * d1t));
-                }
-                return;
+            for (int k = 1; k < p; k++) {
+                rk[k - 1] = (lambda(1f - sig[i - k - 1], sig[i - k - 1]) - lS0) / h;
             }
-            // order 2: rk from sigma[i - 2]; R = [[1, 1], [rk, 1]], b from the phi functions
-            float lSi = lambda(1f - sig[i - 2], sig[i - 2]);
-            float rk = (lSi - lS0) / h;
-            float b0 = hPhiK * 1 / bH;
-            hPhiK = hPhiK / hh - (float) (1.0 / 2);
-            float b1 = hPhiK * 2 / bH;
-            float[] rho = solve2(1f, 1f, rk, 1f, b0, b1);
-            float[] m1 = outputs[order - 2];
+            float[] rho;
+            if (p == 1) {
+                rho = HALF;
+            } else {
+                coefficients(p, hh, hPhi1, bH);
+                rho = solve(p);
+            }
+            float[] m0 = outputs[order - 1];
+            float ratio = sT / sS0, aPhi = aT * hPhi1, aB = aT * bH;
             for (int k = 0; k < n; k++) {
-                float d1 = (m1[k] - m0[k]) / rk;
-                float corrRes = rho[0] * d1;
                 float xt = ratio * last[k] - aPhi * m0[k];
+                float res = 0;
+                for (int j = 0; j < p - 1; j++) {
+                    float d1 = (outputs[order - 2 - j][k] - m0[k]) / rk[j];
+                    res = j == 0 ? rho[0] * d1 : res + rho[j] * d1;
+                }
                 float d1t = converted[k] - m0[k];
-                sample.put(k, xt - aB * (corrRes + rho[1] * d1t));
+                sample.put(k, xt - aB * (res + rho[p - 1] * d1t));
             }
         }
+
+        /**
+         * The linear system of order {@code p}: R's rows are the powers 0 to p − 1 of the ratios rk (with 1
+         * last), b the φ functions over B(h), as the original builds them in float32.
+         */
+        private void coefficients(int p, float hh, float hPhi1, float bH) {
+            rk[p - 1] = 1f;
+            float hPhiK = hPhi1 / hh - 1f;
+            int factorial = 1;
+            for (int q = 1; q <= p; q++) {
+                for (int j = 0; j < p; j++) {
+                    r[q - 1][j] = q == 1 ? 1f : q == 2 ? rk[j] : rk[j] * rk[j];
+                }
+                b[q - 1] = hPhiK * factorial / bH;
+                factorial *= q + 1;
+                hPhiK = hPhiK / hh - (float) (1.0 / factorial);
+            }
+        }
+
+        /** The first {@code m} rows and columns of R x = b, by LU with partial pivoting as LAPACK's sgesv does, in float32. */
+        private float[] solve(int m) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(r[i], 0, lu[i], 0, m);
+                x[i] = b[i];
+            }
+            for (int j = 0; j < m; j++) {
+                int piv = j;
+                for (int i = j + 1; i < m; i++) {
+                    if (Math.abs(lu[i][j]) > Math.abs(lu[piv][j])) {
+                        piv = i;
+                    }
+                }
+                if (piv != j) {
+                    float[] row = lu[j];
+                    lu[j] = lu[piv];
+                    lu[piv] = row;
+                    float t = x[j];
+                    x[j] = x[piv];
+                    x[piv] = t;
+                }
+                float inv = 1f / lu[j][j];
+                for (int i = j + 1; i < m; i++) {
+                    lu[i][j] *= inv;
+                    for (int k = j + 1; k < m; k++) {
+                        lu[i][k] -= lu[i][j] * lu[j][k];
+                    }
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int k = 0; k < i; k++) {
+                    x[i] -= lu[i][k] * x[k];
+                }
+            }
+            for (int i = m - 1; i >= 0; i--) {
+                for (int k = i + 1; k < m; k++) {
+                    x[i] -= lu[i][k] * x[k];
+                }
+                x[i] /= lu[i][i];
+            }
+            return x;
+        }
     }
+
+    private static final float[] HALF = {0.5f};
 
     /** log(α) − log(σ) in float32, as torch computes it on float32 tensors. */
     private static float lambda(float alpha, float sigma) {
         return (float) Math.log(alpha) - (float) Math.log(sigma);
-    }
-
-    /** {@code [[a, b], [c, d]] x = [e, f]} by LU with partial pivoting, as LAPACK's sgesv does it, in float32. */
-    static float[] solve2(float a, float b, float c, float d, float e, float f) {
-        boolean swap = Math.abs(c) > Math.abs(a);
-        float p00 = swap ? c : a, p01 = swap ? d : b, q00 = swap ? a : c, q01 = swap ? b : d;
-        float y0 = swap ? f : e, y1 = swap ? e : f;
-        float l = q00 * (1f / p00);
-        float u11 = q01 - l * p01;
-        y1 = y1 - l * y0;
-        float x1 = y1 / u11;
-        float x0 = (y0 - p01 * x1) / p00;
-        return new float[] {x0, x1};
     }
 }
