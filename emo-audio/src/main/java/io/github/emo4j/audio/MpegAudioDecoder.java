@@ -3,7 +3,8 @@ package io.github.emo4j.audio;
 import java.nio.file.Path;
 
 /**
- * MPEG-1, 2 and 2.5 audio Layer III (ISO/IEC 11172-3, 13818-3), and Layer II (MP2), decoded by emo4j:
+ * MPEG-1, 2 and 2.5 audio Layer III (ISO/IEC 11172-3, 13818-3), and Layer II (MP2, {@link Layer2Frame}),
+ * decoded by emo4j:
  * frame sync across ID3 tags and junk, the bit reservoir, MPEG-1 and LSF scalefactors, Huffman big values and count1
  * quadruples, requantization, mid/side and intensity stereo (MPEG-1 and LSF), short, long and mixed
  * blocks, alias reduction, the IMDCT with its four windows, and the polyphase synthesis filterbank. The
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 final class MpegAudioDecoder {
     private static final int[] KBPS_1 = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
     private static final int[] KBPS_2 = {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160};
-    private static final int[] KBPS_1_LAYER2 = {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384};
     private static final int[] RATES = {44100, 48000, 32000};
     private static final int[][] SLEN = {{0, 0}, {0, 1}, {0, 2}, {0, 3}, {3, 0}, {1, 1}, {1, 2}, {1, 3}, {2, 1}, {2, 2},
         {2, 3}, {3, 1}, {3, 2}, {3, 3}, {4, 2}, {4, 3}};
@@ -23,27 +23,6 @@ final class MpegAudioDecoder {
         {{6, 5, 5, 5}, {9, 9, 9, 9}, {6, 9, 9, 9}}, {{6, 5, 7, 3}, {9, 9, 12, 6}, {6, 9, 12, 6}},
         {{11, 10, 0, 0}, {18, 18, 0, 0}, {15, 18, 0, 0}}, {{7, 7, 7, 0}, {12, 12, 12, 0}, {6, 15, 12, 0}},
         {{6, 6, 6, 3}, {12, 9, 9, 6}, {6, 12, 9, 6}}, {{8, 8, 5, 0}, {15, 12, 9, 0}, {6, 18, 9, 0}}};
-    private static final int[] Q_A0 = {0, 3, 7, 15, 31, 63, 127, 255, 511, 1023, 2047, 4095, 8191, 16383, 32767, 65535};
-    private static final int[] Q_A1 = {0, 3, 5, 7, 9, 15, 31, 63, 127, 255, 511, 1023, 2047, 4095, 8191, 65535};
-    private static final int[] Q_A2 = {0, 3, 5, 7, 9, 15, 31, 65535};
-    private static final int[] Q_A3 = {0, 3, 5, 65535};
-    private static final int[] Q_C0 = {0, 3, 5, 9, 15, 31, 63, 127, 255, 511, 1023, 2047, 4095, 8191, 16383, 32767};
-    private static final int[] Q_C1 = {0, 3, 5, 9, 15, 31, 63, 127};
-    private static final int[] Q_L0 = {0, 3, 5, 7, 9, 15, 31, 63, 127, 255, 511, 1023, 2047, 4095, 8191, 16383};
-    private static final int[] Q_L1 = {0, 3, 5, 9, 15, 31, 63, 127};
-    private static final int[] Q_L2 = {0, 3, 5, 9};
-    /**
-     * Layer II allocation tables (ISO/IEC 11172-3 B.2a to d, 13818-3 B.1): for each subband, the bits of its
-     * allocation and the quantization (steps) each allocation selects; the row count is the table's sblimit.
-     */
-    private static final int[][][] LAYER2_TABLES = {
-        layer2Table(new int[] {3, 8, 12, 4}, new int[][] {Q_A0, Q_A1, Q_A2, Q_A3}),
-        layer2Table(new int[] {3, 8, 12, 7}, new int[][] {Q_A0, Q_A1, Q_A2, Q_A3}),
-        layer2Table(new int[] {2, 6}, new int[][] {Q_C0, Q_C1}),
-        layer2Table(new int[] {2, 10}, new int[][] {Q_C0, Q_C1}),
-        layer2Table(new int[] {4, 7, 19}, new int[][] {Q_L0, Q_L1, Q_L2})};
-    /** Layer II scalefactors: 2 · 2^(−i/3). */
-    private static final float[] SCALE2 = new float[64];
     private static final float[] CS = new float[8];
     private static final float[] CA = new float[8];
     /** x^(4/3) for the quantized values up to 8206 (15 plus 13 linbits). */
@@ -55,26 +34,7 @@ final class MpegAudioDecoder {
     /** The synthesis matrix N[i][k] = cos((16 + i)(2k + 1)π/64). */
     private static final float[][] SYNTH = new float[64][32];
 
-    /** Rows of {@code counts[g]} subbands with quantizations {@code classes[g]}: each row is the list of steps. */
-    private static int[][] layer2Table(int[] counts, int[][] classes) {
-        int n = 0;
-        for (int c : counts) {
-            n += c;
-        }
-        int[][] t = new int[n][];
-        int sb = 0;
-        for (int g = 0; g < counts.length; g++) {
-            for (int i = 0; i < counts[g]; i++) {
-                t[sb++] = classes[g];
-            }
-        }
-        return t;
-    }
-
     static {
-        for (int i = 0; i < 63; i++) {
-            SCALE2[i] = (float) (2.0 * Math.pow(2, -i / 3.0));
-        }
         double[] c = {-0.6, -0.535, -0.33, -0.185, -0.095, -0.041, -0.0142, -0.0037};
         for (int i = 0; i < 8; i++) {
             double sq = Math.sqrt(1 + c[i] * c[i]);
@@ -218,7 +178,7 @@ final class MpegAudioDecoder {
             }
             if ((h >>> 17 & 3) == 2) {
                 first = false;
-                layer2(b, pos, len, h);
+                layer2(b, pos, h);
                 pos += len;
                 continue;
             }
@@ -260,7 +220,7 @@ final class MpegAudioDecoder {
         }
         int rate = RATES[rateIdx] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
         if (layer == 2) {
-            int kbps = (version == 3 ? KBPS_1_LAYER2 : KBPS_2)[br];
+            int kbps = (version == 3 ? Layer2Frame.KBPS_1 : KBPS_2)[br];
             return 144_000 * kbps / rate + (h >>> 9 & 1);
         }
         int kbps = (version == 3 ? KBPS_1 : KBPS_2)[br];
@@ -344,103 +304,14 @@ final class MpegAudioDecoder {
         out.added(576 * granules);
     }
 
-    /**
-     * A Layer II frame: bit allocations by the table the rate selects, scalefactor selection and
-     * scalefactors, then 12 granules of 3 samples a subband (grouped for 3, 5 and 9 steps), requantized
-     * and scaled, through the same synthesis filterbank as Layer III.
-     */
-    private void layer2(byte[] b, int pos, int len, int h) throws AudioException {
-        boolean crc = (h >>> 16 & 1) == 0;
-        int mode = h >>> 6 & 3, modeExt = h >>> 4 & 3;
-        int kbps = (lsf ? KBPS_2 : KBPS_1_LAYER2)[h >>> 12 & 15];
-        int perChannel = kbps / channels;
-        int table;
-        if (lsf) {
-            table = 4;
-        } else if (rate == 48_000 && perChannel >= 56 || perChannel >= 56 && perChannel <= 80) {
-            table = 0;
-        } else if (rate != 48_000 && perChannel >= 96) {
-            table = 1;
-        } else if (rate != 32_000 && perChannel <= 48) {
-            table = 2;
-        } else {
-            table = 3;
-        }
-        int[][] alloc = LAYER2_TABLES[table];
-        int sblimit = alloc.length;
-        int bound = mode == 1 ? Math.min(sblimit, (modeExt + 1) * 4) : sblimit;
-        Bits m = new Bits(b, (pos + 4 + (crc ? 2 : 0)) * 8L);
-        int[][] steps = new int[2][32];
-        for (int sb = 0; sb < sblimit; sb++) {
-            int bits = 32 - Integer.numberOfLeadingZeros(alloc[sb].length - 1);
-            for (int ch = 0; ch < (sb < bound ? channels : 1); ch++) {
-                steps[ch][sb] = alloc[sb][m.read(bits)];
-            }
-            if (sb >= bound && channels == 2) {
-                steps[1][sb] = steps[0][sb];
-            }
-        }
-        int[][] scfsi2 = new int[2][32];
-        for (int sb = 0; sb < sblimit; sb++) {
-            for (int ch = 0; ch < channels; ch++) {
-                if (steps[ch][sb] != 0) {
-                    scfsi2[ch][sb] = m.read(2);
-                }
-            }
-        }
-        float[][][] scale = new float[2][32][3];
-        for (int sb = 0; sb < sblimit; sb++) {
-            for (int ch = 0; ch < channels; ch++) {
-                if (steps[ch][sb] == 0) {
-                    continue;
-                }
-                float[] sc = scale[ch][sb];
-                switch (scfsi2[ch][sb]) {
-                    case 0 -> {
-                        sc[0] = SCALE2[m.read(6)];
-                        sc[1] = SCALE2[m.read(6)];
-                        sc[2] = SCALE2[m.read(6)];
-                    }
-                    case 1 -> {
-                        sc[0] = sc[1] = SCALE2[m.read(6)];
-                        sc[2] = SCALE2[m.read(6)];
-                    }
-                    case 2 -> sc[0] = sc[1] = sc[2] = SCALE2[m.read(6)];
-                    default -> {
-                        sc[0] = SCALE2[m.read(6)];
-                        sc[1] = sc[2] = SCALE2[m.read(6)];
-                    }
-                }
-            }
-        }
-        float[] three = new float[3];
-        for (int half = 0; half < 2; half++) {
-            for (int ch = 0; ch < 2; ch++) {
-                java.util.Arrays.fill(xr[ch], 0f);
-            }
-            for (int gr = 6 * half; gr < 6 * half + 6; gr++) {
-                int part = gr / 4;
-                for (int sb = 0; sb < sblimit; sb++) {
-                    for (int ch = 0; ch < (sb < bound ? channels : 1); ch++) {
-                        int n = steps[ch][sb];
-                        if (n == 0) {
-                            continue;
-                        }
-                        samples(m, n, three);
-                        for (int k = 0; k < 3; k++) {
-                            int slot = 3 * (gr - 6 * half) + k;
-                            xr[ch][18 * sb + slot] = three[k] * scale[ch][sb][part];
-                            if (sb >= bound && channels == 2) {
-                                xr[1][18 * sb + slot] = three[k] * scale[1][sb][part];
-                            }
-                        }
-                    }
-                }
-            }
+    /** A Layer II frame ({@link Layer2Frame}), through the same synthesis filterbank, half a frame at a time. */
+    private void layer2(byte[] b, int pos, int h) throws AudioException {
+        Bits m = new Bits(b, (pos + 4 + ((h >>> 16 & 1) == 0 ? 2 : 0)) * 8L);
+        Layer2Frame.decode(m, h, lsf, rate, channels, xr, half -> {
             for (int ch = 0; ch < channels; ch++) {
                 synthesis(ch, 576 * half);
             }
-        }
+        });
         frames++;
         float[] data = out.room(1152, rate);
         int at = out.size();
@@ -448,29 +319,6 @@ final class MpegAudioDecoder {
             data[at + i] = channels == 1 ? pcm[0][i] : 0.5f * (pcm[0][i] + pcm[1][i]);
         }
         out.added(1152);
-    }
-
-    /** Three samples of a subband quantized to {@code steps} levels, requantized to (−1, 1). */
-    private static void samples(Bits m, int steps, float[] out) {
-        int bits;
-        if (steps == 3 || steps == 5 || steps == 9) {
-            // grouped: one code for the three
-            int code = m.read(steps == 3 ? 5 : steps == 5 ? 7 : 10);
-            for (int k = 0; k < 3; k++) {
-                out[k] = requantize2(code % steps, steps);
-                code /= steps;
-            }
-            return;
-        }
-        bits = 32 - Integer.numberOfLeadingZeros(steps);
-        for (int k = 0; k < 3; k++) {
-            out[k] = requantize2(m.read(bits), steps);
-        }
-    }
-
-    /** A level {@code v} of {@code steps} (centred, spaced 2/steps): the standard's C·(s″ + D). */
-    private static float requantize2(int v, int steps) {
-        return (float) ((2.0 * v - (steps - 1)) / steps);
     }
 
     private int readSide(Bits s) {
@@ -1017,7 +865,7 @@ final class MpegAudioDecoder {
     }
 
     /** MSB-first bits of a byte array; reading past its end gives zeros. */
-    private static final class Bits {
+    static final class Bits {
         private final byte[] b;
         long pos;
 
