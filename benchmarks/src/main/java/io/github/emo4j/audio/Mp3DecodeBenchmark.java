@@ -1,7 +1,6 @@
 package io.github.emo4j.audio;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +9,7 @@ import org.jcodec.common.io.FileChannelWrapper;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.Packet;
 import org.jcodec.containers.mp3.MPEGAudioDemuxer;
+import io.github.emo4j.bench.EncodedSpeech;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,26 +43,19 @@ public class Mp3DecodeBenchmark {
     @Param({"44100-2-128k", "22050-1-48k"})
     public String format;
 
-    private Path dir;
+    private EncodedSpeech speech;
     private Path file;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path speech = Path.of(System.getProperty("emo.samples", "samples"), "speech-sample.wav").toAbsolutePath();
         String[] f = format.split("-");
-        dir = Files.createTempDirectory("emo-mp3-bench");
-        file = dir.resolve("x.mp3");
-        List<String> cmd = List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", speech.toString(), "-ar", f[0], "-ac", f[1],
-                "-c:a", "libmp3lame", "-b:a", f[2], file.toString());
-        if (new ProcessBuilder(cmd).inheritIO().start().waitFor() != 0) {
-            throw new IllegalStateException("ffmpeg failed: " + cmd);
-        }
+        speech = EncodedSpeech.encode("x.mp3", List.of("-ar", f[0], "-ac", f[1], "-c:a", "libmp3lame", "-b:a", f[2]));
+        file = speech.file;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        Files.deleteIfExists(file);
-        Files.delete(dir);
+        speech.close();
     }
 
     @Benchmark

@@ -1,7 +1,6 @@
 package io.github.emo4j.audio;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +9,7 @@ import org.jcodec.common.io.FileChannelWrapper;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.Packet;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
+import io.github.emo4j.bench.EncodedSpeech;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,25 +43,18 @@ public class Mp4DemuxBenchmark {
     @Param({"aac", "alac"})
     public String codec;
 
-    private Path dir;
+    private EncodedSpeech speech;
     private Path file;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path speech = Path.of(System.getProperty("emo.samples", "samples"), "speech-sample.wav").toAbsolutePath();
-        dir = Files.createTempDirectory("emo-demux-bench");
-        file = dir.resolve("x.m4a");
-        List<String> cmd = List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", speech.toString(), "-c:a",
-                codec.equals("aac") ? "aac" : "alac", file.toString());
-        if (new ProcessBuilder(cmd).inheritIO().start().waitFor() != 0) {
-            throw new IllegalStateException("ffmpeg failed: " + cmd);
-        }
+        speech = EncodedSpeech.encode("x.m4a", List.of("-c:a", codec.equals("aac") ? "aac" : "alac"));
+        file = speech.file;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        Files.deleteIfExists(file);
-        Files.delete(dir);
+        speech.close();
     }
 
     @Benchmark

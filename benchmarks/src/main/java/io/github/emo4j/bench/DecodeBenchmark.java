@@ -2,9 +2,6 @@ package io.github.emo4j.bench;
 
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.AudioFiles;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,13 +36,10 @@ public class DecodeBenchmark {
     @Param({"wav", "mp3", "m4a", "alac", "flac", "opus-ogg", "opus-webm", "vorbis-ogg"})
     public String format;
 
-    private Path dir;
-    private Path file;
+    private EncodedSpeech speech;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path speech = Path.of(System.getProperty("emo.samples", "samples"), "speech-sample.wav").toAbsolutePath();
-        dir = Files.createTempDirectory("emo-decode-bench");
         List<String> args = switch (format) {
             case "wav" -> List.of("-c:a", "pcm_s16le", "x.wav");
             case "mp3" -> List.of("-c:a", "libmp3lame", "-b:a", "64k", "x.mp3");
@@ -57,29 +51,17 @@ public class DecodeBenchmark {
             case "opus-webm" -> List.of("-c:a", "libopus", "-b:a", "32k", "x.webm");
             default -> throw new IllegalArgumentException(format);
         };
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", speech.toString()));
-        cmd.addAll(args.subList(0, args.size() - 1));
-        file = dir.resolve(args.get(args.size() - 1));
-        cmd.add(file.toString());
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("ffmpeg failed: " + cmd);
-        }
+        speech = EncodedSpeech.encode(args.get(args.size() - 1), args.subList(0, args.size() - 1));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        try (var s = Files.list(dir)) {
-            for (Path f : s.toList()) {
-                Files.delete(f);
-            }
-        }
-        Files.delete(dir);
+        speech.close();
     }
 
     /** The whole file to a mono clip at its own rate. */
     @Benchmark
     public AudioClip decode() throws Exception {
-        return AudioFiles.read(file);
+        return AudioFiles.read(speech.file);
     }
 }

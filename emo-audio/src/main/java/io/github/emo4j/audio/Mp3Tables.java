@@ -91,9 +91,6 @@ final class Mp3Tables {
                     }
                     node = t[slot];
                 }
-                if (2 * nodes + 2 > t.length) {
-                    t = java.util.Arrays.copyOf(t, t.length * 2);
-                }
             }
         }
         return t;

@@ -147,7 +147,7 @@ final class Mp4Demuxer implements AutoCloseable {
         priming = priming(trak.child("edts"));
         tables = Tables.of(this, stbl);
         long trex = 0;
-        Boxes mvex = new Boxes(moov, 0, moov.limit(), "moov").child("mvex");
+        Boxes mvex = m.child("mvex");
         if (mvex != null) {
             for (Boxes t = mvex.next("trex"); t != null; t = mvex.next("trex")) {
                 if (t.size() >= 24 && t.buf.getInt(t.start + 4) == trackId) {

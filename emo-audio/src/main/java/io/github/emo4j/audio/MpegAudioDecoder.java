@@ -96,6 +96,9 @@ final class MpegAudioDecoder {
     private final int[][] sfLong = new int[2][23];
     private final int[][][] sfShort = new int[2][13][3];
     private final int[] isMax = new int[40];
+    /** An LSF granule's scalefactor lengths and scalefactors in transmission order, reused from granule to granule. */
+    private final int[] lsfSlen = new int[4];
+    private final int[] lsfScalefactors = new int[40];
     private final float[][][] overlap = new float[2][32][18];
     private final float[][] v = new float[2][1024];
     private final int[] vOffset = new int[2];
@@ -423,7 +426,8 @@ final class MpegAudioDecoder {
 
     private void lsfScalefactors(Bits m, Granule g, int ch, boolean intensityRight) {
         int sfc = g.scalefacCompress;
-        int[] slen = new int[4];
+        int[] slen = lsfSlen;
+        java.util.Arrays.fill(slen, 0);
         int table;
         g.preflag = 0;
         if (!intensityRight) {
@@ -469,7 +473,8 @@ final class MpegAudioDecoder {
         int block = g.windowSwitching && g.blockType == 2 ? (g.mixed ? 2 : 1) : 0;
         int[] counts = NR_OF_SFB[table][block];
         // the scalefactors in order, then spread over the bands and windows
-        int[] sf = new int[40];
+        int[] sf = lsfScalefactors;
+        java.util.Arrays.fill(sf, 0);
         int n = 0;
         for (int part = 0; part < 4; part++) {
             for (int i = 0; i < counts[part]; i++) {
@@ -538,24 +543,25 @@ final class MpegAudioDecoder {
         int[] quad = g.count1Table == 0 ? Mp3Tables.COUNT1_A : Mp3Tables.COUNT1_B;
         while (i + 4 <= 576 && m.pos < end) {
             int val = decode(m, quad);
-            int[] vals = {val >> 3 & 1, val >> 2 & 1, val >> 1 & 1, val & 1};
-            for (int k = 0; k < 4; k++) {
-                if (vals[k] != 0 && m.read(1) == 1) {
-                    vals[k] = -1;
-                }
-            }
+            // v, w, x, y: each 0 or 1, then its sign bit when 1
+            int v = signed(m, val >> 3 & 1), w = signed(m, val >> 2 & 1), x = signed(m, val >> 1 & 1), y = signed(m, val & 1);
             if (m.pos > end) {
                 break; // the last quadruple ran past the granule: the standard discards it
             }
-            q[i] = vals[0];
-            q[i + 1] = vals[1];
-            q[i + 2] = vals[2];
-            q[i + 3] = vals[3];
+            q[i] = v;
+            q[i + 1] = w;
+            q[i + 2] = x;
+            q[i + 3] = y;
             i += 4;
         }
         for (; i < 576; i++) {
             q[i] = 0;
         }
+    }
+
+    /** {@code magnitude} (0 or 1) with its sign bit read when it is 1. */
+    private static int signed(Bits m, int magnitude) {
+        return magnitude != 0 && m.read(1) == 1 ? -magnitude : magnitude;
     }
 
     private static int decode(Bits m, int[] tree) {
