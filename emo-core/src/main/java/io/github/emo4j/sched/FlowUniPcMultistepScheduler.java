@@ -214,6 +214,10 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private final float[] b = new float[3];
         private final float[][] lu = new float[3][3];
         private final float[] x = new float[3];
+        /** The current step's terms, set by {@link #stepTerms}: −h, φ1 and B(h). */
+        private float hh;
+        private float hPhi1;
+        private float bH;
 
         UniPc(float[] sig, double[] ts) {
             super(sig, ts);
@@ -258,19 +262,12 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             int p = thisOrder;
             float sT = sig[i + 1], sS0 = sig[i];
             float aT = 1f - sT;
-            float lS0 = lambda(1f - sS0, sS0);
-            float h = lambda(aT, sT) - lS0;
-            float hh = -h;
-            float hPhi1 = (float) Math.expm1(hh);
-            float bH = bh2 ? hPhi1 : hh;
-            for (int k = 1; k < p; k++) {
-                rk[k - 1] = (lambda(1f - sig[i - k], sig[i - k]) - lS0) / h;
-            }
+            stepTerms(i + 1, i, p);
             float[] rho = null;
             if (p == 2) {
                 rho = HALF;
             } else if (p > 2) {
-                coefficients(p, hh, hPhi1, bH);
+                coefficients(p);
                 rho = solve(p - 1);
             }
             float[] m0 = outputs[order - 1];
@@ -295,19 +292,12 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             int p = thisOrder;
             float sT = sig[i], sS0 = sig[i - 1];
             float aT = 1f - sT;
-            float lS0 = lambda(1f - sS0, sS0);
-            float h = lambda(aT, sT) - lS0;
-            float hh = -h;
-            float hPhi1 = (float) Math.expm1(hh);
-            float bH = bh2 ? hPhi1 : hh;
-            for (int k = 1; k < p; k++) {
-                rk[k - 1] = (lambda(1f - sig[i - k - 1], sig[i - k - 1]) - lS0) / h;
-            }
+            stepTerms(i, i - 1, p);
             float[] rho;
             if (p == 1) {
                 rho = HALF;
             } else {
-                coefficients(p, hh, hPhi1, bH);
+                coefficients(p);
                 rho = solve(p);
             }
             float[] m0 = outputs[order - 1];
@@ -325,10 +315,25 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         }
 
         /**
+         * What UniP and UniC share for a step from sigma[s] to sigma[t]: −h (the step in log-SNR),
+         * φ1 = e^−h − 1, B(h), and the ratios rk of the p − 1 earlier outputs' log-SNR steps to h.
+         */
+        private void stepTerms(int t, int s, int p) {
+            float lS0 = lambda(1f - sig[s], sig[s]);
+            float h = lambda(1f - sig[t], sig[t]) - lS0;
+            hh = -h;
+            hPhi1 = (float) Math.expm1(hh);
+            bH = bh2 ? hPhi1 : hh;
+            for (int k = 1; k < p; k++) {
+                rk[k - 1] = (lambda(1f - sig[s - k], sig[s - k]) - lS0) / h;
+            }
+        }
+
+        /**
          * The linear system of order {@code p}: R's rows are the powers 0 to p − 1 of the ratios rk (with 1
          * last), b the φ functions over B(h), as the original builds them in float32.
          */
-        private void coefficients(int p, float hh, float hPhi1, float bH) {
+        private void coefficients(int p) {
             rk[p - 1] = 1f;
             float hPhiK = hPhi1 / hh - 1f;
             int factorial = 1;
