@@ -133,14 +133,21 @@ class LiveSocketTest {
         return http.newWebSocketBuilder().buildAsync(uri, r).get(10, TimeUnit.SECONDS);
     }
 
+    /** A socket whose session has started: opened, ready, the sample portrait sent and taken. */
+    private WebSocket openStarted(String query, Received r) throws Exception {
+        WebSocket ws = open(query, r);
+        r.ready.get(10, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(portrait), true).get();
+        r.started.get(30, TimeUnit.SECONDS);
+        return ws;
+    }
+
     @Test
     void aVoiceSentAsAMicrophoneSendsItComesBackAsAStreamOfEveryFrame() throws Exception {
         Received r = new Received();
         int rate = speech.sampleRate();
-        WebSocket ws = open("?sampleRate=" + rate + "&steps=2&seed=7", r);
-        r.ready.get(10, TimeUnit.SECONDS);
-        ws.sendBinary(ByteBuffer.wrap(portrait), true).get();
-        String started = r.started.get(30, TimeUnit.SECONDS);
+        WebSocket ws = openStarted("?sampleRate=" + rate + "&steps=2&seed=7", r);
+        String started = r.started.get();
         assertTrue(started.contains("\"fps\":25") && started.contains("\"face\":["), started);
 
         double seconds = 3.0;
@@ -196,10 +203,7 @@ class LiveSocketTest {
 
         // odd-length voice, after a good portrait
         r = new Received();
-        ws = open("?sampleRate=16000", r);
-        r.ready.get(10, TimeUnit.SECONDS);
-        ws.sendBinary(ByteBuffer.wrap(portrait), true).get();
-        r.started.get(30, TimeUnit.SECONDS);
+        ws = openStarted("?sampleRate=16000", r);
         ws.sendBinary(ByteBuffer.wrap(new byte[3]), true).get();
         assertTrue(r.closed.get(10, TimeUnit.SECONDS).startsWith("1008"), r.texts.toString());
         assertTrue(r.last("error").contains("16-bit PCM"), r.texts.toString());
@@ -209,10 +213,7 @@ class LiveSocketTest {
     @Test
     void aSecondSessionWaitsItsTurnAndAClosedClientFreesTheSlot() throws Exception {
         Received first = new Received();
-        WebSocket ws = open("?sampleRate=16000", first);
-        first.ready.get(10, TimeUnit.SECONDS);
-        ws.sendBinary(ByteBuffer.wrap(portrait), true).get();
-        first.started.get(30, TimeUnit.SECONDS);
+        WebSocket ws = openStarted("?sampleRate=16000", first);
 
         Received second = new Received();
         open("", second);
@@ -232,10 +233,7 @@ class LiveSocketTest {
     @Test
     void aFloodIsGatheredThenRefusedAndTheServerGoesOn() throws Exception {
         Received r = new Received();
-        WebSocket ws = open("?sampleRate=16000&steps=1", r);
-        r.ready.get(10, TimeUnit.SECONDS);
-        ws.sendBinary(ByteBuffer.wrap(portrait), true).get();
-        r.started.get(30, TimeUnit.SECONDS);
+        WebSocket ws = openStarted("?sampleRate=16000&steps=1", r);
         // 4,000 messages of one sample each: gathered into 10 ms chunks, taken like any voice
         for (int i = 0; i < 4_000; i++) {
             ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) i, 0}), true).get();
