@@ -43,6 +43,7 @@ public final class LiveMp4 implements AutoCloseable {
 
     private final int fps;
     private final int voiceRate;
+    private final int firstFragmentFrames;
     private final int framesPerFragment;
     private final int qp;
     private final Pieces out;
@@ -66,12 +67,47 @@ public final class LiveMp4 implements AutoCloseable {
      * @throws IllegalArgumentException if a value is out of range
      */
     public LiveMp4(int fps, int voiceRate, int framesPerFragment, int qp, Pieces out) {
-        if (fps < 1 || voiceRate < 1 || framesPerFragment < 1 || qp < 10 || qp > 29 || out == null) {
+        this(fps, voiceRate, framesPerFragment, framesPerFragment, qp, out);
+    }
+
+    /**
+     * A stream for a session of {@code request} on a pack described by {@code pack}: a fragment a clip,
+     * the first as long as the session's first clip.
+     *
+     * @param request   the session's request
+     * @param pack      the pipeline's pack ({@link EmoPipeline#packInfo()})
+     * @param voiceRate the session's voice rate ({@link LiveOptions#sampleRate()})
+     * @param qp        H.264 quantiser, 10 (best) to 29 (smallest)
+     * @param out       where the pieces go
+     * @return the stream
+     */
+    public static LiveMp4 forSession(RenderRequest request, PackInfo pack, int voiceRate, int qp, Pieces out) {
+        int clip = request.clipFrames() > 0 ? request.clipFrames() : pack.clipFrames();
+        int first = request.firstClipFrames() > 0 ? Math.min(clip, request.firstClipFrames()) : clip;
+        return new LiveMp4(pack.fps(), voiceRate, first, clip, qp, out);
+    }
+
+    /**
+     * A stream of frames from a session whose first clip is shorter than the others
+     * ({@link RenderRequest#firstClipFrames()}): its first fragment is that clip.
+     *
+     * @param fps                 the session's frame rate ({@link PackInfo#fps()})
+     * @param voiceRate           the session's voice rate ({@link LiveOptions#sampleRate()})
+     * @param firstFragmentFrames frames of the first fragment: the session's first clip
+     * @param framesPerFragment   frames of every later fragment: the session's clip
+     * @param qp                  H.264 quantiser, 10 (best) to 29 (smallest)
+     * @param out                 where the pieces go
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public LiveMp4(int fps, int voiceRate, int firstFragmentFrames, int framesPerFragment, int qp, Pieces out) {
+        if (fps < 1 || voiceRate < 1 || framesPerFragment < 1 || firstFragmentFrames < 1
+                || firstFragmentFrames > framesPerFragment || qp < 10 || qp > 29 || out == null) {
             throw new IllegalArgumentException("fps " + fps + ", voice rate " + voiceRate + ", frames per fragment "
-                    + framesPerFragment + ", qp " + qp + (out == null ? ", no output" : ""));
+                    + framesPerFragment + " (the first " + firstFragmentFrames + "), qp " + qp + (out == null ? ", no output" : ""));
         }
         this.fps = fps;
         this.voiceRate = voiceRate;
+        this.firstFragmentFrames = firstFragmentFrames;
         this.framesPerFragment = framesPerFragment;
         this.qp = qp;
         this.out = out;
@@ -166,7 +202,8 @@ public final class LiveMp4 implements AutoCloseable {
     private void write(LiveFrame f) {
         try {
             if (writer == null) {
-                writer = new FragmentedMp4Writer(pending, f.width(), f.height(), fps, voiceRate, framesPerFragment, qp);
+                writer = new FragmentedMp4Writer(pending, f.width(), f.height(), fps, voiceRate, firstFragmentFrames,
+                        framesPerFragment, qp);
             }
             writer.accept(f.rgb(), f.audio());
             frames++;

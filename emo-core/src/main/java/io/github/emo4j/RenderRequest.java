@@ -36,6 +36,7 @@ public final class RenderRequest {
     private final MotionControl motion;
     private final int fps;
     private final int clipFrames;
+    private final int firstClipFrames;
     private final double timeOffset;
     private final Sampling sampling;
     private final EncodingOptions encoding;
@@ -49,6 +50,7 @@ public final class RenderRequest {
         this.motion = b.motion;
         this.fps = b.fps;
         this.clipFrames = b.clipFrames;
+        this.firstClipFrames = b.firstClipFrames;
         this.timeOffset = b.timeOffset;
         this.sampling = new Sampling(b.steps, b.guidance, b.referenceGuidance, b.guidanceRescale, b.scheduler, b.seed);
         this.encoding = b.encoding;
@@ -174,6 +176,17 @@ public final class RenderRequest {
     }
 
     /**
+     * Frames of the first clip, when it is shorter than the rest: a live stream's first frame then waits
+     * for less voice, while the later clips keep the length that makes them cheaper per frame
+     * (docs/live.md). Packs whose denoiser takes any number of frames only.
+     *
+     * @return frames of the first clip, or 0 for the same as the others
+     */
+    public int firstClipFrames() {
+        return firstClipFrames;
+    }
+
+    /**
      * Where this voice begins on a longer timeline: frame times and the head-speed curve count from
      * there, so segments of one long voice, rendered apart (as emo-spark does), move as the whole would.
      *
@@ -222,6 +235,7 @@ public final class RenderRequest {
         private MotionControl motion = MotionControl.NATURAL;
         private int fps;
         private int clipFrames;
+        private int firstClipFrames;
         private boolean live;
         private double timeOffset;
         private int steps;
@@ -248,6 +262,7 @@ public final class RenderRequest {
             motion = r.motion;
             fps = r.fps;
             clipFrames = r.clipFrames;
+            firstClipFrames = r.firstClipFrames;
             live = r.audio == null;
             timeOffset = r.timeOffset;
             steps = r.sampling.steps();
@@ -354,6 +369,23 @@ public final class RenderRequest {
                 throw new InvalidInputException("clipFrames must be between 1 and 64, or 0 for the pack's: " + f);
             }
             this.clipFrames = f;
+            return this;
+        }
+
+        /**
+         * Frames of the first clip, fewer than the others', for packs whose denoiser takes any number; see
+         * {@link RenderRequest#firstClipFrames()}. A render with it equals a live session with it.
+         *
+         * @param f 1 to 64, or 0 for the same as the other clips
+         * @return this builder
+         * @throws InvalidInputException if {@code f} is out of range
+         */
+        public Builder firstClipFrames(int f) {
+            if (f < 0 || f > 64) {
+                throw new InvalidInputException("firstClipFrames must be between 1 and 64, or 0 for the same as "
+                        + "the other clips: " + f);
+            }
+            this.firstClipFrames = f;
             return this;
         }
 

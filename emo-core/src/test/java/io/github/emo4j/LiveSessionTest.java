@@ -141,6 +141,49 @@ class LiveSessionTest {
     }
 
     @Test
+    void aShorterFirstClipComesOnLessVoiceAndTheSessionStillMakesTheRendersFrames() throws Exception {
+        float[] v = voice(1.3);
+        RenderRequest live = RenderRequest.live(portrait).face(face).clipFrames(4).firstClipFrames(1).steps(2).seed(9).build();
+        io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
+        pipeline.render(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face).clipFrames(4)
+                .firstClipFrames(1).steps(2).seed(9).build(), (w, h, fps) -> batch);
+        Collector c = new Collector();
+        CountDownLatch first = new CountDownLatch(1);
+        try (LiveSession s = pipeline.live(live, LiveOptions.DEFAULT.withRealTime(false), new LiveSession.Listener() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                c.onFrame(frame);
+                first.countDown();
+            }
+
+            @Override
+            public void onEnd(LiveStats stats) {
+                c.onEnd(stats);
+            }
+
+            @Override
+            public void onError(EmoException e) {
+                c.onError(e);
+            }
+        })) {
+            // the first clip's one frame, its audio window of 2 and one frame more: 4 frames of voice
+            feedInChunks(s, java.util.Arrays.copyOf(v, 4 * 640), 320);
+            assertTrue(first.await(60, TimeUnit.SECONDS), "no frame after the first clip's voice");
+            assertEquals(1, c.frames.size(), "only the first clip's frame is made on 4 frames of voice");
+            feedInChunks(s, java.util.Arrays.copyOfRange(v, 4 * 640, v.length), 320);
+            s.end();
+            c.await();
+        }
+        assertNull(c.error.get());
+        assertEquals(33, batch.frames().size());
+        assertEquals(33, c.frames.size());
+        for (int k = 0; k < c.frames.size(); k++) {
+            assertArrayEquals(batch.frames().get(k), c.frames.get(k).rgb(), "frame " + k);
+        }
+        assertEquals(1 + 8, c.end.get().render().unetRuns() / 2, "a 1-frame clip, then 8 clips of 4, at 2 steps each");
+    }
+
+    @Test
     void badChunksAreRefusedByNameAndTheSessionGoesOn() throws Exception {
         Collector c = new Collector();
         try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false).withMaxBufferSeconds(2), c)) {

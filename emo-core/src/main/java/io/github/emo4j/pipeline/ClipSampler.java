@@ -18,6 +18,11 @@ final class ClipSampler implements AutoCloseable {
     private final RenderContext ctx;
     private final int channels;
     private final int plane;
+    /** Frames of the clips this sampler makes. */
+    private final int frames;
+    /** The first clip this sampler makes; a sampler for a shorter first clip makes that clip only. */
+    private final int firstClip;
+    private final boolean onlyFirst;
     /** The denoiser's input: one copy of the latents per guidance branch, scaled by the scheduler. */
     final FloatTensor sample;
     /** The clip's latents, {@code [1, C, F, H, W]}. */
@@ -39,19 +44,26 @@ final class ClipSampler implements AutoCloseable {
     private long unetRuns;
     private long loopStart;
 
-    /** A sampler for clips laid out in latent space as {@code layout} says. */
-    ClipSampler(RenderPlan plan, LatentLayout layout, TimestepInput timestep, RenderContext ctx) {
+    /**
+     * A sampler for clips of {@code frames} frames laid out in latent space as {@code layout} says, from
+     * clip {@code firstClip} on; with {@code onlyFirst}, for that clip alone.
+     */
+    ClipSampler(RenderPlan plan, LatentLayout layout, int frames, int firstClip, boolean onlyFirst, TimestepInput timestep,
+                RenderContext ctx) {
         this.plan = plan;
+        this.frames = frames;
+        this.firstClip = firstClip;
+        this.onlyFirst = onlyFirst;
         this.timestep = timestep;
         this.ctx = ctx;
         this.steps = plan.steps();
         this.channels = layout.channels();
-        int h = layout.height(), w = layout.width(), f = layout.latentFrames(plan.clipFrames()), batch = plan.branches();
+        int h = layout.height(), w = layout.width(), f = layout.latentFrames(frames), batch = plan.branches();
         this.plane = h * w;
         sample = FloatTensor.zeros(batch, channels, f, h, w);
-        latents = plan.guided() ? FloatTensor.zeros(layout.clipShape(plan.clipFrames())) : sample;
+        latents = plan.guided() ? FloatTensor.zeros(layout.clipShape(frames)) : sample;
         noisePred = FloatTensor.zeros(batch, channels, f, h, w);
-        eps = plan.guided() ? FloatTensor.zeros(layout.clipShape(plan.clipFrames())) : noisePred;
+        eps = plan.guided() ? FloatTensor.zeros(layout.clipShape(frames)) : noisePred;
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
@@ -81,13 +93,13 @@ final class ClipSampler implements AutoCloseable {
     FloatTensor denoise(int clip, ComponentCall unet, int clips) throws IOException {
         if (noise == null) {
             loopStart = System.nanoTime();
-            noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), ctx.spec.initialNoise());
+            noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), ctx.spec.initialNoise(), firstClip);
         }
         Sampler sampler = plan.scheduler().sampler(this.steps, ctx.spec.seed() * 31 + clip);
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
         noiseTime.start();
-        noise.take(clip, latents, clips == 0 || clip + 1 < clips);
+        noise.take(clip, latents, !onlyFirst && (clips == 0 || clip + 1 < clips));
         ctx.trace.clip(clip, "initial_noise", latents, "[1, C, F, h, w], standard normal before init_noise_sigma");
         // the sampler's own: with fewer steps than planned (a live session behind), Euler's sigma changes
         float sigma = sampler.initNoiseSigma();
@@ -108,7 +120,7 @@ final class ClipSampler implements AutoCloseable {
             }
         }
         if (plan.overlap() > 0) {
-            Latents.crossFade(latents, tail, clip > 0, channels, plan.clipFrames(), plan.overlap(), plane);
+            Latents.crossFade(latents, tail, clip > 0, channels, frames, plan.overlap(), plane);
         }
         return latents;
     }

@@ -80,7 +80,8 @@ final class DecodeStage implements AutoCloseable {
         waitTime.start();
         slot.await();
         waitTime.stop();
-        Latents.toFrameMajor(latents, slot.decodeIn, channels, clipFrames, plane);
+        // a shorter first clip has fewer frames than the slot holds
+        Latents.toFrameMajor(latents, slot.decodeIn, channels, (int) latents.shape()[2], plane);
         if (latentScaling != 1f) {
             slot.decodeIn.scale(1f / latentScaling);
         }

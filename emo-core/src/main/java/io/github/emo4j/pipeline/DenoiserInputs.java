@@ -1,6 +1,7 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
+import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.MotionControl;
 import io.github.emo4j.PackException;
 import io.github.emo4j.face.FaceCrop;
@@ -27,6 +28,8 @@ import java.util.TreeMap;
 final class DenoiserInputs {
     private final ModelPack pack;
     private final RenderPlan plan;
+    /** Frames of the clips these inputs are for. */
+    private final int frames;
     private final MotionControl motionControl;
     private final double timeOffset;
     private final AudioConditioning audio;
@@ -59,16 +62,17 @@ final class DenoiserInputs {
     }
 
     /**
-     * Binds every input of the pack's denoiser: {@code sampler}'s sample, timestep and prediction
-     * buffers, the conditions {@code reference} and {@code produced} hold, and this object's per-clip
-     * tensors.
+     * Binds every input of the pack's denoiser for clips of {@code frames} frames: {@code sampler}'s sample,
+     * timestep and prediction buffers, the conditions {@code reference} and {@code produced} hold, and this
+     * object's per-clip tensors.
      */
-    DenoiserInputs(ModelPack pack, RenderPlan plan, RenderContext ctx, ProducedTensors produced, ReferenceStage reference,
-                   AudioConditioning audio, FaceCrop crop, ClipSampler sampler) throws OrtException {
+    DenoiserInputs(ModelPack pack, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
+                   ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler) throws OrtException {
         PackSettings s = pack.settings();
-        int c = s.latentChannels(), h = s.latentSize(), f = plan.clipFrames(), n = plan.motionFrames();
+        int c = s.latentChannels(), h = s.latentSize(), f = frames, n = plan.motionFrames();
         this.pack = pack;
         this.plan = plan;
+        this.frames = frames;
         this.motionControl = ctx.spec.motion();
         this.timeOffset = ctx.spec.timeOffset();
         this.audio = audio;
@@ -149,7 +153,7 @@ final class DenoiserInputs {
         boolean perClip = own != null && own != motionScale;
         FloatTensor bound = own;
         if (bound == null && Contract.isMaskLevel(name)) {
-            bound = Masks.tiled(in, crop, plan.branches(), plan.clipFrames(), pack.settings().latentSize(), pack.source());
+            bound = Masks.tiled(in, crop, plan.branches(), frames, pack.settings().latentSize(), pack.source());
             FloatTensor given = this.given.take(name, bound.shape());
             bound = given != null ? given : bound;
         } else if (bound == null && perClipOutputs.containsKey(name)) {
@@ -163,6 +167,7 @@ final class DenoiserInputs {
             if (src == null) {
                 throw new PackException(pack.source() + ": denoising_unet input '" + name + "' is produced by no component");
             }
+            checkMadeForAnyLength(in);
             bound = produced.forGuidance(src, in);
         }
         unet.input(name, bound, false);
@@ -171,6 +176,22 @@ final class DenoiserInputs {
             traced.put(name, bound);
         } else {
             trace.render("denoiser/" + name, bound, "denoising_unet input " + in.shape() + ", " + trace.branches());
+        }
+    }
+
+    /**
+     * Inputs made once per render are made for the clip length of most clips; a shorter first clip
+     * cannot take one whose shape follows the clip's frames.
+     */
+    private void checkMadeForAnyLength(TensorSpec in) {
+        if (frames == plan.clipFrames()) {
+            return;
+        }
+        Object clipDim = pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).shape().get(2);
+        if (clipDim instanceof String && in.shape().contains(clipDim)) {
+            throw new InvalidInputException("firstClipFrames " + frames + ": this pack's denoiser input '" + in.name()
+                    + "' has the clip's frames ('" + clipDim + "') but is made once per render, for clips of "
+                    + plan.clipFrames() + " frames; this pack takes one clip length");
         }
     }
 
@@ -190,7 +211,7 @@ final class DenoiserInputs {
      */
     void prepare(int clip, FloatTensor previousLatents) {
         long first = plan.firstFrame(clip);
-        int f = plan.clipFrames();
+        int f = frames;
         audio.windows(first, f, windows, (plan.branches() - 1) * f * audio.windowValues());
         for (int k = 0; k < f; k++) {
             double at = timeOffset + (first + k) / (double) plan.fps();
@@ -226,11 +247,14 @@ final class DenoiserInputs {
         }
     }
 
-    /** Keeps the last frames of a finished clip's {@code latents} as the next clip's motion frames. */
+    /**
+     * Keeps the last frames of a finished clip's {@code latents} (of this clip length or, after a shorter
+     * first clip, of that one's) as the next clip's motion frames.
+     */
     void keepMotionFrames(FloatTensor latents) {
         if (plan.carriesMotionFrames()) {
             PackSettings s = pack.settings();
-            Latents.keepMotionFrames(latents, motion, s.latentChannels(), plan.clipFrames(), plan.motionFrames(),
+            Latents.keepMotionFrames(latents, motion, s.latentChannels(), (int) latents.shape()[2], plan.motionFrames(),
                     s.latentSize() * s.latentSize());
         }
     }

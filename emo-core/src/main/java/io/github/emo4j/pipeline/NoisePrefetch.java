@@ -18,12 +18,15 @@ final class NoisePrefetch implements AutoCloseable {
     private final InitialNoise given;
     private Future<?> ready;
 
-    /** Noise drawn from {@code seed}, or read from {@code given} when it is not {@code null}. */
-    NoisePrefetch(long[] shape, long seed, InitialNoise given) {
+    /**
+     * Noise drawn from {@code seed}, or read from {@code given} when it is not {@code null}, for clips
+     * from {@code firstClip} on.
+     */
+    NoisePrefetch(long[] shape, long seed, InitialNoise given, int firstClip) {
         this.next = FloatTensor.zeros(shape);
         this.seed = seed;
         this.given = given;
-        draw(0);
+        draw(firstClip);
     }
 
     private void draw(int clip) {
@@ -40,7 +43,7 @@ final class NoisePrefetch implements AutoCloseable {
     /**
      * Writes clip {@code clip}'s standard-normal noise into {@code latents} and, when {@code another}
      * clip may follow, starts drawing the next clip's; the caller scales it by the scheduler's initial
-     * sigma. Clips are taken in order, from 0.
+     * sigma. Clips are taken in order, from the first clip given.
      */
     void take(int clip, FloatTensor latents, boolean another) throws IOException {
         HelperTasks.await(ready, "drawing noise");

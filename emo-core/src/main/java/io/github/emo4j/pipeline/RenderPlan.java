@@ -20,6 +20,8 @@ import java.util.Map;
  * @param frames         video frames, one per 1/fps of voice: all of them once the voice is complete, else
  *                       those its voice so far covers; -1 before any is known
  * @param clipFrames     frames per clip (EMO's f)
+ * @param firstClipFrames frames of the first clip: {@code clipFrames}, or fewer so that a live stream's
+ *                       first frame waits for less voice
  * @param motionFrames   motion frames carried from clip to clip (EMO's n)
  * @param overlap        frames shared by consecutive context windows (0 when motion frames join clips)
  * @param clips          clips that cover the frames, -1 before they are known
@@ -27,7 +29,7 @@ import java.util.Map;
  * @param initNoiseSigma the scale of each clip's initial noise
  */
 record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean splitGuidance, int branches,
-                  long frames, int clipFrames, int motionFrames, int overlap, int clips,
+                  long frames, int clipFrames, int firstClipFrames, int motionFrames, int overlap, int clips,
                   Scheduler scheduler, float initNoiseSigma) {
 
     /** Longest video a render makes. */
@@ -62,14 +64,25 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
             throw new InvalidInputException("clipFrames " + f + ": this pack's denoiser takes " + (fixedFrames > 0
                     ? "clips of " + fixedFrames + " frames only" : "more frames a clip than its context overlap of " + overlap));
         }
-        return new RenderPlan(fps, steps, guidance, guided, split, branches, -1, f, settings.motionFrames(), overlap,
+        int first = req.firstClipFrames() > 0 ? req.firstClipFrames() : f;
+        if (first > f) {
+            throw new InvalidInputException("firstClipFrames " + first + ": the first clip may be shorter than the others ("
+                    + f + " frames), not longer");
+        }
+        if (first < f && (fixedFrames > 0 || overlap > 0)) {
+            throw new InvalidInputException("firstClipFrames " + first + ": this pack's denoiser takes "
+                    + (fixedFrames > 0 ? "clips of " + fixedFrames + " frames only" : "overlapping context windows, all of one length"));
+        }
+        return new RenderPlan(fps, steps, guidance, guided, split, branches, -1, f, first, settings.motionFrames(), overlap,
                 -1, scheduler, sigma).withFrames(-1);
     }
 
     /** This plan for a video of {@code frames} frames (-1: not known yet). */
     RenderPlan withFrames(long frames) {
-        return new RenderPlan(fps, steps, guidance, guided, splitGuidance, branches, frames, clipFrames, motionFrames, overlap,
-                frames < 0 ? -1 : clips(frames, clipFrames, overlap), scheduler, initNoiseSigma);
+        int clips = frames < 0 ? -1 : firstClipFrames < clipFrames && frames > firstClipFrames
+                ? 1 + clips(frames - firstClipFrames, clipFrames, 0) : clips(frames, clipFrames, overlap);
+        return new RenderPlan(fps, steps, guidance, guided, splitGuidance, branches, frames, clipFrames, firstClipFrames,
+                motionFrames, overlap, clips, scheduler, initNoiseSigma);
     }
 
     private static void checkBranches(long fixed, int branches, double guidance) {
@@ -130,9 +143,19 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
         return clipFrames - overlap;
     }
 
+    /** Whether the first clip is shorter than the others. */
+    boolean shortFirstClip() {
+        return firstClipFrames < clipFrames;
+    }
+
+    /** Frames clip {@code clip} is made with: the first clip's length, or the others'. */
+    int clipLength(int clip) {
+        return clip == 0 ? firstClipFrames : clipFrames;
+    }
+
     /** The index of clip {@code clip}'s first frame. */
     long firstFrame(int clip) {
-        return (long) clip * stride();
+        return clip == 0 ? 0 : firstClipFrames - clipFrames + (long) clip * stride();
     }
 
     /**
@@ -140,12 +163,12 @@ record RenderPlan(int fps, int steps, double guidance, boolean guided, boolean s
      * frames follow its end, so neither its length nor what it hands on can change with more voice.
      */
     boolean settledBy(int clip, long frames) {
-        return frames > firstFrame(clip) + clipFrames;
+        return frames > firstFrame(clip) + clipLength(clip);
     }
 
     /** Frames of clip {@code clip} that lie inside the video. */
     int validFrames(int clip) {
-        return (int) Math.min(clipFrames, frames - firstFrame(clip));
+        return (int) Math.min(clipLength(clip), frames - firstFrame(clip));
     }
 
     /** Frames clip {@code clip} hands to the video: with context windows, the last frames wait for the next clip's cross-fade. */

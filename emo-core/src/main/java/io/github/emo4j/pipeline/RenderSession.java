@@ -54,8 +54,12 @@ public final class RenderSession implements AutoCloseable {
     private final RenderPlan plan;
     private final PortraitFraming framing;
     private final AudioConditioning audio;
+    /** The sampler and denoiser inputs of the clips after a shorter first clip, or of every clip. */
     private final ClipSampler sampler;
     private final DenoiserInputs inputs;
+    /** The same for a shorter first clip, sized for its frames; {@code null} when it is as long as the others. */
+    private final ClipSampler firstSampler;
+    private final DenoiserInputs firstInputs;
     private final DecodeStage decode;
     /** Clips of the whole render when the voice's length was known at the start, else 0. */
     private final int expectedClips;
@@ -63,6 +67,8 @@ public final class RenderSession implements AutoCloseable {
     private final double segmentSeconds;
     /** The audio window's frames on each side (EMO's m). */
     private final int window;
+    /** The last clip's latents, which the next clip's motion frames come from. */
+    private FloatTensor previousLatents;
     private int nextClip;
     private long emitted;
     private boolean done;
@@ -77,6 +83,7 @@ public final class RenderSession implements AutoCloseable {
         this.packName = String.valueOf(pack.source());
         this.ctx = new RenderContext(spec, closing);
         ClipSampler s = null;
+        ClipSampler s0 = null;
         DecodeStage d = null;
         try {
             RenderPlan p = RenderPlan.of(spec, pack.settings(), fixedBranches, fixedFrames, packScheduler,
@@ -88,6 +95,10 @@ public final class RenderSession implements AutoCloseable {
             ctx.trace = new Tracer(spec.trace(), p.branches());
             int r = pack.settings().resolution();
             LatentLayout layout = pack.manifest().family().latentLayout(pack.settings());
+            if (spec.initialNoise() != null && p.shortFirstClip()) {
+                throw new io.github.emo4j.InvalidInputException("firstClipFrames: given initial noise holds clips of one "
+                        + "length; render with clips of one length to replay it");
+            }
             if (spec.initialNoise() != null && expectedClips > 0) {
                 spec.initialNoise().check(expectedClips, layout.clipShape(p.clipFrames()));
             }
@@ -100,16 +111,26 @@ public final class RenderSession implements AutoCloseable {
             ReferenceStage reference = ctx.time("reference",
                     () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), p.clipFrames(), ctx));
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
-            s = new ClipSampler(p, layout, TimestepInput.of(unet.spec().input(Contract.TIMESTEP), unet.name()), ctx);
-            this.inputs = new DenoiserInputs(pack, p, ctx, produced, reference, audio, framing.crop(), s);
+            var timestep = unet.spec().input(Contract.TIMESTEP);
+            int later = p.shortFirstClip() ? 1 : 0;
+            s = new ClipSampler(p, layout, p.clipFrames(), later, false, TimestepInput.of(timestep, unet.name()), ctx);
+            this.inputs = new DenoiserInputs(pack, p, p.clipFrames(), ctx, produced, reference, audio, framing.crop(), s);
+            if (p.shortFirstClip()) {
+                s0 = new ClipSampler(p, layout, p.firstClipFrames(), 0, true, TimestepInput.of(timestep, unet.name()), ctx);
+                this.firstInputs = new DenoiserInputs(pack, p, p.firstClipFrames(), ctx, produced, reference, audio,
+                        framing.crop(), s0);
+            } else {
+                this.firstInputs = null;
+            }
             ctx.given.checkAllTaken();
             d = new DecodeStage(frames, pack, p, framing, ctx, observer);
         } catch (RuntimeException | OrtException | IOException e) {
-            try (RenderContext c = ctx; ClipSampler unused = s) {
+            try (RenderContext c = ctx; ClipSampler unused = s; ClipSampler unused0 = s0) {
                 throw e;
             }
         }
         this.sampler = s;
+        this.firstSampler = s0;
         this.decode = d;
     }
 
@@ -152,7 +173,7 @@ public final class RenderSession implements AutoCloseable {
             decode.finish();
         });
         done = true;
-        RenderStats stats = ctx.stats(sampler.unetRuns());
+        RenderStats stats = ctx.stats(sampler.unetRuns() + (firstSampler == null ? 0 : firstSampler.unetRuns()));
         ctx.progress(new Progress(Progress.Stage.DONE, nextClip - 1, nextClip, plan.steps(), plan.steps(), 1, 0));
         LOG.debug("rendered {} frames in {} clips: {}", emitted, nextClip, stats);
         return new Renderer.Outcome(emitted, plan.fps(), framing.compositor().width(), framing.compositor().height(), stats);
@@ -169,7 +190,7 @@ public final class RenderSession implements AutoCloseable {
      * this, so a live clip waits for nothing else.
      */
     private long nextClipNeeds() {
-        return plan.firstFrame(nextClip) + plan.clipFrames() + window;
+        return plan.firstFrame(nextClip) + plan.clipLength(nextClip) + window;
     }
 
     /** Makes, in order, every clip whose voice has arrived. */
@@ -183,17 +204,22 @@ public final class RenderSession implements AutoCloseable {
         }
         RenderPlan sofar = plan.withFrames(audio.voiceFrames());
         while (sofar.settledBy(nextClip, sofar.frames())
-                && audio.covers(plan.firstFrame(nextClip) + plan.clipFrames() - 1)) {
+                && audio.covers(plan.firstFrame(nextClip) + plan.clipLength(nextClip) - 1)) {
             make(nextClip, sofar, expectedClips);
         }
     }
 
     /** Step by step for one clip: its conditions, its denoising, and its frames on their way to the sink. */
     private void make(int clip, RenderPlan frames, int clips) throws IOException, OrtException {
-        inputs.prepare(clip, sampler.latents);
-        FloatTensor latents = sampler.denoise(clip, inputs.unet(), clips);
+        boolean first = clip == 0 && firstSampler != null;
+        ClipSampler clipSampler = first ? firstSampler : sampler;
+        DenoiserInputs clipInputs = first ? firstInputs : inputs;
+        clipInputs.prepare(clip, previousLatents == null ? clipSampler.latents : previousLatents);
+        FloatTensor latents = clipSampler.denoise(clip, clipInputs.unet(), clips);
+        previousLatents = latents;
         int emit = frames.emittedFrames(clip);
         decode.submit(clip, latents, emit);
+        // the clips after it are made by the main sampler, whose motion frames this clip's end becomes
         inputs.keepMotionFrames(latents);
         emitted += emit;
         nextClip++;
@@ -207,6 +233,9 @@ public final class RenderSession implements AutoCloseable {
      */
     public void steps(int steps) {
         sampler.steps(steps);
+        if (firstSampler != null) {
+            firstSampler.steps(steps);
+        }
     }
 
     /** Frames per clip. */
@@ -261,7 +290,7 @@ public final class RenderSession implements AutoCloseable {
      */
     @Override
     public void close() {
-        try (RenderContext c = ctx; ClipSampler s = sampler) {
+        try (RenderContext c = ctx; ClipSampler s = sampler; ClipSampler s0 = firstSampler) {
             decode.close();
         } catch (IOException e) {
             throw new EmoException(target + ": cannot close the video: " + e.getMessage(), e);

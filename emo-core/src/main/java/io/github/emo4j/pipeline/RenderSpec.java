@@ -19,7 +19,7 @@ import java.awt.image.BufferedImage;
  * the stages can be driven by other front ends than a file render.
  */
 public record RenderSpec(BufferedImage portrait, AudioClip audio, FaceBox face, FaceSelector faceSelector,
-                         MotionControl motion, int fps, int clipFrames, double timeOffset,
+                         MotionControl motion, int fps, int clipFrames, int firstClipFrames, double timeOffset,
                          int steps, double guidance, double referenceGuidance, double guidanceRescale, String scheduler,
                          long seed, EncodingOptions encoding,
                          ProgressListener progress, CancelToken cancel, InitialNoise initialNoise, TraceListener trace,
@@ -29,7 +29,7 @@ public record RenderSpec(BufferedImage portrait, AudioClip audio, FaceBox face, 
     public static RenderSpec of(RenderRequest r) {
         var s = r.sampling();
         var h = r.hooks();
-        return new RenderSpec(r.portrait(), r.audio(), r.face(), r.faceSelector(), r.motion(), r.fps(), r.clipFrames(), r.timeOffset(),
+        return new RenderSpec(r.portrait(), r.audio(), r.face(), r.faceSelector(), r.motion(), r.fps(), r.clipFrames(), r.firstClipFrames(), r.timeOffset(),
                 s.steps(), s.guidance(), s.referenceGuidance(), s.guidanceRescale(), s.scheduler(), s.seed(), r.encoding(),
                 h.progress(), h.cancel(), h.initialNoise(), h.trace(), h.preprocessing());
     }

@@ -110,6 +110,53 @@ class RenderPlanTest {
     }
 
     @Test
+    void aShorterFirstClipShiftsTheOthersAndTheyStillCoverTheVideo() {
+        RenderPlan p = plan(request(1).toBuilder().clipFrames(4).firstClipFrames(1).build(), -1);
+        assertEquals(25, p.frames());
+        assertTrue(p.shortFirstClip());
+        assertEquals(7, p.clips(), "1 frame, then 6 clips of 4 cover 25 frames");
+        assertEquals(1, p.clipLength(0));
+        assertEquals(4, p.clipLength(1));
+        assertEquals(0, p.firstFrame(0));
+        assertEquals(1, p.firstFrame(1));
+        assertEquals(21, p.firstFrame(6));
+        assertEquals(1, p.emittedFrames(0));
+        assertEquals(4, p.validFrames(6));
+        assertFalse(p.settledBy(0, 1), "the first clip is not known to be followed");
+        assertTrue(p.settledBy(0, 2));
+        long covered = 0;
+        for (int c = 0; c < p.clips(); c++) {
+            assertEquals(covered, p.firstFrame(c), "clip " + c + " starts where the last ended");
+            covered += p.emittedFrames(c);
+        }
+        assertEquals(25, covered);
+        RenderPlan one = p.withFrames(1);
+        assertEquals(1, one.clips(), "a voice of one frame is the first clip alone");
+        assertEquals(2, p.withFrames(2).clips());
+        RenderPlan same = plan(request(1).toBuilder().clipFrames(4).firstClipFrames(4).build(), -1);
+        assertFalse(same.shortFirstClip());
+        assertEquals(7, same.clips());
+        assertEquals(24, same.firstFrame(6));
+    }
+
+    @Test
+    void aFirstClipIsRefusedLongerThanTheOthersOrWhereThePackTakesOneLength() {
+        var longer = assertThrows(InvalidInputException.class,
+                () -> plan(request(1).toBuilder().clipFrames(4).firstClipFrames(6).build(), -1));
+        assertTrue(longer.getMessage().contains("firstClipFrames 6") && longer.getMessage().contains("not longer"),
+                longer.getMessage());
+        var fixed = assertThrows(InvalidInputException.class, () -> RenderPlan.of(RenderSpec.of(
+                request(1).toBuilder().firstClipFrames(4).build()), settings(12, 0), -1, 12, PACK_SCHEDULER, CONFIG,
+                Schedulers.DIFFUSION));
+        assertTrue(fixed.getMessage().contains("clips of 12 frames only"), fixed.getMessage());
+        var windows = assertThrows(InvalidInputException.class,
+                () -> plan(request(1).toBuilder().firstClipFrames(4).build(), settings(12, 2), -1));
+        assertTrue(windows.getMessage().contains("overlapping context windows"), windows.getMessage());
+        var range = assertThrows(InvalidInputException.class, () -> request(1).toBuilder().firstClipFrames(65));
+        assertTrue(range.getMessage().contains("firstClipFrames"), range.getMessage());
+    }
+
+    @Test
     void contextWindowsOverlapAndHoldBackTheirLastFrames() {
         RenderPlan p = plan(request(1), settings(12, 2), -1);
         assertEquals(25, p.frames());

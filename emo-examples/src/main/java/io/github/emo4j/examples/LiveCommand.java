@@ -10,6 +10,7 @@ import io.github.emo4j.LiveOptions;
 import io.github.emo4j.LiveSession;
 import io.github.emo4j.LiveStats;
 import io.github.emo4j.RenderCancelledException;
+import io.github.emo4j.PackInfo;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.video.Mp4Writer;
@@ -58,6 +59,11 @@ final class LiveCommand extends EmoCommand {
             description = "frames per clip, 1 to 64 (default: the pack's); fewer frames come sooner (docs/live.md)")
     Integer clipFrames;
 
+    @Option(names = "--first-clip-frames", paramLabel = "N",
+            description = "frames of the first clip, 1 to --clip-frames (default: as the others); the first frame then "
+                    + "waits for less voice (docs/live.md)")
+    Integer firstClipFrames;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -82,7 +88,8 @@ final class LiveCommand extends EmoCommand {
         BufferedImage portrait = EmoPipeline.readPortrait(portraitFile);
         AudioClip voice = EmoPipeline.readAudio(audioFile);
         boolean realTime = !asFastAsPossible;
-        RenderRequest.Builder req = RenderRequest.live(portrait).clipFrames(Numbers.within("--clip-frames", clipFrames, 0, 1, 64));
+        RenderRequest.Builder req = RenderRequest.live(portrait).clipFrames(Numbers.within("--clip-frames", clipFrames, 0, 1, 64))
+                .firstClipFrames(Numbers.within("--first-clip-frames", firstClipFrames, 0, 1, 64));
         animation.apply(req);
         Path abs = toStdout ? null : out.toAbsolutePath();
         if (abs != null && abs.getParent() != null) {
@@ -90,8 +97,7 @@ final class LiveCommand extends EmoCommand {
         }
         try (EmoPipeline emo = pipeline.builder().build()) {
             RenderRequest request = req.build();
-            int clip = request.clipFrames() > 0 ? request.clipFrames() : emo.packInfo().clipFrames();
-            Writer writer = new Writer(abs, voice.sampleRate(), emo.packInfo().fps(), clip);
+            Writer writer = new Writer(abs, request, emo.packInfo(), voice.sampleRate());
             try {
                 LiveOptions options = LiveOptions.DEFAULT.withSampleRate(voice.sampleRate()).withRealTime(realTime);
                 LiveStats stats;
@@ -164,11 +170,11 @@ final class LiveCommand extends EmoCommand {
         private final AtomicReference<LiveStats> end = new AtomicReference<>();
         private final AtomicReference<EmoException> error = new AtomicReference<>();
 
-        Writer(Path out, int rate, int fps, int clip) throws IOException {
+        Writer(Path out, RenderRequest request, PackInfo pack, int rate) throws IOException {
             this.out = out;
             this.part = out == null ? null : PartFiles.beside(out);
             this.stream = new BufferedOutputStream(out == null ? System.out : Files.newOutputStream(part), 1 << 16);
-            this.mp4 = new LiveMp4(fps, rate, clip, Mp4Writer.DEFAULT_QP, (piece, frames) -> {
+            this.mp4 = LiveMp4.forSession(request, pack, rate, Mp4Writer.DEFAULT_QP, (piece, frames) -> {
                 stream.write(piece);
                 stream.flush();
             });

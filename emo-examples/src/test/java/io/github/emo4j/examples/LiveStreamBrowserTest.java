@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A live stream as a browser gets it: `emo live` writes the fragmented MP4 of a two-second voice, and
+ * A live stream as a browser gets it: `emo live` writes the fragmented MP4 of a two-second voice (a first
+ * clip of one frame, then clips of four, so the first fragment is a single frame), and
  * headless Chromium (Debian's, which CI installs) plays it through Media Source Extensions, appending the
  * bytes as they arrive from a streamed fetch, not as a file it downloads first.
  */
@@ -72,7 +73,7 @@ class LiveStreamBrowserTest {
         Path stream = dir.resolve("live.mp4");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = EmoCli.run(new String[] {"live", "--portrait", EmoCliTest.PORTRAIT, "--audio", voice.toString(),
-            "--out", stream.toString(), "--clip-frames", "4", "--steps", "2", "--as-fast-as-possible"},
+            "--out", stream.toString(), "--clip-frames", "4", "--first-clip-frames", "1", "--steps", "2", "--as-fast-as-possible"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), null);
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         byte[] body = Files.readAllBytes(stream);

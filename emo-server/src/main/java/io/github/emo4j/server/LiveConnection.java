@@ -51,9 +51,9 @@ final class LiveConnection implements LiveSession.Listener {
 
     /**
      * The socket's query: the voice's rate, frames per clip (0 for the pack's; fewer frames, sooner
-     * frames: docs/live.md) and the render's options.
+     * frames: docs/live.md), frames of the first clip (0 for the same) and the render's options.
      */
-    record Options(int sampleRate, int clipFrames, RenderJob.Options render) {
+    record Options(int sampleRate, int clipFrames, int firstClipFrames, RenderJob.Options render) {
     }
 
     private enum Phase { PORTRAIT, LIVE, ENDING, OVER }
@@ -141,16 +141,17 @@ final class LiveConnection implements LiveSession.Listener {
         }
         RenderJob.Options r = options.render();
         RenderRequest request = RenderRequest.live(portrait).steps(r.steps()).seed(r.seed()).face(face)
-                .clipFrames(options.clipFrames()).build();
+                .clipFrames(options.clipFrames()).firstClipFrames(options.firstClipFrames()).build();
         int fps = pipeline.packInfo().fps();
         int clip = options.clipFrames() > 0 ? options.clipFrames() : pipeline.packInfo().clipFrames();
-        mp4 = new LiveMp4(fps, options.sampleRate(), clip, r.qp(), this::piece);
+        int first = options.firstClipFrames() > 0 ? options.firstClipFrames() : clip;
+        mp4 = LiveMp4.forSession(request, pipeline.packInfo(), options.sampleRate(), r.qp(), this::piece);
         gathered = new float[Math.max(1, options.sampleRate() / 100)];
         startedNanos = System.nanoTime();
         phase = Phase.LIVE;
         session = pipeline.live(request, LiveOptions.DEFAULT.withSampleRate(options.sampleRate()), this);
-        send(String.format(Locale.ROOT, "{\"type\":\"started\",\"fps\":%d,\"clipFrames\":%d,\"sampleRate\":%d,\"face\":[%d,%d,%d,%d]}",
-                fps, clip, options.sampleRate(), face.x(), face.y(), face.width(), face.height()));
+        send(String.format(Locale.ROOT, "{\"type\":\"started\",\"fps\":%d,\"clipFrames\":%d,\"firstClipFrames\":%d,\"sampleRate\":%d,"
+                + "\"face\":[%d,%d,%d,%d]}", fps, clip, first, options.sampleRate(), face.x(), face.y(), face.width(), face.height()));
     }
 
     private BufferedImage portrait(ByteBuffer data) {

@@ -38,6 +38,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
     private final int height;
     private final int fps;
     private final int framesPerFragment;
+    private final int firstFragmentFrames;
     private final SkippingH264Encoder encoder;
     private final Picture picture;
     private final ByteBuffer encoded;
@@ -70,22 +71,45 @@ public final class FragmentedMp4Writer implements AutoCloseable {
      */
     public FragmentedMp4Writer(OutputStream out, int width, int height, int fps, int voiceRate, int framesPerFragment,
                                int qp) {
+        this(out, width, height, fps, voiceRate, framesPerFragment, framesPerFragment, qp);
+    }
+
+    /**
+     * A writer of a stream whose first fragment holds {@code firstFragmentFrames} frames, fewer than the
+     * others: a live session's shorter first clip.
+     *
+     * @param out                 where the stream goes; flushed after every fragment, not closed
+     * @param width               even frame width
+     * @param height              even frame height
+     * @param fps                 frames per second
+     * @param voiceRate           the voice's sample rate
+     * @param firstFragmentFrames frames of the first fragment, 1 to {@code framesPerFragment}
+     * @param framesPerFragment   frames of every later fragment: a live session's clip
+     * @param qp                  H.264 quantiser of changing macroblocks, {@link Mp4Writer#MIN_QP} to
+     *                            {@link Mp4Writer#MAX_QP}
+     */
+    public FragmentedMp4Writer(OutputStream out, int width, int height, int fps, int voiceRate, int firstFragmentFrames,
+                               int framesPerFragment, int qp) {
         if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
             throw new IllegalArgumentException("frame size must be positive and even: " + width + "x" + height);
         }
-        if (fps < 1 || framesPerFragment < 1 || qp < Mp4Writer.MIN_QP || qp > Mp4Writer.MAX_QP) {
-            throw new IllegalArgumentException("fps " + fps + ", frames per fragment " + framesPerFragment + ", qp " + qp);
+        if (fps < 1 || framesPerFragment < 1 || firstFragmentFrames < 1 || firstFragmentFrames > framesPerFragment
+                || qp < Mp4Writer.MIN_QP || qp > Mp4Writer.MAX_QP) {
+            throw new IllegalArgumentException("fps " + fps + ", frames per fragment " + framesPerFragment + " (the first "
+                    + firstFragmentFrames + "), qp " + qp);
         }
         this.out = out;
         this.width = width;
         this.height = height;
         this.fps = fps;
         this.framesPerFragment = framesPerFragment;
+        this.firstFragmentFrames = firstFragmentFrames;
         int w16 = (width + 15) & ~15, h16 = (height + 15) & ~15;
         // a key frame every two seconds or so, on a fragment's first frame: the fragments between are
         // small (only what moved), and a player can join the stream at any key frame
         int keyInterval = framesPerFragment * Math.max(1, (int) Math.round(2.0 * fps / framesPerFragment));
-        this.encoder = new SkippingH264Encoder(keyInterval, (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
+        this.encoder = new SkippingH264Encoder(keyInterval, framesPerFragment - firstFragmentFrames,
+                (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
         this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
         this.encoded = ByteBuffer.allocate(w16 * h16 * 3);
         this.audio = new VoiceWindow(Resampler.of(voiceRate, AUDIO_RATE));
@@ -112,7 +136,7 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         packets.add(new GopEncoder.Packet(NIOUtils.clone(encoded), key));
         frames++;
         audio.push(voice, 0, voice.length);
-        if (frames % framesPerFragment == 0) {
+        if (frames >= firstFragmentFrames && (frames - firstFragmentFrames) % framesPerFragment == 0) {
             encodeAudio(false);
             writeFragment();
         }

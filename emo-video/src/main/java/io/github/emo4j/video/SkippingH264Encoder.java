@@ -49,7 +49,10 @@ final class SkippingH264Encoder {
     }
 
     private final int keyInterval;
+    private final int keyShift;
     private final QpMap qps;
+    /** The frame number of the last key frame. */
+    private int lastKey;
     private SeqParameterSet sps;
     private PictureParameterSet pps;
     private int mbWidth;
@@ -64,7 +67,20 @@ final class SkippingH264Encoder {
     private long coded;
 
     SkippingH264Encoder(int keyInterval, QpMap qps) {
+        this(keyInterval, 0, qps);
+    }
+
+    /**
+     * An encoder whose key frames after the first come {@code keyShift} frames early: frame n is a key frame
+     * when n is 0 or n + keyShift is a multiple of {@code keyInterval}. A stream whose first fragment is
+     * {@code keyShift} frames shorter than the others keeps its key frames on fragments' first frames.
+     */
+    SkippingH264Encoder(int keyInterval, int keyShift, QpMap qps) {
+        if (keyShift < 0 || keyShift >= keyInterval) {
+            throw new IllegalArgumentException("key shift " + keyShift + " for key interval " + keyInterval);
+        }
         this.keyInterval = keyInterval;
+        this.keyShift = keyShift;
         this.qps = qps;
     }
 
@@ -85,8 +101,9 @@ final class SkippingH264Encoder {
      * @return whether it is a key frame
      */
     boolean encode(Picture pic, ByteBuffer out) {
-        boolean idr = frameNumber % keyInterval == 0;
+        boolean idr = frameNumber == 0 || (frameNumber + keyShift) % keyInterval == 0;
         if (idr) {
+            lastKey = frameNumber;
             start(pic);
         }
         int qpBase = qps.qp(0, 0, idr);
@@ -108,7 +125,7 @@ final class SkippingH264Encoder {
         sh.sliceType = idr ? SliceType.I : SliceType.P;
         sh.sps = sps;
         sh.pps = pps;
-        int local = frameNumber % keyInterval;
+        int local = frameNumber - lastKey;
         sh.frameNum = local % (1 << (sps.log2MaxFrameNumMinus4 + 4));
         sh.picOrderCntLsb = (local << 1) % (1 << (sps.log2MaxPicOrderCntLsbMinus4 + 4));
         sh.sliceQpDelta = qpBase - (pps.picInitQpMinus26 + 26);

@@ -23,8 +23,13 @@ class FragmentedMp4WriterTest {
 
     /** 2 s at 25 fps, fragments of 4 frames, a moving square and a 440 Hz voice at 16 kHz. */
     static byte[] stream() throws Exception {
+        return stream(4);
+    }
+
+    /** The same with a first fragment of {@code first} frames. */
+    static byte[] stream(int first) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (FragmentedMp4Writer w = new FragmentedMp4Writer(out, 96, 64, 25, 16000, 4, Mp4Writer.DEFAULT_QP)) {
+        try (FragmentedMp4Writer w = new FragmentedMp4Writer(out, 96, 64, 25, 16000, first, 4, Mp4Writer.DEFAULT_QP)) {
             for (int k = 0; k < 50; k++) {
                 int[] rgb = new int[96 * 64];
                 for (int y = 0; y < 64; y++) {
@@ -84,6 +89,29 @@ class FragmentedMp4WriterTest {
         for (String line : duration.strip().split("\n")) {
             assertEquals(2.0, Double.parseDouble(line.strip()), 0.05, "stream durations: " + duration);
         }
+    }
+
+    @Test
+    void aShorterFirstFragmentKeepsKeyFramesOnFragmentStartsAndPlaysWithoutAWarning() throws Exception {
+        List<String> boxes = topLevel(stream(1));
+        assertEquals(2 * 14, boxes.size() - 2, "1 frame, then 49 in fragments of 4: 14 moof+mdat pairs");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")), "Debian's ffmpeg is not installed");
+        Path f = dir.resolve("first.mp4");
+        Files.write(f, stream(1));
+        String decode = run("ffmpeg", "-v", "warning", "-i", f.toString(), "-f", "null", "-");
+        assertEquals("", decode.strip(), "ffmpeg's warnings: " + decode);
+        String keys = run("ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "frame=key_frame",
+                "-of", "csv=p=0", f.toString());
+        List<Integer> keyFrames = new ArrayList<>();
+        String[] lines = keys.strip().split("\n");
+        assertEquals(50, lines.length, keys);
+        for (int k = 0; k < lines.length; k++) {
+            if (lines[k].strip().startsWith("1")) {
+                keyFrames.add(k);
+            }
+        }
+        // key frames every 52 frames, moved 3 earlier to stay on fragment starts (1 + 4n)
+        assertEquals(List.of(0, 49), keyFrames);
     }
 
     static String run(String... cmd) throws Exception {
