@@ -489,9 +489,10 @@ public final class EmoPipeline implements AutoCloseable {
         }
 
         /**
-         * A pack folder; without one the built-in procedural pack is used.
+         * A pack folder; without one the built-in procedural pack is used. {@code builtin:flow} is the
+         * built-in procedural pack in the flow layout (a causal 3-D VAE, motion latents, flow samplers).
          *
-         * @param dir the folder holding {@code manifest.json} and the components
+         * @param dir the folder holding {@code manifest.json} and the components, or {@code builtin:flow}
          * @return this builder
          */
         public Builder pack(Path dir) {

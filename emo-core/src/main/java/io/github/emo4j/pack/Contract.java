@@ -24,6 +24,8 @@ public final class Contract {
     public static final String MASK_FEATURES = "mask_features";
     public static final String SAMPLE = "sample";
     public static final String TIMESTEP = "timestep";
+    /** A flow sampler's σ at the step, for a denoiser that takes it besides the timestep (which may be truncated). */
+    public static final String SIGMA = "sigma";
     public static final String AUDIO_WINDOWS = "audio_windows";
     public static final String MOTION_LATENTS = "motion_latents";
     public static final String FRAME_TIME = "frame_time";
@@ -76,7 +78,7 @@ public final class Contract {
             Map.entry(Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of())),
             Map.entry(Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
                     Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
-                            HEAD_SPEED),
+                            HEAD_SPEED, REFERENCE_LATENTS, SIGMA),
                     Set.of(NOISE_PRED))),
             Map.entry(Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES))),
             Map.entry(Role.AUDIO_PROJECTION, new Io(Set.of(AUDIO_WINDOWS), Set.of(), Set.of())),

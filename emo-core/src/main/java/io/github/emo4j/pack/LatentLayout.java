@@ -25,8 +25,22 @@ public record LatentLayout(int channels, int temporalCompression, int height, in
         return temporalCompression == 1 ? videoFrames : 1 + (videoFrames - 1) / temporalCompression;
     }
 
+    /**
+     * Latent frames of a clip of {@code videoFrames} frames: one each, or for a causal VAE
+     * {@code videoFrames / t}, since a clip is decoded after a context latent that stands for the frame
+     * before it (the portrait, or the last motion frame).
+     */
+    public int clipLatentFrames(int videoFrames) {
+        return temporalCompression == 1 ? videoFrames : videoFrames / temporalCompression;
+    }
+
+    /** Video frames a decoder makes of {@code latentFrames}: one each, or for a causal VAE {@code 1 + t (n - 1)}. */
+    public int videoFrames(int latentFrames) {
+        return temporalCompression == 1 ? latentFrames : 1 + temporalCompression * (latentFrames - 1);
+    }
+
     /** The shape of one clip's latents, {@code [1, C, F', H, W]}, for a clip of {@code videoFrames} frames. */
     public long[] clipShape(int videoFrames) {
-        return new long[] {1, channels, latentFrames(videoFrames), height, width};
+        return new long[] {1, channels, clipLatentFrames(videoFrames), height, width};
     }
 }

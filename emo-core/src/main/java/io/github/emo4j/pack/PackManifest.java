@@ -56,6 +56,7 @@ public record PackManifest(String name, String description, PackFamily family, P
         }
         PackFamily family = PackFamily.fromKey((String) familyKey, source);
         PackSettings settings = settings(asMap(m.get("settings"), source, "settings"), source);
+        family.check(settings, source);
         Map<String, Object> sched = scheduler(m.get("scheduler"), source, files);
         try {
             family.schedulers().fromConfig(sched);
@@ -75,7 +76,7 @@ public record PackManifest(String name, String description, PackFamily family, P
                 intIn(s, "latent_channels", 1, 64, source),
                 intIn(s, "latent_downsample", 1, 64, source),
                 intIn(s, "clip_frames", 1, 256, source),
-                intIn(s, "motion_frames", 0, 64, source),
+                intIn(s, "motion_frames", 0, 256, source),
                 intIn(s, "audio_window", 0, 32, source),
                 intIn(s, "audio_sample_rate", 8000, 192000, source),
                 intIn(s, "audio_chunk_samples", 1, 192000, source),

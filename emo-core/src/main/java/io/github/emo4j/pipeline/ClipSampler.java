@@ -33,6 +33,8 @@ final class ClipSampler implements AutoCloseable {
     private final FloatTensor eps;
     /** The denoiser's timestep input, in the type its graph declares. */
     final TimestepInput timestep;
+    /** The step's σ, for a denoiser that takes it, or {@code null}. */
+    final TimestepInput sigma;
     /** The previous context window's last frames, for the cross-fade. */
     private final float[] tail;
     private final StageTimes.Stopwatch denoiseTime;
@@ -49,7 +51,8 @@ final class ClipSampler implements AutoCloseable {
      * clip {@code firstClip} on; with {@code onlyFirst}, for that clip alone.
      */
     ClipSampler(RenderPlan plan, LatentLayout layout, int frames, int firstClip, boolean onlyFirst, TimestepInput timestep,
-                RenderContext ctx) {
+                TimestepInput sigma, RenderContext ctx) {
+        this.sigma = sigma;
         this.plan = plan;
         this.frames = frames;
         this.firstClip = firstClip;
@@ -58,7 +61,7 @@ final class ClipSampler implements AutoCloseable {
         this.ctx = ctx;
         this.steps = plan.steps();
         this.channels = layout.channels();
-        int h = layout.height(), w = layout.width(), f = layout.latentFrames(frames), batch = plan.branches();
+        int h = layout.height(), w = layout.width(), f = layout.clipLatentFrames(frames), batch = plan.branches();
         this.plane = h * w;
         sample = FloatTensor.zeros(batch, channels, f, h, w);
         latents = plan.guided() ? FloatTensor.zeros(layout.clipShape(frames)) : sample;
@@ -98,17 +101,25 @@ final class ClipSampler implements AutoCloseable {
         Sampler sampler = plan.scheduler().sampler(this.steps, ctx.spec.seed() * 31 + clip);
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
+        double[] sigmas = sigma == null ? null : sampler.sigmas();
+        if (sigmas != null && sigmas.length < steps) {
+            throw new PackException(unet.name() + ": input 'sigma' needs a flow sampler, which says each step's sigma; "
+                    + "this one does not");
+        }
         noiseTime.start();
         noise.take(clip, latents, !onlyFirst && (clips == 0 || clip + 1 < clips));
         ctx.trace.clip(clip, "initial_noise", latents, "[1, C, F, h, w], standard normal before init_noise_sigma");
         // the sampler's own: with fewer steps than planned (a live session behind), Euler's sigma changes
-        float sigma = sampler.initNoiseSigma();
-        if (sigma != 1f) {
-            latents.scale(sigma);
+        float initSigma = sampler.initNoiseSigma();
+        if (initSigma != 1f) {
+            latents.scale(initSigma);
         }
         noiseTime.stop();
         for (int i = 0; i < steps; i++) {
             ctx.checkCancelled();
+            if (sigmas != null) {
+                sigma.set(sigmas[i]);
+            }
             step(sampler, clip, i, timesteps[i], unet);
             if (clips > 0) {
                 double done = (clip * (double) steps + i + 1) / (clips * (double) steps);

@@ -92,10 +92,37 @@ final class DecodeStage implements AutoCloseable {
         });
     }
 
+    /**
+     * Hands clip {@code clip}'s frames, already decoded ({@code [1, 3, T, H, W]}, RGB in [0, 1]; its frames
+     * {@code from .. from + frames − 1}), to the helper thread, which sends them to the encoder; waits first
+     * for the slot's previous clip. The pixels are copied before this returns.
+     */
+    void submitDecoded(int clip, FloatTensor pixels, int from, int frames) throws IOException {
+        DecodeSlot slot = slots[clip & 1];
+        waitTime.start();
+        slot.await();
+        waitTime.stop();
+        int total = (int) pixels.shape()[2], side = resolution * resolution;
+        var src = pixels.buffer();
+        var dst = slot.decoded.buffer();
+        for (int k = 0; k < frames; k++) {
+            for (int ch = 0; ch < 3; ch++) {
+                dst.put((k * 3 + ch) * side, src, (ch * total + from + k) * side, side);
+            }
+        }
+        slot.pending = worker.submit(() -> {
+            decodeAndEmit(clip, slot, null, frames);
+            return null;
+        });
+    }
+
+    /** Decodes (unless {@code decode} is {@code null}: already decoded), composites and emits a clip's frames. */
     private void decodeAndEmit(int clip, DecodeSlot slot, ComponentCall decode, int frames) throws IOException {
-        decodeTime.start();
-        decode.run(clip);
-        decodeTime.stop();
+        if (decode != null) {
+            decodeTime.start();
+            decode.run(clip);
+            decodeTime.stop();
+        }
         Renderer.ClipObserver obs = observer;
         if (ctx.trace.on()) {
             float[] all = new float[frames * frameValues];

@@ -38,6 +38,8 @@ final class DenoiserInputs {
     private final ComponentCall unet;
     private final FloatTensor windows;
     private final FloatTensor motion;
+    /** Whether {@link #motion} is another stage's, which keeps it. */
+    private final boolean motionMadeElsewhere;
     private final FloatTensor frameTime;
     private final FloatTensor headSpeed;
     private final FloatTensor motionScale;
@@ -68,6 +70,16 @@ final class DenoiserInputs {
      */
     DenoiserInputs(ModelPack pack, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
                    ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler) throws OrtException {
+        this(pack, plan, frames, ctx, produced, reference, audio, crop, sampler, null);
+    }
+
+    /**
+     * The same, with the motion latents made elsewhere: the flow family's, re-encoded from the video's
+     * last frames ({@link MotionVideo}), instead of the previous clip's last latents.
+     */
+    DenoiserInputs(ModelPack pack, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
+                   ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler,
+                   FloatTensor motionLatents) throws OrtException {
         PackSettings s = pack.settings();
         int c = s.latentChannels(), h = s.latentSize(), f = frames, n = plan.motionFrames();
         this.pack = pack;
@@ -81,8 +93,9 @@ final class DenoiserInputs {
         this.trace = ctx.trace;
         this.given = ctx.given;
         windows = FloatTensor.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
-        motion = FloatTensor.zeros(1, c, n, h, h);
-        if (s.firstMotionIsReference()) {
+        this.motionMadeElsewhere = motionLatents != null;
+        motion = motionMadeElsewhere ? motionLatents : FloatTensor.zeros(1, c, n, h, h);
+        if (s.firstMotionIsReference() && !motionMadeElsewhere) {
             for (int ch = 0; ch < c; ch++) {
                 for (int j = 0; j < n; j++) {
                     motion.buffer().put((ch * n + j) * h * h, reference.portraitLatents().buffer(), ch * h * h, h * h);
@@ -97,6 +110,9 @@ final class DenoiserInputs {
         unet = new ComponentCall(pack.component(Role.DENOISING_UNET), ctx.views, ctx.clock)
                 .input(Contract.SAMPLE, sampler.sample)
                 .input(Contract.TIMESTEP, sampler.timestep.tensor());
+        if (sampler.sigma != null) {
+            unet.input(Contract.SIGMA, sampler.sigma.tensor());
+        }
         for (TensorSpec in : pack.component(Role.DENOISING_UNET).spec().inputs()) {
             bind(in, crop);
         }
@@ -139,7 +155,7 @@ final class DenoiserInputs {
     /** Binds the denoiser's input {@code in} to the tensor that carries it. */
     private void bind(TensorSpec in, FaceCrop crop) throws OrtException {
         String name = in.name();
-        if (name.equals(Contract.SAMPLE) || name.equals(Contract.TIMESTEP)) {
+        if (name.equals(Contract.SAMPLE) || name.equals(Contract.TIMESTEP) || name.equals(Contract.SIGMA)) {
             return;
         }
         FloatTensor own = switch (name) {
@@ -252,7 +268,7 @@ final class DenoiserInputs {
      * first clip, of that one's) as the next clip's motion frames.
      */
     void keepMotionFrames(FloatTensor latents) {
-        if (plan.carriesMotionFrames()) {
+        if (plan.carriesMotionFrames() && !motionMadeElsewhere) {
             PackSettings s = pack.settings();
             Latents.keepMotionFrames(latents, motion, s.latentChannels(), (int) latents.shape()[2], plan.motionFrames(),
                     s.latentSize() * s.latentSize());

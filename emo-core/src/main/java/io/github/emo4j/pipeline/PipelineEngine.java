@@ -9,6 +9,7 @@ import io.github.emo4j.pack.FolderPackSource;
 import io.github.emo4j.pack.Json;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.PackSource;
+import io.github.emo4j.procedural.ProceduralFlowPack;
 import io.github.emo4j.procedural.ProceduralPack;
 import io.github.emo4j.sched.Sampler;
 import io.github.emo4j.sched.Schedulers;
@@ -18,6 +19,9 @@ import java.util.Map;
 
 /** emo4j's engine: ONNX Runtime sessions over a model pack, driven by the {@link Renderer}'s stages. */
 public final class PipelineEngine implements EmoEngine {
+
+    /** The pack name of the built-in procedural pack in the flow layout ({@link ProceduralFlowPack}). */
+    public static final String BUILTIN_FLOW = "builtin:flow";
 
     /** The engine; {@link java.util.ServiceLoader} makes it. */
     public PipelineEngine() {
@@ -30,7 +34,9 @@ public final class PipelineEngine implements EmoEngine {
 
     @Override
     public Loaded load(Config c) {
-        PackSource src = c.pack() == null ? ProceduralPack.standard().source() : new FolderPackSource(c.pack());
+        PackSource src = c.pack() == null ? ProceduralPack.standard().source()
+                : c.pack().toString().equals(BUILTIN_FLOW) ? ProceduralFlowPack.standard().source()
+                : new FolderPackSource(c.pack());
         SessionSettings sessions = new SessionSettings(c.threads(), c.optimization(), c.modelCache(), c.lowMemory());
         return new LoadedPack(ModelPack.load(src, c.providers(), sessions), c.detector());
     }

@@ -42,6 +42,11 @@ final class ProducedTensors {
         this.guidanceSymbol = lead instanceof String ? lead : "batch";
     }
 
+    /** Offers {@code tensor} under {@code name} as if a component had made it: the pipeline's own. */
+    void provide(String name, FloatTensor tensor) {
+        produced.put(name, tensor);
+    }
+
     /** An output made so far, or {@code null}. */
     FloatTensor get(String name) {
         return produced.get(name);

@@ -40,25 +40,35 @@ record ReferenceStage(FloatTensor portraitLatents, ClipReference motion) {
         if (pack.has(Role.IMAGE_PROJECTION)) {
             produced.run(Role.IMAGE_PROJECTION, Map.of(), 1);
         }
-        FloatTensor latents = encodePortrait(pack, framing.referencePixels(), ctx);
-        ctx.trace.render(Contract.REFERENCE_LATENTS, latents, "[1, C, h, w]: the portrait's latents, scaled");
-        if (!s.jointReference()) {
+        boolean video = pack.manifest().family().temporalCompression() > 1;
+        FloatTensor latents = encodePortrait(pack, framing.referencePixels(), video, ctx);
+        ctx.trace.render(Contract.REFERENCE_LATENTS, latents, video ? "[1, C, 1, h, w]: the portrait's latent, scaled"
+                : "[1, C, h, w]: the portrait's latents, scaled");
+        // a denoiser may take the portrait's latents themselves (the flow family's reference)
+        produced.provide(Contract.REFERENCE_LATENTS, latents);
+        if (!s.jointReference() && pack.has(Role.REFERENCE_NET)) {
             produced.run(Role.REFERENCE_NET, Map.of(Contract.REFERENCE_LATENTS, latents), 1);
         }
-        FaceLocatorStage.run(pack, produced, framing.crop(), clipFrames, ctx);
+        if (pack.has(Role.FACE_LOCATOR)) {
+            FaceLocatorStage.run(pack, produced, framing.crop(), clipFrames, ctx);
+        }
         ClipReference motion = s.jointReference() ? new JointReference(pack, produced, ctx, latents, branches)
                 : s.referenceMotionFrames() > 0
                 ? new ReferenceMotion(pack, produced, ctx.views, ctx.clock, ctx.trace, latents, branches) : null;
         return new ReferenceStage(latents, motion);
     }
 
-    /** The VAE encoder's latents of the portrait crop, times the pack's latent scaling. */
-    private static FloatTensor encodePortrait(ModelPack pack, float[] pixels, RenderContext ctx) throws OrtException {
+    /**
+     * The VAE encoder's latents of the portrait crop, times the pack's latent scaling: an image's, or
+     * with a {@code video} VAE a one-frame video's ({@code [1, 3, 1, H, W]} to {@code [1, C, 1, h, w]}).
+     */
+    private static FloatTensor encodePortrait(ModelPack pack, float[] pixels, boolean video, RenderContext ctx)
+            throws OrtException {
         PackSettings s = pack.settings();
         int r = s.resolution(), h = s.latentSize();
-        FloatTensor latents = FloatTensor.zeros(1, s.latentChannels(), h, h);
+        FloatTensor latents = video ? FloatTensor.zeros(1, s.latentChannels(), 1, h, h) : FloatTensor.zeros(1, s.latentChannels(), h, h);
         new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
-                .input(Contract.PIXELS, FloatTensor.of(pixels, 1, 3, r, r))
+                .input(Contract.PIXELS, video ? FloatTensor.of(pixels, 1, 3, 1, r, r) : FloatTensor.of(pixels, 1, 3, r, r))
                 .output(Contract.LATENTS, latents).run();
         float scaling = (float) s.latentScaling();
         if (scaling != 1f) {

@@ -61,6 +61,10 @@ public final class RenderSession implements AutoCloseable {
     private final ClipSampler firstSampler;
     private final DenoiserInputs firstInputs;
     private final DecodeStage decode;
+    /** A causal 3-D VAE's motion frames and clip decoding (the flow family), or {@code null}. */
+    private final MotionVideo motionVideo;
+    private final ContextDecoder contextDecoder;
+    private final FloatTensor portraitLatents;
     /** Clips of the whole render when the voice's length was known at the start, else 0. */
     private final int expectedClips;
     /** Voice still arriving is encoded once this much of it waits (one clip's worth), or the next clip can be made. */
@@ -95,6 +99,7 @@ public final class RenderSession implements AutoCloseable {
             ctx.trace = new Tracer(spec.trace(), p.branches());
             int r = pack.settings().resolution();
             LatentLayout layout = pack.manifest().family().latentLayout(pack.settings());
+            checkClipsOfWholeLatents(p, layout);
             if (spec.initialNoise() != null && p.shortFirstClip()) {
                 throw new io.github.emo4j.InvalidInputException("firstClipFrames: given initial noise holds clips of one "
                         + "length; render with clips of one length to replay it");
@@ -112,11 +117,24 @@ public final class RenderSession implements AutoCloseable {
                     () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), p.clipFrames(), ctx));
             OnnxComponent unet = pack.component(Role.DENOISING_UNET);
             var timestep = unet.spec().input(Contract.TIMESTEP);
+            var sigma = unet.spec().input(Contract.SIGMA);
             int later = p.shortFirstClip() ? 1 : 0;
-            s = new ClipSampler(p, layout, p.clipFrames(), later, false, TimestepInput.of(timestep, unet.name()), ctx);
-            this.inputs = new DenoiserInputs(pack, p, p.clipFrames(), ctx, produced, reference, audio, framing.crop(), s);
+            s = new ClipSampler(p, layout, p.clipFrames(), later, false, TimestepInput.of(timestep, unet.name()),
+                    sigma == null ? null : TimestepInput.of(sigma, unet.name()), ctx);
+            if (layout.temporalCompression() > 1) {
+                this.motionVideo = new MotionVideo(pack, layout, framing.referencePixels(), ctx);
+                this.contextDecoder = new ContextDecoder(pack, layout, p.clipFrames(), 1,
+                        (int) motionVideo.latents.shape()[2], ctx);
+            } else {
+                this.motionVideo = null;
+                this.contextDecoder = null;
+            }
+            this.inputs = new DenoiserInputs(pack, p, p.clipFrames(), ctx, produced, reference, audio, framing.crop(), s,
+                    motionVideo == null ? null : motionVideo.latents);
+            this.portraitLatents = reference.portraitLatents();
             if (p.shortFirstClip()) {
-                s0 = new ClipSampler(p, layout, p.firstClipFrames(), 0, true, TimestepInput.of(timestep, unet.name()), ctx);
+                s0 = new ClipSampler(p, layout, p.firstClipFrames(), 0, true, TimestepInput.of(timestep, unet.name()),
+                        sigma == null ? null : TimestepInput.of(sigma, unet.name()), ctx);
                 this.firstInputs = new DenoiserInputs(pack, p, p.firstClipFrames(), ctx, produced, reference, audio,
                         framing.crop(), s0);
             } else {
@@ -193,6 +211,22 @@ public final class RenderSession implements AutoCloseable {
         return plan.firstFrame(nextClip) + plan.clipLength(nextClip) + window;
     }
 
+    /** A causal VAE's clips are whole latent frames, all of one length. */
+    private static void checkClipsOfWholeLatents(RenderPlan p, LatentLayout layout) {
+        int t = layout.temporalCompression();
+        if (t == 1) {
+            return;
+        }
+        if (p.clipFrames() % t != 0) {
+            throw new io.github.emo4j.InvalidInputException("clipFrames " + p.clipFrames() + ": this pack's causal VAE makes "
+                    + t + " frames a latent frame, so its clips are multiples of " + t + " frames");
+        }
+        if (p.shortFirstClip()) {
+            throw new io.github.emo4j.InvalidInputException("firstClipFrames " + p.firstClipFrames()
+                    + ": this pack's clips are decoded after context latents, all of one length");
+        }
+    }
+
     /** Makes, in order, every clip whose voice has arrived. */
     private void makeReadyClips() throws IOException, OrtException {
         if (audio.ended()) {
@@ -218,9 +252,21 @@ public final class RenderSession implements AutoCloseable {
         FloatTensor latents = clipSampler.denoise(clip, clipInputs.unet(), clips);
         previousLatents = latents;
         int emit = frames.emittedFrames(clip);
-        decode.submit(clip, latents, emit);
-        // the clips after it are made by the main sampler, whose motion frames this clip's end becomes
-        inputs.keepMotionFrames(latents);
+        if (contextDecoder != null) {
+            // a causal VAE decodes the clip after its context, and the video's last frames are encoded again
+            FloatTensor pixels = ctx.time("vae_decode", () -> contextDecoder.decode(clip,
+                    clip == 0 ? portraitLatents : motionVideo.latents, latents));
+            int made = plan.clipLength(clip), from = (int) pixels.shape()[2] - made;
+            decode.submitDecoded(clip, pixels, from, emit);
+            ctx.time("motion_encode", () -> {
+                motionVideo.append(pixels, from, made, clip);
+                return null;
+            });
+        } else {
+            decode.submit(clip, latents, emit);
+            // the clips after it are made by the main sampler, whose motion frames this clip's end becomes
+            inputs.keepMotionFrames(latents);
+        }
         emitted += emit;
         nextClip++;
         audio.forgetBefore(plan.firstFrame(nextClip));

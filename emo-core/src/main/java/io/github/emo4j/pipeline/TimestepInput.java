@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The denoiser's timestep in the type its graph declares: a UNet exported from diffusers takes an int64
+ * The denoiser's timestep (or a flow sampler's σ, for a denoiser that takes it) in the type its graph declares: a UNet exported from diffusers takes an int64
  * step index (the scheduler's timestep, rounded), while a flow-matching transformer takes the timestep as
  * a float, fractions included. One value, as a scalar or a one-element vector; its buffer is allocated
  * once per render and rewritten at every step.
@@ -38,12 +38,12 @@ final class TimestepInput {
             case "int64", "int32", "float32", "float16", "bfloat16" -> true;
             default -> false;
         }) {
-            throw new PackException(component + ": input 'timestep' is " + spec.dtype()
-                    + "; a timestep is int64, int32, float32, float16 or bfloat16");
+            throw new PackException(component + ": input '" + spec.name() + "' is " + spec.dtype()
+                    + "; it is int64, int32, float32, float16 or bfloat16");
         }
         if (spec.rank() > 1 || (spec.rank() == 1 && spec.dim(0) > 1)) {
-            throw new PackException(component + ": input 'timestep' has shape " + spec.shape()
-                    + "; a timestep is a scalar or one value, [] or [1]");
+            throw new PackException(component + ": input '" + spec.name() + "' has shape " + spec.shape()
+                    + "; it is a scalar or one value, [] or [1]");
         }
         return new TimestepInput(spec.dtype(), spec.rank() == 0 ? new long[0] : new long[] {1});
     }

@@ -52,9 +52,9 @@ public final class ProceduralPack {
      * the closed lips, so the built-in pack renders without it (a learned pack declares its own).
      */
     private static final double DEFAULT_GUIDANCE = 1.0;
-    private static final int CHANNELS = 3;
+    static final int CHANNELS = 3;
     /** Opening, wide and round per audio chunk. */
-    private static final int AUDIO_FEATURES = 3;
+    static final int AUDIO_FEATURES = 3;
     private static final int REF = FaceTarget.REF_CHANNELS;
 
     private final int resolution;
@@ -208,7 +208,7 @@ public final class ProceduralPack {
      * Per chunk: the opening from the loudness, and the wide and round lip shapes from the share of the
      * spectrum's energy in formant bands (Hann-windowed DFT as one matrix product).
      */
-    byte[] audioEncoder() {
+    static byte[] audioEncoder() {
         GraphBuilder g = new GraphBuilder("audio_encoder");
         String zero = g.scalar(0f), one = g.scalar(1f);
         String a = g.input("audio", TensorType.FLOAT, "chunks", CHUNK);
@@ -262,14 +262,19 @@ public final class ProceduralPack {
         int r = resolution;
         GraphBuilder g = new GraphBuilder("reference_net");
         String ref = g.input("reference_latents", TensorType.FLOAT, 1, CHANNELS, r, r);
+        g.opNamed("reference_features", "Identity", List.of(), referenceFeatures(g, ref));
+        g.output("reference_features", TensorType.FLOAT, 1, REF, r, r);
+        return g.build();
+    }
+
+    /** The portrait's latents {@code [1, 3, R, R]} and its mouth interior, {@code [1, 6, R, R]}. */
+    static String referenceFeatures(GraphBuilder g, String ref) {
         String darkest = g.op("ReduceMin", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 1)), ref);
         String tooth = g.op("Clip", g.op("Mul", g.op("Sub", darkest, g.scalar(TOOTH_LEVEL)), g.scalar(TOOTH_GAIN)),
                 g.scalar(0f), g.scalar(1f));
         String dark = g.constant(MOUTH_COLOR, 1, CHANNELS, 1, 1);
         String interior = g.op("Add", dark, g.op("Mul", tooth, g.op("Sub", ref, dark)));
-        g.opNamed("reference_features", "Concat", List.of(Attr.of("axis", 1)), ref, interior);
-        g.output("reference_features", TensorType.FLOAT, 1, REF, r, r);
-        return g.build();
+        return g.op("Concat", List.of(Attr.of("axis", 1)), ref, interior);
     }
 
     byte[] faceLocator() {
@@ -295,15 +300,18 @@ public final class ProceduralPack {
         String zero = g.scalar(0f), one = g.scalar(1f);
 
         String target = new FaceTarget(g, r, audioWindow).build(refFeat, audio, maskFeat, time, scale);
-        String x0 = leanTowardsMotionFrames(g, target, motion, time, zero, one);
+        String x0 = leanTowardsMotionFrames(g, target, motion, n, time, zero, one);
         noiseTowards(g, x0, sample, timestep, one);
         g.output("noise_pred", TensorType.FLOAT, "batch", CHANNELS, "frames", r, r);
         return g.build();
     }
 
-    /** Motion frames: the clip's first frames lean towards the previous clip's recent frames. */
-    private String leanTowardsMotionFrames(GraphBuilder g, String target, String motion, String time, String zero, String one) {
-        int n = motionFrames;
+    /**
+     * Motion frames: the clip's first frames ({@code target} {@code [B, F, 3, R, R]}, F the length of
+     * {@code time}) lean towards the {@code n} motion frames {@code [1, 3, n, R, R]}.
+     */
+    static String leanTowardsMotionFrames(GraphBuilder g, String target, String motion, int n, String time, String zero,
+                                          String one) {
         String mw = g.op("Mul", motion, g.constant(motionWeights(n), 1, 1, n, 1, 1));
         String mbar = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1, 3, 4)),
                 g.op("ReduceSum", List.of(Attr.of("keepdims", 1)), mw, g.longs(2)));

@@ -51,8 +51,9 @@ public final class Schedulers {
         throw new IllegalArgumentException("mu is a dynamic shift; " + name + " takes none");
     }
 
-    /** The short names of {@link #DIFFUSION}. */
-    public static final List<String> NAMES = DIFFUSION.names();
+    /** The short names of {@link #DIFFUSION}, then of {@link #FLOW}; a pack runs its own family's. */
+    public static final List<String> NAMES = java.util.stream.Stream.concat(DIFFUSION.names().stream(),
+            FLOW.names().stream()).toList();
 
     /** The scheduler a configuration names, from {@link #DIFFUSION}. */
     public static Scheduler fromConfig(Map<String, Object> config) {

@@ -68,7 +68,24 @@ class ModelPackTest {
         }
         edit(p, "\"format\": \"emo4j-pack/1\",", "\"format\": \"emo4j-pack/1\", \"family\": \"dit\",");
         String msg = refused(p).getMessage();
-        assertTrue(msg.contains("unknown pack family 'dit'") && msg.contains("knows: unet"), msg);
+        assertTrue(msg.contains("unknown pack family 'dit'") && msg.contains("knows: unet, flow"), msg);
+    }
+
+    @Test
+    void aFlowPacksClipsAndMotionFramesMustBeWholeLatentFrames() {
+        String ok = io.github.emo4j.procedural.ProceduralFlowPack.of(32, 8, 5, 1).source().manifest();
+        PackManifest m = PackManifest.parse(ok, "flowpack", f -> null);
+        assertEquals(PackFamily.FLOW, m.family());
+        assertFalse(m.family().requires(Role.REFERENCE_NET));
+        var clips = assertThrows(io.github.emo4j.PackException.class,
+                () -> PackManifest.parse(ok.replace("\"clip_frames\": 8", "\"clip_frames\": 6"), "flowpack", f -> null));
+        assertTrue(clips.getMessage().contains("flowpack: settings.clip_frames 6 must be a multiple of 4"), clips.getMessage());
+        var motion = assertThrows(io.github.emo4j.PackException.class,
+                () -> PackManifest.parse(ok.replace("\"motion_frames\": 5", "\"motion_frames\": 4"), "flowpack", f -> null));
+        assertTrue(motion.getMessage().contains("settings.motion_frames 4 must be 4k + 1"), motion.getMessage());
+        var unet = assertThrows(io.github.emo4j.PackException.class,
+                () -> PackManifest.parse(ok.replace("\"FlowMatchEulerDiscreteScheduler\"", "\"DDIMScheduler\""), "flowpack", f -> null));
+        assertTrue(unet.getMessage().contains("flowpack: scheduler"), unet.getMessage());
     }
 
     @Test
@@ -76,8 +93,12 @@ class ModelPackTest {
         LatentLayout wan = new LatentLayout(16, 4, 60, 104);
         assertEquals(21, wan.latentFrames(81), "Wan: 81 frames are 21 latent frames");
         assertEquals(1, wan.latentFrames(1));
-        assertArrayEquals(new long[] {1, 16, 21, 60, 104}, wan.clipShape(81));
+        assertEquals(19, wan.latentFrames(73), "Wan2.2-S2V's 73 motion frames are 19 latent frames");
+        assertEquals(20, wan.clipLatentFrames(80), "an S2V clip of 80 frames is 20 latent frames after its context latent");
+        assertArrayEquals(new long[] {1, 16, 20, 60, 104}, wan.clipShape(80));
+        assertEquals(81, wan.videoFrames(21), "the decoder makes 1 + 4 (n - 1) frames");
         assertEquals(12, new LatentLayout(4, 1, 64, 64).latentFrames(12));
+        assertEquals(12, new LatentLayout(4, 1, 64, 64).clipLatentFrames(12));
     }
 
     @Test

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /** Which pack runs where: the options of every command that loads a pipeline. */
 final class PipelineOptions {
-    @Option(names = "--pack", paramLabel = "DIR", description = "model pack folder (default: the built-in procedural pack)")
+    @Option(names = "--pack", paramLabel = "DIR",
+            description = "model pack folder, or builtin:flow for the built-in pack in the flow layout (default: the built-in "
+                    + "procedural pack)")
     Path pack;
 
     @Option(names = "--provider", paramLabel = "LIST",

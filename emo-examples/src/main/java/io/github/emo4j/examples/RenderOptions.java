@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 /** A file render's options beyond the animation's: sampling, motion, encoding and what to keep. */
 final class RenderOptions {
     @Option(names = "--scheduler", paramLabel = "NAME",
-            description = "ddim, euler, dpm++2m, dpm++2m-karras, ddpm or lcm on the pack's noise schedule (default: the pack's)")
+            description = "ddim, euler, dpm++2m, dpm++2m-karras, ddpm or lcm on a UNet pack's noise schedule; flow-euler, "
+                    + "flow-unipc or flow-dpm++ on a flow pack's (default: the pack's)")
     String scheduler;
 
     @Option(names = "--guidance", paramLabel = "S",

@@ -1,0 +1,72 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.LatentLayout;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.Role;
+
+/**
+ * A causal 3-D VAE's decode of a clip, as Wan2.2-S2V does it: the clip's latents after context latents
+ * (the portrait's for the first clip, the motion latents after), so that the decoder's causal state
+ * continues the video; of the {@code 1 + 4 (n − 1)} frames decoded, the clip's are the last
+ * {@code 4 × clip latents}. Two fixed shapes, each bound once.
+ */
+final class ContextDecoder {
+    private final int channels;
+    private final int plane;
+    private final float latentScaling;
+    private final Call first;
+    private final Call later;
+
+    /** One shape's input, output and call. */
+    private record Call(FloatTensor in, FloatTensor out, ComponentCall call, int context) {
+    }
+
+    /**
+     * A decoder for clips of {@code clipFrames} frames laid out as {@code layout}, after {@code firstContext}
+     * latents for the first clip and {@code laterContext} for the others.
+     */
+    ContextDecoder(ModelPack pack, LatentLayout layout, int clipFrames, int firstContext, int laterContext,
+                   RenderContext ctx) throws OrtException {
+        this.channels = layout.channels();
+        this.plane = layout.height() * layout.width();
+        this.latentScaling = (float) pack.settings().latentScaling();
+        int n = layout.clipLatentFrames(clipFrames), r = pack.settings().resolution();
+        first = call(pack, layout, firstContext, n, r, ctx);
+        later = laterContext == firstContext ? first : call(pack, layout, laterContext, n, r, ctx);
+    }
+
+    private static Call call(ModelPack pack, LatentLayout layout, int context, int n, int r, RenderContext ctx)
+            throws OrtException {
+        FloatTensor in = FloatTensor.zeros(1, layout.channels(), context + n, layout.height(), layout.width());
+        FloatTensor out = FloatTensor.zeros(1, 3, layout.videoFrames(context + n), r, r);
+        ComponentCall c = new ComponentCall(pack.component(Role.VAE_DECODER), ctx.views, ctx.clock)
+                .input(Contract.LATENTS, in).output(Contract.PIXELS, out);
+        return new Call(in, out, c, context);
+    }
+
+    /**
+     * Decodes clip {@code clip}'s {@code latents} ({@code [1, C, n, h, w]}) after {@code context}
+     * ({@code [1, C, k, h, w]}); returns the pixels, {@code [1, 3, T, H, W]}, whose last {@code 4n} frames are
+     * the clip's. The tensor is reused by the next call.
+     */
+    FloatTensor decode(int clip, FloatTensor context, FloatTensor latents) {
+        Call c = clip == 0 ? first : later;
+        int k = (int) context.shape()[2], n = (int) latents.shape()[2];
+        if (k != c.context()) {
+            throw new IllegalStateException("context of " + k + " latent frames; this decoder was bound for " + c.context());
+        }
+        var dst = c.in().buffer();
+        for (int ch = 0; ch < channels; ch++) {
+            dst.put(ch * (k + n) * plane, context.buffer(), ch * k * plane, k * plane);
+            dst.put((ch * (k + n) + k) * plane, latents.buffer(), ch * n * plane, n * plane);
+        }
+        if (latentScaling != 1f) {
+            c.in().scale(1f / latentScaling);
+        }
+        c.call().run(clip);
+        return c.out();
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.emo4j.pipeline;
+
+import ai.onnxruntime.OrtException;
+import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.Contract;
+import io.github.emo4j.pack.LatentLayout;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.PackSettings;
+import io.github.emo4j.pack.Role;
+
+/**
+ * The flow family's motion frames, as Wan2.2-S2V keeps them: the last N frames of the video so far, in
+ * pixels, encoded again by the causal 3-D VAE after every clip into 1 + (N − 1)/4 motion latents. Before
+ * the first clip the frames are zeros (S2V's), or the portrait repeated ({@code first_motion:
+ * "reference"}). Re-encoding the pixels, not keeping latents, is what the model was trained on: a causal
+ * VAE's latents of a window depend on the frames before it.
+ */
+final class MotionVideo {
+    private final int frames;
+    private final int plane;
+    /** The last N frames, {@code [1, 3, N, H, W]}, RGB in [0, 1]. */
+    private final FloatTensor pixels;
+    private final float[] kept;
+    private final float latentScaling;
+    /** Their latents, {@code [1, C, 1 + (N − 1)/4, h, w]}, scaled as the denoiser sees latents. */
+    final FloatTensor latents;
+    private final ComponentCall encode;
+
+    MotionVideo(ModelPack pack, LatentLayout layout, float[] portrait, RenderContext ctx) throws OrtException {
+        PackSettings s = pack.settings();
+        int r = s.resolution();
+        this.frames = s.motionFrames();
+        this.plane = r * r;
+        this.latentScaling = (float) s.latentScaling();
+        pixels = FloatTensor.zeros(1, 3, frames, r, r);
+        kept = new float[frames * plane];
+        latents = FloatTensor.zeros(1, layout.channels(), layout.latentFrames(frames), layout.height(), layout.width());
+        if (s.firstMotionIsReference()) {
+            for (int ch = 0; ch < 3; ch++) {
+                for (int k = 0; k < frames; k++) {
+                    pixels.put((ch * frames + k) * plane, portrait, ch * plane, plane);
+                }
+            }
+        }
+        encode = new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
+                .input(Contract.PIXELS, pixels).output(Contract.LATENTS, latents);
+        encode(-1);
+    }
+
+    /**
+     * Appends frames {@code from .. from + count − 1} of {@code decoded} ({@code [1, 3, T, H, W]}), keeps the
+     * last N, and encodes them for clip {@code clip + 1}.
+     */
+    void append(FloatTensor decoded, int from, int count, int clip) {
+        int total = (int) decoded.shape()[2];
+        int shift = Math.min(count, frames);
+        int fromNew = from + count - shift;
+        for (int ch = 0; ch < 3; ch++) {
+            int base = ch * frames * plane;
+            // the frames that stay move to the front; the newest fill the end
+            pixels.get(base + shift * plane, kept, 0, (frames - shift) * plane);
+            pixels.put(base, kept, 0, (frames - shift) * plane);
+            decoded.get((ch * total + fromNew) * plane, kept, 0, shift * plane);
+            pixels.put(base + (frames - shift) * plane, kept, 0, shift * plane);
+        }
+        encode(clip + 1);
+    }
+
+    private void encode(int clip) {
+        encode.run(clip);
+        if (latentScaling != 1f) {
+            latents.scale(latentScaling);
+        }
+    }
+}
