@@ -1,10 +1,13 @@
 package io.github.emo4j;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,40 +80,61 @@ public final class Npy {
      */
     public static Array read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, head, file);
-            head.flip();
-            byte[] magic = new byte[6];
-            head.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw bad(file, "not a .npy file (no \\x93NUMPY magic)");
-            }
-            int major = head.get() & 0xFF;
-            head.get();
-            long headerLength;
-            if (major == 1) {
-                headerLength = head.getShort() & 0xFFFF;
-            } else if (major == 2 || major == 3) {
-                ByteBuffer more = ByteBuffer.allocate(2);
-                readFully(ch, more, file);
-                headerLength = (head.getShort() & 0xFFFFL) | (more.flip().order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFFL) << 16;
-            } else {
-                throw bad(file, "unsupported .npy format version " + major);
-            }
-            if (headerLength > MAX_HEADER || ch.position() + headerLength > size) {
-                throw bad(file, "header of " + headerLength + " bytes does not fit the file");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-            readFully(ch, hb, file);
-            String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            return body(file, ch, header, size - ch.position());
+            return read(ch, ch.size(), file.toString());
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
-    private static Array body(Path file, FileChannel ch, String header, long remaining) throws IOException {
+    /**
+     * Reads an array of numbers held in memory, such as a file of a pack built in memory.
+     *
+     * @param bytes the {@code .npy} file's bytes
+     * @param name  the file's name, for messages
+     * @return its shape and values, as float32
+     * @throws InvalidInputException if the bytes are not such an array
+     */
+    public static Array read(byte[] bytes, String name) {
+        try {
+            return read(Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, name);
+        } catch (IOException e) {
+            throw new InvalidInputException(name + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Array read(ReadableByteChannel ch, long size, String file) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, head, file);
+        head.flip();
+        byte[] magic = new byte[6];
+        head.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw bad(file, "not a .npy file (no \\x93NUMPY magic)");
+        }
+        int major = head.get() & 0xFF;
+        head.get();
+        long headerLength;
+        long position = 10;
+        if (major == 1) {
+            headerLength = head.getShort() & 0xFFFF;
+        } else if (major == 2 || major == 3) {
+            ByteBuffer more = ByteBuffer.allocate(2);
+            readFully(ch, more, file);
+            position += 2;
+            headerLength = (head.getShort() & 0xFFFFL) | (more.flip().order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFFL) << 16;
+        } else {
+            throw bad(file, "unsupported .npy format version " + major);
+        }
+        if (headerLength > MAX_HEADER || position + headerLength > size) {
+            throw bad(file, "header of " + headerLength + " bytes does not fit the file");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
+        readFully(ch, hb, file);
+        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return body(file, ch, header, size - position - headerLength);
+    }
+
+    private static Array body(String file, ReadableByteChannel ch, String header, long remaining) throws IOException {
         Matcher descr = DESCR.matcher(header), order = ORDER.matcher(header), shapeM = SHAPE.matcher(header);
         if (!descr.find() || !order.find() || !shapeM.find()) {
             throw bad(file, "header lacks descr, fortran_order or shape: " + header.strip());
@@ -179,7 +203,7 @@ public final class Npy {
         return sign == 0 ? magnitude : -magnitude;
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, Path file) throws IOException {
+    private static void readFully(ReadableByteChannel ch, ByteBuffer b, String file) throws IOException {
         while (b.hasRemaining()) {
             if (ch.read(b) < 0) {
                 throw bad(file, "ends early");
@@ -187,7 +211,7 @@ public final class Npy {
         }
     }
 
-    private static InvalidInputException bad(Path file, String what) {
+    private static InvalidInputException bad(String file, String what) {
         return new InvalidInputException(file + ": " + what);
     }
 

@@ -184,6 +184,30 @@ class LiveSessionTest {
     }
 
     @Test
+    void onTheBuiltInFlowPackASessionMakesTheRendersFramesExactly() throws Exception {
+        float[] v = voice(1.3);
+        try (EmoPipeline flow = EmoPipeline.builder().pack(java.nio.file.Path.of("builtin:flow")).build()) {
+            assertEquals("procedural-flow-reference", flow.packInfo().name());
+            io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
+            flow.render(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face)
+                    .clipFrames(8).steps(2).seed(9).build(), (w, h, fps) -> batch);
+            Collector c = new Collector();
+            try (LiveSession s = flow.live(RenderRequest.live(portrait).face(face).clipFrames(8).steps(2).seed(9).build(),
+                    LiveOptions.DEFAULT.withRealTime(false), c)) {
+                feedInChunks(s, v, 320);
+                s.end();
+                c.await();
+            }
+            assertNull(c.error.get());
+            assertEquals(33, batch.frames().size());
+            assertEquals(33, c.frames.size());
+            for (int k = 0; k < c.frames.size(); k++) {
+                assertArrayEquals(batch.frames().get(k), c.frames.get(k).rgb(), "frame " + k);
+            }
+        }
+    }
+
+    @Test
     void badChunksAreRefusedByNameAndTheSessionGoesOn() throws Exception {
         Collector c = new Collector();
         try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false).withMaxBufferSeconds(2), c)) {

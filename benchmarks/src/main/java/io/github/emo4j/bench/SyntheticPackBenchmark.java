@@ -6,6 +6,7 @@ import io.github.emo4j.RenderStats;
 import io.github.emo4j.Video;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.testkit.SyntheticFlowPack;
 import io.github.emo4j.testkit.SyntheticPack;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -53,6 +54,19 @@ public class SyntheticPackBenchmark {
     @Param({"0", "1"})
     public int ortThreads;
 
+    /**
+     * {@code unet}: the EMO-class pack above. {@code flow}: a random-weight pack in the flow layout at
+     * Wan2.2-S2V's per-latent shapes (16 × 64 × 64 latents of a causal 3-D VAE, 4 frames a latent), clips
+     * of 48 frames at 16 fps (12 latents), 73 motion frames (19 latents) encoded again every clip, Wan's
+     * UniPC with guidance batched: 6 s of audio are 2 clips.
+     */
+    @Param({"unet"})
+    public String family;
+
+    /** Seconds of voice: 6 makes 13 clips of the UNet pack and 2 of the flow pack; 24, 8 of the flow pack's. */
+    @Param({"6"})
+    public int seconds;
+
     private EmoPipeline pipeline;
     private Path packDir;
     private RenderRequest request;
@@ -66,9 +80,13 @@ public class SyntheticPackBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         packDir = Files.createTempDirectory("emo-synth-pack");
-        new SyntheticPack(512, 12, 4, 768, 32, 1.0, 1).source().writeTo(packDir);
+        if (family.equals("flow")) {
+            new SyntheticFlowPack(512, 48, 73, 768, 32, 1).source().writeTo(packDir);
+        } else {
+            new SyntheticPack(512, 12, 4, 768, 32, 1.0, 1).source().writeTo(packDir);
+        }
         pipeline = EmoPipeline.builder().pack(packDir).threads(ortThreads).build();
-        float[] s = new float[96000];
+        float[] s = new float[16000 * seconds];
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) (0.3 * Math.sin(i * 0.05));
         }
@@ -99,8 +117,9 @@ public class SyntheticPackBenchmark {
         }
         Files.delete(packDir);
         Files.deleteIfExists(out);
-        System.out.printf("%nsteps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f (mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n",
-                steps, ortThreads, ratioSum / runs, runs, wallSum / runs, ortSum / runs);
+        System.out.printf("%n%s pack, %d s of voice, steps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f "
+                + "(mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n", family, seconds, steps, ortThreads,
+                ratioSum / runs, runs, wallSum / runs, ortSum / runs);
         StringBuilder b = new StringBuilder("mean stages (s):");
         stageSums.forEach((k, v) -> b.append(String.format(" %s=%.3f", k, v / runs)));
         System.out.println(b);

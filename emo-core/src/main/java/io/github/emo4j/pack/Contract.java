@@ -26,6 +26,13 @@ public final class Contract {
     public static final String TIMESTEP = "timestep";
     /** A flow sampler's σ at the step, for a denoiser that takes it besides the timestep (which may be truncated). */
     public static final String SIGMA = "sigma";
+    /** The prompt's embeddings (umT5's for Wan), per guidance branch: the negative prompt's in the unconditional one. */
+    public static final String TEXT_CONTEXT = "text_context";
+    /**
+     * The timestep's sinusoid, {@code [1, 2H]}: cos(t·f_k) for k &lt; H, then sin(t·f_k), f_k = 10000^(−k/H),
+     * computed in float64 as Wan does; for a graph exported without double-precision Cos and Sin.
+     */
+    public static final String TIMESTEP_SINUSOID = "timestep_sinusoid";
     public static final String AUDIO_WINDOWS = "audio_windows";
     public static final String MOTION_LATENTS = "motion_latents";
     public static final String FRAME_TIME = "frame_time";
@@ -69,6 +76,11 @@ public final class Contract {
         return m.group(1);
     }
 
+    private static final Io DENOISER = new Io(Set.of(SAMPLE, TIMESTEP),
+            Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
+                    HEAD_SPEED, REFERENCE_LATENTS, SIGMA, TEXT_CONTEXT, TIMESTEP_SINUSOID),
+            Set.of(NOISE_PRED));
+
     static final Map<Role, Io> ROLES = Map.ofEntries(
             Map.entry(Role.VAE_ENCODER, new Io(Set.of(PIXELS), Set.of(), Set.of(LATENTS))),
             Map.entry(Role.VAE_DECODER, new Io(Set.of(LATENTS), Set.of(), Set.of(PIXELS))),
@@ -76,10 +88,8 @@ public final class Contract {
             // reference_net and face_locator outputs are free-form: the denoiser takes them by name
             Map.entry(Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of())),
             Map.entry(Role.FACE_LOCATOR, new Io(Set.of(FACE_MASK), Set.of(), Set.of())),
-            Map.entry(Role.DENOISING_UNET, new Io(Set.of(SAMPLE, TIMESTEP),
-                    Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
-                            HEAD_SPEED, REFERENCE_LATENTS, SIGMA),
-                    Set.of(NOISE_PRED))),
+            Map.entry(Role.DENOISING_UNET, DENOISER),
+            Map.entry(Role.FIRST_CLIP_DENOISER, DENOISER),
             Map.entry(Role.FACE_DETECTOR, new Io(Set.of(IMAGE), Set.of(), Set.of(BOXES))),
             Map.entry(Role.AUDIO_PROJECTION, new Io(Set.of(AUDIO_WINDOWS), Set.of(), Set.of())),
             Map.entry(Role.IMAGE_ENCODER, new Io(Set.of(FACE_IMAGE), Set.of(), Set.of())),
@@ -99,7 +109,7 @@ public final class Contract {
      */
     static List<Role> feeding(Role consumer) {
         return switch (consumer) {
-            case DENOISING_UNET -> PRODUCERS;
+            case DENOISING_UNET, FIRST_CLIP_DENOISER -> PRODUCERS;
             case REFERENCE_NET -> List.of(Role.IMAGE_ENCODER, Role.IMAGE_PROJECTION);
             case IMAGE_PROJECTION -> List.of(Role.IMAGE_ENCODER);
             default -> List.of();

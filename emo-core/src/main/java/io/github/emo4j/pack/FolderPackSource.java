@@ -2,6 +2,8 @@ package io.github.emo4j.pack;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.Npy;
 import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.OrtRuntime;
 import java.io.IOException;
@@ -87,6 +89,16 @@ public final class FolderPackSource implements PackSource {
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new PackException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Npy.Array array(String file) {
+        Path p = resolve(file);
+        try {
+            return Npy.read(p);
+        } catch (InvalidInputException e) {
+            throw new PackException(e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,8 @@ package io.github.emo4j.pack;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.github.emo4j.InvalidInputException;
+import io.github.emo4j.Npy;
 import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.OrtRuntime;
 import java.io.IOException;
@@ -43,6 +45,19 @@ public final class MemoryPackSource implements PackSource {
             throw new PackException(name + ": file '" + file + "' is missing");
         }
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Npy.Array array(String file) {
+        byte[] b = files.get(file);
+        if (b == null) {
+            throw new PackException(name + ": file '" + file + "' is missing");
+        }
+        try {
+            return Npy.read(b, name + ": " + file);
+        } catch (InvalidInputException e) {
+            throw new PackException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -37,12 +37,14 @@ public final class ModelPack implements AutoCloseable {
     private final String source;
     private final Map<Role, OnnxComponent> components;
     private final ExecutionProvider provider;
+    private final PromptEmbeddings prompt;
     // kept open while released components may need their sessions again
     private final OrtRuntime.Chosen options;
     private boolean closed;
 
     private ModelPack(PackManifest manifest, String source, Map<Role, OnnxComponent> components, ExecutionProvider provider,
-                      OrtRuntime.Chosen options) {
+                      OrtRuntime.Chosen options, PromptEmbeddings prompt) {
+        this.prompt = prompt;
         this.manifest = manifest;
         this.source = source;
         this.components = components;
@@ -95,7 +97,7 @@ public final class ModelPack implements AutoCloseable {
                     throw new PackException(src.describe() + ": component " + spec.role().key() + " ("
                             + spec.file() + ") is not a loadable ONNX model: " + e.getMessage(), e);
                 }
-                boolean release = settings.lowMemory() && neededOnlyAtStart(spec.role(), manifest.settings());
+                boolean release = settings.lowMemory() && neededOnlyAtStart(spec.role(), manifest);
                 OnnxComponent c = new OnnxComponent(src.describe(), spec, s, release ? open : null);
                 loaded.put(spec.role(), c);
                 validate(c, src.describe(), passThrough);
@@ -111,18 +113,51 @@ public final class ModelPack implements AutoCloseable {
             }
             throw e;
         }
+        PromptEmbeddings prompt;
+        try {
+            prompt = prompt(src, manifest);
+        } catch (RuntimeException e) {
+            List<AutoCloseable> opened = new ArrayList<>(loaded.values());
+            opened.add(chosen);
+            Closing.all(opened);
+            throw e;
+        }
         LOG.debug("loaded pack {} from {} on {}", manifest.name(), src.describe(), chosen.provider());
-        return new ModelPack(manifest, src.describe(), loaded, chosen.provider(), chosen);
+        return new ModelPack(manifest, src.describe(), loaded, chosen.provider(), chosen, prompt);
+    }
+
+    /** The stored prompt embeddings, when the denoiser takes {@code text_context}; each needs the other. */
+    private static PromptEmbeddings prompt(PackSource src, PackManifest manifest) {
+        TensorSpec in = manifest.components().get(Role.DENOISING_UNET).input(Contract.TEXT_CONTEXT);
+        ComponentSpec first = manifest.components().get(Role.FIRST_CLIP_DENOISER);
+        if (first != null && (first.input(Contract.TEXT_CONTEXT) == null) != (in == null)) {
+            throw new PackException(src.describe() + ": first_clip_denoiser and denoising_unet must both take "
+                    + "'text_context' or neither");
+        }
+        String file = manifest.settings().textContext();
+        if (in == null && file == null) {
+            return null;
+        }
+        if (in == null || file == null) {
+            throw new PackException(src.describe() + ": " + (in == null
+                    ? "settings.text_context is given, but denoising_unet takes no 'text_context'"
+                    : "denoising_unet takes 'text_context', but settings.text_context names no prompt embeddings"));
+        }
+        return PromptEmbeddings.load(src, manifest.settings(), in);
     }
 
     /**
      * Networks a render runs only before its first clip: with low memory they are released between
-     * renders. The ReferenceNet and VAE encoder run per clip when motion frames pass through them.
+     * renders. The ReferenceNet and VAE encoder run per clip when motion frames pass through them, and a
+     * causal 3-D VAE's encoder encodes the motion frames again every clip.
      */
-    static boolean neededOnlyAtStart(Role role, PackSettings s) {
+    static boolean neededOnlyAtStart(Role role, PackManifest m) {
+        PackSettings s = m.settings();
         return switch (role) {
-            case AUDIO_ENCODER, IMAGE_ENCODER, IMAGE_PROJECTION, VOCAL_SEPARATOR, FACE_LOCATOR, FACE_DETECTOR -> true;
-            case REFERENCE_NET, VAE_ENCODER -> s.referenceMotionFrames() == 0 && !s.jointReference();
+            case AUDIO_ENCODER, IMAGE_ENCODER, IMAGE_PROJECTION, VOCAL_SEPARATOR, FACE_LOCATOR, FACE_DETECTOR,
+                 FIRST_CLIP_DENOISER -> true;
+            case REFERENCE_NET -> s.referenceMotionFrames() == 0 && !s.jointReference();
+            case VAE_ENCODER -> s.referenceMotionFrames() == 0 && !s.jointReference() && m.family().temporalCompression() == 1;
             default -> false;
         };
     }
@@ -184,14 +219,15 @@ public final class ModelPack implements AutoCloseable {
                 }
             }
             for (TensorSpec t : spec.inputs()) {
-                boolean extra = (spec.role() == Role.DENOISING_UNET && Contract.isMaskLevel(t.name()))
+                boolean denoiser = spec.role() == Role.DENOISING_UNET || spec.role() == Role.FIRST_CLIP_DENOISER;
+                boolean extra = (denoiser && Contract.isMaskLevel(t.name()))
                         || Contract.feeding(spec.role()).stream().anyMatch(r -> passThrough.getOrDefault(r, Set.of()).contains(t.name()));
                 if (!io.requiredInputs().contains(t.name()) && !io.optionalInputs().contains(t.name()) && !extra) {
                     String others = Contract.feeding(spec.role()).isEmpty() ? ""
                             : ", the outputs of " + Contract.feeding(spec.role()).stream().map(Role::key).toList();
                     throw new PackException(comp + ": input '" + t.name() + "' is not part of the "
                             + spec.role().key() + " contract (known: " + union(io.requiredInputs(), io.optionalInputs())
-                            + (spec.role() == Role.DENOISING_UNET ? ", {full,face,lip}_mask_{0-3}" : "") + others + ")");
+                            + (denoiser ? ", {full,face,lip}_mask_{0-3}" : "") + others + ")");
                 }
                 compare(comp, "input", t, ins.get(t.name()));
             }
@@ -242,6 +278,11 @@ public final class ModelPack implements AutoCloseable {
                 throw new PackException(t + ": dimension " + i + " expected " + want + ", actual " + shape[i]);
             }
         }
+    }
+
+    /** The stored prompt embeddings, or {@code null} when the denoiser takes none. */
+    public PromptEmbeddings prompt() {
+        return prompt;
     }
 
     public PackManifest manifest() {

@@ -92,7 +92,12 @@ public record PackManifest(String name, String description, PackFamily family, P
                 bool(s, "audio_pad_to_clips", source),
                 audioInput(s, source),
                 jointReference(s, source),
-                referencePairing(s, source));
+                referencePairing(s, source),
+                s.containsKey("text_context") ? str(s, "text_context", source + ": settings") : null,
+                s.containsKey("negative_text_context") ? str(s, "negative_text_context", source + ": settings") : null);
+        if (settings.negativeTextContext() != null && settings.textContext() == null) {
+            throw new PackException(source + ": settings.negative_text_context needs a text_context");
+        }
         if (!List.of("zeros", "reference").contains(settings.firstMotion())) {
             throw new PackException(source + ": settings.first_motion must be \"zeros\" or \"reference\", not \""
                     + settings.firstMotion() + "\"");

@@ -39,13 +39,17 @@ import java.util.List;
  *                          its banks copied into every branch ({@code "per_render"}, the default)
  * @param referencePairing  with the joint batch, for each of its images in order, the guidance branch whose
  *                          identity tokens it is paired with; empty for each image with its own branch
+ * @param textContext       the prompt's embeddings stored in the pack ({@code .npy}, [L, D] or [1, L, D]), the
+ *                          denoiser's {@code text_context}, or {@code null}
+ * @param negativeTextContext the negative prompt's, for the unconditional branch, or {@code null} for zeros
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
                            int audioFeatureDim, int fps, int defaultSteps, double defaultGuidance, int contextOverlap,
                            int referenceMotionFrames, String firstMotion, int separatorSampleRate,
                            double latentScaling, boolean audioPadToClips, FeatureKind audioInput,
-                           boolean jointReference, List<Integer> referencePairing) {
+                           boolean jointReference, List<Integer> referencePairing, String textContext,
+                           String negativeTextContext) {
 
     /** Copies the pairing. */
     public PackSettings {

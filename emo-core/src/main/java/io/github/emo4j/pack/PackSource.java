@@ -2,6 +2,8 @@ package io.github.emo4j.pack;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.github.emo4j.Npy;
+import io.github.emo4j.PackException;
 
 /** Where a pack's manifest and networks come from: a folder, or the procedural pack built in memory. */
 public interface PackSource {
@@ -17,6 +19,14 @@ public interface PackSource {
      * path rules as for components apply.
      */
     String text(String file);
+
+    /**
+     * An array stored in the pack as a {@code .npy} file, such as prompt embeddings; the same path rules
+     * as for components apply.
+     *
+     * @throws PackException naming the file when it is missing or not such an array
+     */
+    Npy.Array array(String file);
 
     /** Opens an ONNX Runtime session over the component stored as {@code file}. */
     OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException;

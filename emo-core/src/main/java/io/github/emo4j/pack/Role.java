@@ -19,8 +19,14 @@ public enum Role {
     REFERENCE_NET,
     /** The face-region mask to mask features. */
     FACE_LOCATOR,
-    /** Noisy latents plus all conditions to the predicted noise. */
+    /** Noisy latents plus all conditions to the predicted noise (or, in the flow family, the flow). */
     DENOISING_UNET,
+    /**
+     * Optional: the denoiser of the first clip, when that is another graph. Wan2.2-S2V drops the first
+     * clip's motion frames ({@code drop_first_motion}): its first-clip graph has no motion tokens and
+     * takes no {@code motion_latents}. Same tensors as {@link #DENOISING_UNET}.
+     */
+    FIRST_CLIP_DENOISER,
     /** Optional: each frame's audio window to audio tokens, run per clip (Hallo's audio_proj). */
     AUDIO_PROJECTION,
     /** Optional: a portrait to face boxes, used instead of the built-in detector. */

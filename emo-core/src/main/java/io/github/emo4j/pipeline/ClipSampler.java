@@ -35,6 +35,8 @@ final class ClipSampler implements AutoCloseable {
     final TimestepInput timestep;
     /** The step's σ, for a denoiser that takes it, or {@code null}. */
     final TimestepInput sigma;
+    /** The timestep's sinusoid, for a denoiser that takes it, or {@code null}. */
+    final TimestepSinusoid sinusoid;
     /** The previous context window's last frames, for the cross-fade. */
     private final float[] tail;
     private final StageTimes.Stopwatch denoiseTime;
@@ -51,8 +53,9 @@ final class ClipSampler implements AutoCloseable {
      * clip {@code firstClip} on; with {@code onlyFirst}, for that clip alone.
      */
     ClipSampler(RenderPlan plan, LatentLayout layout, int frames, int firstClip, boolean onlyFirst, TimestepInput timestep,
-                TimestepInput sigma, RenderContext ctx) {
+                TimestepInput sigma, TimestepSinusoid sinusoid, RenderContext ctx) {
         this.sigma = sigma;
+        this.sinusoid = sinusoid;
         this.plan = plan;
         this.frames = frames;
         this.firstClip = firstClip;
@@ -150,6 +153,9 @@ final class ClipSampler implements AutoCloseable {
             sample.scale(scale);
         }
         timestep.set(t);
+        if (sinusoid != null) {
+            sinusoid.set(timestep.given());
+        }
         samplingTime.stop();
         Tracer trace = ctx.trace;
         if (trace.on()) {

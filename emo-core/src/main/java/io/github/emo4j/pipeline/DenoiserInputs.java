@@ -30,6 +30,8 @@ final class DenoiserInputs {
     private final RenderPlan plan;
     /** Frames of the clips these inputs are for. */
     private final int frames;
+    /** The denoiser these inputs feed: the main one, or the first clip's. */
+    private final Role role;
     private final MotionControl motionControl;
     private final double timeOffset;
     private final AudioConditioning audio;
@@ -70,14 +72,15 @@ final class DenoiserInputs {
      */
     DenoiserInputs(ModelPack pack, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
                    ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler) throws OrtException {
-        this(pack, plan, frames, ctx, produced, reference, audio, crop, sampler, null);
+        this(pack, Role.DENOISING_UNET, plan, frames, ctx, produced, reference, audio, crop, sampler, null);
     }
 
     /**
-     * The same, with the motion latents made elsewhere: the flow family's, re-encoded from the video's
-     * last frames ({@link MotionVideo}), instead of the previous clip's last latents.
+     * The same for the denoiser in {@code role} (the first clip's may be another graph), with the motion
+     * latents made elsewhere when {@code motionLatents} is given: the flow family's, re-encoded from the
+     * video's last frames ({@link MotionVideo}), instead of the previous clip's last latents.
      */
-    DenoiserInputs(ModelPack pack, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
+    DenoiserInputs(ModelPack pack, Role role, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
                    ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler,
                    FloatTensor motionLatents) throws OrtException {
         PackSettings s = pack.settings();
@@ -85,6 +88,7 @@ final class DenoiserInputs {
         this.pack = pack;
         this.plan = plan;
         this.frames = frames;
+        this.role = role;
         this.motionControl = ctx.spec.motion();
         this.timeOffset = ctx.spec.timeOffset();
         this.audio = audio;
@@ -107,13 +111,16 @@ final class DenoiserInputs {
             (float) motionControl.pose(), (float) motionControl.expression(), (float) motionControl.lip()}, 3);
         headSpeed = FloatTensor.zeros(f);
         bindPerClipNetworks(f);
-        unet = new ComponentCall(pack.component(Role.DENOISING_UNET), ctx.views, ctx.clock)
+        unet = new ComponentCall(pack.component(role), ctx.views, ctx.clock)
                 .input(Contract.SAMPLE, sampler.sample)
                 .input(Contract.TIMESTEP, sampler.timestep.tensor());
         if (sampler.sigma != null) {
             unet.input(Contract.SIGMA, sampler.sigma.tensor());
         }
-        for (TensorSpec in : pack.component(Role.DENOISING_UNET).spec().inputs()) {
+        if (sampler.sinusoid != null) {
+            unet.input(Contract.TIMESTEP_SINUSOID, sampler.sinusoid.tensor);
+        }
+        for (TensorSpec in : pack.component(role).spec().inputs()) {
             bind(in, crop);
         }
         unet.output(Contract.NOISE_PRED, sampler.noisePred).checkedElsewhere();
@@ -155,7 +162,8 @@ final class DenoiserInputs {
     /** Binds the denoiser's input {@code in} to the tensor that carries it. */
     private void bind(TensorSpec in, FaceCrop crop) throws OrtException {
         String name = in.name();
-        if (name.equals(Contract.SAMPLE) || name.equals(Contract.TIMESTEP) || name.equals(Contract.SIGMA)) {
+        if (name.equals(Contract.SAMPLE) || name.equals(Contract.TIMESTEP) || name.equals(Contract.SIGMA)
+                || name.equals(Contract.TIMESTEP_SINUSOID)) {
             return;
         }
         FloatTensor own = switch (name) {
@@ -164,9 +172,10 @@ final class DenoiserInputs {
             case Contract.FRAME_TIME -> frameTime;
             case Contract.MOTION_SCALE -> motionScale;
             case Contract.HEAD_SPEED -> headSpeed;
+            case Contract.TEXT_CONTEXT -> textContext(in);
             default -> null;
         };
-        boolean perClip = own != null && own != motionScale;
+        boolean perClip = own != null && own != motionScale && !name.equals(Contract.TEXT_CONTEXT);
         FloatTensor bound = own;
         if (bound == null && Contract.isMaskLevel(name)) {
             bound = Masks.tiled(in, crop, plan.branches(), frames, pack.settings().latentSize(), pack.source());
@@ -196,6 +205,21 @@ final class DenoiserInputs {
     }
 
     /**
+     * The stored prompt embeddings as the denoiser takes them, {@code [B, L, D]}: the negative prompt's in the
+     * unconditional branch (the first), the prompt's in the others; the prompt's alone when the input
+     * takes one branch.
+     */
+    private FloatTensor textContext(TensorSpec in) {
+        var prompt = pack.prompt();
+        int b = in.dim(0) == 1 ? 1 : plan.branches(), n = prompt.tokens() * prompt.width();
+        FloatTensor t = FloatTensor.zeros(b, prompt.tokens(), prompt.width());
+        for (int i = 0; i < b; i++) {
+            t.put(i * n, b > 1 && i == 0 ? prompt.negative() : prompt.prompt(), 0, n);
+        }
+        return t;
+    }
+
+    /**
      * Inputs made once per render are made for the clip length of most clips; a shorter first clip
      * cannot take one whose shape follows the clip's frames.
      */
@@ -203,7 +227,7 @@ final class DenoiserInputs {
         if (frames == plan.clipFrames()) {
             return;
         }
-        Object clipDim = pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).shape().get(2);
+        Object clipDim = pack.component(role).spec().input(Contract.SAMPLE).shape().get(2);
         if (clipDim instanceof String && in.shape().contains(clipDim)) {
             throw new InvalidInputException("firstClipFrames " + frames + ": this pack's denoiser input '" + in.name()
                     + "' has the clip's frames ('" + clipDim + "') but is made once per render, for clips of "

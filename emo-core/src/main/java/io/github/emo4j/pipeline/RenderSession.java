@@ -115,12 +115,9 @@ public final class RenderSession implements AutoCloseable {
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, p.branches(), ctx.trace);
             ReferenceStage reference = ctx.time("reference",
                     () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), p.clipFrames(), ctx));
-            OnnxComponent unet = pack.component(Role.DENOISING_UNET);
-            var timestep = unet.spec().input(Contract.TIMESTEP);
-            var sigma = unet.spec().input(Contract.SIGMA);
-            int later = p.shortFirstClip() ? 1 : 0;
-            s = new ClipSampler(p, layout, p.clipFrames(), later, false, TimestepInput.of(timestep, unet.name()),
-                    sigma == null ? null : TimestepInput.of(sigma, unet.name()), ctx);
+            // the first clip has a sampler and inputs of its own when it is shorter or has a graph of its own
+            boolean firstApart = p.shortFirstClip() || pack.has(Role.FIRST_CLIP_DENOISER);
+            s = sampler(pack.component(Role.DENOISING_UNET), p, layout, p.clipFrames(), firstApart ? 1 : 0, false, ctx);
             if (layout.temporalCompression() > 1) {
                 this.motionVideo = new MotionVideo(pack, layout, framing.referencePixels(), ctx);
                 this.contextDecoder = new ContextDecoder(pack, layout, p.clipFrames(), 1,
@@ -129,14 +126,15 @@ public final class RenderSession implements AutoCloseable {
                 this.motionVideo = null;
                 this.contextDecoder = null;
             }
-            this.inputs = new DenoiserInputs(pack, p, p.clipFrames(), ctx, produced, reference, audio, framing.crop(), s,
-                    motionVideo == null ? null : motionVideo.latents);
+            FloatTensor motionLatents = motionVideo == null ? null : motionVideo.latents;
+            this.inputs = new DenoiserInputs(pack, Role.DENOISING_UNET, p, p.clipFrames(), ctx, produced, reference, audio,
+                    framing.crop(), s, motionLatents);
             this.portraitLatents = reference.portraitLatents();
-            if (p.shortFirstClip()) {
-                s0 = new ClipSampler(p, layout, p.firstClipFrames(), 0, true, TimestepInput.of(timestep, unet.name()),
-                        sigma == null ? null : TimestepInput.of(sigma, unet.name()), ctx);
-                this.firstInputs = new DenoiserInputs(pack, p, p.firstClipFrames(), ctx, produced, reference, audio,
-                        framing.crop(), s0);
+            if (firstApart) {
+                Role firstRole = pack.has(Role.FIRST_CLIP_DENOISER) ? Role.FIRST_CLIP_DENOISER : Role.DENOISING_UNET;
+                s0 = sampler(pack.component(firstRole), p, layout, p.firstClipFrames(), 0, true, ctx);
+                this.firstInputs = new DenoiserInputs(pack, firstRole, p, p.firstClipFrames(), ctx, produced, reference,
+                        audio, framing.crop(), s0, motionLatents);
             } else {
                 this.firstInputs = null;
             }
@@ -209,6 +207,17 @@ public final class RenderSession implements AutoCloseable {
      */
     private long nextClipNeeds() {
         return plan.firstFrame(nextClip) + plan.clipLength(nextClip) + window;
+    }
+
+    /** A sampler for {@code unet}'s clips of {@code frames} frames, its timestep inputs as its graph declares them. */
+    private static ClipSampler sampler(OnnxComponent unet, RenderPlan p, LatentLayout layout, int frames, int firstClip,
+                                       boolean onlyFirst, RenderContext ctx) {
+        var sigma = unet.spec().input(Contract.SIGMA);
+        var sinusoid = unet.spec().input(Contract.TIMESTEP_SINUSOID);
+        return new ClipSampler(p, layout, frames, firstClip, onlyFirst,
+                TimestepInput.of(unet.spec().input(Contract.TIMESTEP), unet.name()),
+                sigma == null ? null : TimestepInput.of(sigma, unet.name()),
+                sinusoid == null ? null : TimestepSinusoid.of(sinusoid, unet.name()), ctx);
     }
 
     /** A causal VAE's clips are whole latent frames, all of one length. */

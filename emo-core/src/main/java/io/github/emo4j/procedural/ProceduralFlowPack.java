@@ -46,9 +46,11 @@ public final class ProceduralFlowPack {
     private final int motionFrames;
     private final int audioWindow;
     private final Map<String, Object> scheduler;
+    private final boolean firstClipDenoiser;
 
     private ProceduralFlowPack(int resolution, int clipFrames, int motionFrames, int audioWindow,
-                               Map<String, Object> scheduler) {
+                               Map<String, Object> scheduler, boolean firstClipDenoiser) {
+        this.firstClipDenoiser = firstClipDenoiser;
         this.resolution = resolution;
         this.clipFrames = clipFrames;
         this.motionFrames = motionFrames;
@@ -71,7 +73,7 @@ public final class ProceduralFlowPack {
             throw new IllegalArgumentException("invalid procedural flow pack size: " + resolution + " px, clips of "
                     + clipFrames + ", " + motionFrames + " motion frames");
         }
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, eulerShift3());
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, eulerShift3(), false);
     }
 
     /** The embedded flow default: 256 px, clips of 12 frames (3 latent frames), 5 motion frames, audio window ±2. */
@@ -81,7 +83,16 @@ public final class ProceduralFlowPack {
 
     /** This pack sampled by the scheduler {@code config} names, in diffusers' keys. */
     public ProceduralFlowPack withScheduler(Map<String, Object> config) {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, new LinkedHashMap<>(config));
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, new LinkedHashMap<>(config),
+                firstClipDenoiser);
+    }
+
+    /**
+     * This pack with a first-clip denoiser of its own that takes no motion latents, as Wan2.2-S2V drops
+     * the first clip's motion frames: the first clip's target does not lean towards them.
+     */
+    public ProceduralFlowPack withFirstClipDenoiser() {
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, true);
     }
 
     private static Map<String, Object> eulerShift3() {
@@ -98,7 +109,10 @@ public final class ProceduralFlowPack {
         files.put("vae_encoder.onnx", vaeEncoder());
         files.put("vae_decoder.onnx", vaeDecoder());
         files.put("audio_encoder.onnx", ProceduralPack.audioEncoder());
-        files.put("denoiser.onnx", denoiser());
+        files.put("denoiser.onnx", denoiser(true));
+        if (firstClipDenoiser) {
+            files.put("first_clip_denoiser.onnx", denoiser(false));
+        }
         return new MemoryPackSource("builtin:" + NAME, manifest(), files);
     }
 
@@ -129,17 +143,12 @@ public final class ProceduralFlowPack {
         comps.put("audio_encoder", component("audio_encoder.onnx",
                 List.of(tensor("audio", "chunks", ProceduralFace.CHUNK)),
                 List.of(tensor("audio_features", "chunks", AUDIO_FEATURES))));
-        List<Object> in = new ArrayList<>();
-        in.add(tensor("sample", "batch", CHANNELS, "latent_frames", r, r));
-        in.add(tensor("timestep", 1));
-        in.add(tensor("sigma", 1));
-        in.add(tensor("reference_latents", 1, CHANNELS, 1, r, r));
-        in.add(tensor("motion_latents", 1, CHANNELS, motionLatents, r, r));
-        in.add(tensor("audio_windows", "batch", "frames", w, AUDIO_FEATURES));
-        in.add(tensor("frame_time", "frames"));
-        in.add(tensor("motion_scale", 3));
-        comps.put("denoising_unet", component("denoiser.onnx", in,
+        comps.put("denoising_unet", component("denoiser.onnx", denoiserInputs(true),
                 List.of(tensor("noise_pred", "batch", CHANNELS, "latent_frames", r, r))));
+        if (firstClipDenoiser) {
+            comps.put("first_clip_denoiser", component("first_clip_denoiser.onnx", denoiserInputs(false),
+                    List.of(tensor("noise_pred", "batch", CHANNELS, "latent_frames", r, r))));
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
         m.put("name", NAME);
@@ -151,6 +160,22 @@ public final class ProceduralFlowPack {
         m.put("scheduler", scheduler);
         m.put("components", comps);
         return Json.write(m);
+    }
+
+    private List<Object> denoiserInputs(boolean withMotion) {
+        int r = resolution, w = 2 * audioWindow + 1, motionLatents = 1 + (motionFrames - 1) / TEMPORAL;
+        List<Object> in = new ArrayList<>();
+        in.add(tensor("sample", "batch", CHANNELS, "latent_frames", r, r));
+        in.add(tensor("timestep", 1));
+        in.add(tensor("sigma", 1));
+        in.add(tensor("reference_latents", 1, CHANNELS, 1, r, r));
+        if (withMotion) {
+            in.add(tensor("motion_latents", 1, CHANNELS, motionLatents, r, r));
+        }
+        in.add(tensor("audio_windows", "batch", "frames", w, AUDIO_FEATURES));
+        in.add(tensor("frame_time", "frames"));
+        in.add(tensor("motion_scale", 3));
+        return in;
     }
 
     // ---- graphs ----
@@ -189,15 +214,18 @@ public final class ProceduralFlowPack {
         return g.build();
     }
 
-    /** The flow from the sample to the target of each latent frame's last video frame, at the step's σ. */
-    byte[] denoiser() {
+    /**
+     * The flow from the sample to the target of each latent frame's last video frame, at the step's σ;
+     * {@code withMotion}: leaning towards the motion latents.
+     */
+    byte[] denoiser(boolean withMotion) {
         int r = resolution, w = 2 * audioWindow + 1, motionLatents = 1 + (motionFrames - 1) / TEMPORAL;
-        GraphBuilder g = new GraphBuilder("denoiser");
+        GraphBuilder g = new GraphBuilder(withMotion ? "denoiser" : "first_clip_denoiser");
         String sample = g.input("sample", TensorType.FLOAT, "batch", CHANNELS, "latent_frames", r, r);
         g.input("timestep", TensorType.FLOAT, 1);
         String sigma = g.input("sigma", TensorType.FLOAT, 1);
         String reference = g.input("reference_latents", TensorType.FLOAT, 1, CHANNELS, 1, r, r);
-        String motion = g.input("motion_latents", TensorType.FLOAT, 1, CHANNELS, motionLatents, r, r);
+        String motion = withMotion ? g.input("motion_latents", TensorType.FLOAT, 1, CHANNELS, motionLatents, r, r) : null;
         String audio = g.input("audio_windows", TensorType.FLOAT, "batch", "frames", w, AUDIO_FEATURES);
         String time = g.input("frame_time", TensorType.FLOAT, "frames");
         String scale = g.input("motion_scale", TensorType.FLOAT, 3);
@@ -211,7 +239,8 @@ public final class ProceduralFlowPack {
         java.util.Arrays.fill(ones, 1f);
         String everywhere = g.constant(ones, 1, 1, r, r);
         String target = new FaceTarget(g, r, audioWindow).build(refFeat, latentAudio, everywhere, latentTime, scale);
-        String x0 = ProceduralPack.leanTowardsMotionFrames(g, target, motion, motionLatents, latentTime, zero, one);
+        String x0 = withMotion ? ProceduralPack.leanTowardsMotionFrames(g, target, motion, motionLatents, latentTime, zero, one)
+                : target;
         String x0t = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1, 3, 4)), x0);
         g.opNamed("noise_pred", "Div", List.of(), g.op("Sub", sample, x0t), sigma);
         g.output("noise_pred", TensorType.FLOAT, "batch", CHANNELS, "latent_frames", r, r);

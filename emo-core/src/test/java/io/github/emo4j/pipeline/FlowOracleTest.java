@@ -70,10 +70,23 @@ class FlowOracleTest {
         double tolerance = 0.01;
         try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).withScheduler(config(scheduler)).source(),
                 List.of(ExecutionProvider.CPU), 1)) {
-            double worst = worstError(pack, new MotionControl(1.5, 1, 1.2), steps, guidance);
+            double worst = worstError(pack, new MotionControl(1.5, 1, 1.2), steps, guidance, false);
             System.out.printf("flow oracle %s, %d steps, guidance %.1f: worst error %.5f levels%n", scheduler, steps,
                     guidance, worst);
             assertTrue(worst <= tolerance, "worst pixel error " + worst + " levels, more than " + tolerance);
+        }
+    }
+
+    /** Wan2.2-S2V's drop_first_motion: the first clip's own graph takes no motion latents, the others lean on them. */
+    @Test
+    void aFirstClipDenoiserOfItsOwnDropsTheFirstMotion() throws Exception {
+        try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).withFirstClipDenoiser().source(),
+                List.of(ExecutionProvider.CPU), 1)) {
+            double worst = worstError(pack, new MotionControl(1.5, 1, 1.2), 3, 2.5, true);
+            System.out.printf("flow oracle, first clip without motion: worst error %.5f levels%n", worst);
+            assertTrue(worst <= 0.01, "worst pixel error " + worst + " levels");
+            assertTrue(worstError(pack, new MotionControl(1.5, 1, 1.2), 3, 2.5, false) > 1,
+                    "the first clip's target differs with the motion lean: the first-clip graph was not used");
         }
     }
 
@@ -94,7 +107,7 @@ class FlowOracleTest {
     }
 
     /** Renders the oracle voice and returns the worst difference from the analytic frames, in 8-bit levels. */
-    private double worstError(ModelPack pack, MotionControl motion, int steps, double guidance) {
+    private double worstError(ModelPack pack, MotionControl motion, int steps, double guidance, boolean dropFirstMotion) {
         BufferedImage img = OracleTest.portrait();
         AudioClip audio = OracleTest.voice();
         FaceBox face = new FaceBox(50, 40, 60, 60);
@@ -136,11 +149,12 @@ class FlowOracleTest {
                 long t = (long) c * F + T * j + T - 1;
                 double secs = t / (double) FPS;
                 float[] cond = target.frame(target.window(features, t, FPS), secs, motion.pose(), motion.expression(), motion.lip());
-                AnalyticTarget.applyMotion(cond, motionLatents, j);
+                float[][] leanOn = dropFirstMotion && c == 0 ? null : motionLatents;
+                AnalyticTarget.applyMotion(cond, leanOn, j);
                 float[] x0 = cond;
                 if (guidance > 1) {
                     float[] uncond = target.frame(null, secs, motion.pose(), motion.expression(), motion.lip());
-                    AnalyticTarget.applyMotion(uncond, motionLatents, j);
+                    AnalyticTarget.applyMotion(uncond, leanOn, j);
                     x0 = new float[n];
                     for (int i = 0; i < n; i++) {
                         x0[i] = (float) (uncond[i] + guidance * (cond[i] - uncond[i]));

@@ -1,0 +1,105 @@
+package io.github.emo4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.emo4j.ExecutionProvider;
+import io.github.emo4j.RenderRequest;
+import io.github.emo4j.pack.FolderPackSource;
+import io.github.emo4j.pack.ModelPack;
+import io.github.emo4j.pack.PackFamily;
+import io.github.emo4j.testkit.SyntheticFlowPack;
+import io.github.emo4j.video.Mp4Reader;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A flow pack at Wan's per-latent shapes (16 channels, 8× spatial and 4× temporal compression) loads from
+ * a folder and renders end to end with guidance and Wan's UniPC: clips decoded after their context,
+ * motion latents of 4k + 1 frames encoded again every clip, a frame for every 1/16 s of voice.
+ */
+class SyntheticFlowPackTest {
+    @TempDir
+    Path dir;
+
+    static io.github.emo4j.audio.AudioClip voice(double seconds) {
+        float[] s = new float[(int) (16000 * seconds)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (0.3 * Math.sin(i * 0.05) * Math.max(0, Math.sin(i / 16000.0 * 6)));
+        }
+        return new io.github.emo4j.audio.AudioClip(s, 16000);
+    }
+
+    @Test
+    void storedPromptEmbeddingsReachTheDenoiserTheNegativeInTheUnconditionalBranch() throws Exception {
+        Path folder = dir.resolve("prompted");
+        new SyntheticFlowPack(64, 4, 5, 16, 8, 5, 6).source().writeTo(folder);
+        float[] prompt = io.github.emo4j.Npy.read(folder.resolve("prompt.npy")).values();
+        float[] negative = io.github.emo4j.Npy.read(folder.resolve("negative_prompt.npy")).values();
+        BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        RenderRequest.Builder req = RenderRequest.builder(img, voice(0.3)).face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64))
+                .steps(1).seed(3);
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            assertEquals(6, pack.prompt().tokens());
+            List<io.github.emo4j.TracedTensor> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            new Renderer(pack).render(RenderSpec.of(req.trace(seen::add).build()), dir.resolve("p.mp4"));
+            var text = seen.stream().filter(t -> t.name().equals("render/denoiser/text_context")).findFirst().orElseThrow();
+            float[] v = text.values();
+            assertEquals(2 * prompt.length, v.length, "two guidance branches");
+            assertArrayEquals(negative, java.util.Arrays.copyOfRange(v, 0, prompt.length), "the unconditional branch");
+            assertArrayEquals(prompt, java.util.Arrays.copyOfRange(v, prompt.length, v.length), "the conditional branch");
+        }
+        Path before = dir.resolve("p.mp4");
+        // another prompt, another video
+        float[] other = prompt.clone();
+        for (int i = 0; i < other.length; i++) {
+            other[i] = -other[i];
+        }
+        io.github.emo4j.Npy.write(folder.resolve("prompt.npy"), new long[] {1, 6, SyntheticFlowPack.TEXT_WIDTH}, other);
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            new Renderer(pack).render(RenderSpec.of(req.build()), dir.resolve("q.mp4"));
+        }
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(before), Files.readAllBytes(dir.resolve("q.mp4"))));
+        // a prompt of another width is refused by name at load
+        io.github.emo4j.Npy.write(folder.resolve("prompt.npy"), new long[] {6, 8}, new float[48]);
+        var e = assertThrows(io.github.emo4j.PackException.class,
+                () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1));
+        assertTrue(e.getMessage().contains("negative_text_context negative_prompt.npy has shape"), e.getMessage());
+        Files.delete(folder.resolve("prompt.npy"));
+        var missing = assertThrows(io.github.emo4j.PackException.class,
+                () -> ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1));
+        assertTrue(missing.getMessage().contains("prompt.npy") && missing.getMessage().contains("missing"), missing.getMessage());
+    }
+
+    @Test
+    void rendersEndToEndFromAFolder() throws Exception {
+        Path folder = dir.resolve("flow");
+        new SyntheticFlowPack(64, 8, 9, 16, 8, 5).source().writeTo(folder);
+        BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                img.setRGB(x, y, (x * 2) << 16 | (y * 2) << 8 | ((x + y) & 0xFF));
+            }
+        }
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            assertEquals(PackFamily.FLOW, pack.manifest().family());
+            Renderer r = new Renderer(pack);
+            List<float[]> clips = new ArrayList<>();
+            r.observe((clip, pixels, valid) -> clips.add(pixels));
+            RenderRequest req = RenderRequest.builder(img, voice(1.2)).face(new io.github.emo4j.face.FaceBox(32, 32, 64, 64))
+                    .steps(3).seed(3).build();
+            Path a = dir.resolve("a.mp4"), b = dir.resolve("b.mp4");
+            Renderer.Outcome o = r.render(RenderSpec.of(req), a);
+            assertEquals(19, o.frames(), "1.2 s at 16 fps");
+            assertEquals(3, clips.size(), "clips of 8");
+            assertEquals(19, Mp4Reader.probe(a).videoFrames());
+            assertEquals(3 * 3, o.stats().unetRuns(), "3 clips of 3 steps, the guidance branches batched in one run");
+            r.render(RenderSpec.of(req), b);
+            assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "the same seed makes the same video");
+        }
+    }
+}
