@@ -22,10 +22,24 @@ public final class GraphBuilder {
 
     private final String name;
     private final List<ProtoWriter> nodes = new ArrayList<>();
-    private final List<ProtoWriter> initializers = new ArrayList<>();
+    private final List<Initializer> initializers = new ArrayList<>();
     private final List<ProtoWriter> inputs = new ArrayList<>();
     private final List<ProtoWriter> outputs = new ArrayList<>();
     private int counter;
+
+    /** A constant: its name, type, dimensions and little-endian values. */
+    private record Initializer(String name, TensorType type, long[] dims, byte[] raw) {
+    }
+
+    /**
+     * A model whose large constants are stored beside it, as ONNX's external data: the model refers to
+     * {@code location}, a file in its folder, by offset and length.
+     *
+     * @param model the serialised {@code ModelProto}
+     * @param data  the contents of {@code location}
+     */
+    public record WithExternalData(byte[] model, byte[] data) {
+    }
 
     public GraphBuilder(String name) {
         this.name = name;
@@ -50,7 +64,7 @@ public final class GraphBuilder {
         String n = fresh("const");
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        initializers.add(tensor(n, TensorType.FLOAT, dims, b.array()));
+        initializers.add(new Initializer(n, TensorType.FLOAT, dims, b.array()));
         return n;
     }
 
@@ -77,7 +91,7 @@ public final class GraphBuilder {
         String n = fresh("const");
         ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(values);
-        initializers.add(tensor(n, TensorType.INT64, dims, b.array()));
+        initializers.add(new Initializer(n, TensorType.INT64, dims, b.array()));
         return n;
     }
 
@@ -122,13 +136,41 @@ public final class GraphBuilder {
 
     /** The serialised {@code ModelProto}. */
     public byte[] build() {
+        return build(null, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * The serialised {@code ModelProto} with every constant of at least {@code minBytes} stored in
+     * {@code location} instead, as an exporter of a multi-gigabyte model writes it (protobuf holds at most
+     * 2 GB); each starts at a multiple of 64 bytes, as ONNX's own writer aligns them.
+     *
+     * @param location the data file's name, beside the model
+     * @param minBytes the smallest constant stored outside
+     * @return the model and the data file's contents
+     */
+    public WithExternalData buildWithExternalData(String location, long minBytes) {
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        byte[] model = build(location, minBytes, data);
+        return new WithExternalData(model, data.toByteArray());
+    }
+
+    private byte[] build(String location, long minBytes, java.io.ByteArrayOutputStream data) {
         ProtoWriter g = new ProtoWriter();
         for (ProtoWriter n : nodes) {
             g.message(1, n);
         }
         g.string(2, name);
-        for (ProtoWriter t : initializers) {
-            g.message(5, t);
+        for (Initializer t : initializers) {
+            if (t.raw().length >= minBytes) {
+                while (data.size() % 64 != 0) {
+                    data.write(0);
+                }
+                long offset = data.size();
+                data.writeBytes(t.raw());
+                g.message(5, external(t, location, offset));
+            } else {
+                g.message(5, tensor(t.name(), t.type(), t.dims(), t.raw()));
+            }
         }
         for (ProtoWriter i : inputs) {
             g.message(11, i);
@@ -159,6 +201,21 @@ public final class GraphBuilder {
         t.string(8, name);
         t.bytes(9, raw);
         return t;
+    }
+
+    /** A TensorProto whose values are in {@code location} at {@code offset} (data_location EXTERNAL). */
+    private static ProtoWriter external(Initializer t, String location, long offset) {
+        ProtoWriter p = new ProtoWriter();
+        if (t.dims().length > 0) {
+            p.packedVarints(1, t.dims());
+        }
+        p.varint(2, t.type().code);
+        p.string(8, t.name());
+        p.message(13, new ProtoWriter().string(1, "location").string(2, location));
+        p.message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)));
+        p.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(t.raw().length)));
+        p.varint(14, 1);
+        return p;
     }
 
     private static ProtoWriter valueInfo(String name, TensorType type, Object[] dims) {

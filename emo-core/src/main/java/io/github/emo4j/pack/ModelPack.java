@@ -184,6 +184,10 @@ public final class ModelPack implements AutoCloseable {
         Path part = dir.resolve("." + name + "." + System.nanoTime() + ".part");
         try (OrtSession.SessionOptions o = OrtRuntime.optionsFor(provider, settings, settings.optimization())) {
             o.setOptimizedModelFilePath(part.toString());
+            // a graph of more than 2 GB (a 14 B transformer is 28 GB) cannot be one protobuf: its constants go
+            // to a data file beside it, under a name of its own that the graph keeps after the move below
+            o.addConfigEntry("session.optimized_model_external_initializers_file_name", part.getFileName() + ".data");
+            o.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
             OrtSession s = src.openSession(spec.file(), o);
             try {
                 Files.move(part, cached, StandardCopyOption.ATOMIC_MOVE,

@@ -105,15 +105,42 @@ public final class ProceduralFlowPack {
 
     /** The pack as an in-memory source: manifest plus generated graphs. */
     public MemoryPackSource source() {
+        return source(Long.MAX_VALUE);
+    }
+
+    /**
+     * The pack with the denoisers' constants of at least {@code minBytes} stored beside their graphs
+     * ({@code denoiser.onnx.data}), as an export of a multi-gigabyte model stores them. ONNX Runtime
+     * finds such data beside the graph's file, so this source loads once written to a folder
+     * ({@link MemoryPackSource#writeTo}).
+     *
+     * @param minBytes the smallest constant stored outside
+     * @return the manifest, the graphs and their data files
+     */
+    public MemoryPackSource sourceWithExternalData(long minBytes) {
+        return source(minBytes);
+    }
+
+    private MemoryPackSource source(long minBytes) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("vae_encoder.onnx", vaeEncoder());
         files.put("vae_decoder.onnx", vaeDecoder());
         files.put("audio_encoder.onnx", ProceduralPack.audioEncoder());
-        files.put("denoiser.onnx", denoiser(true));
+        put(files, "denoiser.onnx", denoiser(true), minBytes);
         if (firstClipDenoiser) {
-            files.put("first_clip_denoiser.onnx", denoiser(false));
+            put(files, "first_clip_denoiser.onnx", denoiser(false), minBytes);
         }
         return new MemoryPackSource("builtin:" + NAME, manifest(), files);
+    }
+
+    private static void put(Map<String, byte[]> files, String file, GraphBuilder graph, long minBytes) {
+        if (minBytes == Long.MAX_VALUE) {
+            files.put(file, graph.build());
+        } else {
+            GraphBuilder.WithExternalData split = graph.buildWithExternalData(file + ".data", minBytes);
+            files.put(file, split.model());
+            files.put(file + ".data", split.data());
+        }
     }
 
     String manifest() {
@@ -218,7 +245,7 @@ public final class ProceduralFlowPack {
      * The flow from the sample to the target of each latent frame's last video frame, at the step's σ;
      * {@code withMotion}: leaning towards the motion latents.
      */
-    byte[] denoiser(boolean withMotion) {
+    GraphBuilder denoiser(boolean withMotion) {
         int r = resolution, w = 2 * audioWindow + 1, motionLatents = 1 + (motionFrames - 1) / TEMPORAL;
         GraphBuilder g = new GraphBuilder(withMotion ? "denoiser" : "first_clip_denoiser");
         String sample = g.input("sample", TensorType.FLOAT, "batch", CHANNELS, "latent_frames", r, r);
@@ -244,6 +271,6 @@ public final class ProceduralFlowPack {
         String x0t = g.op("Transpose", List.of(Attr.ints("perm", 0, 2, 1, 3, 4)), x0);
         g.opNamed("noise_pred", "Div", List.of(), g.op("Sub", sample, x0t), sigma);
         g.output("noise_pred", TensorType.FLOAT, "batch", CHANNELS, "latent_frames", r, r);
-        return g.build();
+        return g;
     }
 }
