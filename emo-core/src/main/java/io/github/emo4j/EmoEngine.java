@@ -64,9 +64,10 @@ public interface EmoEngine {
      * @param modelCache   where optimised graphs are kept between runs, or {@code null}
      * @param lowMemory    whether start-only networks give their memory back between renders
      * @param detector     the face detector renders use, or {@code null} for the pack's own or BlazeFace
+     * @param loading      hears each of the pack's networks load
      */
     record Config(Path pack, List<ExecutionProvider> providers, int threads, GraphOptimization optimization,
-                  Path modelCache, boolean lowMemory, FaceDetector detector) {
+                  Path modelCache, boolean lowMemory, FaceDetector detector, PackLoadListener loading) {
         /**
          * Copies the providers.
          *
@@ -77,9 +78,11 @@ public interface EmoEngine {
          * @param modelCache   optimised-graph cache folder, or {@code null}
          * @param lowMemory    whether start-only networks are released between renders
          * @param detector     the face detector, or {@code null}
+         * @param loading      hears each network load, or {@code null} for none
          */
         public Config {
             providers = List.copyOf(providers);
+            loading = loading == null ? PackLoadListener.NONE : loading;
         }
     }
 

@@ -425,6 +425,7 @@ public final class EmoPipeline implements AutoCloseable {
         private GraphOptimization optimization = GraphOptimization.ALL;
         private Path modelCache;
         private boolean lowMemory;
+        private PackLoadListener loading = PackLoadListener.NONE;
         /** The one-shot render's inputs and options; unused when the pipeline is only built. */
         private final RenderRequest.Builder request = RenderRequest.emptyBuilder();
 
@@ -569,6 +570,17 @@ public final class EmoPipeline implements AutoCloseable {
         }
 
         /**
+         * Hears the pack's networks load, one by one, to show progress: a learned pack's can take minutes.
+         *
+         * @param listener the listener, or {@code null} for none
+         * @return this builder
+         */
+        public Builder onLoad(PackLoadListener listener) {
+            this.loading = listener == null ? PackLoadListener.NONE : listener;
+            return this;
+        }
+
+        /**
          * Sets the options of a one-shot render, with the same names as everywhere:
          * {@code EmoPipeline.builder().portrait(img).audio(wav).options(o -> o.steps(8).seed(7)).render()}.
          *
@@ -592,7 +604,7 @@ public final class EmoPipeline implements AutoCloseable {
         public EmoPipeline build() {
             List<ExecutionProvider> pref = providers.isEmpty() ? List.of(ExecutionProvider.CPU) : providers;
             return new EmoPipeline(EmoEngine.get().load(
-                    new EmoEngine.Config(packDir, pref, threads, optimization, modelCache, lowMemory, detector)));
+                    new EmoEngine.Config(packDir, pref, threads, optimization, modelCache, lowMemory, detector, loading)));
         }
 
         /**

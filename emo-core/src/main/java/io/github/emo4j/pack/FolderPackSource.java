@@ -93,6 +93,16 @@ public final class FolderPackSource implements PackSource {
     }
 
     @Override
+    public long size(String file) {
+        try {
+            Path data = dir.resolve(file + ".data");
+            return Files.size(resolve(file)) + (Files.isRegularFile(data) ? Files.size(data) : 0);
+        } catch (IOException | PackException e) {
+            return -1;
+        }
+    }
+
+    @Override
     public Npy.Array array(String file) {
         Path p = resolve(file);
         try {

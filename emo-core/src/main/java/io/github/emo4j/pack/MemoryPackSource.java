@@ -48,6 +48,12 @@ public final class MemoryPackSource implements PackSource {
     }
 
     @Override
+    public long size(String file) {
+        byte[] b = files.get(file), data = files.get(file + ".data");
+        return b == null ? -1 : b.length + (data == null ? 0 : data.length);
+    }
+
+    @Override
     public Npy.Array array(String file) {
         byte[] b = files.get(file);
         if (b == null) {

@@ -7,6 +7,7 @@ import ai.onnxruntime.TensorInfo;
 import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.GraphOptimization;
 import io.github.emo4j.PackException;
+import io.github.emo4j.PackLoadListener;
 import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.onnx.SessionSettings;
 import java.io.IOException;
@@ -68,6 +69,20 @@ public final class ModelPack implements AutoCloseable {
      * component's optimised graph is written there on first load and read back on later ones.
      */
     public static ModelPack load(PackSource src, List<ExecutionProvider> providers, SessionSettings settings) {
+        return load(src, providers, settings, PackLoadListener.NONE);
+    }
+
+    /**
+     * Loads and validates a pack, telling {@code listener} of each network as it loads.
+     *
+     * @param src       where it is stored
+     * @param providers execution providers in order of preference
+     * @param settings  the sessions' settings
+     * @param listener  hears each network load
+     * @return the pack
+     */
+    public static ModelPack load(PackSource src, List<ExecutionProvider> providers, SessionSettings settings,
+                                 PackLoadListener listener) {
         PackManifest manifest = PackManifest.parse(src.manifest(), src.describe() + "/manifest.json", src::text);
         OrtRuntime.Chosen chosen = OrtRuntime.sessionOptions(providers, settings);
         Map<Role, OnnxComponent> loaded = new EnumMap<>(Role.class);
@@ -86,7 +101,12 @@ public final class ModelPack implements AutoCloseable {
             if (manifest.components().containsKey(Role.IMAGE_PROJECTION) && !manifest.components().containsKey(Role.IMAGE_ENCODER)) {
                 throw new PackException(src.describe() + ": component image_projection needs an image_encoder to feed it");
             }
+            int index = 0, count = manifest.components().size();
             for (ComponentSpec spec : manifest.components().values()) {
+                index++;
+                long bytes = src.size(spec.file());
+                listener.loading(index, count, spec.role().key(), bytes);
+                long started = System.nanoTime();
                 // a compiling provider (TensorRT) keeps its engines in the cache folder itself
                 OnnxComponent.Opener open = () -> settings.cacheDir() == null || chosen.compiles()
                         ? src.openSession(spec.file(), options) : openCached(src, spec, chosen.provider(), settings);
@@ -102,6 +122,9 @@ public final class ModelPack implements AutoCloseable {
                 loaded.put(spec.role(), c);
                 validate(c, src.describe(), passThrough);
                 c.releaseIfUnused();
+                long took = System.nanoTime() - started;
+                listener.loaded(index, count, spec.role().key(), took);
+                LOG.debug("loaded {} ({}, {} bytes) in {} ms", spec.role().key(), spec.file(), bytes, took / 1_000_000);
             }
         } catch (RuntimeException e) {
             List<AutoCloseable> opened = new ArrayList<>(loaded.values());

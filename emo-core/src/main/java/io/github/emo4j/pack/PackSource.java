@@ -28,6 +28,12 @@ public interface PackSource {
      */
     Npy.Array array(String file);
 
+    /**
+     * Bytes of the component stored as {@code file}, with the data file beside it ({@code file + ".data"})
+     * where an exporter put its constants; -1 when unknown.
+     */
+    long size(String file);
+
     /** Opens an ONNX Runtime session over the component stored as {@code file}. */
     OrtSession openSession(String file, OrtSession.SessionOptions options) throws OrtException;
 

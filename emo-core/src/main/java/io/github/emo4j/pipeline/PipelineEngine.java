@@ -38,7 +38,7 @@ public final class PipelineEngine implements EmoEngine {
                 : c.pack().toString().equals(BUILTIN_FLOW) ? ProceduralFlowPack.standard().source()
                 : new FolderPackSource(c.pack());
         SessionSettings sessions = new SessionSettings(c.threads(), c.optimization(), c.modelCache(), c.lowMemory());
-        return new LoadedPack(ModelPack.load(src, c.providers(), sessions), c.detector());
+        return new LoadedPack(ModelPack.load(src, c.providers(), sessions, c.loading()), c.detector());
     }
 
     @Override

@@ -49,6 +49,32 @@ class ExternalDataTest {
         }
     }
 
+    @Test
+    void loadingIsToldNetworkByNetworkWithTheDataBesideEachGraph() throws Exception {
+        Path external = dir.resolve("external");
+        ProceduralFlowPack.of(48, 8, 5, 2).sourceWithExternalData(1024).writeTo(external);
+        long denoiserBytes = Files.size(external.resolve("denoiser.onnx")) + Files.size(external.resolve("denoiser.onnx.data"));
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.github.emo4j.EmoPipeline p = io.github.emo4j.EmoPipeline.builder().pack(external)
+                .onLoad(new io.github.emo4j.PackLoadListener() {
+                    @Override
+                    public void loading(int index, int count, String component, long bytes) {
+                        heard.add("loading " + index + "/" + count + " " + component + " " + bytes);
+                    }
+
+                    @Override
+                    public void loaded(int index, int count, String component, long nanos) {
+                        assertTrue(nanos > 0);
+                        heard.add("loaded " + index + "/" + count + " " + component);
+                    }
+                }).build()) {
+            assertEquals("procedural-flow-reference", p.packInfo().name());
+        }
+        assertEquals(8, heard.size(), "four networks, each loading then loaded: " + heard);
+        assertEquals("loading 4/4 denoising_unet " + denoiserBytes, heard.get(6));
+        assertEquals("loaded 4/4 denoising_unet", heard.get(7));
+    }
+
     private static void same(List<float[]> want, List<float[]> got, String how) {
         assertEquals(want.size(), got.size(), how);
         for (int c = 0; c < want.size(); c++) {

@@ -45,7 +45,7 @@ final class FacesCommand extends EmoCommand {
         }
         BufferedImage portrait = EmoPipeline.readPortrait(file);
         List<DetectedFace> faces;
-        try (EmoPipeline emo = pipeline.builder().build()) {
+        try (EmoPipeline emo = pipeline.builder(console.err()).build()) {
             faces = emo.faces(portrait);
         }
         console.out().println(DetectedFace.json(portrait.getWidth(), portrait.getHeight(), faces));

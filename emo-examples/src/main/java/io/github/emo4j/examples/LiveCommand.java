@@ -95,7 +95,7 @@ final class LiveCommand extends EmoCommand {
         if (abs != null && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
-        try (EmoPipeline emo = pipeline.builder().build()) {
+        try (EmoPipeline emo = pipeline.builder(console.err()).build()) {
             RenderRequest request = req.build();
             Writer writer = new Writer(abs, request, emo.packInfo(), voice.sampleRate());
             try {

@@ -5,9 +5,11 @@ import io.github.emo4j.ExecutionProvider;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.face.HaarFaceDetector;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Which pack runs where: the options of every command that loads a pipeline. */
@@ -35,10 +37,19 @@ final class PipelineOptions {
             description = "blazeface (default: MediaPipe's, bundled) or viola-jones (OpenCV's cascade)")
     String faceDetector = "blazeface";
 
-    /** A pipeline builder with these options. */
-    EmoPipeline.Builder builder() {
+    /** Networks at least this large say so while they load: a learned pack's can take minutes. */
+    private static final long ANNOUNCED_BYTES = 256L << 20;
+
+    /** A pipeline builder with these options; the loading of large networks is told on {@code err}. */
+    EmoPipeline.Builder builder(PrintStream err) {
         EmoPipeline.Builder b = EmoPipeline.builder().threads(Numbers.within("--threads", threads, 0, 1, 256))
-                .faceDetector(detector()).lowMemory(lowMemory);
+                .faceDetector(detector()).lowMemory(lowMemory)
+                .onLoad((index, count, component, bytes) -> {
+                    if (bytes >= ANNOUNCED_BYTES) {
+                        err.printf(Locale.ROOT, "emo: loading %s, network %d of %d (%.1f GB)...%n", component, index, count,
+                                bytes / 1e9);
+                    }
+                });
         if (modelCache != null) {
             b.modelCache(modelCache);
         }

@@ -65,7 +65,7 @@ final class RenderCommand extends EmoCommand {
         RenderRequest.Builder req = RenderRequest.builder(portrait, audio);
         animation.apply(req);
         options.apply(req);
-        EmoPipeline.Builder b = pipeline.builder();
+        EmoPipeline.Builder b = pipeline.builder(console.err());
         req.cancel(console.cancel());
         TraceDirectory trace = options.trace != null ? traceDirectory(options.trace) : null;
         if (trace != null) {

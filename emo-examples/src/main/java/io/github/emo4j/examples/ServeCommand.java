@@ -44,7 +44,7 @@ final class ServeCommand extends EmoCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
-        try (EmoPipeline emo = pipeline.builder().build(); EmoServer server = start(emo, options)) {
+        try (EmoPipeline emo = pipeline.builder(console.err()).build(); EmoServer server = start(emo, options)) {
             console.err().println("emo: serving " + server.uri() + (options.token() == null ? "" : " (every request needs the token)")
                     + "; stop with Ctrl-C");
             while (!console.cancel().isCancelled()) {
