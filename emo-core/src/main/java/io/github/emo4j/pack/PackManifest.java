@@ -94,7 +94,12 @@ public record PackManifest(String name, String description, PackFamily family, P
                 jointReference(s, source),
                 referencePairing(s, source),
                 s.containsKey("text_context") ? str(s, "text_context", source + ": settings") : null,
-                s.containsKey("negative_text_context") ? str(s, "negative_text_context", source + ": settings") : null);
+                s.containsKey("negative_text_context") ? str(s, "negative_text_context", source + ": settings") : null,
+                s.containsKey("audio_alignment") ? str(s, "audio_alignment", source + ": settings") : "frame-centres");
+        if (!List.of("frame-centres", "wan-s2v").contains(settings.audioAlignment())) {
+            throw new PackException(source + ": settings.audio_alignment must be \"frame-centres\" or \"wan-s2v\", not \""
+                    + settings.audioAlignment() + "\"");
+        }
         if (settings.negativeTextContext() != null && settings.textContext() == null) {
             throw new PackException(source + ": settings.negative_text_context needs a text_context");
         }

@@ -42,6 +42,9 @@ import java.util.List;
  * @param textContext       the prompt's embeddings stored in the pack ({@code .npy}, [L, D] or [1, L, D]), the
  *                          denoiser's {@code text_context}, or {@code null}
  * @param negativeTextContext the negative prompt's, for the unconditional branch, or {@code null} for zeros
+ * @param audioAlignment    how feature rows map to video frames: {@code "frame-centres"} (the default,
+ *                          {@code FrameAligner}) or {@code "wan-s2v"} ({@code WanAudioBuckets}, Wan2.2-S2V's
+ *                          resampling to 30 rows a second and rounding)
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
@@ -49,7 +52,7 @@ public record PackSettings(int resolution, int latentChannels, int latentDownsam
                            int referenceMotionFrames, String firstMotion, int separatorSampleRate,
                            double latentScaling, boolean audioPadToClips, FeatureKind audioInput,
                            boolean jointReference, List<Integer> referencePairing, String textContext,
-                           String negativeTextContext) {
+                           String negativeTextContext, String audioAlignment) {
 
     /** Copies the pairing. */
     public PackSettings {

@@ -7,6 +7,7 @@ import io.github.emo4j.PackException;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.audio.FeatureKind;
 import io.github.emo4j.audio.FrameAligner;
+import io.github.emo4j.audio.WanAudioBuckets;
 import io.github.emo4j.audio.Wav2VecInput;
 import io.github.emo4j.audio.WhisperLogMel;
 import io.github.emo4j.onnx.FloatTensor;
@@ -40,6 +41,8 @@ final class AudioConditioning {
     private final PackSettings settings;
     private final int fps;
     private final FrameAligner aligner;
+    /** Wan2.2-S2V's alignment, where the pack asks for it, instead of {@link #aligner}'s. */
+    private final WanAudioBuckets wan;
     private final int dim;
     private final RenderContext ctx;
     /**
@@ -75,6 +78,8 @@ final class AudioConditioning {
         this.ctx = ctx;
         this.dim = settings.audioFeatureDim();
         this.aligner = new FrameAligner(settings.audioFeatureRate(), fps, 1, settings.audioWindow());
+        this.wan = settings.audioAlignment().equals("wan-s2v")
+                ? new WanAudioBuckets(settings.audioFeatureRate(), fps, settings.audioWindow()) : null;
         this.running = new Wav2VecInput.Causal(settings.audioInput() == FeatureKind.WAV2VEC_INPUT_CAUSAL
                 ? settings.audioChunkSamples() : Integer.MAX_VALUE);
     }
@@ -229,7 +234,9 @@ final class AudioConditioning {
      * few seconds of features, whatever its length.
      */
     void forgetBefore(long frame) {
-        double pos = (frame - settings.audioWindow() + 0.5) / fps * settings.audioFeatureRate() - 0.5;
+        // Wan's alignment reads from a frame's start, a row earlier, and its neighbours are 30-fps rows apart
+        double pos = wan != null ? (frame - (settings.audioWindow() + 1) * 2.0) / fps * settings.audioFeatureRate() - 1
+                : (frame - settings.audioWindow() + 0.5) / fps * settings.audioFeatureRate() - 0.5;
         long keepFrom = Math.min(rows, Math.max(0, (long) Math.floor(pos)));
         int drop = (int) (keepFrom - rowsDropped);
         if (drop <= 0 || ended) {
@@ -377,7 +384,8 @@ final class AudioConditioning {
      * frames are ones {@link #covers} says are covered.
      */
     void windows(long first, int count, FloatTensor dst, int offset) {
-        float[] w = aligner.windows(features, rowsDropped, first, count);
+        float[] w = wan != null ? wan.windows(features, rows, rowsDropped, first, count)
+                : aligner.windows(features, rowsDropped, first, count);
         dst.put(offset, w, 0, w.length);
     }
 
