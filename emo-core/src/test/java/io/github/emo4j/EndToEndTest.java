@@ -55,9 +55,14 @@ class EndToEndTest {
         assertEquals("aac", info.audioCodec());
         assertTrue(Math.abs(info.videoSeconds() - info.audioSeconds()) <= 1.0 / 25,
                 "video " + info.videoSeconds() + " s vs audio " + info.audioSeconds() + " s");
-        Path saved = Files.createTempDirectory("emo4j-e2e").resolve("talk.mp4");
-        video.save(saved);
-        assertEquals(Files.size(video.file()), Files.size(saved));
+        Path folder = Files.createTempDirectory("emo4j-e2e"), saved = folder.resolve("talk.mp4");
+        try {
+            video.save(saved);
+            assertEquals(Files.size(video.file()), Files.size(saved));
+        } finally {
+            Files.deleteIfExists(saved);
+            Files.delete(folder);
+        }
     }
 
     @Test

@@ -117,6 +117,7 @@ public class SyntheticPackBenchmark {
         }
         Files.delete(packDir);
         Files.deleteIfExists(out);
+        Files.deleteIfExists(out.getParent());
         System.out.printf("%n%s pack, %d s of voice, steps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f "
                 + "(mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n", family, seconds, steps, ortThreads,
                 ratioSum / runs, runs, wallSum / runs, ortSum / runs);
