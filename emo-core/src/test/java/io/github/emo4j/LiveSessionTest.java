@@ -47,12 +47,14 @@ class LiveSessionTest {
     static class Collector implements LiveSession.Listener {
         final List<LiveFrame> frames = new CopyOnWriteArrayList<>();
         final CountDownLatch over = new CountDownLatch(1);
+        final CountDownLatch first = new CountDownLatch(1);
         final AtomicReference<LiveStats> end = new AtomicReference<>();
         final AtomicReference<EmoException> error = new AtomicReference<>();
 
         @Override
         public void onFrame(LiveFrame frame) {
             frames.add(frame);
+            first.countDown();
         }
 
         @Override
@@ -119,91 +121,72 @@ class LiveSessionTest {
         assertTrue(st.firstFrameNanos() > 0 && st.latencyP50Nanos() > 0 && st.latencyP99Nanos() >= st.latencyP50Nanos());
     }
 
+    /** The frames a render of voice {@code v} makes on {@code p} with the request's {@code options}. */
+    static List<int[]> rendered(EmoPipeline p, float[] v, java.util.function.UnaryOperator<RenderRequest.Builder> options) {
+        io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
+        p.render(options.apply(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face)).build(),
+                (w, h, fps) -> batch);
+        return batch.frames();
+    }
+
+    /** Opens a session on {@code p} with the same {@code options}, fed as fast as it takes the voice. */
+    static LiveSession open(EmoPipeline p, java.util.function.UnaryOperator<RenderRequest.Builder> options, Collector c) {
+        return p.live(options.apply(RenderRequest.live(portrait).face(face)).build(), LiveOptions.DEFAULT.withRealTime(false), c);
+    }
+
+    static void assertSameFrames(List<int[]> batch, Collector c, int frames) {
+        assertNull(c.error.get());
+        assertEquals(frames, batch.size());
+        assertEquals(frames, c.frames.size());
+        for (int k = 0; k < frames; k++) {
+            assertArrayEquals(batch.get(k), c.frames.get(k).rgb(), "frame " + k);
+        }
+    }
+
     @Test
     void onTheBuiltInPackASessionMakesTheRendersFramesExactly() throws Exception {
         float[] v = voice(1.3);
-        io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
-        pipeline.render(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face)
-                .clipFrames(4).steps(2).seed(9).build(), (w, h, fps) -> batch);
+        java.util.function.UnaryOperator<RenderRequest.Builder> options = b -> b.clipFrames(4).steps(2).seed(9);
         Collector c = new Collector();
-        try (LiveSession s = pipeline.live(RenderRequest.live(portrait).face(face).clipFrames(4).steps(2).seed(9).build(),
-                LiveOptions.DEFAULT.withRealTime(false), c)) {
+        try (LiveSession s = open(pipeline, options, c)) {
             feedInChunks(s, v, 320);
             s.end();
             c.await();
         }
-        assertNull(c.error.get());
-        assertEquals(33, batch.frames().size());
-        assertEquals(batch.frames().size(), c.frames.size());
-        for (int k = 0; k < c.frames.size(); k++) {
-            assertArrayEquals(batch.frames().get(k), c.frames.get(k).rgb(), "frame " + k);
-        }
+        assertSameFrames(rendered(pipeline, v, options), c, 33);
     }
 
     @Test
     void aShorterFirstClipComesOnLessVoiceAndTheSessionStillMakesTheRendersFrames() throws Exception {
         float[] v = voice(1.3);
-        RenderRequest live = RenderRequest.live(portrait).face(face).clipFrames(4).firstClipFrames(1).steps(2).seed(9).build();
-        io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
-        pipeline.render(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face).clipFrames(4)
-                .firstClipFrames(1).steps(2).seed(9).build(), (w, h, fps) -> batch);
+        java.util.function.UnaryOperator<RenderRequest.Builder> options = b -> b.clipFrames(4).firstClipFrames(1).steps(2).seed(9);
         Collector c = new Collector();
-        CountDownLatch first = new CountDownLatch(1);
-        try (LiveSession s = pipeline.live(live, LiveOptions.DEFAULT.withRealTime(false), new LiveSession.Listener() {
-            @Override
-            public void onFrame(LiveFrame frame) {
-                c.onFrame(frame);
-                first.countDown();
-            }
-
-            @Override
-            public void onEnd(LiveStats stats) {
-                c.onEnd(stats);
-            }
-
-            @Override
-            public void onError(EmoException e) {
-                c.onError(e);
-            }
-        })) {
+        try (LiveSession s = open(pipeline, options, c)) {
             // the first clip's one frame, its audio window of 2 and one frame more: 4 frames of voice
             feedInChunks(s, java.util.Arrays.copyOf(v, 4 * 640), 320);
-            assertTrue(first.await(60, TimeUnit.SECONDS), "no frame after the first clip's voice");
+            assertTrue(c.first.await(60, TimeUnit.SECONDS), "no frame after the first clip's voice");
             assertEquals(1, c.frames.size(), "only the first clip's frame is made on 4 frames of voice");
             feedInChunks(s, java.util.Arrays.copyOfRange(v, 4 * 640, v.length), 320);
             s.end();
             c.await();
         }
-        assertNull(c.error.get());
-        assertEquals(33, batch.frames().size());
-        assertEquals(33, c.frames.size());
-        for (int k = 0; k < c.frames.size(); k++) {
-            assertArrayEquals(batch.frames().get(k), c.frames.get(k).rgb(), "frame " + k);
-        }
+        assertSameFrames(rendered(pipeline, v, options), c, 33);
         assertEquals(1 + 8, c.end.get().render().unetRuns() / 2, "a 1-frame clip, then 8 clips of 4, at 2 steps each");
     }
 
     @Test
     void onTheBuiltInFlowPackASessionMakesTheRendersFramesExactly() throws Exception {
         float[] v = voice(1.3);
+        java.util.function.UnaryOperator<RenderRequest.Builder> options = b -> b.clipFrames(8).steps(2).seed(9);
         try (EmoPipeline flow = EmoPipeline.builder().pack(java.nio.file.Path.of("builtin:flow")).build()) {
             assertEquals("procedural-flow-reference", flow.packInfo().name());
-            io.github.emo4j.video.MemorySink batch = new io.github.emo4j.video.MemorySink();
-            flow.render(RenderRequest.builder(portrait, new io.github.emo4j.audio.AudioClip(v, 16000)).face(face)
-                    .clipFrames(8).steps(2).seed(9).build(), (w, h, fps) -> batch);
             Collector c = new Collector();
-            try (LiveSession s = flow.live(RenderRequest.live(portrait).face(face).clipFrames(8).steps(2).seed(9).build(),
-                    LiveOptions.DEFAULT.withRealTime(false), c)) {
+            try (LiveSession s = open(flow, options, c)) {
                 feedInChunks(s, v, 320);
                 s.end();
                 c.await();
             }
-            assertNull(c.error.get());
-            assertEquals(33, batch.frames().size());
-            assertEquals(33, c.frames.size());
-            for (int k = 0; k < c.frames.size(); k++) {
-                assertArrayEquals(batch.frames().get(k), c.frames.get(k).rgb(), "frame " + k);
-            }
+            assertSameFrames(rendered(flow, v, options), c, 33);
         }
     }
 

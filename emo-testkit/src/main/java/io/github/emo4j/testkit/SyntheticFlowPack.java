@@ -36,7 +36,6 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
     /** Width of the stored prompt embeddings' tokens. */
     public static final int TEXT_WIDTH = 32;
     static final int C = 16;
-    static final int CHUNK = 320;
     private static final int WINDOW = 5;
 
     /**
@@ -84,7 +83,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("vae_encoder.onnx", vaeEncoder(rnd));
         files.put("vae_decoder.onnx", vaeDecoder(rnd));
-        files.put("audio_encoder.onnx", audioEncoder(rnd));
+        files.put("audio_encoder.onnx", SyntheticPack.audioEncoder(rnd, audioDim));
         files.put("denoiser.onnx", denoiser(rnd));
         if (textTokens > 0) {
             files.put("prompt.npy", embeddings(rnd));
@@ -118,7 +117,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         settings.put("motion_frames", (double) motionFrames);
         settings.put("audio_window", (double) (WINDOW / 2));
         settings.put("audio_sample_rate", 16000.0);
-        settings.put("audio_chunk_samples", (double) CHUNK);
+        settings.put("audio_chunk_samples", (double) SyntheticPack.CHUNK);
         settings.put("audio_feature_dim", (double) audioDim);
         settings.put("fps", 16.0);
         settings.put("default_steps", 40.0);
@@ -137,7 +136,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
                 List.of(tensor("latents", 1, C, "latent_frames", h, h))));
         comps.put("vae_decoder", component("vae_decoder.onnx", List.of(tensor("latents", 1, C, "latent_frames", h, h)),
                 List.of(tensor("pixels", 1, 3, "frames", r, r))));
-        comps.put("audio_encoder", component("audio_encoder.onnx", List.of(tensor("audio", "chunks", CHUNK)),
+        comps.put("audio_encoder", component("audio_encoder.onnx", List.of(tensor("audio", "chunks", SyntheticPack.CHUNK)),
                 List.of(tensor("audio_features", "chunks", audioDim))));
         List<Object> in = new java.util.ArrayList<>(List.of(
                 tensor("sample", "batch", C, "latent_frames", h, h),
@@ -200,14 +199,6 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
                 g.constant(new float[] {1, 1, 4, 8, 8}, 5));
         g.opNamed("pixels", "Sigmoid", List.of(), g.op("Concat", List.of(Attr.of("axis", 2)), up0, up));
         g.output("pixels", TensorType.FLOAT, 1, 3, "frames", r, r);
-        return g.build();
-    }
-
-    private byte[] audioEncoder(Random rnd) {
-        GraphBuilder g = new GraphBuilder("audio_encoder");
-        String a = g.input("audio", TensorType.FLOAT, "chunks", CHUNK);
-        g.opNamed("audio_features", "Tanh", List.of(), g.op("MatMul", a, g.random(rnd, 1 / Math.sqrt(CHUNK), CHUNK, audioDim)));
-        g.output("audio_features", TensorType.FLOAT, "chunks", audioDim);
         return g.build();
     }
 

@@ -412,6 +412,11 @@ public record SyntheticPack(int resolution, int clipFrames, int motionFrames, in
     }
 
     private byte[] audioEncoder(Random rnd) {
+        return audioEncoder(rnd, audioDim);
+    }
+
+    /** Each 20 ms chunk to {@code audioDim} features: one random projection and a tanh. */
+    static byte[] audioEncoder(Random rnd, int audioDim) {
         GraphBuilder g = new GraphBuilder("audio_encoder");
         String a = g.input("audio", TensorType.FLOAT, "chunks", CHUNK);
         g.opNamed("audio_features", "Tanh", List.of(), g.op("MatMul", a, g.random(rnd, 1 / Math.sqrt(CHUNK), CHUNK, audioDim)));
