@@ -83,6 +83,9 @@ public final class LiveSession implements AutoCloseable {
     private final double clipSeconds;
     private final double waitSeconds;
     private volatile boolean stopping;
+    /** Counted down once the session's thread is done: ended, failed or closed. */
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private volatile EmoException failure;
     private volatile boolean ended;
     private volatile boolean over;
     private int width;
@@ -242,6 +245,37 @@ public final class LiveSession implements AutoCloseable {
     }
 
     /**
+     * Waits until the session is over: its voice ended and every frame was handed to the listener, or it
+     * failed, or it was closed.
+     *
+     * @param timeout how long to wait at most
+     * @param unit    its unit
+     * @return the session's figures once its voice ended and every frame is out, or {@code null} if the
+     *         timeout passed first
+     * @throws EmoException what ended the session, when it failed (as {@link Listener#onError} heard it)
+     * @throws RenderCancelledException when it was closed before its end
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public LiveStats awaitEnd(long timeout, TimeUnit unit) throws InterruptedException {
+        if (!done.await(timeout, unit)) {
+            return null;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (renderStatsTaken()) {
+            return stats();
+        }
+        throw new RenderCancelledException("the live session was closed before its voice ended");
+    }
+
+    private boolean renderStatsTaken() {
+        synchronized (lock) {
+            return renderStats != null;
+        }
+    }
+
+    /**
      * Stops the session at once: within one sampling step, without {@link Listener#onEnd}; the session's
      * threads are gone when this returns. Calling it again does nothing.
      */
@@ -305,12 +339,17 @@ public final class LiveSession implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("closing the live session's render failed: {}", e.toString());
             } finally {
-                onOver.run();
+                try {
+                    onOver.run();
+                } finally {
+                    done.countDown();
+                }
             }
         }
     }
 
     private void fail(EmoException e) {
+        failure = e;
         over = true;
         try {
             listener.onError(e);

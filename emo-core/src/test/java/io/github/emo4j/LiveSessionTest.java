@@ -215,6 +215,37 @@ class LiveSessionTest {
     }
 
     @Test
+    void awaitEndGivesTheFiguresTheFailureOrTheClose() throws Exception {
+        // the end: the figures, after every frame
+        Collector c = new Collector();
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false), c)) {
+            assertNull(s.awaitEnd(10, TimeUnit.MILLISECONDS), "no voice yet: the wait times out");
+            s.feed(voice(0.4), 16000);
+            s.end();
+            LiveStats st = s.awaitEnd(60, TimeUnit.SECONDS);
+            assertEquals(10, st.frames());
+            assertEquals(10, c.frames.size(), "every frame was handed over first");
+        }
+        // the failure: the listener's exception
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false), new LiveSession.Listener() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                throw new IllegalStateException("the listener broke");
+            }
+        })) {
+            s.feed(voice(0.4), 16000);
+            s.end();
+            var e = assertThrows(EmoException.class, () -> s.awaitEnd(60, TimeUnit.SECONDS));
+            assertTrue(e.getMessage().contains("the listener broke"), e.getMessage());
+        }
+        // the close: a cancellation
+        LiveSession closed = pipeline.live(request(), LiveOptions.DEFAULT.withRealTime(false), new Collector());
+        closed.feed(voice(0.2), 16000);
+        closed.close();
+        assertThrows(RenderCancelledException.class, () -> closed.awaitEnd(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aLiveRequestIsNotARenderAndARenderRequestIsNotLive() {
         var e = assertThrows(InvalidInputException.class, () -> pipeline.render(request()));
         assertTrue(e.getMessage().contains("live request"), e.getMessage());

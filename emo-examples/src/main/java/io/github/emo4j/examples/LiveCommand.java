@@ -24,9 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,7 +102,7 @@ final class LiveCommand extends EmoCommand {
                 try (LiveSession session = emo.live(request, options, writer)) {
                     feed(session, voice, realTime, cancel);
                     session.end();
-                    stats = writer.awaitEnd(cancel);
+                    stats = awaitEnd(session, cancel);
                 }
                 writer.commit();
                 err.printf(Locale.ROOT, "wrote %s: %d frames as fragmented MP4, live%s; first frame %.0f ms after the first voice sample; "
@@ -117,6 +115,22 @@ final class LiveCommand extends EmoCommand {
             }
         }
         return 0;
+    }
+
+    /** Waits for the session's end, its failure thrown; Ctrl-C stops the wait. */
+    private static LiveStats awaitEnd(LiveSession session, CancelToken cancel) {
+        try {
+            LiveStats stats;
+            while ((stats = session.awaitEnd(50, TimeUnit.MILLISECONDS)) == null) {
+                if (cancel.isCancelled()) {
+                    throw new RenderCancelledException("interrupted; no output was written");
+                }
+            }
+            return stats;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderCancelledException("interrupted; no output was written");
+        }
     }
 
     /** Feeds the voice in 20 ms chunks: at the clock's pace, or as fast as the session takes them. */
@@ -166,9 +180,6 @@ final class LiveCommand extends EmoCommand {
         private final Path part;
         private final OutputStream stream;
         private final LiveMp4 mp4;
-        private final CountDownLatch over = new CountDownLatch(1);
-        private final AtomicReference<LiveStats> end = new AtomicReference<>();
-        private final AtomicReference<EmoException> error = new AtomicReference<>();
 
         Writer(Path out, RenderRequest request, PackInfo pack, int rate) throws IOException {
             this.out = out;
@@ -185,34 +196,6 @@ final class LiveCommand extends EmoCommand {
             mp4.onFrame(f);
         }
 
-        @Override
-        public void onEnd(LiveStats stats) {
-            end.set(stats);
-            over.countDown();
-        }
-
-        @Override
-        public void onError(EmoException e) {
-            error.set(e);
-            over.countDown();
-        }
-
-        LiveStats awaitEnd(CancelToken cancel) {
-            try {
-                while (!over.await(50, TimeUnit.MILLISECONDS)) {
-                    if (cancel.isCancelled()) {
-                        throw new RenderCancelledException("interrupted; no output was written");
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RenderCancelledException("interrupted; no output was written");
-            }
-            if (error.get() != null) {
-                throw error.get();
-            }
-            return end.get();
-        }
 
         void commit() throws IOException {
             try {
