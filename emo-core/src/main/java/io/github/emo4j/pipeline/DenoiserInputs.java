@@ -32,6 +32,11 @@ final class DenoiserInputs {
     private final int frames;
     /** The denoiser these inputs feed: the main one, or the first clip's. */
     private final Role role;
+    /**
+     * Whether the middle of three guidance branches hears the voice too: its {@code audio_windows} carry
+     * {@code "condition": "reference"} (MultiTalk and InfiniteTalk guide by audio, then by text on top).
+     */
+    private final boolean audioInMiddleBranch;
     private final MotionControl motionControl;
     private final double timeOffset;
     private final AudioConditioning audio;
@@ -89,6 +94,8 @@ final class DenoiserInputs {
         this.plan = plan;
         this.frames = frames;
         this.role = role;
+        TensorSpec audioSpec = pack.component(role).spec().input(Contract.AUDIO_WINDOWS);
+        this.audioInMiddleBranch = plan.branches() == 3 && audioSpec != null && "reference".equals(audioSpec.condition());
         this.motionControl = ctx.spec.motion();
         this.timeOffset = ctx.spec.timeOffset();
         this.audio = audio;
@@ -205,16 +212,18 @@ final class DenoiserInputs {
     }
 
     /**
-     * The stored prompt embeddings as the denoiser takes them, {@code [B, L, D]}: the negative prompt's in the
-     * unconditional branch (the first), the prompt's in the others; the prompt's alone when the input
-     * takes one branch.
+     * The stored prompt embeddings as the denoiser takes them, {@code [B, L, D]}: the prompt's in the
+     * conditional branch (the last), and in the middle one of three when the input carries
+     * {@code "condition": "reference"}; the negative prompt's in the others. The prompt's alone when the
+     * input takes one branch.
      */
     private FloatTensor textContext(TensorSpec in) {
         var prompt = pack.prompt();
         int b = in.dim(0) == 1 ? 1 : plan.branches(), n = prompt.tokens() * prompt.width();
         FloatTensor t = FloatTensor.zeros(b, prompt.tokens(), prompt.width());
         for (int i = 0; i < b; i++) {
-            t.put(i * n, b > 1 && i == 0 ? prompt.negative() : prompt.prompt(), 0, n);
+            boolean prompted = i == b - 1 || (b == 3 && i == 1 && "reference".equals(in.condition()));
+            t.put(i * n, prompted ? prompt.prompt() : prompt.negative(), 0, n);
         }
         return t;
     }
@@ -252,7 +261,11 @@ final class DenoiserInputs {
     void prepare(int clip, FloatTensor previousLatents) {
         long first = plan.firstFrame(clip);
         int f = frames;
-        audio.windows(first, f, windows, (plan.branches() - 1) * f * audio.windowValues());
+        int branches = plan.branches(), values = f * audio.windowValues();
+        audio.windows(first, f, windows, (branches - 1) * values);
+        if (audioInMiddleBranch) {
+            windows.buffer().put(values, windows.buffer(), (branches - 1) * values, values);
+        }
         for (int k = 0; k < f; k++) {
             double at = timeOffset + (first + k) / (double) plan.fps();
             frameTime.set(k, (float) at);

@@ -75,6 +75,52 @@ class SyntheticFlowPackTest {
         assertTrue(missing.getMessage().contains("prompt.npy") && missing.getMessage().contains("missing"), missing.getMessage());
     }
 
+    /**
+     * Three branches, as MultiTalk and InfiniteTalk guide (neither; the voice alone; the voice and the
+     * prompt): the middle branch hears the voice and gets the negative prompt when the manifest says
+     * the audio is the middle branch's condition ({@code "condition": "reference"}).
+     */
+    @Test
+    void threeBranchesGiveTheVoiceAndThePromptWhereTheManifestSays() throws Exception {
+        Path folder = dir.resolve("three");
+        new SyntheticFlowPack(64, 4, 5, 16, 8, 5, 6).source().writeTo(folder);
+        float[] prompt = io.github.emo4j.Npy.read(folder.resolve("prompt.npy")).values();
+        float[] negative = io.github.emo4j.Npy.read(folder.resolve("negative_prompt.npy")).values();
+        RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
+                .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(1).seed(3).guidance(5).referenceGuidance(4)
+                .build();
+        float[][] plain = traced(folder, req);
+        assertArrayEquals(negative, branch(plain[0], 1, 3), "the middle branch: no prompt");
+        assertArrayEquals(new float[plain[1].length / 3], branch(plain[1], 1, 3), "the middle branch: no voice");
+
+        Path manifest = folder.resolve("manifest.json");
+        String m = Files.readString(manifest);
+        Files.writeString(manifest, m.replace("\"name\": \"audio_windows\",", "\"name\": \"audio_windows\", \"condition\": \"reference\","));
+        float[][] audioFirst = traced(folder, req);
+        assertArrayEquals(negative, branch(audioFirst[0], 1, 3), "the middle branch: still no prompt");
+        assertArrayEquals(branch(audioFirst[1], 2, 3), branch(audioFirst[1], 1, 3), "the middle branch hears the voice");
+        assertArrayEquals(prompt, branch(audioFirst[0], 2, 3));
+        assertArrayEquals(new float[audioFirst[1].length / 3], branch(audioFirst[1], 0, 3), "the unconditional branch: silence");
+    }
+
+    /** The traced text context and the first clip's audio windows of a render from {@code folder}. */
+    private float[][] traced(Path folder, RenderRequest req) throws Exception {
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            List<io.github.emo4j.TracedTensor> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            new Renderer(pack).render(RenderSpec.of(req.toBuilder().trace(seen::add).build()), dir.resolve("t" + System.nanoTime() + ".mp4"));
+            return new float[][] {find(seen, "render/denoiser/text_context"), find(seen, "clip-0000/audio_windows")};
+        }
+    }
+
+    private static float[] find(List<io.github.emo4j.TracedTensor> seen, String name) {
+        return seen.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name)).values();
+    }
+
+    private static float[] branch(float[] all, int b, int branches) {
+        int n = all.length / branches;
+        return java.util.Arrays.copyOfRange(all, b * n, (b + 1) * n);
+    }
+
     @Test
     void rendersEndToEndFromAFolder() throws Exception {
         Path folder = dir.resolve("flow");
