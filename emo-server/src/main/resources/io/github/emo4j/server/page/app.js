@@ -255,6 +255,7 @@ $('live-start').onclick = async () => {
   const params = new URLSearchParams({ sampleRate: String(audio.sampleRate) });
   for (const k of ['steps', 'seed', 'quality']) if ($(k).value !== '') params.set(k, $(k).value);
   if ($('clip-frames').value !== '') params.set('clipFrames', $('clip-frames').value);
+  if ($('first-clip-frames').value !== '') params.set('firstClipFrames', $('first-clip-frames').value);
   if (state.face) params.set('face', state.face.join(','));
   if (token) params.set('token', token);
   const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/live?' + params);
