@@ -43,17 +43,11 @@ class SyntheticFlowPackTest {
         BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
         RenderRequest.Builder req = RenderRequest.builder(img, voice(0.3)).face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64))
                 .steps(1).seed(3);
-        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
-            assertEquals(6, pack.prompt().tokens());
-            List<io.github.emo4j.TracedTensor> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-            new Renderer(pack).render(RenderSpec.of(req.trace(seen::add).build()), dir.resolve("p.mp4"));
-            var text = seen.stream().filter(t -> t.name().equals("render/denoiser/text_context")).findFirst().orElseThrow();
-            float[] v = text.values();
-            assertEquals(2 * prompt.length, v.length, "two guidance branches");
-            assertArrayEquals(negative, java.util.Arrays.copyOfRange(v, 0, prompt.length), "the unconditional branch");
-            assertArrayEquals(prompt, java.util.Arrays.copyOfRange(v, prompt.length, v.length), "the conditional branch");
-        }
         Path before = dir.resolve("p.mp4");
+        float[] v = traced(folder, req.build(), before)[0];
+        assertEquals(2 * prompt.length, v.length, "two guidance branches");
+        assertArrayEquals(negative, branch(v, 0, 2), "the unconditional branch");
+        assertArrayEquals(prompt, branch(v, 1, 2), "the conditional branch");
         // another prompt, another video
         float[] other = prompt.clone();
         for (int i = 0; i < other.length; i++) {
@@ -89,25 +83,25 @@ class SyntheticFlowPackTest {
         RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
                 .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(1).seed(3).guidance(5).referenceGuidance(4)
                 .build();
-        float[][] plain = traced(folder, req);
+        float[][] plain = traced(folder, req, dir.resolve("plain.mp4"));
         assertArrayEquals(negative, branch(plain[0], 1, 3), "the middle branch: no prompt");
         assertArrayEquals(new float[plain[1].length / 3], branch(plain[1], 1, 3), "the middle branch: no voice");
 
         Path manifest = folder.resolve("manifest.json");
         String m = Files.readString(manifest);
         Files.writeString(manifest, m.replace("\"name\": \"audio_windows\",", "\"name\": \"audio_windows\", \"condition\": \"reference\","));
-        float[][] audioFirst = traced(folder, req);
+        float[][] audioFirst = traced(folder, req, dir.resolve("audio-first.mp4"));
         assertArrayEquals(negative, branch(audioFirst[0], 1, 3), "the middle branch: still no prompt");
         assertArrayEquals(branch(audioFirst[1], 2, 3), branch(audioFirst[1], 1, 3), "the middle branch hears the voice");
         assertArrayEquals(prompt, branch(audioFirst[0], 2, 3));
         assertArrayEquals(new float[audioFirst[1].length / 3], branch(audioFirst[1], 0, 3), "the unconditional branch: silence");
     }
 
-    /** The traced text context and the first clip's audio windows of a render from {@code folder}. */
-    private float[][] traced(Path folder, RenderRequest req) throws Exception {
+    /** The traced text context and the first clip's audio windows of a render from {@code folder} to {@code out}. */
+    private float[][] traced(Path folder, RenderRequest req, Path out) throws Exception {
         try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
             List<io.github.emo4j.TracedTensor> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-            new Renderer(pack).render(RenderSpec.of(req.toBuilder().trace(seen::add).build()), dir.resolve("t" + System.nanoTime() + ".mp4"));
+            new Renderer(pack).render(RenderSpec.of(req.toBuilder().trace(seen::add).build()), out);
             return new float[][] {find(seen, "render/denoiser/text_context"), find(seen, "clip-0000/audio_windows")};
         }
     }
