@@ -176,6 +176,31 @@ class EmoCliTest {
     }
 
     @Test
+    void theBuiltInFlowPackRendersAndRefusesWhatItCannotTake() throws Exception {
+        Path voice = dir.resolve("one-second.wav");
+        writeWav(voice, Arrays.copyOf(EmoPipeline.readAudio(Path.of(SPEECH)).samples(), 16000), 16000);
+        Run info = run("info", "--pack", "builtin:flow");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("family: flow") && info.out().contains("FlowMatchEulerDiscreteScheduler"), info.out());
+        Path out = dir.resolve("flow.mp4");
+        Run r = run("render", "--pack", "builtin:flow", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out",
+                out.toString(), "--scheduler", "flow-unipc", "--steps", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(25, io.github.emo4j.video.Mp4Reader.probe(out).videoFrames(), "1 s at 25 fps");
+        assertBadInput("scheduler ddim on this pack", "render", "--pack", "builtin:flow", "--portrait", PORTRAIT, "--audio",
+                voice.toString(), "--scheduler", "ddim");
+        Run live = run("live", "--pack", "builtin:flow", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out",
+                dir.resolve("l.mp4").toString(), "--clip-frames", "4", "--first-clip-frames", "1");
+        assertEquals(2, live.code(), live.err());
+        assertEquals(1, live.err().strip().lines().count(), live.err());
+        assertTrue(live.err().contains("firstClipFrames 1: this pack's clips are decoded after context latents"), live.err());
+        assertFalse(Files.exists(dir.resolve("out.mp4")) || Files.exists(dir.resolve("l.mp4")), "a refusal writes nothing");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".part")).toList());
+        }
+    }
+
+    @Test
     void liveWritesAFragmentedStreamAndItsLatency() throws Exception {
         Path voice = dir.resolve("two-seconds.wav");
         writeWav(voice, Arrays.copyOf(EmoPipeline.readAudio(Path.of(SPEECH)).samples(), 32000), 16000);
