@@ -121,6 +121,12 @@ public class SyntheticPackBenchmark {
         System.out.printf("%n%s pack, %d s of voice, steps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f "
                 + "(mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n", family, seconds, steps, ortThreads,
                 ratioSum / runs, runs, wallSum / runs, ortSum / runs);
+        // the fork's peak resident memory: with a longer voice it must not grow (more clips, the same buffers)
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                System.out.println("peak resident memory of this fork: " + line.substring(6).strip());
+            }
+        }
         StringBuilder b = new StringBuilder("mean stages (s):");
         stageSums.forEach((k, v) -> b.append(String.format(" %s=%.3f", k, v / runs)));
         System.out.println(b);

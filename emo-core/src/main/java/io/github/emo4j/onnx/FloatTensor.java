@@ -16,6 +16,9 @@ public final class FloatTensor {
     /** Largest tensor emo4j will allocate, in elements (2 GiB of floats). */
     public static final long MAX_ELEMENTS = (1L << 29);
 
+    /** Bytes of direct memory allocated for tensors in this JVM, for checking that work does not grow it. */
+    private static final java.util.concurrent.atomic.LongAdder ALLOCATED = new java.util.concurrent.atomic.LongAdder();
+
     private final long[] shape;
     private final FloatBuffer data;
 
@@ -28,7 +31,18 @@ public final class FloatTensor {
     public static FloatTensor zeros(long... shape) {
         long n = count(shape);
         FloatBuffer b = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        ALLOCATED.add(n * 4);
         return new FloatTensor(shape.clone(), b);
+    }
+
+    /**
+     * Bytes of direct memory tensors have been given in this JVM so far (freed or not): the difference over
+     * a piece of work is what it allocated, which a test can compare between a short and a long render.
+     *
+     * @return bytes allocated so far
+     */
+    public static long allocatedBytes() {
+        return ALLOCATED.sum();
     }
 
     /** A tensor holding a copy of {@code values}. */

@@ -115,6 +115,37 @@ class SyntheticFlowPackTest {
         return java.util.Arrays.copyOfRange(all, b * n, (b + 1) * n);
     }
 
+    /**
+     * A flow render's buffers are made when it opens, whatever its length: 16 clips allocate what 2 do,
+     * but for the voice's own input (the decode of each clip after its context reuses one output buffer,
+     * the motion frames one window).
+     */
+    @Test
+    void aLongerVoiceAllocatesNoMoreTensors() throws Exception {
+        try (ModelPack pack = ModelPack.load(new SyntheticFlowPack(64, 4, 9, 16, 8, 5).source(), List.of(ExecutionProvider.CPU), 1)) {
+            Renderer r = new Renderer(pack);
+            long[] allocated = new long[2];
+            double[] seconds = {0.5, 4.0};
+            int[] clips = new int[2];
+            for (int i = 0; i < 2; i++) {
+                RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(seconds[i]))
+                        .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(2).seed(3).build();
+                long before = io.github.emo4j.onnx.FloatTensor.allocatedBytes();
+                int[] count = {0};
+                r.observe((clip, pixels, valid) -> count[0]++);
+                r.render(RenderSpec.of(req), dir.resolve("len" + i + ".mp4"));
+                allocated[i] = io.github.emo4j.onnx.FloatTensor.allocatedBytes() - before;
+                clips[i] = count[0];
+            }
+            assertEquals(2, clips[0]);
+            assertEquals(16, clips[1]);
+            // only the voice's own input grows with it (a file render encodes it at once, 320 samples a row)
+            long voiceInput = (long) ((seconds[1] - seconds[0]) * 50) * pack.settings().audioChunkSamples() * Float.BYTES;
+            assertEquals(voiceInput, allocated[1] - allocated[0], "bytes of tensors allocated by a render of 16 clips, "
+                    + "beyond those of a render of 2 (" + allocated[0] + ")");
+        }
+    }
+
     @Test
     void rendersEndToEndFromAFolder() throws Exception {
         Path folder = dir.resolve("flow");
