@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #finish}: the voice is complete, the last clips are made and the sink commits.</li>
  * </ol>
  *
+ * <p>A pack of the flow family runs the same steps with three differences: the portrait is encoded as a
+ * one-frame video ({@code reference_latents}); each clip is decoded after its context latents on this
+ * thread ({@link ContextDecoder}), and the video's last frames are encoded again as the next clip's
+ * motion latents ({@link MotionVideo}) before {@link DecodeStage} pastes the frames back.</p>
+ *
  * <p>A file render is this session fed the whole voice as its last piece, so the voice is encoded in one
  * segment exactly as the paper's pipeline encodes it. Fed in pieces, a clip waits until the voice covers
  * it and the ±m windows of its last frame, and until more voice follows it (only then is it known not to
