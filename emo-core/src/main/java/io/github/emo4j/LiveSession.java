@@ -3,6 +3,7 @@ package io.github.emo4j;
 import io.github.emo4j.video.FrameSink;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,7 +85,7 @@ public final class LiveSession implements AutoCloseable {
     private final double waitSeconds;
     private volatile boolean stopping;
     /** Counted down once the session's thread is done: ended, failed or closed. */
-    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
     private volatile EmoException failure;
     private volatile boolean ended;
     private volatile boolean over;

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A float tensor over a direct, native-order buffer. ONNX Runtime reads inputs from and writes pinned
@@ -17,7 +18,7 @@ public final class FloatTensor {
     public static final long MAX_ELEMENTS = (1L << 29);
 
     /** Bytes of direct memory allocated for tensors in this JVM, for checking that work does not grow it. */
-    private static final java.util.concurrent.atomic.LongAdder ALLOCATED = new java.util.concurrent.atomic.LongAdder();
+    private static final LongAdder ALLOCATED = new LongAdder();
 
     private final long[] shape;
     private final FloatBuffer data;

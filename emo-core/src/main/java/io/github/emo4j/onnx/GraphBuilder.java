@@ -1,5 +1,6 @@
 package io.github.emo4j.onnx;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -149,12 +150,12 @@ public final class GraphBuilder {
      * @return the model and the data file's contents
      */
     public WithExternalData buildWithExternalData(String location, long minBytes) {
-        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
         byte[] model = build(location, minBytes, data);
         return new WithExternalData(model, data.toByteArray());
     }
 
-    private byte[] build(String location, long minBytes, java.io.ByteArrayOutputStream data) {
+    private byte[] build(String location, long minBytes, ByteArrayOutputStream data) {
         ProtoWriter g = new ProtoWriter();
         for (ProtoWriter n : nodes) {
             g.message(1, n);

@@ -2,6 +2,7 @@ package io.github.emo4j.pack;
 
 import io.github.emo4j.Npy;
 import io.github.emo4j.PackException;
+import java.util.Arrays;
 
 /**
  * A prompt's embeddings stored in a pack, with the negative prompt's: the denoiser's {@code text_context}
@@ -23,7 +24,7 @@ public record PromptEmbeddings(int tokens, int width, float[] prompt, float[] ne
         if (!(shape.length == 2 || (shape.length == 3 && shape[0] == 1)) || shape[shape.length - 2] < 1
                 || shape[shape.length - 1] < 1) {
             throw new PackException(where + ": settings.text_context " + settings.textContext() + " has shape "
-                    + java.util.Arrays.toString(shape) + "; prompt embeddings are [L, D] or [1, L, D]");
+                    + Arrays.toString(shape) + "; prompt embeddings are [L, D] or [1, L, D]");
         }
         int tokens = (int) shape[shape.length - 2], width = (int) shape[shape.length - 1];
         float[] negative = new float[tokens * width];
@@ -31,7 +32,7 @@ public record PromptEmbeddings(int tokens, int width, float[] prompt, float[] ne
             Npy.Array neg = src.array(settings.negativeTextContext());
             if (neg.values().length != negative.length || neg.shape()[neg.shape().length - 1] != width) {
                 throw new PackException(where + ": settings.negative_text_context " + settings.negativeTextContext()
-                        + " has shape " + java.util.Arrays.toString(neg.shape()) + "; the prompt's is [" + tokens + ", "
+                        + " has shape " + Arrays.toString(neg.shape()) + "; the prompt's is [" + tokens + ", "
                         + width + "]");
             }
             negative = neg.values();

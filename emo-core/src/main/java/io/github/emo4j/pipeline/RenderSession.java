@@ -2,6 +2,7 @@ package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
 import io.github.emo4j.EmoException;
+import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.RenderCancelledException;
@@ -106,7 +107,7 @@ public final class RenderSession implements AutoCloseable {
             LatentLayout layout = pack.manifest().family().latentLayout(pack.settings());
             checkClipsOfWholeLatents(p, layout);
             if (spec.initialNoise() != null && p.shortFirstClip()) {
-                throw new io.github.emo4j.InvalidInputException("firstClipFrames: given initial noise holds clips of one "
+                throw new InvalidInputException("firstClipFrames: given initial noise holds clips of one "
                         + "length; render with clips of one length to replay it");
             }
             if (spec.initialNoise() != null && expectedClips > 0) {
@@ -232,11 +233,11 @@ public final class RenderSession implements AutoCloseable {
             return;
         }
         if (p.clipFrames() % t != 0) {
-            throw new io.github.emo4j.InvalidInputException("clipFrames " + p.clipFrames() + ": this pack's causal VAE makes "
+            throw new InvalidInputException("clipFrames " + p.clipFrames() + ": this pack's causal VAE makes "
                     + t + " frames a latent frame, so its clips are multiples of " + t + " frames");
         }
         if (p.shortFirstClip()) {
-            throw new io.github.emo4j.InvalidInputException("firstClipFrames " + p.firstClipFrames()
+            throw new InvalidInputException("firstClipFrames " + p.firstClipFrames()
                     + ": this pack's clips are decoded after context latents, all of one length");
         }
     }

@@ -12,6 +12,7 @@ import io.github.emo4j.pack.Json;
 import io.github.emo4j.pack.MemoryPackSource;
 import io.github.emo4j.pack.PackManifest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -263,7 +264,7 @@ public final class ProceduralFlowPack {
         String latentTime = g.op("Slice", time, g.longs(TEMPORAL - 1), g.longs(Long.MAX_VALUE), g.longs(0), g.longs(TEMPORAL));
         String refFeat = ProceduralPack.referenceFeatures(g, g.op("Reshape", reference, g.longs(1, CHANNELS, r, r)));
         float[] ones = new float[r * r];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         String everywhere = g.constant(ones, 1, 1, r, r);
         String target = new FaceTarget(g, r, audioWindow).build(refFeat, latentAudio, everywhere, latentTime, scale);
         String x0 = withMotion ? ProceduralPack.leanTowardsMotionFrames(g, target, motion, motionLatents, latentTime, zero, one)

@@ -2,6 +2,7 @@ package io.github.emo4j.sched;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The registry of the denoising-diffusion (DDPM-family) samplers that UNet packs run. */
 public final class Schedulers {
@@ -52,7 +53,7 @@ public final class Schedulers {
     }
 
     /** The short names of {@link #DIFFUSION}, then of {@link #FLOW}; a pack runs its own family's. */
-    public static final List<String> NAMES = java.util.stream.Stream.concat(DIFFUSION.names().stream(),
+    public static final List<String> NAMES = Stream.concat(DIFFUSION.names().stream(),
             FLOW.names().stream()).toList();
 
     /** The scheduler a configuration names, from {@link #DIFFUSION}. */

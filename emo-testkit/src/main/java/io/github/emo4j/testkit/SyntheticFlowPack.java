@@ -2,13 +2,19 @@ package io.github.emo4j.testkit;
 
 import static io.github.emo4j.pack.ManifestEntries.component;
 import static io.github.emo4j.pack.ManifestEntries.tensor;
+import static io.github.emo4j.pack.ManifestEntries.tensorOf;
 
+import io.github.emo4j.Npy;
 import io.github.emo4j.onnx.GraphBuilder.Attr;
 import io.github.emo4j.onnx.GraphBuilder;
 import io.github.emo4j.onnx.TensorType;
 import io.github.emo4j.pack.Json;
 import io.github.emo4j.pack.MemoryPackSource;
 import io.github.emo4j.pack.PackManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,11 +104,11 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) rnd.nextGaussian();
         }
-        var out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            io.github.emo4j.Npy.write(out, new long[] {1, textTokens, TEXT_WIDTH}, v);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Npy.write(out, new long[] {1, textTokens, TEXT_WIDTH}, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
@@ -138,9 +144,9 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
                 List.of(tensor("pixels", 1, 3, "frames", r, r))));
         comps.put("audio_encoder", component("audio_encoder.onnx", List.of(tensor("audio", "chunks", SyntheticPack.CHUNK)),
                 List.of(tensor("audio_features", "chunks", audioDim))));
-        List<Object> in = new java.util.ArrayList<>(List.of(
+        List<Object> in = new ArrayList<>(List.of(
                 tensor("sample", "batch", C, "latent_frames", h, h),
-                io.github.emo4j.pack.ManifestEntries.tensorOf("timestep", "int64", 1),
+                tensorOf("timestep", "int64", 1),
                 tensor("reference_latents", 1, C, 1, h, h),
                 tensor("motion_latents", 1, C, motionLatents, h, h),
                 tensor("audio_windows", "batch", "frames", WINDOW, audioDim)));
