@@ -31,11 +31,16 @@ public record TensorSpec(String name, String dtype, List<Object> shape, String u
 
     /** Whether branch {@code b} of a {@code batch}-branch guidance batch gets this tensor's values. */
     public boolean presentIn(int b, int batch) {
-        if ("same".equals(uncond) || b == batch - 1) {
-            return true;
-        }
-        // branch 0 is unconditional; with three branches, branch 1 has the reference but not the audio
-        return batch == 3 && b == 1 && "reference".equals(condition);
+        return "same".equals(uncond) || conditionIn(b, batch);
+    }
+
+    /**
+     * Whether branch {@code b} of a {@code batch}-branch guidance batch has this tensor's condition: the
+     * last branch always; with three, the middle one too when the condition is {@code "reference"}
+     * (branch 0 is unconditional, branch 1 has the reference but not the audio).
+     */
+    public boolean conditionIn(int b, int batch) {
+        return b == batch - 1 || (batch == 3 && b == 1 && "reference".equals(condition));
     }
 
     /** The fixed size of dimension {@code i}, or -1 when it is symbolic. */

@@ -95,7 +95,7 @@ final class DenoiserInputs {
         this.frames = frames;
         this.role = role;
         TensorSpec audioSpec = pack.component(role).spec().input(Contract.AUDIO_WINDOWS);
-        this.audioInMiddleBranch = plan.branches() == 3 && audioSpec != null && "reference".equals(audioSpec.condition());
+        this.audioInMiddleBranch = audioSpec != null && plan.branches() == 3 && audioSpec.conditionIn(1, 3);
         this.motionControl = ctx.spec.motion();
         this.timeOffset = ctx.spec.timeOffset();
         this.audio = audio;
@@ -222,8 +222,7 @@ final class DenoiserInputs {
         int b = in.dim(0) == 1 ? 1 : plan.branches(), n = prompt.tokens() * prompt.width();
         FloatTensor t = FloatTensor.zeros(b, prompt.tokens(), prompt.width());
         for (int i = 0; i < b; i++) {
-            boolean prompted = i == b - 1 || (b == 3 && i == 1 && "reference".equals(in.condition()));
-            t.put(i * n, prompted ? prompt.prompt() : prompt.negative(), 0, n);
+            t.put(i * n, in.conditionIn(i, b) ? prompt.prompt() : prompt.negative(), 0, n);
         }
         return t;
     }
