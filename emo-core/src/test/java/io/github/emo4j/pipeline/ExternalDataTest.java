@@ -3,8 +3,6 @@ package io.github.emo4j.pipeline;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.emo4j.ExecutionProvider;
-import io.github.emo4j.RenderRequest;
-import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.onnx.SessionSettings;
 import io.github.emo4j.pack.FolderPackSource;
 import io.github.emo4j.pack.ModelPack;
@@ -12,7 +10,6 @@ import io.github.emo4j.pack.PackSource;
 import io.github.emo4j.procedural.ProceduralFlowPack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -85,13 +82,7 @@ class ExternalDataTest {
     /** Every decoded clip's pixels. */
     private List<float[]> render(PackSource src, SessionSettings settings) throws Exception {
         try (ModelPack pack = ModelPack.load(src, List.of(ExecutionProvider.CPU), settings)) {
-            Renderer renderer = new Renderer(pack);
-            List<float[]> clips = new ArrayList<>();
-            renderer.observe((clip, pixels, valid) -> clips.add(pixels));
-            RenderRequest req = RenderRequest.builder(OracleTest.portrait(), OracleTest.voice()).face(new FaceBox(50, 40, 60, 60))
-                    .steps(2).seed(5).build();
-            renderer.render(RenderSpec.of(req), dir.resolve("out-" + System.nanoTime() + ".mp4"));
-            return clips;
+            return OracleTest.render(pack, dir.resolve("out-" + System.nanoTime() + ".mp4"), b -> b.steps(2).seed(5)).clips();
         }
     }
 }

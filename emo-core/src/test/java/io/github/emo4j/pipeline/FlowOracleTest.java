@@ -94,11 +94,11 @@ class FlowOracleTest {
     void aFlowPacksClipsAreWholeLatentFrames() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).source(), List.of(ExecutionProvider.CPU), 1)) {
             Renderer renderer = new Renderer(pack);
-            RenderRequest odd = RenderRequest.builder(OracleTest.portrait(), OracleTest.voice()).face(new FaceBox(50, 40, 60, 60))
+            RenderRequest odd = RenderRequest.builder(OracleTest.portrait(), OracleTest.voice()).face(OracleTest.FACE)
                     .clipFrames(6).build();
             var e = assertThrows(InvalidInputException.class, () -> renderer.render(RenderSpec.of(odd), dir.resolve("a.mp4")));
             assertTrue(e.getMessage().contains("clipFrames 6") && e.getMessage().contains("multiples of 4"), e.getMessage());
-            RenderRequest unet = RenderRequest.builder(OracleTest.portrait(), OracleTest.voice()).face(new FaceBox(50, 40, 60, 60))
+            RenderRequest unet = RenderRequest.builder(OracleTest.portrait(), OracleTest.voice()).face(OracleTest.FACE)
                     .scheduler("ddim").build();
             var s = assertThrows(InvalidInputException.class, () -> renderer.render(RenderSpec.of(unet), dir.resolve("b.mp4")));
             assertTrue(s.getMessage().contains("scheduler ddim"), s.getMessage());
@@ -110,17 +110,10 @@ class FlowOracleTest {
     private double worstError(ModelPack pack, MotionControl motion, int steps, double guidance, boolean dropFirstMotion) {
         BufferedImage img = OracleTest.portrait();
         AudioClip audio = OracleTest.voice();
-        FaceBox face = new FaceBox(50, 40, 60, 60);
-        Renderer renderer = new Renderer(pack);
-        List<float[]> clips = new ArrayList<>();
-        List<Integer> valid = new ArrayList<>();
-        renderer.observe((clip, pixels, v) -> {
-            clips.add(pixels);
-            valid.add(v);
-        });
-        RenderRequest req = RenderRequest.builder(img, audio).face(face).steps(steps).guidance(guidance)
-                .motion(motion).seed(123).build();
-        Renderer.Outcome out = renderer.render(RenderSpec.of(req), dir.resolve("o.mp4"));
+        FaceBox face = OracleTest.FACE;
+        OracleTest.Decoded out = OracleTest.render(pack, dir.resolve("o.mp4"), b -> b.steps(steps).guidance(guidance).motion(motion));
+        List<float[]> clips = out.clips();
+        List<Integer> valid = out.valid();
         assertEquals(17, out.frames());
         assertEquals(3, clips.size(), "17 frames in clips of 8");
 

@@ -107,11 +107,15 @@ class OracleTest {
         }
     }
 
-    private void framesEqualTheAnalyticTarget(ModelPack pack, int R, int F, int N, MotionControl motion, int steps,
-                                              double guidance, String scheduler) {
-        BufferedImage img = portrait();
-        AudioClip audio = voice();
-        FaceBox face = new FaceBox(50, 40, 60, 60);
+    /** The face every oracle render uses, given rather than detected. */
+    static final FaceBox FACE = new FaceBox(50, 40, 60, 60);
+
+    /** What an oracle render decoded: each clip's frames before paste-back, and how many lie in the video. */
+    record Decoded(List<float[]> clips, List<Integer> valid, long frames) {
+    }
+
+    /** Renders the oracle portrait and voice on {@code pack} to {@code out}, seed 123, with the request's {@code options}. */
+    static Decoded render(ModelPack pack, Path out, java.util.function.UnaryOperator<RenderRequest.Builder> options) {
         Renderer renderer = new Renderer(pack);
         List<float[]> clips = new ArrayList<>();
         List<Integer> valid = new ArrayList<>();
@@ -119,9 +123,19 @@ class OracleTest {
             clips.add(pixels);
             valid.add(v);
         });
-        RenderRequest req = RenderRequest.builder(img, audio).face(face).steps(steps).guidance(guidance)
-                .motion(motion).seed(123).scheduler(scheduler).build();
-        Renderer.Outcome out = renderer.render(RenderSpec.of(req), dir.resolve("o.mp4"));
+        RenderRequest req = options.apply(RenderRequest.builder(portrait(), voice()).face(FACE).seed(123)).build();
+        Renderer.Outcome done = renderer.render(RenderSpec.of(req), out);
+        return new Decoded(clips, valid, done.frames());
+    }
+
+    private void framesEqualTheAnalyticTarget(ModelPack pack, int R, int F, int N, MotionControl motion, int steps,
+                                              double guidance, String scheduler) {
+        BufferedImage img = portrait();
+        AudioClip audio = voice();
+        FaceBox face = FACE;
+        Decoded out = render(pack, dir.resolve("o.mp4"), b -> b.steps(steps).guidance(guidance).motion(motion).scheduler(scheduler));
+        List<float[]> clips = out.clips();
+        List<Integer> valid = out.valid();
         assertEquals(17, out.frames());
         assertEquals((17 + F - 1) / F, clips.size(), "clips");
 

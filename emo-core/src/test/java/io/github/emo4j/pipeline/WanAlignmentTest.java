@@ -11,7 +11,6 @@ import io.github.emo4j.LiveStats;
 import io.github.emo4j.PackException;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
-import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.procedural.ProceduralFlowPack;
 import io.github.emo4j.video.MemorySink;
 import java.nio.file.Files;
@@ -47,7 +46,7 @@ class WanAlignmentTest {
     void theSettingReachesTheRenderAndALongSessionForgetsSafely() throws Exception {
         AudioClip voice = OracleTest.voice();
         MemorySink centres = new MemorySink(), wan = new MemorySink();
-        RenderRequest.Builder req = RenderRequest.builder(OracleTest.portrait(), voice).face(new FaceBox(50, 40, 60, 60))
+        RenderRequest.Builder req = RenderRequest.builder(OracleTest.portrait(), voice).face(OracleTest.FACE)
                 .steps(1).seed(2);
         try (EmoPipeline p = EmoPipeline.builder().pack(pack("frame-centres")).build()) {
             p.render(req.build(), (w, h, fps) -> centres);
@@ -69,7 +68,7 @@ class WanAlignmentTest {
             AtomicLong frames = new AtomicLong();
             AtomicReference<EmoException> error = new AtomicReference<>();
             CountDownLatch over = new CountDownLatch(1);
-            try (LiveSession s = p.live(RenderRequest.live(OracleTest.portrait()).face(new FaceBox(50, 40, 60, 60)).steps(1).build(),
+            try (LiveSession s = p.live(RenderRequest.live(OracleTest.portrait()).face(OracleTest.FACE).steps(1).build(),
                     LiveOptions.DEFAULT.withRealTime(false).withMaxBufferSeconds(30), new LiveSession.Listener() {
                         @Override
                         public void onFrame(LiveFrame f) {
