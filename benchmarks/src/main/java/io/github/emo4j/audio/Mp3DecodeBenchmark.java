@@ -1,7 +1,6 @@
 package io.github.emo4j.audio;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jcodec.codecs.mpa.Mp3Decoder;
@@ -44,13 +43,11 @@ public class Mp3DecodeBenchmark {
     public String format;
 
     private EncodedSpeech speech;
-    private Path file;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         String[] f = format.split("-");
         speech = EncodedSpeech.encode("x.mp3", List.of("-ar", f[0], "-ac", f[1], "-c:a", "libmp3lame", "-b:a", f[2]));
-        file = speech.file;
     }
 
     @TearDown(Level.Trial)
@@ -60,13 +57,13 @@ public class Mp3DecodeBenchmark {
 
     @Benchmark
     public AudioClip emo4j() throws Exception {
-        return CompressedAudioDecoder.decodeMp3(file);
+        return CompressedAudioDecoder.decodeMp3(speech.file);
     }
 
     @Benchmark
     public long jcodec() throws Exception {
         long sum = 0;
-        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
+        try (FileChannelWrapper ch = NIOUtils.readableChannel(speech.file.toFile())) {
             MPEGAudioDemuxer demux = new MPEGAudioDemuxer(ch);
             Mp3Decoder decoder = new Mp3Decoder();
             ByteBuffer pcm = ByteBuffer.allocate(1152 * 2 * 2 * 2);

@@ -1,7 +1,6 @@
 package io.github.emo4j.audio;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jcodec.common.DemuxerTrack;
@@ -44,12 +43,10 @@ public class Mp4DemuxBenchmark {
     public String codec;
 
     private EncodedSpeech speech;
-    private Path file;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         speech = EncodedSpeech.encode("x.m4a", List.of("-c:a", codec.equals("aac") ? "aac" : "alac"));
-        file = speech.file;
     }
 
     @TearDown(Level.Trial)
@@ -60,7 +57,7 @@ public class Mp4DemuxBenchmark {
     @Benchmark
     public long emo4j() throws Exception {
         long sum = 0;
-        try (Mp4Demuxer mp4 = Mp4Demuxer.open(file)) {
+        try (Mp4Demuxer mp4 = Mp4Demuxer.open(speech.file)) {
             while (mp4.next()) {
                 sum += mp4.length + mp4.bytes[0];
             }
@@ -71,7 +68,7 @@ public class Mp4DemuxBenchmark {
     @Benchmark
     public long jcodec() throws Exception {
         long sum = 0;
-        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
+        try (FileChannelWrapper ch = NIOUtils.readableChannel(speech.file.toFile())) {
             DemuxerTrack track = MP4Demuxer.createMP4Demuxer(ch).getAudioTracks().get(0);
             Packet p;
             byte[] bytes = new byte[0];
