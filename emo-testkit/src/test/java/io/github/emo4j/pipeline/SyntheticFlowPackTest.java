@@ -36,13 +36,9 @@ class SyntheticFlowPackTest {
 
     @Test
     void storedPromptEmbeddingsReachTheDenoiserTheNegativeInTheUnconditionalBranch() throws Exception {
-        Path folder = dir.resolve("prompted");
-        new SyntheticFlowPack(64, 4, 5, 16, 8, 5, 6).source().writeTo(folder);
-        float[] prompt = io.github.emo4j.Npy.read(folder.resolve("prompt.npy")).values();
-        float[] negative = io.github.emo4j.Npy.read(folder.resolve("negative_prompt.npy")).values();
-        BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
-        RenderRequest.Builder req = RenderRequest.builder(img, voice(0.3)).face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64))
-                .steps(1).seed(3);
+        Path folder = promptedPack("prompted");
+        float[] prompt = stored(folder, "prompt.npy"), negative = stored(folder, "negative_prompt.npy");
+        RenderRequest.Builder req = promptedRequest();
         Path before = dir.resolve("p.mp4");
         float[] v = traced(folder, req.build(), before)[0];
         assertEquals(2 * prompt.length, v.length, "two guidance branches");
@@ -76,13 +72,9 @@ class SyntheticFlowPackTest {
      */
     @Test
     void threeBranchesGiveTheVoiceAndThePromptWhereTheManifestSays() throws Exception {
-        Path folder = dir.resolve("three");
-        new SyntheticFlowPack(64, 4, 5, 16, 8, 5, 6).source().writeTo(folder);
-        float[] prompt = io.github.emo4j.Npy.read(folder.resolve("prompt.npy")).values();
-        float[] negative = io.github.emo4j.Npy.read(folder.resolve("negative_prompt.npy")).values();
-        RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
-                .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(1).seed(3).guidance(5).referenceGuidance(4)
-                .build();
+        Path folder = promptedPack("three");
+        float[] prompt = stored(folder, "prompt.npy"), negative = stored(folder, "negative_prompt.npy");
+        RenderRequest req = promptedRequest().guidance(5).referenceGuidance(4).build();
         float[][] plain = traced(folder, req, dir.resolve("plain.mp4"));
         assertArrayEquals(negative, branch(plain[0], 1, 3), "the middle branch: no prompt");
         assertArrayEquals(new float[plain[1].length / 3], branch(plain[1], 1, 3), "the middle branch: no voice");
@@ -95,6 +87,23 @@ class SyntheticFlowPackTest {
         assertArrayEquals(branch(audioFirst[1], 2, 3), branch(audioFirst[1], 1, 3), "the middle branch hears the voice");
         assertArrayEquals(prompt, branch(audioFirst[0], 2, 3));
         assertArrayEquals(new float[audioFirst[1].length / 3], branch(audioFirst[1], 0, 3), "the unconditional branch: silence");
+    }
+
+    /** A small flow pack with stored prompt embeddings of 6 tokens, written to {@code name} in the test's folder. */
+    private Path promptedPack(String name) throws Exception {
+        Path folder = dir.resolve(name);
+        new SyntheticFlowPack(64, 4, 5, 16, 8, 5, 6).source().writeTo(folder);
+        return folder;
+    }
+
+    private static float[] stored(Path folder, String file) {
+        return io.github.emo4j.Npy.read(folder.resolve(file)).values();
+    }
+
+    /** 0.3 s of voice on a blank portrait, one step. */
+    private static RenderRequest.Builder promptedRequest() {
+        return RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(0.3))
+                .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(1).seed(3);
     }
 
     /** The traced text context and the first clip's audio windows of a render from {@code folder} to {@code out}. */
