@@ -11,7 +11,6 @@ timesteps, the sigmas, and the trajectory of an analytic model: the exact veloci
 towards a fixed x0, from fixed noise.
 """
 import sys
-from pathlib import Path
 
 import standin
 
@@ -34,20 +33,9 @@ CASES = [
 
 
 def main():
-    checkout, out = sys.argv[1], sys.argv[2]
-    standin.stand_in_diffusers(scipy=False)
-    scheduler_class = standin.load(Path(checkout) / "src/diffusers/schedulers/scheduling_unipc_multistep.py",
-                                   "diffusers.schedulers.scheduling_unipc_multistep").UniPCMultistepScheduler
-    noise, x0 = standin.analytic()
-    cases = []
-    for config, steps, mu in CASES:
-        s = scheduler_class(**config)
-        s.set_timesteps(steps, mu=mu)
-        final = standin.trajectory(s, s.timesteps, noise, x0, batched=True)
-        cases.append({"config": dict(config, _class_name="UniPCMultistepScheduler"), "steps": steps, "mu": mu,
-                      "timesteps": [int(t) for t in s.timesteps], "sigmas": [float(v) for v in s.sigmas],
-                      "final": final})
-    standin.write(out, "diffusers {commit}, scheduling_unipc_multistep.py, torch {torch}", checkout, noise, x0, cases)
+    # [batch, channels]: the solver's einsum wants both
+    standin.diffusers_cases(sys.argv[1], sys.argv[2], "scheduling_unipc_multistep.py", "UniPCMultistepScheduler",
+                            CASES, scipy=False, batched=True, timestep=int)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ configuration it records the timesteps, the sigmas, and a trajectory of an analy
 velocity (x - x0) / sigma towards a fixed x0, from fixed noise.
 """
 import sys
-from pathlib import Path
 
 import standin
 
@@ -32,20 +31,8 @@ CASES = [
 
 
 def main():
-    checkout, out = sys.argv[1], sys.argv[2]
-    standin.stand_in_diffusers(scipy=True)
-    scheduler_class = standin.load(Path(checkout) / "src/diffusers/schedulers/scheduling_flow_match_euler_discrete.py",
-                                   "diffusers.schedulers.scheduling_flow_match_euler_discrete").FlowMatchEulerDiscreteScheduler
-    noise, x0 = standin.analytic()
-    cases = []
-    for config, steps, mu in CASES:
-        s = scheduler_class(**config)
-        s.set_timesteps(steps, mu=mu)
-        final = standin.trajectory(s, s.timesteps, noise, x0, batched=False)
-        cases.append({"config": dict(config, _class_name="FlowMatchEulerDiscreteScheduler"), "steps": steps, "mu": mu,
-                      "timesteps": [float(t) for t in s.timesteps], "sigmas": [float(v) for v in s.sigmas],
-                      "final": final})
-    standin.write(out, "diffusers {commit}, scheduling_flow_match_euler_discrete.py, torch {torch}", checkout, noise, x0, cases)
+    standin.diffusers_cases(sys.argv[1], sys.argv[2], "scheduling_flow_match_euler_discrete.py",
+                            "FlowMatchEulerDiscreteScheduler", CASES, scipy=True, batched=False, timestep=float)
 
 
 if __name__ == "__main__":

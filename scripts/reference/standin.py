@@ -98,6 +98,25 @@ def trajectory(scheduler, timesteps, noise, x0, batched):
     return [float(v) for v in x.flatten()]
 
 
+def diffusers_cases(checkout, out, file, class_name, cases, scipy, batched, timestep):
+    """Runs diffusers' scheduler {class_name} from {file} in {checkout} over (config, steps, mu) {cases}, each
+    with set_timesteps(steps, mu=mu) and the analytic trajectory, and writes them to {out}; {timestep}
+    converts a timestep as the file records it."""
+    stand_in_diffusers(scipy=scipy)
+    module = "diffusers.schedulers." + Path(file).stem
+    scheduler_class = getattr(load(Path(checkout) / "src/diffusers/schedulers" / file, module), class_name)
+    noise, x0 = analytic()
+    recorded = []
+    for config, steps, mu in cases:
+        s = scheduler_class(**config)
+        s.set_timesteps(steps, mu=mu)
+        final = trajectory(s, s.timesteps, noise, x0, batched=batched)
+        recorded.append({"config": dict(config, _class_name=class_name), "steps": steps, "mu": mu,
+                         "timesteps": [timestep(t) for t in s.timesteps], "sigmas": [float(v) for v in s.sigmas],
+                         "final": final})
+    write(out, "diffusers {commit}, " + file + ", torch {torch}", checkout, noise, x0, recorded)
+
+
 def write(out, what, checkout, noise, x0, cases):
     commit = subprocess.run(["git", "-C", checkout, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     doc = {"source": what.format(commit=commit or "checkout", torch=torch.__version__),
