@@ -24,7 +24,6 @@ final class DecodeStage implements AutoCloseable {
     private final ExecutorService worker = HelperTasks.singleThread("emo4j-decode");
     private final DecodeSlot[] slots = new DecodeSlot[2];
     private final int channels;
-    private final int clipFrames;
     private final int plane;
     private final float latentScaling;
     private final int frameValues;
@@ -45,8 +44,7 @@ final class DecodeStage implements AutoCloseable {
         this.framing = framing;
         this.observer = observer;
         this.channels = s.latentChannels();
-        this.clipFrames = plan.clipFrames();
-        int h = s.latentSize(), r = s.resolution();
+        int clipFrames = plan.clipFrames(), h = s.latentSize(), r = s.resolution();
         this.plane = h * h;
         this.latentScaling = (float) s.latentScaling();
         this.frameValues = 3 * r * r;
