@@ -193,6 +193,11 @@ class LiveSocketTest {
         assertRefused("?steps=lots", null, "1008", "steps must be a whole number");
         assertRefused("?sampleRate=4000", null, "1008", "sampleRate must be 8000 to 192000");
         assertRefused("", "not an image".getBytes(StandardCharsets.UTF_8), "1003", "portrait");
+        assertRefused("?firstClipFrames=65", null, "1008", "firstClipFrames");
+        assertRefused("?firstClipFrames=-1", null, "1008", "firstClipFrames");
+        // a first clip longer than the others is known only once the session opens, after the portrait
+        assertRefused("?clipFrames=4&firstClipFrames=6", portrait, "1008",
+                "firstClipFrames 6: the first clip may be shorter than the others (4 frames), not longer");
         // a text other than 'end', and 'end' before the portrait
         Received r = new Received();
         WebSocket ws = open("", r);
