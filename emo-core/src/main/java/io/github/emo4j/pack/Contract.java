@@ -84,6 +84,9 @@ public final class Contract {
     static final Map<Role, Io> ROLES = Map.ofEntries(
             Map.entry(Role.VAE_ENCODER, new Io(Set.of(PIXELS), Set.of(), Set.of(LATENTS))),
             Map.entry(Role.VAE_DECODER, new Io(Set.of(LATENTS), Set.of(), Set.of(PIXELS))),
+            // a VAE in chunks: caches X besides, each given back as X_next (ChunkedVae)
+            Map.entry(Role.VAE_ENCODER_FIRST, new Io(Set.of(PIXELS), Set.of(), Set.of(LATENTS))),
+            Map.entry(Role.VAE_DECODER_FIRST, new Io(Set.of(LATENTS), Set.of(), Set.of(PIXELS))),
             Map.entry(Role.AUDIO_ENCODER, new Io(Set.of(AUDIO), Set.of(), Set.of(AUDIO_FEATURES))),
             // reference_net and face_locator outputs are free-form: the denoiser takes them by name
             Map.entry(Role.REFERENCE_NET, new Io(Set.of(REFERENCE_LATENTS), Set.of(), Set.of())),

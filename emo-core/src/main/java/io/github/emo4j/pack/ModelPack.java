@@ -247,7 +247,7 @@ public final class ModelPack implements AutoCloseable {
             }
             for (TensorSpec t : spec.inputs()) {
                 boolean denoiser = spec.role() == Role.DENOISING_UNET || spec.role() == Role.FIRST_CLIP_DENOISER;
-                boolean extra = (denoiser && Contract.isMaskLevel(t.name()))
+                boolean extra = (denoiser && Contract.isMaskLevel(t.name())) || ChunkedVae.isCache(spec, t.name())
                         || Contract.feeding(spec.role()).stream().anyMatch(r -> passThrough.getOrDefault(r, Set.of()).contains(t.name()));
                 if (!io.requiredInputs().contains(t.name()) && !io.optionalInputs().contains(t.name()) && !extra) {
                     String others = Contract.feeding(spec.role()).isEmpty() ? ""

@@ -64,6 +64,7 @@ public record PackManifest(String name, String description, PackFamily family, P
             throw new PackException(source + ": scheduler: " + e.getMessage());
         }
         Map<Role, ComponentSpec> components = components(asMap(m.get("components"), source, "components"), family, source);
+        ChunkedVae.check(components, family, settings, source);
         String name = str(m, "name", source);
         Object desc = m.get("description");
         return new PackManifest(name, desc instanceof String d ? d : "", family, settings, sched, components);

@@ -13,6 +13,16 @@ public enum Role {
     VAE_ENCODER,
     /** Latents to pixels in [0, 1]. */
     VAE_DECODER,
+    /**
+     * Optional, flow family: a causal VAE's encoder for the video's first frame, when the VAE is exported
+     * one latent frame at a time ({@link ChunkedVae}); {@link #VAE_ENCODER} then encodes four frames a call.
+     */
+    VAE_ENCODER_FIRST,
+    /**
+     * Optional, flow family: a causal VAE's decoder for the first latent frame, when the VAE is exported one
+     * latent frame at a time ({@link ChunkedVae}); {@link #VAE_DECODER} then decodes one latent frame a call.
+     */
+    VAE_DECODER_FIRST,
     /** Audio features to per-feature-frame audio embeddings. */
     AUDIO_ENCODER,
     /** The portrait's latents to the reference features the denoiser attends to; run once per render. */

@@ -11,7 +11,9 @@ import io.github.emo4j.pack.Role;
  * A causal 3-D VAE's decode of a clip, as Wan2.2-S2V does it: the clip's latents after context latents
  * (the portrait's for the first clip, the motion latents after), so that the decoder's causal state
  * continues the video; of the {@code 1 + 4 (n − 1)} frames decoded, the clip's are the last
- * {@code 4 × clip latents}. Two fixed shapes, each bound once.
+ * {@code 4 × clip latents}. Two fixed shapes, each bound once. A VAE exported in chunks
+ * ({@link VaeChunks}) runs the context through the first chunks only for their caches, and keeps the
+ * clip's frames alone, so a decode's memory is one chunk's and the clip's, whatever the context.
  */
 final class ContextDecoder {
     private final int channels;
@@ -19,6 +21,9 @@ final class ContextDecoder {
     private final float latentScaling;
     private final Call first;
     private final Call later;
+    /** The VAE in chunks, or {@code null}; then the clip's frames go to {@link #chunked}. */
+    private final VaeChunks chunks;
+    private final FloatTensor chunked;
 
     /** One shape's input, output and call. */
     private record Call(FloatTensor in, FloatTensor out, ComponentCall call, int context) {
@@ -34,6 +39,14 @@ final class ContextDecoder {
         this.plane = layout.height() * layout.width();
         this.latentScaling = (float) pack.settings().latentScaling();
         int n = layout.clipLatentFrames(clipFrames), r = pack.settings().resolution();
+        if (pack.has(Role.VAE_DECODER_FIRST)) {
+            chunks = new VaeChunks(pack, Role.VAE_DECODER, ctx);
+            chunked = FloatTensor.zeros(1, 3, (long) layout.temporalCompression() * n, r, r);
+            first = later = null;
+            return;
+        }
+        chunks = null;
+        chunked = null;
         first = call(pack, layout, firstContext, n, r, ctx);
         later = laterContext == firstContext ? first : call(pack, layout, laterContext, n, r, ctx);
     }
@@ -53,6 +66,9 @@ final class ContextDecoder {
      * the clip's. The tensor is reused by the next call.
      */
     FloatTensor decode(int clip, FloatTensor context, FloatTensor latents) {
+        if (chunks != null) {
+            return decodeInChunks(clip, context, latents);
+        }
         Call c = clip == 0 ? first : later;
         int k = (int) context.shape()[2], n = (int) latents.shape()[2];
         if (k != c.context()) {
@@ -68,5 +84,35 @@ final class ContextDecoder {
         }
         c.call().run(clip);
         return c.out();
+    }
+
+    /**
+     * The decode chunk by chunk: the context's latents only warm the caches; the clip's latents give four
+     * frames each, all of them the clip's. Returns {@code [1, 3, 4n, H, W]}.
+     */
+    private FloatTensor decodeInChunks(int clip, FloatTensor context, FloatTensor latents) {
+        int k = (int) context.shape()[2], n = (int) latents.shape()[2], each = (int) chunks.nextOutputFrames();
+        if ((long) n * each != chunked.shape()[2]) {
+            throw new IllegalStateException(n + " latent frames; this decoder was bound for " + chunked.shape()[2] / each);
+        }
+        VaeChunks.copyFrames(context, 0, chunks.firstInput(), 0, 1);
+        scaleIn(chunks.firstInput());
+        chunks.runFirst(clip);
+        for (int j = 1; j < k + n; j++) {
+            FloatTensor source = j < k ? context : latents;
+            VaeChunks.copyFrames(source, j < k ? j : j - k, chunks.nextInput(), 0, 1);
+            scaleIn(chunks.nextInput());
+            FloatTensor made = chunks.runNext(clip);
+            if (j >= k) {
+                VaeChunks.copyFrames(made, 0, chunked, (j - k) * each, each);
+            }
+        }
+        return chunked;
+    }
+
+    private void scaleIn(FloatTensor t) {
+        if (latentScaling != 1f) {
+            t.scale(1f / latentScaling);
+        }
     }
 }

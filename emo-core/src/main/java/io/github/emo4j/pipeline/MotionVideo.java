@@ -25,6 +25,8 @@ final class MotionVideo {
     /** Their latents, {@code [1, C, 1 + (N − 1)/4, h, w]}, scaled as the denoiser sees latents. */
     final FloatTensor latents;
     private final ComponentCall encode;
+    /** The encoder in chunks ({@link VaeChunks}), or {@code null}. */
+    private final VaeChunks chunks;
 
     MotionVideo(ModelPack pack, LatentLayout layout, float[] portrait, RenderContext ctx) throws OrtException {
         PackSettings s = pack.settings();
@@ -42,8 +44,14 @@ final class MotionVideo {
                 }
             }
         }
-        encode = new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
-                .input(Contract.PIXELS, pixels).output(Contract.LATENTS, latents);
+        if (pack.has(Role.VAE_ENCODER_FIRST)) {
+            chunks = new VaeChunks(pack, Role.VAE_ENCODER, ctx);
+            encode = null;
+        } else {
+            chunks = null;
+            encode = new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
+                    .input(Contract.PIXELS, pixels).output(Contract.LATENTS, latents);
+        }
         encode(-1);
     }
 
@@ -67,7 +75,18 @@ final class MotionVideo {
     }
 
     private void encode(int clip) {
-        encode.run(clip);
+        if (chunks == null) {
+            encode.run(clip);
+        } else {
+            // frame 0 alone, then four frames a latent frame, the caches carried between
+            VaeChunks.copyFrames(pixels, 0, chunks.firstInput(), 0, 1);
+            VaeChunks.copyFrames(chunks.runFirst(clip), 0, latents, 0, 1);
+            int per = (int) chunks.nextInput().shape()[2];
+            for (int j = 1; j < latents.shape()[2]; j++) {
+                VaeChunks.copyFrames(pixels, 1 + per * (j - 1), chunks.nextInput(), 0, per);
+                VaeChunks.copyFrames(chunks.runNext(clip), 0, latents, j, 1);
+            }
+        }
         if (latentScaling != 1f) {
             latents.scale(latentScaling);
         }

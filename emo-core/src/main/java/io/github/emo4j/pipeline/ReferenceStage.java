@@ -67,7 +67,9 @@ record ReferenceStage(FloatTensor portraitLatents, ClipReference motion) {
         PackSettings s = pack.settings();
         int r = s.resolution(), h = s.latentSize();
         FloatTensor latents = video ? FloatTensor.zeros(1, s.latentChannels(), 1, h, h) : FloatTensor.zeros(1, s.latentChannels(), h, h);
-        new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
+        // a VAE in chunks encodes a one-frame video with its first-chunk graph alone
+        Role encoder = video && pack.has(Role.VAE_ENCODER_FIRST) ? Role.VAE_ENCODER_FIRST : Role.VAE_ENCODER;
+        new ComponentCall(pack.component(encoder), ctx.views, ctx.clock)
                 .input(Contract.PIXELS, video ? FloatTensor.of(pixels, 1, 3, 1, r, r) : FloatTensor.of(pixels, 1, 3, r, r))
                 .output(Contract.LATENTS, latents).run();
         float scaling = (float) s.latentScaling();

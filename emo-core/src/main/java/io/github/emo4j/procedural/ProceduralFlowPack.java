@@ -48,10 +48,12 @@ public final class ProceduralFlowPack {
     private final int audioWindow;
     private final Map<String, Object> scheduler;
     private final boolean firstClipDenoiser;
+    private final boolean chunkedVae;
 
     private ProceduralFlowPack(int resolution, int clipFrames, int motionFrames, int audioWindow,
-                               Map<String, Object> scheduler, boolean firstClipDenoiser) {
+                               Map<String, Object> scheduler, boolean firstClipDenoiser, boolean chunkedVae) {
         this.firstClipDenoiser = firstClipDenoiser;
+        this.chunkedVae = chunkedVae;
         this.resolution = resolution;
         this.clipFrames = clipFrames;
         this.motionFrames = motionFrames;
@@ -74,7 +76,7 @@ public final class ProceduralFlowPack {
             throw new IllegalArgumentException("invalid procedural flow pack size: " + resolution + " px, clips of "
                     + clipFrames + ", " + motionFrames + " motion frames");
         }
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, eulerShift3(), false);
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, eulerShift3(), false, false);
     }
 
     /** The embedded flow default: 256 px, clips of 12 frames (3 latent frames), 5 motion frames, audio window ±2. */
@@ -85,7 +87,7 @@ public final class ProceduralFlowPack {
     /** This pack sampled by the scheduler {@code config} names, in diffusers' keys. */
     public ProceduralFlowPack withScheduler(Map<String, Object> config) {
         return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, new LinkedHashMap<>(config),
-                firstClipDenoiser);
+                firstClipDenoiser, chunkedVae);
     }
 
     /**
@@ -93,7 +95,17 @@ public final class ProceduralFlowPack {
      * the first clip's motion frames: the first clip's target does not lean towards them.
      */
     public ProceduralFlowPack withFirstClipDenoiser() {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, true);
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, true, chunkedVae);
+    }
+
+    /**
+     * This pack with its VAE in chunks of one latent frame, as an export of Wan's VAE runs
+     * ({@code vae_encoder_first} and {@code vae_decoder_first} besides): the decoder's cache is the
+     * previous latent frame, {@code previous} in and {@code previous_next} out. It renders exactly what the
+     * whole-clip VAE renders.
+     */
+    public ProceduralFlowPack withChunkedVae() {
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser, true);
     }
 
     private static Map<String, Object> eulerShift3() {
@@ -124,8 +136,15 @@ public final class ProceduralFlowPack {
 
     private MemoryPackSource source(long minBytes) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("vae_encoder.onnx", vaeEncoder());
-        files.put("vae_decoder.onnx", vaeDecoder());
+        if (chunkedVae) {
+            files.put("vae_encoder_first.onnx", vaeEncoderChunk(true));
+            files.put("vae_encoder.onnx", vaeEncoderChunk(false));
+            files.put("vae_decoder_first.onnx", vaeDecoderChunk(true));
+            files.put("vae_decoder.onnx", vaeDecoderChunk(false));
+        } else {
+            files.put("vae_encoder.onnx", vaeEncoder());
+            files.put("vae_decoder.onnx", vaeDecoder());
+        }
         files.put("audio_encoder.onnx", ProceduralPack.audioEncoder());
         put(files, "denoiser.onnx", denoiser(true), minBytes);
         if (firstClipDenoiser) {
@@ -162,12 +181,22 @@ public final class ProceduralFlowPack {
         settings.put("default_steps", (double) DEFAULT_STEPS);
         settings.put("default_guidance", 1.0);
         Map<String, Object> comps = new LinkedHashMap<>();
-        comps.put("vae_encoder", component("vae_encoder.onnx",
-                List.of(tensor("pixels", 1, CHANNELS, "frames", r, r)),
-                List.of(tensor("latents", 1, CHANNELS, "latent_frames", r, r))));
-        comps.put("vae_decoder", component("vae_decoder.onnx",
-                List.of(tensor("latents", 1, CHANNELS, "latent_frames", r, r)),
-                List.of(tensor("pixels", 1, CHANNELS, "frames", r, r))));
+        if (chunkedVae) {
+            Object frame = tensor("pixels", 1, CHANNELS, 1, r, r), four = tensor("pixels", 1, CHANNELS, TEMPORAL, r, r);
+            Object latent = tensor("latents", 1, CHANNELS, 1, r, r), previous = tensor("previous", 1, CHANNELS, 1, r, r);
+            Object next = tensor("previous_next", 1, CHANNELS, 1, r, r);
+            comps.put("vae_encoder_first", component("vae_encoder_first.onnx", List.of(frame), List.of(latent)));
+            comps.put("vae_encoder", component("vae_encoder.onnx", List.of(four), List.of(latent)));
+            comps.put("vae_decoder_first", component("vae_decoder_first.onnx", List.of(latent), List.of(frame, next)));
+            comps.put("vae_decoder", component("vae_decoder.onnx", List.of(latent, previous), List.of(four, next)));
+        } else {
+            comps.put("vae_encoder", component("vae_encoder.onnx",
+                    List.of(tensor("pixels", 1, CHANNELS, "frames", r, r)),
+                    List.of(tensor("latents", 1, CHANNELS, "latent_frames", r, r))));
+            comps.put("vae_decoder", component("vae_decoder.onnx",
+                    List.of(tensor("latents", 1, CHANNELS, "latent_frames", r, r)),
+                    List.of(tensor("pixels", 1, CHANNELS, "frames", r, r))));
+        }
         comps.put("audio_encoder", component("audio_encoder.onnx",
                 List.of(tensor("audio", "chunks", ProceduralFace.CHUNK)),
                 List.of(tensor("audio_features", "chunks", AUDIO_FEATURES))));
@@ -239,6 +268,48 @@ public final class ProceduralFlowPack {
         String p = g.op("Mul", g.op("Add", all, g.scalar(1f)), g.scalar(0.5f));
         g.opNamed("pixels", "Clip", List.of(), p, g.scalar(0f), g.scalar(1f));
         g.output("pixels", TensorType.FLOAT, 1, CHANNELS, "frames", r, r);
+        return g.build();
+    }
+
+    /**
+     * The encoder in chunks: the first chunk's one frame, or the last of four, scaled to [-1, 1]. It needs no
+     * cache: a latent frame is its last frame.
+     */
+    byte[] vaeEncoderChunk(boolean first) {
+        int r = resolution, t = first ? 1 : TEMPORAL;
+        GraphBuilder g = new GraphBuilder(first ? "vae_encoder_first" : "vae_encoder");
+        String x = g.input("pixels", TensorType.FLOAT, 1, CHANNELS, t, r, r);
+        String last = g.op("Slice", x, g.longs(t - 1), g.longs(t), g.longs(2));
+        g.opNamed("latents", "Sub", List.of(), g.op("Mul", last, g.scalar(2f)), g.scalar(1f));
+        g.output("latents", TensorType.FLOAT, 1, CHANNELS, 1, r, r);
+        return g.build();
+    }
+
+    /**
+     * The decoder in chunks: the first latent frame is frame 0; a later one makes four frames from the
+     * previous latent frame (its cache) towards itself, with the same arithmetic as {@link #vaeDecoder}.
+     */
+    byte[] vaeDecoderChunk(boolean first) {
+        int r = resolution;
+        GraphBuilder g = new GraphBuilder(first ? "vae_decoder_first" : "vae_decoder");
+        String z = g.input("latents", TensorType.FLOAT, 1, CHANNELS, 1, r, r);
+        String frames;
+        if (first) {
+            frames = z;
+        } else {
+            String before = g.input("previous", TensorType.FLOAT, 1, CHANNELS, 1, r, r);
+            List<String> steps = new ArrayList<>();
+            for (int i = 0; i < TEMPORAL; i++) {
+                float w = (i + 1) / (float) TEMPORAL;
+                steps.add(g.op("Add", g.op("Mul", before, g.scalar(1 - w)), g.op("Mul", z, g.scalar(w))));
+            }
+            frames = g.op("Concat", List.of(Attr.of("axis", 2)), steps.toArray(String[]::new));
+        }
+        String p = g.op("Mul", g.op("Add", frames, g.scalar(1f)), g.scalar(0.5f));
+        g.opNamed("pixels", "Clip", List.of(), p, g.scalar(0f), g.scalar(1f));
+        g.opNamed("previous_next", "Identity", List.of(), z);
+        g.output("pixels", TensorType.FLOAT, 1, CHANNELS, first ? 1 : TEMPORAL, r, r);
+        g.output("previous_next", TensorType.FLOAT, 1, CHANNELS, 1, r, r);
         return g.build();
     }
 

@@ -9,6 +9,7 @@ import io.github.emo4j.procedural.ProceduralPack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +87,51 @@ class ModelPackTest {
         var unet = assertThrows(io.github.emo4j.PackException.class,
                 () -> PackManifest.parse(ok.replace("\"FlowMatchEulerDiscreteScheduler\"", "\"DDIMScheduler\""), "flowpack", f -> null));
         assertTrue(unet.getMessage().contains("flowpack: scheduler"), unet.getMessage());
+    }
+
+    /** A VAE in chunks: every cache has its next value, the same fixed shape throughout, and a first chunk to begin it. */
+    @Test
+    void aVaeInChunksIsCheckedByName() throws Exception {
+        var src = io.github.emo4j.procedural.ProceduralFlowPack.of(32, 8, 5, 1).withChunkedVae().source();
+        String ok = src.manifest();
+        PackManifest m = PackManifest.parse(ok, "chunks", f -> null);
+        assertEquals(List.of("previous"), ChunkedVae.caches(m.components().get(Role.VAE_DECODER)).stream().map(TensorSpec::name).toList());
+        var noNext = assertThrows(PackException.class, () -> PackManifest.parse(edited(ok, "vae_decoder", "outputs", 1,
+                t -> t.put("name", "previous_after")), "chunks", f -> null));
+        assertTrue(noNext.getMessage().contains("chunks: component vae_decoder cache 'previous': no output 'previous_next'"),
+                noNext.getMessage());
+        var shape = assertThrows(PackException.class, () -> PackManifest.parse(edited(ok, "vae_decoder_first", "outputs", 1,
+                t -> t.put("shape", List.of(1.0, 3.0, 2.0, 32.0, 32.0))), "chunks", f -> null));
+        assertTrue(shape.getMessage().contains("cache 'previous': shape [1, 3, 1, 32, 32], but 'previous_next' is [1, 3, 2, 32, 32] "
+                + "in vae_decoder_first"), shape.getMessage());
+        var symbolic = assertThrows(PackException.class, () -> PackManifest.parse(edited(ok, "vae_decoder", "inputs", 1,
+                t -> t.put("shape", List.of(1.0, 3.0, "frames", 32.0, 32.0))), "chunks", f -> null));
+        assertTrue(symbolic.getMessage().contains("cache 'previous': dimension 2 must be fixed"), symbolic.getMessage());
+        var four = assertThrows(PackException.class, () -> PackManifest.parse(edited(ok, "vae_encoder", "inputs", 0,
+                t -> t.put("shape", List.of(1.0, 3.0, 8.0, 32.0, 32.0))), "chunks", f -> null));
+        assertTrue(four.getMessage().contains("component vae_encoder input 'pixels': a chunk of a causal VAE is [1, 3, 4, 32, 32]"),
+                four.getMessage());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(ok);
+        ((Map<String, Object>) doc.get("components")).remove("vae_decoder_first");
+        var begin = assertThrows(PackException.class, () -> PackManifest.parse(Json.write(doc), "chunks", f -> null));
+        assertTrue(begin.getMessage().contains("component vae_decoder takes 'previous' besides 'latents'")
+                && begin.getMessage().contains("needs a vae_decoder_first"), begin.getMessage());
+        var family = assertThrows(PackException.class, () -> ChunkedVae.check(PackManifest.parse(ok, "chunks", f -> null).components(),
+                PackFamily.UNET, PackManifest.parse(ok, "chunks", f -> null).settings(), "chunks"));
+        assertTrue(family.getMessage().contains("not the unet family"), family.getMessage());
+        // and the graphs as loaded agree with the manifest: the chunked pack loads
+        ModelPack.load(src, List.of(ExecutionProvider.CPU), 1).close();
+    }
+
+    /** {@code json} with tensor {@code index} of a component's {@code inputs} or {@code outputs} changed by {@code change}. */
+    @SuppressWarnings("unchecked")
+    private static String edited(String json, String component, String list, int index,
+                                 java.util.function.Consumer<Map<String, Object>> change) {
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(json);
+        Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get(component);
+        change.accept((Map<String, Object>) ((List<Object>) c.get(list)).get(index));
+        return Json.write(doc);
     }
 
     @Test

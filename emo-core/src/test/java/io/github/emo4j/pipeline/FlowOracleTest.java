@@ -90,6 +90,27 @@ class FlowOracleTest {
         }
     }
 
+    /**
+     * A VAE exported in chunks of one latent frame, its cache passed from call to call, renders what the
+     * whole-clip VAE renders: the motion frames' encode and each clip's decode after its context.
+     */
+    @Test
+    void aVaeInChunksRendersWhatTheWholeClipVaeRenders() throws Exception {
+        try (ModelPack whole = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).source(), List.of(ExecutionProvider.CPU), 1);
+             ModelPack chunked = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).withChunkedVae().source(),
+                     List.of(ExecutionProvider.CPU), 1)) {
+            double worst = worstError(chunked, new MotionControl(1.5, 1, 1.2), 4, 2.5, false);
+            System.out.printf("flow oracle, VAE in chunks: worst error %.5f levels%n", worst);
+            assertTrue(worst <= 0.01, "worst pixel error " + worst + " levels");
+            var a = OracleTest.render(whole, dir.resolve("w.mp4"), b -> b.steps(4).guidance(2.5));
+            var b = OracleTest.render(chunked, dir.resolve("c.mp4"), x -> x.steps(4).guidance(2.5));
+            assertEquals(a.clips().size(), b.clips().size());
+            for (int c = 0; c < a.clips().size(); c++) {
+                assertArrayEquals(a.clips().get(c), b.clips().get(c), 1e-6f, "clip " + c);
+            }
+        }
+    }
+
     @Test
     void aFlowPacksClipsAreWholeLatentFrames() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).source(), List.of(ExecutionProvider.CPU), 1)) {
