@@ -76,8 +76,9 @@ public final class Contract {
         return m.group(1);
     }
 
-    private static final Io DENOISER = new Io(Set.of(SAMPLE, TIMESTEP),
-            Set.of(REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
+    // the step reaches the denoiser as its timestep, the timestep's sinusoid or σ: at least one (ModelPack)
+    private static final Io DENOISER = new Io(Set.of(SAMPLE),
+            Set.of(TIMESTEP, REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
                     HEAD_SPEED, REFERENCE_LATENTS, SIGMA, TEXT_CONTEXT, TIMESTEP_SINUSOID),
             Set.of(NOISE_PRED));
 

@@ -240,6 +240,12 @@ public final class ModelPack implements AutoCloseable {
                     throw new PackException(comp + ": manifest does not declare required input '" + req + "'");
                 }
             }
+            if ((spec.role() == Role.DENOISING_UNET || spec.role() == Role.FIRST_CLIP_DENOISER)
+                    && spec.input(Contract.TIMESTEP) == null && spec.input(Contract.TIMESTEP_SINUSOID) == null
+                    && spec.input(Contract.SIGMA) == null) {
+                throw new PackException(comp + ": manifest declares no input for the step: 'timestep', "
+                        + "'timestep_sinusoid' or 'sigma'");
+            }
             for (String req : io.outputs()) {
                 if (spec.output(req) == null) {
                     throw new PackException(comp + ": manifest does not declare required output '" + req + "'");

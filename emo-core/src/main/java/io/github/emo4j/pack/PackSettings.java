@@ -45,6 +45,9 @@ import java.util.List;
  * @param audioAlignment    how feature rows map to video frames: {@code "frame-centres"} (the default,
  *                          {@code FrameAligner}) or {@code "wan-s2v"} ({@code WanAudioBuckets}, Wan2.2-S2V's
  *                          resampling to 30 rows a second and rounding)
+ * @param firstClipSettlingFrames flow family: the first clip's first frames, decoded right after the
+ *                          portrait's latent, that the motion frames leave out (Wan2.2-S2V: 3, which its
+ *                          own video leaves out too); the video keeps them, each at its voice's time
  */
 public record PackSettings(int resolution, int latentChannels, int latentDownsample, int clipFrames,
                            int motionFrames, int audioWindow, int audioSampleRate, int audioChunkSamples,
@@ -52,7 +55,7 @@ public record PackSettings(int resolution, int latentChannels, int latentDownsam
                            int referenceMotionFrames, String firstMotion, int separatorSampleRate,
                            double latentScaling, boolean audioPadToClips, FeatureKind audioInput,
                            boolean jointReference, List<Integer> referencePairing, String textContext,
-                           String negativeTextContext, String audioAlignment) {
+                           String negativeTextContext, String audioAlignment, int firstClipSettlingFrames) {
 
     /** Copies the pairing. */
     public PackSettings {

@@ -215,6 +215,15 @@ final class AudioConditioning {
         }
         System.arraycopy(segmentRows, 0, features, held, segmentRows.length);
         rows += segmentRows.length;
+        if (whole && ctx.trace.on() && segmentRows.length > 0) {
+            // the rows an original's pipeline is fed in a parity run (Wan's wav2vec2 hidden states, say)
+            float[] flat = new float[segmentRows.length * dim];
+            for (int i = 0; i < segmentRows.length; i++) {
+                System.arraycopy(segmentRows[i], 0, flat, i * dim, dim);
+            }
+            ctx.trace.render(Contract.AUDIO_FEATURES, FloatTensor.of(flat, segmentRows.length, dim),
+                    "[rows, D]: the audio encoder's rows of the whole voice, " + settings.audioFeatureRate() + " a second");
+        }
         // the encoded voice is let go; what follows it moves to the front
         int rest = (int) (voiceLength - to);
         if (!padOnly && rest > 0) {

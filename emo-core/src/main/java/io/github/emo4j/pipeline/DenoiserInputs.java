@@ -119,8 +119,10 @@ final class DenoiserInputs {
         headSpeed = FloatTensor.zeros(f);
         bindPerClipNetworks(f);
         unet = new ComponentCall(pack.component(role), ctx.views, ctx.clock)
-                .input(Contract.SAMPLE, sampler.sample)
-                .input(Contract.TIMESTEP, sampler.timestep.tensor());
+                .input(Contract.SAMPLE, sampler.sample);
+        if (sampler.timestep.bound()) {
+            unet.input(Contract.TIMESTEP, sampler.timestep.tensor());
+        }
         if (sampler.sigma != null) {
             unet.input(Contract.SIGMA, sampler.sigma.tensor());
         }

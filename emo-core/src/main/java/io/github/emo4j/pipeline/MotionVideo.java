@@ -11,7 +11,7 @@ import io.github.emo4j.pack.Role;
 /**
  * The flow family's motion frames, as Wan2.2-S2V keeps them: the last N frames of the video so far, in
  * pixels, encoded again by the causal 3-D VAE after every clip into 1 + (N − 1)/4 motion latents. Before
- * the first clip the frames are zeros (S2V's), or the portrait repeated ({@code first_motion:
+ * the first clip the frames are zeros in the VAE's [−1, 1] range (S2V's; mid-grey here), or the portrait repeated ({@code first_motion:
  * "reference"}). Re-encoding the pixels, not keeping latents, is what the model was trained on: a causal
  * VAE's latents of a window depend on the frames before it.
  */
@@ -43,6 +43,9 @@ final class MotionVideo {
                     pixels.put((ch * frames + k) * plane, portrait, ch * plane, plane);
                 }
             }
+        } else {
+            // S2V's zeros are zeros of the VAE's [-1, 1] pixels: mid-grey in emo4j's [0, 1]
+            pixels.fill(0.5f);
         }
         if (pack.has(Role.VAE_ENCODER_FIRST)) {
             chunks = new VaeChunks(pack, Role.VAE_ENCODER, ctx);

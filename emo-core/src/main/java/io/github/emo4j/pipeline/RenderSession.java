@@ -70,6 +70,8 @@ public final class RenderSession implements AutoCloseable {
     /** A causal 3-D VAE's motion frames and clip decoding (the flow family), or {@code null}. */
     private final MotionVideo motionVideo;
     private final ContextDecoder contextDecoder;
+    /** The first clip's frames the motion frames leave out (S2V: 3). */
+    private final int settlingFrames;
     private final FloatTensor portraitLatents;
     /** Clips of the whole render when the voice's length was known at the start, else 0. */
     private final int expectedClips;
@@ -102,6 +104,7 @@ public final class RenderSession implements AutoCloseable {
             this.expectedClips = expectedSeconds < 0 ? 0 : p.withFrames(RenderPlan.frames(expectedSeconds, p.fps())).clips();
             this.segmentSeconds = p.clipFrames() / (double) p.fps();
             this.window = pack.settings().audioWindow();
+            this.settlingFrames = pack.settings().firstClipSettlingFrames();
             ctx.trace = new Tracer(spec.trace(), p.branches());
             int r = pack.settings().resolution();
             LatentLayout layout = pack.manifest().family().latentLayout(pack.settings());
@@ -273,8 +276,10 @@ public final class RenderSession implements AutoCloseable {
                     clip == 0 ? portraitLatents : motionVideo.latents, latents));
             int made = plan.clipLength(clip), from = (int) pixels.shape()[2] - made;
             decode.submitDecoded(clip, pixels, from, emit);
+            // the first clip's settling frames (S2V's first 3, right after the portrait's latent) stay out of the motion frames
+            int settle = clip == 0 ? Math.min(made, settlingFrames) : 0;
             ctx.time("motion_encode", () -> {
-                motionVideo.append(pixels, from, made, clip);
+                motionVideo.append(pixels, from + settle, made - settle, clip);
                 return null;
             });
         } else {

@@ -148,9 +148,13 @@ public final class Renderer implements AutoCloseable {
         }
     }
 
-    /** The denoiser's clip length when its export fixes it, else 0 or less: then it takes any. */
+    /**
+     * The denoiser's clip length in video frames when its export fixes it (a causal VAE's latent frame is
+     * four), else 0 or less: then it takes any.
+     */
     private long fixedFrames() {
-        return pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).dim(2);
+        long latentFrames = pack.component(Role.DENOISING_UNET).spec().input(Contract.SAMPLE).dim(2);
+        return latentFrames <= 0 ? latentFrames : latentFrames * pack.manifest().family().temporalCompression();
     }
 
     /** The denoiser's guidance batch when its export fixes it (Hallo's has two branches), else 0 or less. */

@@ -34,6 +34,10 @@ final class TimestepInput {
      * @throws PackException naming {@code component} when the type or shape cannot carry one timestep
      */
     static TimestepInput of(TensorSpec spec, String component) {
+        if (spec == null) {
+            // a denoiser that takes the timestep's sinusoid (or σ) alone: the value is kept for those
+            return new TimestepInput("absent", new long[] {1});
+        }
         if (!switch (spec.dtype()) {
             case "int64", "int32", "float32", "float16", "bfloat16" -> true;
             default -> false;
@@ -48,10 +52,16 @@ final class TimestepInput {
         return new TimestepInput(spec.dtype(), spec.rank() == 0 ? new long[0] : new long[] {1});
     }
 
+    /** Whether the denoiser takes this value as an input. */
+    boolean bound() {
+        return !dtype.equals("absent");
+    }
+
     /** Sets the timestep: rounded to the nearest step for integer types. */
     void set(double t) {
         value = t;
         switch (dtype) {
+            case "absent" -> { }
             case "int64" -> bytes.putLong(0, Math.round(t));
             case "int32" -> bytes.putInt(0, (int) Math.round(t));
             case "float32" -> bytes.putFloat(0, (float) t);
@@ -64,6 +74,7 @@ final class TimestepInput {
     double given() {
         return switch (dtype) {
             case "int64", "int32" -> Math.round(value);
+            case "absent" -> value;
             case "float32" -> (float) value;
             case "float16" -> Fp16Conversions.fp16ToFloat(Fp16Conversions.floatToFp16((float) value));
             default -> Fp16Conversions.bf16ToFloat(Fp16Conversions.floatToBf16((float) value));
@@ -73,6 +84,7 @@ final class TimestepInput {
     /** A tensor over this input's buffer; the caller closes it. */
     OnnxTensor tensor() throws OrtException {
         return switch (dtype) {
+            case "absent" -> throw new IllegalStateException("the denoiser takes no timestep");
             case "int64" -> OnnxTensor.createTensor(OrtRuntime.env(), bytes.asLongBuffer().limit(1), shape);
             case "int32" -> OnnxTensor.createTensor(OrtRuntime.env(), bytes.asIntBuffer().limit(1), shape);
             case "float32" -> OnnxTensor.createTensor(OrtRuntime.env(), bytes.asFloatBuffer().limit(1), shape);

@@ -49,9 +49,17 @@ public final class ProceduralFlowPack {
     private final Map<String, Object> scheduler;
     private final boolean firstClipDenoiser;
     private final boolean chunkedVae;
+    /** -1: motion frames start as the portrait; else they start as zeros and skip this many first-clip frames. */
+    private final int s2vStart;
 
     private ProceduralFlowPack(int resolution, int clipFrames, int motionFrames, int audioWindow,
                                Map<String, Object> scheduler, boolean firstClipDenoiser, boolean chunkedVae) {
+        this(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser, chunkedVae, -1);
+    }
+
+    private ProceduralFlowPack(int resolution, int clipFrames, int motionFrames, int audioWindow,
+                               Map<String, Object> scheduler, boolean firstClipDenoiser, boolean chunkedVae, int s2vStart) {
+        this.s2vStart = s2vStart;
         this.firstClipDenoiser = firstClipDenoiser;
         this.chunkedVae = chunkedVae;
         this.resolution = resolution;
@@ -87,7 +95,7 @@ public final class ProceduralFlowPack {
     /** This pack sampled by the scheduler {@code config} names, in diffusers' keys. */
     public ProceduralFlowPack withScheduler(Map<String, Object> config) {
         return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, new LinkedHashMap<>(config),
-                firstClipDenoiser, chunkedVae);
+                firstClipDenoiser, chunkedVae, s2vStart);
     }
 
     /**
@@ -95,7 +103,17 @@ public final class ProceduralFlowPack {
      * the first clip's motion frames: the first clip's target does not lean towards them.
      */
     public ProceduralFlowPack withFirstClipDenoiser() {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, true, chunkedVae);
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, true, chunkedVae, s2vStart);
+    }
+
+    /**
+     * This pack with Wan2.2-S2V's start of the motion frames: zeros of the VAE's range ({@code first_motion:
+     * "zeros"}, mid-grey pixels) instead of the portrait, and the first clip's first {@code settling} frames
+     * left out of them ({@code first_clip_settling_frames}).
+     */
+    public ProceduralFlowPack withS2vMotionStart(int settling) {
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser,
+                chunkedVae, settling);
     }
 
     /**
@@ -105,7 +123,8 @@ public final class ProceduralFlowPack {
      * whole-clip VAE renders.
      */
     public ProceduralFlowPack withChunkedVae() {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser, true);
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser, true,
+                s2vStart);
     }
 
     private static Map<String, Object> eulerShift3() {
@@ -171,7 +190,10 @@ public final class ProceduralFlowPack {
         settings.put("latent_downsample", 1.0);
         settings.put("clip_frames", (double) clipFrames);
         settings.put("motion_frames", (double) motionFrames);
-        settings.put("first_motion", "reference");
+        settings.put("first_motion", s2vStart < 0 ? "reference" : "zeros");
+        if (s2vStart >= 0) {
+            settings.put("first_clip_settling_frames", (double) s2vStart);
+        }
         settings.put("audio_window", (double) audioWindow);
         settings.put("audio_sample_rate", 16000.0);
         settings.put("audio_chunk_samples", (double) ProceduralFace.CHUNK);

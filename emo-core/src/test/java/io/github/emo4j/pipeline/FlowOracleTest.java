@@ -111,6 +111,25 @@ class FlowOracleTest {
         }
     }
 
+    /**
+     * Wan2.2-S2V's start: motion frames of zeros in the VAE's [-1, 1] range (mid-grey here), and the first
+     * clip's first 3 frames, decoded right after the portrait's latent, left out of them.
+     */
+    @Test
+    void motionFramesStartGreyAndLeaveOutTheFirstClipsSettlingFrames() throws Exception {
+        try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, 9, M).withS2vMotionStart(4).source(),
+                List.of(ExecutionProvider.CPU), 1)) {
+            MotionControl motion = new MotionControl(1.5, 1, 1.2);
+            // 4, not S2V's 3: the procedural encoder keeps every fourth frame from the end, which 3 left-out
+            // frames never reach in clips of 8
+            double worst = worstError(pack, motion, 4, 2.5, false, true, 4);
+            System.out.printf("flow oracle, grey motion start and 4 settling frames: worst error %.5f levels%n", worst);
+            assertTrue(worst <= 0.01, "worst pixel error " + worst + " levels");
+            assertTrue(worstError(pack, motion, 4, 2.5, false, true, 0) > 1, "the settling frames were not left out");
+            assertTrue(worstError(pack, motion, 4, 2.5, false, false, 4) > 1, "the motion frames did not start grey");
+        }
+    }
+
     @Test
     void aFlowPacksClipsAreWholeLatentFrames() throws Exception {
         try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, N, M).source(), List.of(ExecutionProvider.CPU), 1)) {
@@ -129,6 +148,16 @@ class FlowOracleTest {
 
     /** Renders the oracle voice and returns the worst difference from the analytic frames, in 8-bit levels. */
     private double worstError(ModelPack pack, MotionControl motion, int steps, double guidance, boolean dropFirstMotion) {
+        return worstError(pack, motion, steps, guidance, dropFirstMotion, false, 0);
+    }
+
+    /**
+     * The same, for a pack whose motion frames start as zeros of the VAE's [-1, 1] range ({@code greyStart};
+     * else the portrait) and leave out the first clip's first {@code settling} frames.
+     */
+    private double worstError(ModelPack pack, MotionControl motion, int steps, double guidance, boolean dropFirstMotion,
+                              boolean greyStart, int settling) {
+        int motionFrames = pack.settings().motionFrames();
         BufferedImage img = OracleTest.portrait();
         AudioClip audio = OracleTest.voice();
         FaceBox face = OracleTest.FACE;
@@ -146,14 +175,16 @@ class FlowOracleTest {
         float[][] features = AnalyticTarget.features(audio.samples());
         int n = 3 * R * R, latentsPerClip = F / T;
         float[] portraitLatent = latent(portrait);
-        // the motion frames in pixels: the portrait repeated (first_motion "reference")
+        // the motion frames in pixels: the portrait repeated (first_motion "reference"), or mid-grey (zeros)
+        float[] grey = new float[n];
+        Arrays.fill(grey, 0.5f);
         List<float[]> motionPixels = new ArrayList<>();
-        for (int k = 0; k < N; k++) {
-            motionPixels.add(portrait);
+        for (int k = 0; k < motionFrames; k++) {
+            motionPixels.add(greyStart ? grey : portrait);
         }
         double worst = 0;
         for (int c = 0; c < clips.size(); c++) {
-            float[][] motionLatents = new float[1 + (N - 1) / T][];
+            float[][] motionLatents = new float[1 + (motionFrames - 1) / T][];
             for (int j = 0; j < motionLatents.length; j++) {
                 motionLatents[j] = latent(motionPixels.get(T * j));
             }
@@ -190,8 +221,8 @@ class FlowOracleTest {
                     worst = Math.max(worst, Math.abs(want[v] - clips.get(c)[k * n + v]));
                 }
             }
-            motionPixels.addAll(decoded);
-            motionPixels = new ArrayList<>(motionPixels.subList(motionPixels.size() - N, motionPixels.size()));
+            motionPixels.addAll(c == 0 ? decoded.subList(settling, decoded.size()) : decoded);
+            motionPixels = new ArrayList<>(motionPixels.subList(motionPixels.size() - motionFrames, motionPixels.size()));
         }
         return worst * 255;
     }

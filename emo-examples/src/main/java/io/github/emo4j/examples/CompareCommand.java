@@ -37,6 +37,10 @@ final class CompareCommand extends EmoCommand {
     @Option(names = "--tolerance", paramLabel = "T", description = "the largest difference allowed (default 1e-4)")
     double tolerance = 1e-4;
 
+    @Option(names = "--shared", description = "compare only the tensors both folders have; list the others "
+            + "without failing (an original's hooks save a part of what emo4j traces)")
+    boolean shared;
+
     CompareCommand(Console console) {
         super(console);
     }
@@ -46,7 +50,7 @@ final class CompareCommand extends EmoCommand {
         if (!(tolerance >= 0)) {
             throw new InvalidInputException("--tolerance must be 0 or more: " + tolerance);
         }
-        return run(first, second, tolerance, console.out());
+        return run(first, second, tolerance, shared, console.out());
     }
 
     private record Difference(String file, double max, double mean, String problem) {
@@ -54,6 +58,14 @@ final class CompareCommand extends EmoCommand {
 
     /** Prints the comparison; returns 0 when every tensor is in both and within {@code tolerance}, else 1. */
     static int run(Path a, Path b, double tolerance, PrintStream out) throws IOException {
+        return run(a, b, tolerance, false, out);
+    }
+
+    /**
+     * Prints the comparison; with {@code shared}, a tensor that one folder lacks is listed but does not
+     * fail it, as long as some tensor is in both.
+     */
+    static int run(Path a, Path b, double tolerance, boolean shared, PrintStream out) throws IOException {
         Set<String> inA = npyFiles(a), inB = npyFiles(b);
         List<Difference> diffs = new ArrayList<>();
         Set<String> all = new TreeSet<>(inA);
@@ -89,19 +101,29 @@ final class CompareCommand extends EmoCommand {
             throw new InvalidInputException(a + " and " + b + ": no .npy files to compare");
         }
         diffs.sort(Comparator.comparingDouble(Difference::max).reversed().thenComparing(Difference::file));
-        int above = 0;
+        int above = 0, compared = 0, unmatched = 0;
         out.printf(Locale.ROOT, "%-12s %-12s %s%n", "max |a-b|", "mean |a-b|", "tensor");
         for (Difference d : diffs) {
+            boolean alone = d.problem() != null && d.problem().startsWith("only in ");
             if (d.problem() != null) {
                 out.printf(Locale.ROOT, "%-12s %-12s %s (%s)%n", "-", "-", d.file(), d.problem());
             } else {
                 out.printf(Locale.ROOT, "%-12.3e %-12.3e %s%n", d.max(), d.mean(), d.file());
             }
+            if (alone && shared) {
+                unmatched++;
+                continue;
+            }
+            compared++;
             if (!(d.max() <= tolerance)) {
                 above++;
             }
         }
-        out.printf(Locale.ROOT, "%d tensors compared, %d above tolerance %.1e%n", diffs.size(), above, tolerance);
+        if (compared == 0) {
+            throw new InvalidInputException(a + " and " + b + ": no tensor is in both");
+        }
+        out.printf(Locale.ROOT, "%d tensors compared, %d above tolerance %.1e%s%n", compared, above, tolerance,
+                shared ? ", " + unmatched + " in one folder only" : "");
         return above == 0 ? 0 : 1;
     }
 

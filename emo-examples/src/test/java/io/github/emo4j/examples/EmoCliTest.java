@@ -318,6 +318,20 @@ class EmoCliTest {
         assertTrue(differ.out().lines().anyMatch(l -> l.endsWith("clip-0000/initial_noise.npy") && !l.startsWith("0.000e+00")),
                 differ.out());
 
+        // an original's hooks save a part of the trace: --shared compares that part, and fails on it alone
+        Path part = dir.resolve("part/clip-0000");
+        Files.createDirectories(part);
+        Files.copy(dir.resolve("a/clip-0000/decoded.npy"), part.resolve("decoded.npy"));
+        Run partial = run("compare", dir.resolve("part").toString(), dir.resolve("b").toString());
+        assertEquals(1, partial.code(), partial.out());
+        Run shared = run("compare", dir.resolve("part").toString(), dir.resolve("b").toString(), "--shared");
+        assertEquals(0, shared.code(), shared.out());
+        assertTrue(shared.out().contains("1 tensors compared, 0 above tolerance") && shared.out().contains("in one folder only"),
+                shared.out());
+        Run sharedDiffer = run("compare", dir.resolve("part").toString(), dir.resolve("c").toString(), "--shared",
+                "--tolerance", "1e-6");
+        assertEquals(1, sharedDiffer.code(), sharedDiffer.out());
+
         // the noise of trace c, given to a render with seed 3, makes c's video
         Path again = dir.resolve("again.mp4");
         Run r = run("render", "--pack", pack.toString(), "--portrait", PORTRAIT, "--audio", wav.toString(),

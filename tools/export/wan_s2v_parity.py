@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Checks an emo4j render of a --tiny-random Wan2.2-S2V pack against Wan's own speech2video.py.
+
+    wan_s2v_parity.py --source WAN2.2_CHECKOUT --pack PACK --portrait FACE.png --audio VOICE.wav \
+                      --emo ./emo --work DIR [--steps 4] [--clips 2] [--seed 42]
+
+1. draws each clip's noise as speech2video.py does (a generator seeded seed + clip, [16, n, h, w]) and
+   crops the portrait to the pack's square, as Wan's resize and centre crop make it;
+2. renders with emo4j from that noise and that crop (--noise, --inputs), tracing (--trace DIR/emo);
+3. runs WanS2V.generate from your checkout, unchanged, on the pack's tiny-random weights
+   (PACK/tiny-random.pt), the same crop, prompt embeddings and audio features (emo4j's traced
+   audio_features, the rows wav2vec2 would give: Wan's own get_audio_embed_bucket_fps buckets them);
+   Wan's VAE and transformer are the modules the pack was exported from, with plain attention;
+4. saves what Wan decoded and encoded, and each step's timestep, guided prediction and latents, in
+   emo4j's trace layout (DIR/wan) and runs
+   `emo compare DIR/wan DIR/emo --shared`.
+
+Only what the pack's networks compute is swapped for fixed inputs (the prompts' embeddings and the
+audio features); the clip loop, the sampler, guidance, motion frames and their re-encoding are Wan's.
+"""
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import wan_s2v  # noqa: E402
+
+PROMPT, NEGATIVE = "the stored prompt", "the stored negative prompt"
+
+
+def crop(portrait, size, out):
+    """The square Wan's Resize(min side) and CenterCrop make, saved as a PNG and as emo4j's face_crop."""
+    image = Image.open(portrait).convert("RGB")
+    w, h = image.size
+    side = min(w, h)
+    image = image.crop(((w - side) // 2, (h - side) // 2, (w - side) // 2 + side, (h - side) // 2 + side))
+    image = image.resize((size, size), Image.BICUBIC)
+    image.save(out / "face.png")
+    pixels = np.asarray(image, dtype=np.float32).transpose(2, 0, 1)[None] / 255.0
+    (out / "inputs").mkdir(exist_ok=True)
+    np.save(out / "inputs/face_crop.npy", pixels)
+    return out / "face.png"
+
+
+def draw_noise(clips, latents, h, seed, out):
+    (out / "noise").mkdir(exist_ok=True)
+    for r in range(clips):
+        g = torch.Generator().manual_seed(seed + r)
+        noise = torch.randn(16, latents, h, h, generator=g)
+        np.save(out / f"noise/clip-{r:04d}.npy", noise.unsqueeze(0).numpy())
+
+
+def render_emo(a, face, manifest, out):
+    cmd = [a.emo, "render", "--pack", a.pack, "--portrait", str(face), "--audio", a.audio, "--out", str(out / "emo.mp4"),
+           "--face", f"0,0,{manifest['settings']['resolution']},{manifest['settings']['resolution']}",
+           "--noise", str(out / "noise"), "--inputs", str(out / "inputs"), "--trace", str(out / "emo"),
+           "--steps", str(a.steps), "--guidance", str(a.guidance), "--seed", str(a.seed), "--quiet"]
+    subprocess.run(cmd, check=True)
+
+
+def wan_pipeline(wan, pack, features, motion_frames, fps):
+    """A WanS2V made without its __init__ (which loads checkpoints onto CUDA): the pack's tiny-random
+    networks, stand-ins for umT5 (the stored embeddings) and wav2vec2 (the given features), on the CPU."""
+    state = torch.load(pack / "tiny-random.pt")
+    model = wan.model_s2v.WanModel_S2V(**state["model_config"]).eval().requires_grad_(False)
+    model.load_state_dict(state["model"])
+    vae_net = wan.vae.WanVAE_(**state["vae_config"]).eval().requires_grad_(False)
+    vae_net.load_state_dict(state["vae"])
+    vae = object.__new__(wan.vae.Wan2_1_VAE)
+    mean, inv_std = wan_s2v.vae_scale()
+    vae.dtype, vae.device, vae.model = torch.float32, torch.device("cpu"), vae_net
+    vae.mean, vae.std = mean, 1.0 / inv_std
+    vae.scale = [vae.mean, 1.0 / vae.std]
+
+    prompt = torch.from_numpy(np.load(pack / "text_context.npy"))
+    negative = torch.from_numpy(np.load(pack / "negative_text_context.npy"))
+
+    class StoredPrompts:
+        model = torch.nn.Identity()
+
+        def __call__(self, texts, device):
+            return [prompt if texts[0] == PROMPT else negative]
+
+    # what generate() imports but does not use here: FSDP (torch 1.13's does not import on Python 3.11) and
+    # umT5 (its class reads the CUDA device when defined); the prompts' embeddings come from the pack
+    stand_in_if_broken("wan.distributed.fsdp", shard_model=None)
+    stand_in_if_broken("wan.modules.t5", T5EncoderModel=None)
+    speech2video = importlib.import_module("wan.speech2video")
+    audio_encoder = importlib.import_module("wan.modules.s2v.audio_encoder")
+    encoder = object.__new__(audio_encoder.AudioEncoder)
+    encoder.video_rate = 30
+    # extract_audio_feat after wav2vec2: its hidden states resampled from 50 to 30 rows a second by Wan's own function
+    encoder.extract_audio_feat = lambda path, return_all_layers=False: audio_encoder.linear_interpolation(
+        features, input_fps=50, output_fps=encoder.video_rate)
+    s2v = object.__new__(speech2video.WanS2V)
+    s2v.device, s2v.rank, s2v.t5_cpu, s2v.init_on_cpu = torch.device("cpu"), 0, True, False
+    s2v.num_train_timesteps, s2v.param_dtype, s2v.sp_size = 1000, torch.float32, 1
+    s2v.text_encoder, s2v.vae, s2v.noise_model, s2v.audio_encoder = StoredPrompts(), vae, model, encoder
+    s2v.sample_neg_prompt, s2v.motion_frames, s2v.drop_first_motion = NEGATIVE, motion_frames, True
+    s2v.fps, s2v.audio_sample_m = fps, 0
+    return s2v
+
+
+def stand_in_if_broken(name, **attrs):
+    try:
+        importlib.import_module(name)
+    except (ImportError, ValueError, AssertionError, RuntimeError) as e:
+        print(f"wan_s2v_parity: {name} does not import here ({type(e).__name__}: {e}); stood in for", file=sys.stderr)
+        module = types.ModuleType(name)
+        for k, v in attrs.items():
+            setattr(module, k, v)
+        sys.modules[name] = module
+
+
+def save(folder, name, tensor):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, np.ascontiguousarray(tensor.detach().float().numpy()))
+
+
+def run_wan(a, wan, face, manifest, out):
+    s = manifest["settings"]
+    size, clip, fps, motion = s["resolution"], s["clip_frames"], s["fps"], s["motion_frames"]
+    rows = torch.from_numpy(np.load(out / "emo/render/audio_features.npy"))
+    # emo4j's rows hold the 25 hidden states layer by layer; Wan's are [layers, rows, width]
+    features = rows.reshape(rows.shape[0], wan_s2v.LAYERS, -1).permute(1, 0, 2).contiguous()
+    s2v = wan_pipeline(wan, Path(a.pack), features, motion, fps)
+    trace = out / "wan"
+    decodes, encodes = [], []
+    decode, encode = s2v.vae.decode, s2v.vae.encode
+
+    def recording_decode(zs):
+        frames = decode(zs)
+        decodes.append(frames[0])
+        return frames
+
+    def recording_encode(videos):
+        latents = encode(videos)
+        encodes.append((videos[0].shape[1], latents[0]))
+        return latents
+
+    s2v.vae.decode, s2v.vae.encode = recording_decode, recording_encode
+    steps = []  # per clip: (timestep, guided prediction, latents after the step)
+    speech2video = sys.modules["wan.speech2video"]
+    solver = speech2video.FlowUniPCMultistepScheduler
+
+    class RecordingSolver(solver):
+        """Wan's solver, unchanged, with each step's timestep, prediction and result written down."""
+
+        def set_timesteps(self, *args, **kwargs):
+            steps.append([])
+            return super().set_timesteps(*args, **kwargs)
+
+        def step(self, model_output, timestep, sample, *args, **kwargs):
+            result = super().step(model_output, timestep, sample, *args, **kwargs)
+            steps[-1].append((timestep, model_output, result[0]))
+            return result
+
+    speech2video.FlowUniPCMultistepScheduler = RecordingSolver
+    video = s2v.generate(PROMPT, str(face), a.audio, False, None, None, None, num_repeat=a.clips, max_area=size * size,
+                         infer_frames=clip, shift=3.0, sample_solver="unipc", sampling_steps=a.steps,
+                         guide_scale=a.guidance, n_prompt=NEGATIVE, seed=a.seed, offload_model=False)
+    speech2video.FlowUniPCMultistepScheduler = solver
+    for r, clip_steps in enumerate(steps):
+        for i, (t, guided, latents) in enumerate(clip_steps):
+            save(trace, f"clip-{r:04d}/step-{i:02d}/timestep.npy", torch.tensor([float(t)]))
+            save(trace, f"clip-{r:04d}/step-{i:02d}/guided.npy", guided)
+            save(trace, f"clip-{r:04d}/step-{i:02d}/latents.npy", latents)
+    # encodes: the portrait (1 frame), the zero motion frames, then the motion frames after every clip
+    save(trace, "render/reference_latents.npy", encodes[0][1].unsqueeze(0))
+    motion_after = [lat for frames, lat in encodes[1:] if frames == motion]
+    for r, frames in enumerate(decodes):
+        kept = frames[:, -clip:]
+        save(trace, f"clip-{r:04d}/decoded.npy", ((kept + 1) / 2).permute(1, 0, 2, 3))
+        if r >= 1:
+            save(trace, f"clip-{r:04d}/motion_latents.npy", motion_after[r].unsqueeze(0))
+    return video
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--source", required=True, help="your Wan2.2 checkout")
+    p.add_argument("--pack", required=True, help="a pack written by wan_s2v.py --tiny-random")
+    p.add_argument("--portrait", required=True)
+    p.add_argument("--audio", required=True, help="a voice of clips × clip_frames / fps seconds")
+    p.add_argument("--emo", default="./emo", help="the emo command")
+    p.add_argument("--work", required=True, help="a new folder for the noise, inputs and both traces")
+    p.add_argument("--steps", type=int, default=4)
+    p.add_argument("--clips", type=int, default=2)
+    p.add_argument("--guidance", type=float, default=4.5)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--tolerance", type=float, default=1e-3)
+    a = p.parse_args(argv)
+    pack = Path(a.pack)
+    if not (pack / "tiny-random.pt").is_file():
+        p.error(f"{pack} has no tiny-random.pt: write it with wan_s2v.py --tiny-random")
+    manifest = json.loads((pack / "manifest.json").read_text())
+    s = manifest["settings"]
+    out = Path(a.work)
+    out.mkdir(parents=True, exist_ok=False)
+    wan = wan_s2v.load_wan(a.source)
+    face = crop(a.portrait, s["resolution"], out)
+    draw_noise(a.clips, s["clip_frames"] // 4, s["resolution"] // 8, a.seed, out)
+    render_emo(a, face, manifest, out)
+    run_wan(a, wan, face, manifest, out)
+    result = subprocess.run([a.emo, "compare", str(out / "wan"), str(out / "emo"), "--shared",
+                             "--tolerance", str(a.tolerance)])
+    sys.exit(result.returncode)
+
+
+if __name__ == "__main__":
+    main()
