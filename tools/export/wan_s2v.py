@@ -10,7 +10,8 @@ It imports Wan's own modules from your checkout (--source) and writes:
   vae_encoder_first / vae_encoder    Wan2.1's causal VAE encoder, one latent frame a call: the first frame
                                      alone, then four frames, its convolutions' caches passed as tensors
   vae_decoder_first / vae_decoder    the decoder, likewise: one latent frame to 1, then to 4 frames
-  first_clip_denoiser                WanModel_S2V for the first clip (drop_first_motion: no motion tokens)
+  first_clip_denoiser                WanModel_S2V for the first clip (drop_first_motion: no motion tokens);
+                                     pose_latents from a pose video, zeros without one
   denoising_unet                     WanModel_S2V for the later clips, with the 19 motion latents
   audio_encoder                      wav2vec2-large-xlsr-53's 25 hidden states per 20 ms row (needs
                                      transformers); --tiny-random: a small random stand-in
@@ -240,15 +241,15 @@ def export_vae(vae, size, out, components):
 
 class S2VDenoiser(nn.Module):
     """Both guidance branches of one speech2video.py step: [negative prompt, silent audio] then [prompt,
-    voice], each a call of WanModel_S2V as Wan makes it (pose latents zero, as without a pose video)."""
+    voice], each a call of WanModel_S2V as Wan makes it, with the same pose latents (zeros without a pose
+    video, as Wan gives them)."""
 
-    def __init__(self, model, first, clip_latents, h, holder):
+    def __init__(self, model, first, holder):
         super().__init__()
         self.model, self.first, self.holder = model, first, holder
-        self.register_buffer("cond", torch.zeros(Z, clip_latents, h, h))
 
     def forward(self, sample, timestep, timestep_sinusoid, text_context, reference_latents, motion_latents,
-                audio_windows):
+                audio_windows, pose_latents):
         self.holder["sinusoid"] = timestep_sinusoid
         frames = audio_windows.shape[1]
         out = []
@@ -256,7 +257,7 @@ class S2VDenoiser(nn.Module):
             audio = audio_windows[b, :, 0].reshape(frames, LAYERS, -1).permute(1, 2, 0).unsqueeze(0)
             flow = self.model([sample[b]], t=timestep, context=[text_context[b]], seq_len=0,
                               ref_latents=[reference_latents[0]], motion_latents=[motion_latents[0]],
-                              cond_states=[self.cond], audio_input=audio,
+                              cond_states=[pose_latents[0]], audio_input=audio,
                               motion_frames=[MOTION_FRAMES, MOTION_LATENTS], drop_motion_frames=self.first)
             out.append(flow[0].unsqueeze(0))
         return torch.cat(out, dim=0)
@@ -340,16 +341,17 @@ def export_denoisers(wan, model, size, clip_frames, text_tokens, out, components
     holder = {}
     affine_layer_norms(model)
     for first in (True, False):
-        net = S2VDenoiser(model, first, n, h, holder).eval()
+        net = S2VDenoiser(model, first, holder).eval()
         args = [torch.randn(2, Z, n, h, h), torch.tensor([500], dtype=torch.int64), torch.randn(1, model.freq_dim),
                 torch.randn(2, text_tokens, model.text_dim), torch.randn(1, Z, 1, h, h),
-                torch.randn(1, Z, MOTION_LATENTS, h, h), torch.randn(2, clip_frames, 1, audio_width)]
+                torch.randn(1, Z, MOTION_LATENTS, h, h), torch.randn(2, clip_frames, 1, audio_width),
+                torch.randn(1, Z, n, h, h)]
         # the rotary table of these shapes, from Wan's own rope_precompute in an eager call
         original = wan.model_s2v.sinusoidal_embedding_1d
         table = rope_table(model, lambda: net(*args))
         assert wan.model_s2v.sinusoidal_embedding_1d is original
         names = ["sample", "timestep", "timestep_sinusoid", "text_context", "reference_latents", "motion_latents",
-                 "audio_windows"]
+                 "audio_windows", "pose_latents"]
         file = "first_clip_denoiser.onnx" if first else "denoiser.onnx"
         with rewrites_for_export((wan, table), holder):
             ins, outs = packwriter.export(net, args, out / file, names, ["noise_pred"])

@@ -64,6 +64,8 @@ def render_emo(a, face, manifest, out):
            "--face", f"0,0,{manifest['settings']['resolution']},{manifest['settings']['resolution']}",
            "--noise", str(out / "noise"), "--inputs", str(out / "inputs"), "--trace", str(out / "emo"),
            "--steps", str(a.steps), "--guidance", str(a.guidance), "--seed", str(a.seed), "--quiet"]
+    if a.pose:
+        cmd += ["--pose", a.pose]
     subprocess.run(cmd, check=True)
 
 
@@ -149,6 +151,13 @@ def run_wan(a, wan, face, manifest, out):
         return latents
 
     s2v.vae.decode, s2v.vae.encode = recording_decode, recording_encode
+    if a.pose:
+        # the pose frames as emo4j read them from the video (its own MP4 decoder, Wan's frame choice), given
+        # to Wan in place of its decord reader, so that both condition on the same pixels
+        clips = sorted((out / "emo").glob("clip-*/pose_frames.npy"))
+        frames = np.concatenate([np.load(f) for f in clips])
+        pose_seq = np.rint(frames.transpose(0, 2, 3, 1) * 255).astype(np.uint8)
+        s2v.read_last_n_frames = lambda path, n_frames, target_fps=16, reverse=False: pose_seq[:n_frames]
     steps = []  # per clip: (timestep, guided prediction, latents after the step)
     speech2video = sys.modules["wan.speech2video"]
     solver = speech2video.FlowUniPCMultistepScheduler
@@ -166,7 +175,8 @@ def run_wan(a, wan, face, manifest, out):
             return result
 
     speech2video.FlowUniPCMultistepScheduler = RecordingSolver
-    video = s2v.generate(PROMPT, str(face), a.audio, False, None, None, None, num_repeat=a.clips, max_area=size * size,
+    video = s2v.generate(PROMPT, str(face), a.audio, False, None, None, None, num_repeat=a.clips, pose_video=a.pose,
+                         max_area=size * size,
                          infer_frames=clip, shift=3.0, sample_solver="unipc", sampling_steps=a.steps,
                          guide_scale=a.guidance, n_prompt=NEGATIVE, seed=a.seed, offload_model=False)
     speech2video.FlowUniPCMultistepScheduler = solver
@@ -175,9 +185,13 @@ def run_wan(a, wan, face, manifest, out):
             save(trace, f"clip-{r:04d}/step-{i:02d}/timestep.npy", torch.tensor([float(t)]))
             save(trace, f"clip-{r:04d}/step-{i:02d}/guided.npy", guided)
             save(trace, f"clip-{r:04d}/step-{i:02d}/latents.npy", latents)
-    # encodes: the portrait (1 frame), the zero motion frames, then the motion frames after every clip
+    # encodes: the portrait (1 frame), the zero motion frames, the pose clips (clip frames + 1), then the motion
+    # frames after every clip
     save(trace, "render/reference_latents.npy", encodes[0][1].unsqueeze(0))
     motion_after = [lat for frames, lat in encodes[1:] if frames == motion]
+    for r, lat in enumerate(lat for frames, lat in encodes[1:] if frames == clip + 1):
+        if a.pose:
+            save(trace, f"clip-{r:04d}/pose_latents.npy", lat[:, 1:].unsqueeze(0))
     for r, frames in enumerate(decodes):
         kept = frames[:, -clip:]
         save(trace, f"clip-{r:04d}/decoded.npy", ((kept + 1) / 2).permute(1, 0, 2, 3))
@@ -199,6 +213,7 @@ def main(argv=None):
     p.add_argument("--guidance", type=float, default=4.5)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--tolerance", type=float, default=1e-3)
+    p.add_argument("--pose", help="a pose video (H.264 MP4) driving both")
     a = p.parse_args(argv)
     pack = Path(a.pack)
     if not (pack / "tiny-random.pt").is_file():

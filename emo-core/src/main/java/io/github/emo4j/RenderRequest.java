@@ -6,6 +6,8 @@ import io.github.emo4j.face.FaceSelector;
 import io.github.emo4j.sched.Schedulers;
 import io.github.emo4j.video.EncodingOptions;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,6 +40,7 @@ public final class RenderRequest {
     private final int clipFrames;
     private final int firstClipFrames;
     private final double timeOffset;
+    private final Path pose;
     private final Sampling sampling;
     private final EncodingOptions encoding;
     private final RenderHooks hooks;
@@ -52,6 +55,7 @@ public final class RenderRequest {
         this.clipFrames = b.clipFrames;
         this.firstClipFrames = b.firstClipFrames;
         this.timeOffset = b.timeOffset;
+        this.pose = b.pose;
         this.sampling = new Sampling(b.steps, b.guidance, b.referenceGuidance, b.guidanceRescale, b.scheduler, b.seed);
         this.encoding = b.encoding;
         this.hooks = new RenderHooks(b.progress, b.cancel, b.initialNoise, b.trace, b.preprocessing);
@@ -197,6 +201,17 @@ public final class RenderRequest {
     }
 
     /**
+     * A pose video that drives the head and body, for a pack whose denoiser takes {@code pose_latents}
+     * (Wan2.2-S2V): its frames from the first, taken at the render's frame rate as Wan takes them, square
+     * centre crops at the pack's resolution, encoded per clip. Past its end, frames are black.
+     *
+     * @return the H.264 MP4, or {@code null} for none (the pack's pose latents are then zeros, as Wan's are)
+     */
+    public Path pose() {
+        return pose;
+    }
+
+    /**
      * How each clip is sampled: steps, guidance, algorithm and seed.
      *
      * @return the sampling options
@@ -238,6 +253,7 @@ public final class RenderRequest {
         private int firstClipFrames;
         private boolean live;
         private double timeOffset;
+        private Path pose;
         private int steps;
         private double guidance = Double.NaN;
         private double referenceGuidance = Double.NaN;
@@ -265,6 +281,7 @@ public final class RenderRequest {
             firstClipFrames = r.firstClipFrames;
             live = r.audio == null;
             timeOffset = r.timeOffset;
+            pose = r.pose;
             steps = r.sampling.steps();
             guidance = r.sampling.guidance();
             referenceGuidance = r.sampling.referenceGuidance();
@@ -401,6 +418,21 @@ public final class RenderRequest {
                 throw new InvalidInputException("time offset must be between 0 and 86400 seconds: " + seconds);
             }
             this.timeOffset = seconds;
+            return this;
+        }
+
+        /**
+         * A pose video; see {@link RenderRequest#pose()}.
+         *
+         * @param video an H.264 MP4, or {@code null} for none
+         * @return this builder
+         * @throws InvalidInputException if {@code video} is not a readable file
+         */
+        public Builder pose(Path video) {
+            if (video != null && !(Files.isRegularFile(video) && Files.isReadable(video))) {
+                throw new InvalidInputException("pose: " + video + " is not a readable file");
+            }
+            this.pose = video;
             return this;
         }
 

@@ -35,6 +35,8 @@ public final class Contract {
     public static final String TIMESTEP_SINUSOID = "timestep_sinusoid";
     public static final String AUDIO_WINDOWS = "audio_windows";
     public static final String MOTION_LATENTS = "motion_latents";
+    /** A pose video's latents for the clip ([1, C, n, h, w], Wan2.2-S2V's cond_states), the same in every branch; zeros without one. */
+    public static final String POSE_LATENTS = "pose_latents";
     public static final String FRAME_TIME = "frame_time";
     public static final String MOTION_SCALE = "motion_scale";
     /** EMO's speed-layer condition: the wanted head speed per frame (the pose strength); models bucket it. */
@@ -79,7 +81,7 @@ public final class Contract {
     // the step reaches the denoiser as its timestep, the timestep's sinusoid or σ: at least one (ModelPack)
     private static final Io DENOISER = new Io(Set.of(SAMPLE),
             Set.of(TIMESTEP, REFERENCE_FEATURES, AUDIO_WINDOWS, MASK_FEATURES, MOTION_LATENTS, FRAME_TIME, MOTION_SCALE,
-                    HEAD_SPEED, REFERENCE_LATENTS, SIGMA, TEXT_CONTEXT, TIMESTEP_SINUSOID),
+                    HEAD_SPEED, REFERENCE_LATENTS, SIGMA, TEXT_CONTEXT, TIMESTEP_SINUSOID, POSE_LATENTS),
             Set.of(NOISE_PRED));
 
     static final Map<Role, Io> ROLES = Map.ofEntries(

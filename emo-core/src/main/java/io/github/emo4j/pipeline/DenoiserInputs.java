@@ -45,6 +45,8 @@ final class DenoiserInputs {
     private final ComponentCall unet;
     private final FloatTensor windows;
     private final FloatTensor motion;
+    /** A pose video's latents for the clip (flow family), or {@code null}. */
+    private final FloatTensor pose;
     /** Whether {@link #motion} is another stage's, which keeps it. */
     private final boolean motionMadeElsewhere;
     private final FloatTensor frameTime;
@@ -77,7 +79,7 @@ final class DenoiserInputs {
      */
     DenoiserInputs(ModelPack pack, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
                    ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler) throws OrtException {
-        this(pack, Role.DENOISING_UNET, plan, frames, ctx, produced, reference, audio, crop, sampler, null);
+        this(pack, Role.DENOISING_UNET, plan, frames, ctx, produced, reference, audio, crop, sampler, null, null);
     }
 
     /**
@@ -87,7 +89,7 @@ final class DenoiserInputs {
      */
     DenoiserInputs(ModelPack pack, Role role, RenderPlan plan, int frames, RenderContext ctx, ProducedTensors produced,
                    ReferenceStage reference, AudioConditioning audio, FaceCrop crop, ClipSampler sampler,
-                   FloatTensor motionLatents) throws OrtException {
+                   FloatTensor motionLatents, FloatTensor poseLatents) throws OrtException {
         PackSettings s = pack.settings();
         int c = s.latentChannels(), h = s.latentSize(), f = frames, n = plan.motionFrames();
         this.pack = pack;
@@ -105,6 +107,7 @@ final class DenoiserInputs {
         this.given = ctx.given;
         windows = FloatTensor.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
         this.motionMadeElsewhere = motionLatents != null;
+        this.pose = poseLatents;
         motion = motionMadeElsewhere ? motionLatents : FloatTensor.zeros(1, c, n, h, h);
         if (s.firstMotionIsReference() && !motionMadeElsewhere) {
             for (int ch = 0; ch < c; ch++) {
@@ -178,6 +181,7 @@ final class DenoiserInputs {
         FloatTensor own = switch (name) {
             case Contract.AUDIO_WINDOWS -> windows;
             case Contract.MOTION_LATENTS -> motion;
+            case Contract.POSE_LATENTS -> pose;
             case Contract.FRAME_TIME -> frameTime;
             case Contract.MOTION_SCALE -> motionScale;
             case Contract.HEAD_SPEED -> headSpeed;
@@ -186,6 +190,9 @@ final class DenoiserInputs {
         };
         boolean perClip = own != null && own != motionScale && !name.equals(Contract.TEXT_CONTEXT);
         FloatTensor bound = own;
+        if (bound == null && name.equals(Contract.POSE_LATENTS)) {
+            throw new PackException(pack.source() + ": " + role.key() + " takes 'pose_latents', which only the flow family makes");
+        }
         if (bound == null && Contract.isMaskLevel(name)) {
             bound = Masks.tiled(in, crop, plan.branches(), frames, pack.settings().latentSize(), pack.source());
             FloatTensor given = this.given.take(name, bound.shape());

@@ -28,7 +28,9 @@ final class MotionVideo {
     /** The encoder in chunks ({@link VaeChunks}), or {@code null}. */
     private final VaeChunks chunks;
 
-    MotionVideo(ModelPack pack, LatentLayout layout, float[] portrait, RenderContext ctx) throws OrtException {
+    /** The motion frames, encoded by the pack's VAE encoder, or by {@code chunks} when the VAE is in chunks. */
+    MotionVideo(ModelPack pack, LatentLayout layout, float[] portrait, VaeChunks chunks, RenderContext ctx)
+            throws OrtException {
         PackSettings s = pack.settings();
         int r = s.resolution();
         this.frames = s.motionFrames();
@@ -47,11 +49,10 @@ final class MotionVideo {
             // S2V's zeros are zeros of the VAE's [-1, 1] pixels: mid-grey in emo4j's [0, 1]
             pixels.fill(0.5f);
         }
-        if (pack.has(Role.VAE_ENCODER_FIRST)) {
-            chunks = new VaeChunks(pack, Role.VAE_ENCODER, ctx);
+        this.chunks = chunks;
+        if (chunks != null) {
             encode = null;
         } else {
-            chunks = null;
             encode = new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
                     .input(Contract.PIXELS, pixels).output(Contract.LATENTS, latents);
         }

@@ -70,6 +70,8 @@ public final class RenderSession implements AutoCloseable {
     /** A causal 3-D VAE's motion frames and clip decoding (the flow family), or {@code null}. */
     private final MotionVideo motionVideo;
     private final ContextDecoder contextDecoder;
+    /** A causal VAE pack's pose latents (Wan2.2-S2V's), when its denoiser takes them; else {@code null}. */
+    private final PoseConditioning poses;
     /** The first clip's frames the motion frames leave out (S2V: 3). */
     private final int settlingFrames;
     private final FloatTensor portraitLatents;
@@ -128,22 +130,32 @@ public final class RenderSession implements AutoCloseable {
             boolean firstApart = p.shortFirstClip() || pack.has(Role.FIRST_CLIP_DENOISER);
             s = sampler(pack.component(Role.DENOISING_UNET), p, layout, p.clipFrames(), firstApart ? 1 : 0, false, ctx);
             if (layout.temporalCompression() > 1) {
-                this.motionVideo = new MotionVideo(pack, layout, framing.referencePixels(), ctx);
+                // one encoder in chunks serves the motion frames and the pose video, one after the other
+                VaeChunks encoderChunks = pack.has(Role.VAE_ENCODER_FIRST) ? new VaeChunks(pack, Role.VAE_ENCODER, ctx) : null;
+                this.motionVideo = new MotionVideo(pack, layout, framing.referencePixels(), encoderChunks, ctx);
                 this.contextDecoder = new ContextDecoder(pack, layout, p.clipFrames(), 1,
                         (int) motionVideo.latents.shape()[2], ctx);
+                this.poses = takesPose(pack) ? new PoseConditioning(pack, layout, spec.pose(), p.fps(), p.clipFrames(),
+                        encoderChunks, ctx) : null;
             } else {
                 this.motionVideo = null;
                 this.contextDecoder = null;
+                this.poses = null;
+            }
+            if (spec.pose() != null && poses == null) {
+                throw new InvalidInputException("pose: this pack's denoiser takes no pose_latents, so a pose video cannot "
+                        + "drive it");
             }
             FloatTensor motionLatents = motionVideo == null ? null : motionVideo.latents;
+            FloatTensor poseLatents = poses == null ? null : poses.latents;
             this.inputs = new DenoiserInputs(pack, Role.DENOISING_UNET, p, p.clipFrames(), ctx, produced, reference, audio,
-                    framing.crop(), s, motionLatents);
+                    framing.crop(), s, motionLatents, poseLatents);
             this.portraitLatents = reference.portraitLatents();
             if (firstApart) {
                 Role firstRole = pack.has(Role.FIRST_CLIP_DENOISER) ? Role.FIRST_CLIP_DENOISER : Role.DENOISING_UNET;
                 s0 = sampler(pack.component(firstRole), p, layout, p.firstClipFrames(), 0, true, ctx);
                 this.firstInputs = new DenoiserInputs(pack, firstRole, p, p.firstClipFrames(), ctx, produced, reference,
-                        audio, framing.crop(), s0, motionLatents);
+                        audio, framing.crop(), s0, motionLatents, poseLatents);
             } else {
                 this.firstInputs = null;
             }
@@ -229,6 +241,13 @@ public final class RenderSession implements AutoCloseable {
                 sinusoid == null ? null : TimestepSinusoid.of(sinusoid, unet.name()), ctx);
     }
 
+    /** Whether either denoiser of {@code pack} takes a pose video's latents. */
+    private static boolean takesPose(ModelPack pack) {
+        return pack.component(Role.DENOISING_UNET).spec().input(Contract.POSE_LATENTS) != null
+                || (pack.has(Role.FIRST_CLIP_DENOISER)
+                && pack.component(Role.FIRST_CLIP_DENOISER).spec().input(Contract.POSE_LATENTS) != null);
+    }
+
     /** A causal VAE's clips are whole latent frames, all of one length. */
     private static void checkClipsOfWholeLatents(RenderPlan p, LatentLayout layout) {
         int t = layout.temporalCompression();
@@ -266,6 +285,12 @@ public final class RenderSession implements AutoCloseable {
         boolean first = clip == 0 && firstSampler != null;
         ClipSampler clipSampler = first ? firstSampler : sampler;
         DenoiserInputs clipInputs = first ? firstInputs : inputs;
+        if (poses != null) {
+            ctx.time("pose_encode", () -> {
+                poses.prepare(clip, plan.firstFrame(clip));
+                return null;
+            });
+        }
         clipInputs.prepare(clip, previousLatents == null ? clipSampler.latents : previousLatents);
         FloatTensor latents = clipSampler.denoise(clip, clipInputs.unet(), clips);
         previousLatents = latents;

@@ -47,26 +47,32 @@ public final class ProceduralFlowPack {
     private final int motionFrames;
     private final int audioWindow;
     private final Map<String, Object> scheduler;
-    private final boolean firstClipDenoiser;
-    private final boolean chunkedVae;
-    /** -1: motion frames start as the portrait; else they start as zeros and skip this many first-clip frames. */
-    private final int s2vStart;
+    private final Variant variant;
 
-    private ProceduralFlowPack(int resolution, int clipFrames, int motionFrames, int audioWindow,
-                               Map<String, Object> scheduler, boolean firstClipDenoiser, boolean chunkedVae) {
-        this(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser, chunkedVae, -1);
+    /**
+     * Which of the layout's optional parts the pack has.
+     *
+     * @param firstClipDenoiser a first-clip denoiser without motion latents
+     * @param chunkedVae        the VAE in chunks of one latent frame
+     * @param s2vStart          -1: motion frames start as the portrait; else they start as zeros and leave out this
+     *                          many first-clip frames
+     * @param poseInput         the denoisers take {@code pose_latents} (and ignore them)
+     */
+    private record Variant(boolean firstClipDenoiser, boolean chunkedVae, int s2vStart, boolean poseInput) {
     }
 
     private ProceduralFlowPack(int resolution, int clipFrames, int motionFrames, int audioWindow,
-                               Map<String, Object> scheduler, boolean firstClipDenoiser, boolean chunkedVae, int s2vStart) {
-        this.s2vStart = s2vStart;
-        this.firstClipDenoiser = firstClipDenoiser;
-        this.chunkedVae = chunkedVae;
+                               Map<String, Object> scheduler, Variant variant) {
         this.resolution = resolution;
         this.clipFrames = clipFrames;
         this.motionFrames = motionFrames;
         this.audioWindow = audioWindow;
         this.scheduler = scheduler;
+        this.variant = variant;
+    }
+
+    private ProceduralFlowPack with(Variant v) {
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, v);
     }
 
     /**
@@ -84,7 +90,8 @@ public final class ProceduralFlowPack {
             throw new IllegalArgumentException("invalid procedural flow pack size: " + resolution + " px, clips of "
                     + clipFrames + ", " + motionFrames + " motion frames");
         }
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, eulerShift3(), false, false);
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, eulerShift3(),
+                new Variant(false, false, -1, false));
     }
 
     /** The embedded flow default: 256 px, clips of 12 frames (3 latent frames), 5 motion frames, audio window ±2. */
@@ -94,8 +101,7 @@ public final class ProceduralFlowPack {
 
     /** This pack sampled by the scheduler {@code config} names, in diffusers' keys. */
     public ProceduralFlowPack withScheduler(Map<String, Object> config) {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, new LinkedHashMap<>(config),
-                firstClipDenoiser, chunkedVae, s2vStart);
+        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, new LinkedHashMap<>(config), variant);
     }
 
     /**
@@ -103,7 +109,7 @@ public final class ProceduralFlowPack {
      * the first clip's motion frames: the first clip's target does not lean towards them.
      */
     public ProceduralFlowPack withFirstClipDenoiser() {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, true, chunkedVae, s2vStart);
+        return with(new Variant(true, variant.chunkedVae(), variant.s2vStart(), variant.poseInput()));
     }
 
     /**
@@ -112,8 +118,7 @@ public final class ProceduralFlowPack {
      * left out of them ({@code first_clip_settling_frames}).
      */
     public ProceduralFlowPack withS2vMotionStart(int settling) {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser,
-                chunkedVae, settling);
+        return with(new Variant(variant.firstClipDenoiser(), variant.chunkedVae(), settling, variant.poseInput()));
     }
 
     /**
@@ -123,8 +128,15 @@ public final class ProceduralFlowPack {
      * whole-clip VAE renders.
      */
     public ProceduralFlowPack withChunkedVae() {
-        return new ProceduralFlowPack(resolution, clipFrames, motionFrames, audioWindow, scheduler, firstClipDenoiser, true,
-                s2vStart);
+        return with(new Variant(variant.firstClipDenoiser(), true, variant.s2vStart(), variant.poseInput()));
+    }
+
+    /**
+     * This pack with denoisers that take a pose video's latents, {@code pose_latents} ({@code [1, C, n, R, R]},
+     * Wan2.2-S2V's), and ignore them: the pose path's reading and encoding run, the oracle stays the same.
+     */
+    public ProceduralFlowPack withPoseInput() {
+        return with(new Variant(variant.firstClipDenoiser(), variant.chunkedVae(), variant.s2vStart(), true));
     }
 
     private static Map<String, Object> eulerShift3() {
@@ -155,7 +167,7 @@ public final class ProceduralFlowPack {
 
     private MemoryPackSource source(long minBytes) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        if (chunkedVae) {
+        if (variant.chunkedVae()) {
             files.put("vae_encoder_first.onnx", vaeEncoderChunk(true));
             files.put("vae_encoder.onnx", vaeEncoderChunk(false));
             files.put("vae_decoder_first.onnx", vaeDecoderChunk(true));
@@ -166,7 +178,7 @@ public final class ProceduralFlowPack {
         }
         files.put("audio_encoder.onnx", ProceduralPack.audioEncoder());
         put(files, "denoiser.onnx", denoiser(true), minBytes);
-        if (firstClipDenoiser) {
+        if (variant.firstClipDenoiser()) {
             put(files, "first_clip_denoiser.onnx", denoiser(false), minBytes);
         }
         return new MemoryPackSource("builtin:" + NAME, manifest(), files);
@@ -190,9 +202,9 @@ public final class ProceduralFlowPack {
         settings.put("latent_downsample", 1.0);
         settings.put("clip_frames", (double) clipFrames);
         settings.put("motion_frames", (double) motionFrames);
-        settings.put("first_motion", s2vStart < 0 ? "reference" : "zeros");
-        if (s2vStart >= 0) {
-            settings.put("first_clip_settling_frames", (double) s2vStart);
+        settings.put("first_motion", variant.s2vStart() < 0 ? "reference" : "zeros");
+        if (variant.s2vStart() >= 0) {
+            settings.put("first_clip_settling_frames", (double) variant.s2vStart());
         }
         settings.put("audio_window", (double) audioWindow);
         settings.put("audio_sample_rate", 16000.0);
@@ -203,7 +215,7 @@ public final class ProceduralFlowPack {
         settings.put("default_steps", (double) DEFAULT_STEPS);
         settings.put("default_guidance", 1.0);
         Map<String, Object> comps = new LinkedHashMap<>();
-        if (chunkedVae) {
+        if (variant.chunkedVae()) {
             Object frame = tensor("pixels", 1, CHANNELS, 1, r, r), four = tensor("pixels", 1, CHANNELS, TEMPORAL, r, r);
             Object latent = tensor("latents", 1, CHANNELS, 1, r, r), previous = tensor("previous", 1, CHANNELS, 1, r, r);
             Object next = tensor("previous_next", 1, CHANNELS, 1, r, r);
@@ -224,7 +236,7 @@ public final class ProceduralFlowPack {
                 List.of(tensor("audio_features", "chunks", AUDIO_FEATURES))));
         comps.put("denoising_unet", component("denoiser.onnx", denoiserInputs(true),
                 List.of(tensor("noise_pred", "batch", CHANNELS, "latent_frames", r, r))));
-        if (firstClipDenoiser) {
+        if (variant.firstClipDenoiser()) {
             comps.put("first_clip_denoiser", component("first_clip_denoiser.onnx", denoiserInputs(false),
                     List.of(tensor("noise_pred", "batch", CHANNELS, "latent_frames", r, r))));
         }
@@ -254,6 +266,9 @@ public final class ProceduralFlowPack {
         in.add(tensor("audio_windows", "batch", "frames", w, AUDIO_FEATURES));
         in.add(tensor("frame_time", "frames"));
         in.add(tensor("motion_scale", 3));
+        if (variant.poseInput()) {
+            in.add(tensor("pose_latents", 1, CHANNELS, clipFrames / TEMPORAL, r, r));
+        }
         return in;
     }
 
@@ -350,6 +365,9 @@ public final class ProceduralFlowPack {
         String audio = g.input("audio_windows", TensorType.FLOAT, "batch", "frames", w, AUDIO_FEATURES);
         String time = g.input("frame_time", TensorType.FLOAT, "frames");
         String scale = g.input("motion_scale", TensorType.FLOAT, 3);
+        if (variant.poseInput()) {
+            g.input("pose_latents", TensorType.FLOAT, 1, CHANNELS, clipFrames / TEMPORAL, r, r);
+        }
         String zero = g.scalar(0f), one = g.scalar(1f);
 
         // latent j stands for the clip's frames 4j .. 4j + 3 and equals the last of them once decoded

@@ -76,6 +76,10 @@ final class RenderOptions {
             + "<kind>_mask_<level> .npy files (or a trace's) instead of deriving them")
     Path inputs;
 
+    @Option(names = "--pose", paramLabel = "FILE.mp4", description = "a pose video driving the head and body, for a "
+            + "pack whose denoiser takes pose_latents (Wan2.2-S2V)")
+    Path pose;
+
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
@@ -122,6 +126,9 @@ final class RenderOptions {
         }
         if (inputs != null) {
             req.preprocessing(Preprocessing.fromDirectory(inputs));
+        }
+        if (pose != null) {
+            req.pose(pose);
         }
         req.faceSelector(FaceSelector.index(Numbers.within("--face-index", faceIndex, 0, 0, 1000)));
     }

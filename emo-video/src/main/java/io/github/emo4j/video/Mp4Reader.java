@@ -4,15 +4,10 @@ import io.github.emo4j.audio.jcodec.JcodecLogging;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.ObjIntConsumer;
-import org.jcodec.api.FrameGrab;
-import org.jcodec.api.specific.AVCMP4Adaptor;
-import org.jcodec.common.Codec;
-import org.jcodec.common.SeekableDemuxerTrack;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.DemuxerTrackMeta;
 import org.jcodec.common.io.FileChannelWrapper;
 import org.jcodec.common.io.NIOUtils;
-import org.jcodec.common.model.Picture;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 
 /**
@@ -83,34 +78,9 @@ public final class Mp4Reader {
      * @throws IOException if the file cannot be read or decoded
      */
     public static void frames(Path file, ObjIntConsumer<int[]> consumer) throws IOException {
-        try (FileChannelWrapper ch = NIOUtils.readableChannel(file.toFile())) {
-            // straight to the MP4 demuxer: JCodec's format guess from the first 64 kB can take an MP4 for
-            // MPEG-PS when its H.264 data happens to hold many start-code-like bytes
-            MP4Demuxer d = MP4Demuxer.createMP4Demuxer(ch);
-            if (d.getVideoTracks().isEmpty()) {
-                throw new IOException(file + ": no video track");
-            }
-            SeekableDemuxerTrack track = (SeekableDemuxerTrack) d.getVideoTracks().get(0);
-            if (track.getMeta().getCodec() != Codec.H264) {
-                throw new IOException(file + ": the video is " + track.getMeta().getCodec() + ", not H.264");
-            }
-            FrameGrab grab = new FrameGrab(track, new AVCMP4Adaptor(track.getMeta()));
-            Picture p;
+        try (Mp4Frames frames = Mp4Frames.open(file)) {
             int index = 0;
-            int[] rgb = null;
-            while ((p = grab.getNativeFrame()) != null) {
-                int w = p.getCroppedWidth(), h = p.getCroppedHeight();
-                if (rgb == null || rgb.length != w * h) {
-                    rgb = new int[w * h];
-                }
-                byte[] y = p.getPlaneData(0), u = p.getPlaneData(1), v = p.getPlaneData(2);
-                int ys = p.getPlaneWidth(0), cs = p.getPlaneWidth(1);
-                for (int row = 0; row < h; row++) {
-                    for (int col = 0; col < w; col++) {
-                        int c = (row >> 1) * cs + (col >> 1);
-                        rgb[row * w + col] = Bt601.rgb(y[row * ys + col] + 128, u[c] + 128, v[c] + 128);
-                    }
-                }
+            for (int[] rgb = frames.next(); rgb != null; rgb = frames.next()) {
                 consumer.accept(rgb, index++);
             }
         }
