@@ -82,14 +82,7 @@ final class MotionVideo {
         if (chunks == null) {
             encode.run(clip);
         } else {
-            // frame 0 alone, then four frames a latent frame, the caches carried between
-            VaeChunks.copyFrames(pixels, 0, chunks.firstInput(), 0, 1);
-            VaeChunks.copyFrames(chunks.runFirst(clip), 0, latents, 0, 1);
-            int per = (int) chunks.nextInput().shape()[2];
-            for (int j = 1; j < latents.shape()[2]; j++) {
-                VaeChunks.copyFrames(pixels, 1 + per * (j - 1), chunks.nextInput(), 0, per);
-                VaeChunks.copyFrames(chunks.runNext(clip), 0, latents, j, 1);
-            }
+            chunks.encode(pixels, latents, clip);
         }
         if (latentScaling != 1f) {
             latents.scale(latentScaling);

@@ -26,7 +26,6 @@ import java.nio.file.Path;
  */
 final class PoseConditioning {
     private final Mp4Frames video;
-    private final Path file;
     private final int interval;
     private final int resolution;
     private final int clipFrames;
@@ -50,7 +49,6 @@ final class PoseConditioning {
     PoseConditioning(ModelPack pack, LatentLayout layout, Path file, int fps, int clipFrames, VaeChunks chunks,
                      RenderContext ctx) throws OrtException {
         int r = pack.settings().resolution(), n = layout.clipLatentFrames(clipFrames);
-        this.file = file;
         this.resolution = r;
         this.clipFrames = clipFrames;
         this.ctx = ctx;
@@ -80,11 +78,6 @@ final class PoseConditioning {
                 .input(Contract.PIXELS, pixels).output(Contract.LATENTS, encoded);
     }
 
-    /** Whether a pose video drives the render. */
-    boolean given() {
-        return video != null;
-    }
-
     /** Reads clip {@code clip}'s frames, from render frame {@code firstFrame}, and encodes them into {@link #latents}. */
     void prepare(int clip, long firstFrame) {
         if (video == null) {
@@ -105,13 +98,7 @@ final class PoseConditioning {
         if (chunks == null) {
             encode.run(clip);
         } else {
-            VaeChunks.copyFrames(pixels, 0, chunks.firstInput(), 0, 1);
-            VaeChunks.copyFrames(chunks.runFirst(clip), 0, encoded, 0, 1);
-            int per = (int) chunks.nextInput().shape()[2];
-            for (int j = 1; j < encoded.shape()[2]; j++) {
-                VaeChunks.copyFrames(pixels, 1 + per * (j - 1), chunks.nextInput(), 0, per);
-                VaeChunks.copyFrames(chunks.runNext(clip), 0, encoded, j, 1);
-            }
+            chunks.encode(pixels, encoded, clip);
         }
         // the repeated first frame's latent goes; the clip's n remain
         VaeChunks.copyFrames(encoded, 1, latents, 0, (int) latents.shape()[2]);
@@ -168,10 +155,5 @@ final class PoseConditioning {
         }
         FaceCrop crop = new FaceCrop(new FaceBox(x0, y0, side, side), x0, y0, side, resolution);
         System.arraycopy(crop.extract(frame), 0, out, 0, 3 * plane);
-    }
-
-    /** The pose video's path, for messages. */
-    Path file() {
-        return file;
     }
 }

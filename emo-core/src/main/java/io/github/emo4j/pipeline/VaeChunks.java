@@ -94,6 +94,20 @@ final class VaeChunks {
     }
 
     /**
+     * Encodes a whole video, {@code [1, 3, 1 + 4k, H, W]}, into {@code latents} {@code [1, C, 1 + k, h, w]}: its
+     * first frame alone, then four frames a latent frame, the caches carried between (an encoder's chunks).
+     */
+    void encode(FloatTensor pixels, FloatTensor latents, int clip) {
+        copyFrames(pixels, 0, firstIn, 0, 1);
+        copyFrames(runFirst(clip), 0, latents, 0, 1);
+        int per = (int) in.shape()[2];
+        for (int j = 1; j < latents.shape()[2]; j++) {
+            copyFrames(pixels, 1 + per * (j - 1), in, 0, per);
+            copyFrames(runNext(clip), 0, latents, j, 1);
+        }
+    }
+
+    /**
      * Copies {@code count} frames of a {@code [1, ch, T, ...]} tensor from frame {@code from} of {@code src}
      * to frame {@code to} of {@code dst}, channel by channel.
      */
