@@ -17,6 +17,9 @@ from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools/export"))
+import standins  # noqa: E402
+
 
 def stand_in_diffusers(scipy=False):
     def module(name, package=False):
@@ -33,22 +36,6 @@ def stand_in_diffusers(scipy=False):
     torch_utils = module("diffusers.utils.torch_utils")
     scheduling_utils = module("diffusers.schedulers.scheduling_utils")
 
-    class ConfigMixin:
-        def register_to_config(self, **changes):
-            for k, v in changes.items():
-                setattr(self.config, k, v)
-
-    def register_to_config(init):
-        # the values the scheduler was made with, defaults filled in, as self.config
-        def wrapped(self, *args, **kwargs):
-            bound = inspect.signature(init).bind(self, *args, **kwargs)
-            bound.apply_defaults()
-            values = dict(bound.arguments)
-            values.pop("self")
-            self.config = types.SimpleNamespace(**values)
-            init(self, *args, **kwargs)
-        return wrapped
-
     class BaseOutput:
         pass
 
@@ -59,8 +46,9 @@ def stand_in_diffusers(scipy=False):
         def __init__(self, prev_sample):
             self.prev_sample = prev_sample
 
-    config_utils.ConfigMixin = ConfigMixin
-    config_utils.register_to_config = register_to_config
+    # the config plumbing is the exporters' stand-in's (tools/export/standins.py)
+    config_utils.ConfigMixin = standins.ConfigMixin
+    config_utils.register_to_config = standins.register_to_config
     utils.BaseOutput = BaseOutput
     utils.deprecate = lambda *args, **kwargs: None
     utils.is_scipy_available = lambda: scipy

@@ -209,22 +209,23 @@ def _sizes(groups, shape, sizes):
     return sizes
 
 
-def rearrange(x, pattern, **given):
-    left, right = (_groups(s) for s in pattern.split("->"))
+def _axes(x, pattern, given):
+    """x split into the left side's named axes; the sizes, those names, and the right side's groups and names."""
+    left, right = (_groups(side) for side in pattern.split("->"))
     sizes = _sizes(left, tuple(x.shape), given)
     names = [n for g in left for n in g if n != "1"]
-    x = x.reshape([sizes[n] for n in names])
     order = [n for g in right for n in g if n != "1"]
+    return x.reshape([sizes[n] for n in names]), sizes, names, right, order
+
+
+def rearrange(x, pattern, **given):
+    x, sizes, names, right, order = _axes(x, pattern, given)
     x = x.permute([names.index(n) for n in order])
     return x.reshape([math.prod(sizes[n] for n in g) for g in right])
 
 
 def repeat(x, pattern, **given):
-    left, right = (_groups(s) for s in pattern.split("->"))
-    sizes = _sizes(left, tuple(x.shape), given)
-    names = [n for g in left for n in g if n != "1"]
-    x = x.reshape([sizes[n] for n in names])
-    order = [n for g in right for n in g if n != "1"]
+    x, sizes, names, right, order = _axes(x, pattern, given)
     present = [n for n in order if n in names]
     x = x.permute([names.index(n) for n in present])
     # new axes enter with size 1, then are expanded
