@@ -67,6 +67,10 @@ public class SyntheticPackBenchmark {
     @Param({"6"})
     public int seconds;
 
+    /** The flow pack's VAE: {@code whole} (a graph a direction) or {@code chunked} (one latent frame a call, caches passed). */
+    @Param({"whole"})
+    public String vae;
+
     private EmoPipeline pipeline;
     private Path packDir;
     private RenderRequest request;
@@ -81,7 +85,8 @@ public class SyntheticPackBenchmark {
     public void setUp() throws Exception {
         packDir = Files.createTempDirectory("emo-synth-pack");
         if (family.equals("flow")) {
-            new SyntheticFlowPack(512, 48, 73, 768, 32, 1).source().writeTo(packDir);
+            SyntheticFlowPack flow = new SyntheticFlowPack(512, 48, 73, 768, 32, 1);
+            (vae.equals("chunked") ? flow.withChunkedVae() : flow).source().writeTo(packDir);
         } else {
             new SyntheticPack(512, 12, 4, 768, 32, 1.0, 1).source().writeTo(packDir);
         }
@@ -118,8 +123,9 @@ public class SyntheticPackBenchmark {
         Files.delete(packDir);
         Files.deleteIfExists(out);
         Files.deleteIfExists(out.getParent());
-        System.out.printf("%n%s pack, %d s of voice, steps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f "
-                + "(mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n", family, seconds, steps, ortThreads,
+        System.out.printf("%n%s pack%s, %d s of voice, steps %d, ONNX Runtime threads %d: wall / ONNX Runtime time: %.4f "
+                + "(mean of %d renders: %.2f s wall, %.2f s in ONNX Runtime)%n", family,
+                family.equals("flow") ? " (VAE " + vae + ")" : "", seconds, steps, ortThreads,
                 ratioSum / runs, runs, wallSum / runs, ortSum / runs);
         // the fork's peak resident memory: with a longer voice it must not grow (more clips, the same buffers)
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

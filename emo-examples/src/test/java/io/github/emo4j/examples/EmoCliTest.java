@@ -392,7 +392,7 @@ class EmoCliTest {
 
         Run typo = run("render", "--portrit", PORTRAIT, "--audio", SPEECH, "--out", dir.resolve("t.mp4").toString());
         assertEquals(2, typo.code());
-        assertEquals("emo: unknown option --portrit for emo render (did you mean --portrait?)", typo.err().strip());
+        assertEquals("emo: unknown option --portrit for emo render (did you mean --portrait or --pose?)", typo.err().strip());
         Run command = run("rendr");
         assertEquals(2, command.code());
         assertTrue(command.err().strip().matches("emo: unknown command 'rendr'; the commands are render, .* \\(did you mean render.*\\)"),

@@ -38,7 +38,7 @@ import java.util.Random;
  *                     (32 wide; a negative prompt's too), or 0 for none
  */
 public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, long seed,
-                                int textTokens) {
+                                int textTokens, boolean chunkedVae) {
     /** Width of the stored prompt embeddings' tokens. */
     public static final int TEXT_WIDTH = 32;
     static final int C = 16;
@@ -55,7 +55,33 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      * @param seed         weight seed
      */
     public SyntheticFlowPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, long seed) {
-        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, 0);
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, 0, false);
+    }
+
+    /**
+     * A pack with prompt embeddings and its VAE whole.
+     *
+     * @param resolution   frame side in pixels, a multiple of 64
+     * @param clipFrames   frames a clip, a multiple of 4
+     * @param motionFrames motion frames, 4k + 1
+     * @param audioDim     audio feature width
+     * @param hidden       hidden channels of the denoiser
+     * @param seed         weight seed
+     * @param textTokens   tokens of the stored prompt embeddings, or 0
+     */
+    public SyntheticFlowPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, long seed,
+                             int textTokens) {
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, false);
+    }
+
+    /**
+     * This pack with its VAE in chunks of one latent frame, as an export of Wan's VAE runs: each later chunk
+     * takes the previous chunk's last frame (encoder) or latent frame (decoder) as its cache.
+     *
+     * @return the same pack, its VAE in four graphs
+     */
+    public SyntheticFlowPack withChunkedVae() {
+        return new SyntheticFlowPack(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, true);
     }
 
     /**
@@ -68,6 +94,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      * @param hidden       hidden channels of the denoiser
      * @param seed         weight seed
      * @param textTokens   tokens of the stored prompt embeddings, or 0
+     * @param chunkedVae   the VAE in chunks of one latent frame ({@code vae_encoder_first}, {@code vae_decoder_first})
      */
     public SyntheticFlowPack {
         if (resolution % 64 != 0 || clipFrames % 4 != 0 || motionFrames % 4 != 1 || hidden < 1) {
@@ -87,8 +114,15 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
     public MemoryPackSource source() {
         Random rnd = new Random(seed);
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("vae_encoder.onnx", vaeEncoder(rnd));
-        files.put("vae_decoder.onnx", vaeDecoder(rnd));
+        if (chunkedVae) {
+            files.put("vae_encoder_first.onnx", vaeEncoderChunk(rnd, true));
+            files.put("vae_encoder.onnx", vaeEncoderChunk(rnd, false));
+            files.put("vae_decoder_first.onnx", vaeDecoderChunk(rnd, true));
+            files.put("vae_decoder.onnx", vaeDecoderChunk(rnd, false));
+        } else {
+            files.put("vae_encoder.onnx", vaeEncoder(rnd));
+            files.put("vae_decoder.onnx", vaeDecoder(rnd));
+        }
         files.put("audio_encoder.onnx", SyntheticPack.audioEncoder(rnd, audioDim));
         files.put("denoiser.onnx", denoiser(rnd));
         if (textTokens > 0) {
@@ -138,10 +172,23 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         sched.put("shift", 1.0);
         sched.put("sample_shift", 3.0);
         Map<String, Object> comps = new LinkedHashMap<>();
-        comps.put("vae_encoder", component("vae_encoder.onnx", List.of(tensor("pixels", 1, 3, "frames", r, r)),
-                List.of(tensor("latents", 1, C, "latent_frames", h, h))));
-        comps.put("vae_decoder", component("vae_decoder.onnx", List.of(tensor("latents", 1, C, "latent_frames", h, h)),
-                List.of(tensor("pixels", 1, 3, "frames", r, r))));
+        if (chunkedVae) {
+            Object frame = tensor("pixels", 1, 3, 1, r, r), four = tensor("pixels", 1, 3, 4, r, r);
+            Object latent = tensor("latents", 1, C, 1, h, h);
+            comps.put("vae_encoder_first", component("vae_encoder_first.onnx", List.of(frame),
+                    List.of(latent, tensor("last_frame_next", 1, 3, 1, r, r))));
+            comps.put("vae_encoder", component("vae_encoder.onnx", List.of(four, tensor("last_frame", 1, 3, 1, r, r)),
+                    List.of(latent, tensor("last_frame_next", 1, 3, 1, r, r))));
+            comps.put("vae_decoder_first", component("vae_decoder_first.onnx", List.of(latent),
+                    List.of(frame, tensor("previous_next", 1, C, 1, h, h))));
+            comps.put("vae_decoder", component("vae_decoder.onnx", List.of(latent, tensor("previous", 1, C, 1, h, h)),
+                    List.of(four, tensor("previous_next", 1, C, 1, h, h))));
+        } else {
+            comps.put("vae_encoder", component("vae_encoder.onnx", List.of(tensor("pixels", 1, 3, "frames", r, r)),
+                    List.of(tensor("latents", 1, C, "latent_frames", h, h))));
+            comps.put("vae_decoder", component("vae_decoder.onnx", List.of(tensor("latents", 1, C, "latent_frames", h, h)),
+                    List.of(tensor("pixels", 1, 3, "frames", r, r))));
+        }
         comps.put("audio_encoder", component("audio_encoder.onnx", List.of(tensor("audio", "chunks", SyntheticPack.CHUNK)),
                 List.of(tensor("audio_features", "chunks", audioDim))));
         List<Object> in = new ArrayList<>(List.of(
@@ -205,6 +252,59 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
                 g.constant(new float[] {1, 1, 4, 8, 8}, 5));
         g.opNamed("pixels", "Sigmoid", List.of(), g.op("Concat", List.of(Attr.of("axis", 2)), up0, up));
         g.output("pixels", TensorType.FLOAT, 1, 3, "frames", r, r);
+        return g.build();
+    }
+
+    /**
+     * The encoder in chunks: the first frame through a 2-D convolution, or four frames through a 3-D one plus
+     * the previous chunk's last frame (its cache) through a 2-D one.
+     */
+    private byte[] vaeEncoderChunk(Random rnd, boolean first) {
+        int r = resolution, h = latent(), t = first ? 1 : 4;
+        GraphBuilder g = new GraphBuilder(first ? "vae_encoder_first" : "vae_encoder");
+        String x = g.input("pixels", TensorType.FLOAT, 1, 3, t, r, r);
+        String w1 = g.random(rnd, 1 / Math.sqrt(3 * 64.0), C, 3, 1, 8, 8);
+        String z;
+        if (first) {
+            z = g.op("Conv", conv(new long[] {1, 8, 8}), x, w1);
+        } else {
+            String previous = g.input("last_frame", TensorType.FLOAT, 1, 3, 1, r, r);
+            String zs = g.op("Conv", conv(new long[] {4, 8, 8}), x, g.random(rnd, 1 / Math.sqrt(3 * 256.0), C, 3, 4, 8, 8));
+            z = g.op("Add", zs, g.op("Mul", g.op("Conv", conv(new long[] {1, 8, 8}), previous, w1), g.scalar(0.25f)));
+        }
+        g.opNamed("latents", "Identity", List.of(), z);
+        g.opNamed("last_frame_next", "Slice", List.of(), x, g.longs(t - 1), g.longs(t), g.longs(2));
+        g.output("latents", TensorType.FLOAT, 1, C, 1, h, h);
+        g.output("last_frame_next", TensorType.FLOAT, 1, 3, 1, r, r);
+        return g.build();
+    }
+
+    /**
+     * The decoder in chunks: a latent frame to one frame, or to four enlarged from the previous latent frame
+     * (its cache) towards this one, mixed to RGB first as the whole decoder does.
+     */
+    private byte[] vaeDecoderChunk(Random rnd, boolean first) {
+        int r = resolution, h = latent();
+        GraphBuilder g = new GraphBuilder(first ? "vae_decoder_first" : "vae_decoder");
+        String z = g.input("latents", TensorType.FLOAT, 1, C, 1, h, h);
+        String mix = g.random(rnd, 0.15, 3, C, 1, 1, 1);
+        List<Attr> pointwise = List.of(Attr.ints("kernel_shape", 1, 1, 1));
+        String frames;
+        if (first) {
+            frames = g.op("Resize", List.of(Attr.of("mode", "linear")), g.op("Conv", pointwise, z, mix), "",
+                    g.constant(new float[] {1, 1, 1, 8, 8}, 5));
+        } else {
+            String previous = g.input("previous", TensorType.FLOAT, 1, C, 1, h, h);
+            String both = g.op("Concat", List.of(Attr.of("axis", 2)), previous, z);
+            // two latent frames to eight, of which the last four are this chunk's
+            String up = g.op("Resize", List.of(Attr.of("mode", "linear")), g.op("Conv", pointwise, both, mix), "",
+                    g.constant(new float[] {1, 1, 4, 8, 8}, 5));
+            frames = g.op("Slice", up, g.longs(4), g.longs(8), g.longs(2));
+        }
+        g.opNamed("pixels", "Sigmoid", List.of(), frames);
+        g.opNamed("previous_next", "Identity", List.of(), z);
+        g.output("pixels", TensorType.FLOAT, 1, 3, first ? 1 : 4, r, r);
+        g.output("previous_next", TensorType.FLOAT, 1, C, 1, h, h);
         return g.build();
     }
 
