@@ -12,7 +12,6 @@ import io.github.emo4j.pack.Role;
 import io.github.emo4j.video.Mp4Frames;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -129,7 +128,7 @@ final class PoseConditioning {
                 frame = null;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InvalidInputException("pose: " + e.getMessage(), e);
         }
         if (current == null || nextVideoFrame <= index) {
             java.util.Arrays.fill(out, 0f);

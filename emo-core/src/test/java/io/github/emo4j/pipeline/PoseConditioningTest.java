@@ -114,6 +114,16 @@ class PoseConditioningTest {
             assertTrue(e.getMessage().startsWith("pose: ") && e.getMessage().contains("pose.txt"), e.getMessage());
             assertFalse(Files.exists(out));
         }
+        // a video cut short: what was written plays, the rest is refused by name, and no file is left
+        byte[] whole = Files.readAllBytes(pose);
+        Path cut = Files.write(dir.resolve("cut.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        try (ModelPack pack = ModelPack.load(ProceduralFlowPack.of(R, F, 5, 2).withPoseInput().source(),
+                List.of(ExecutionProvider.CPU), 1)) {
+            Path out = dir.resolve("cut-out.mp4");
+            var e = assertThrows(InvalidInputException.class, () -> OracleTest.render(pack, out, b -> b.pose(cut)));
+            assertTrue(e.getMessage().startsWith("pose: ") && e.getMessage().contains("cut.mp4"), e.getMessage());
+            assertFalse(Files.exists(out));
+        }
         var missing = assertThrows(InvalidInputException.class, () -> io.github.emo4j.RenderRequest
                 .builder(OracleTest.portrait(), OracleTest.voice()).pose(dir.resolve("absent.mp4")));
         assertTrue(missing.getMessage().contains("absent.mp4"), missing.getMessage());

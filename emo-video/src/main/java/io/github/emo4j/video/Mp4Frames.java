@@ -29,6 +29,7 @@ public final class Mp4Frames implements AutoCloseable {
     private final int frameCount;
     private final double seconds;
     private int[] rgb;
+    private int decoded;
     private int width;
     private int height;
 
@@ -111,7 +112,7 @@ public final class Mp4Frames implements AutoCloseable {
      *
      * @return its pixels, {@code width() × height()} packed RGB in an array reused by the next call; or
      *         {@code null} after the last frame
-     * @throws IOException if the stream cannot be decoded
+     * @throws IOException if the stream cannot be decoded, or ends before the frames its index lists
      */
     public int[] next() throws IOException {
         Picture p;
@@ -121,8 +122,13 @@ public final class Mp4Frames implements AutoCloseable {
             throw new IOException(file + ": cannot decode its video: " + e.getMessage(), e);
         }
         if (p == null) {
+            if (decoded < frameCount) {
+                throw new IOException(file + ": the video stops after " + decoded + " of its " + frameCount
+                        + " frames; the file is cut short or damaged");
+            }
             return null;
         }
+        decoded++;
         width = p.getCroppedWidth();
         height = p.getCroppedHeight();
         if (rgb == null || rgb.length != width * height) {
