@@ -10,7 +10,9 @@ package io.github.emo4j;
  * @param motionFrames    frames of the previous clip that condition the next (EMO's n)
  * @param defaultSteps    sampling steps per clip unless the request gives a number
  * @param defaultGuidance classifier-free guidance scale unless the request gives one
+ * @param takesPose       whether a pose video can drive its renders ({@link RenderRequest#pose()}: a pack whose
+ *                        denoiser takes {@code pose_latents}, as Wan2.2-S2V's)
  */
 public record PackInfo(String name, int resolution, int fps, int clipFrames, int motionFrames, int defaultSteps,
-                       double defaultGuidance) {
+                       double defaultGuidance, boolean takesPose) {
 }

@@ -242,7 +242,7 @@ public final class RenderSession implements AutoCloseable {
     }
 
     /** Whether either denoiser of {@code pack} takes a pose video's latents. */
-    private static boolean takesPose(ModelPack pack) {
+    static boolean takesPose(ModelPack pack) {
         return pack.component(Role.DENOISING_UNET).spec().input(Contract.POSE_LATENTS) != null
                 || (pack.has(Role.FIRST_CLIP_DENOISER)
                 && pack.component(Role.FIRST_CLIP_DENOISER).spec().input(Contract.POSE_LATENTS) != null);

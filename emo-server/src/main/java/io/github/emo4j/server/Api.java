@@ -134,6 +134,15 @@ final class Api {
             Uploads.save(ctx, "audio", job.audio, options.maxUploadBytes());
             BufferedImage portrait = Uploads.portrait(job.portrait, options.maxImagePixels());
             Uploads.voice(job.audio, options.maxAudioSeconds());
+            if (ctx.uploadedFile("pose") != null) {
+                if (!pipeline.packInfo().takesPose()) {
+                    throw new ApiException(400, "pose: this server's pack takes no pose video (its denoiser has no "
+                            + "pose_latents)");
+                }
+                Uploads.save(ctx, "pose", job.pose, options.maxUploadBytes());
+                Uploads.poseVideo(job.pose);
+                job.usePose();
+            }
             job.face(face(portrait, opts));
             renders.submit(job);
         } catch (RuntimeException e) {

@@ -38,6 +38,8 @@ final class RenderJob {
     final Path dir;
     final Path portrait;
     final Path audio;
+    /** Where an uploaded pose video is kept; {@link #hasPose} says whether one was. */
+    final Path pose;
     final Path video;
     /** Set once the render is deleted: a render still running then deletes its folder again when it ends. */
     volatile boolean removed;
@@ -48,6 +50,7 @@ final class RenderJob {
     private double fraction;
     private double etaSeconds = -1;
     private FaceBox face;
+    private volatile boolean hasPose;
     private String error;
     private long videoBytes;
     private long frames;
@@ -58,8 +61,19 @@ final class RenderJob {
         this.dir = dir;
         this.portrait = dir.resolve("portrait");
         this.audio = dir.resolve("audio");
+        this.pose = dir.resolve("pose.mp4");
         this.video = dir.resolve("video.mp4");
         this.options = options;
+    }
+
+    /** The render is driven by the pose video uploaded to {@link #pose}. */
+    void usePose() {
+        hasPose = true;
+    }
+
+    /** Whether a pose video was uploaded. */
+    boolean hasPose() {
+        return hasPose;
     }
 
     synchronized State state() {

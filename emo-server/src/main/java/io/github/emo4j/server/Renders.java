@@ -126,7 +126,7 @@ final class Renders implements AutoCloseable {
         try {
             BufferedImage portrait = EmoPipeline.readPortraitWithin(job.portrait, options.maxImagePixels());
             AudioClip voice = EmoPipeline.readAudio(job.audio);
-            RenderRequest request = RenderRequest.builder(portrait, voice).face(job.face())
+            RenderRequest request = RenderRequest.builder(portrait, voice).face(job.face()).pose(job.hasPose() ? job.pose : null)
                     .steps(job.options.steps()).seed(job.options.seed()).cancel(job.cancel)
                     .progress(p -> job.progress(p.fraction(), p.etaSeconds())).build();
             StreamedVideo[] sink = new StreamedVideo[1];

@@ -4,6 +4,7 @@ import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceBox;
+import io.github.emo4j.video.Mp4Frames;
 import io.github.emo4j.video.Mp4Writer;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -83,6 +84,17 @@ final class Uploads {
      * A decoder's refusal of an upload, with the decoders' own wording told apart: 415 for a kind of file
      * they do not read, 413 for one beyond a limit (pixels, length, memory), else 400 (damaged).
      */
+    /** Opens the pose video saved at {@code file} and decodes its first frame: 400 when it is not a playable H.264 MP4. */
+    static void poseVideo(Path file) {
+        try (Mp4Frames video = Mp4Frames.open(file)) {
+            if (!(video.fps() > 0) || video.next() == null) {
+                throw new ApiException(400, "pose: the video has no frames");
+            }
+        } catch (IOException e) {
+            throw refusal("pose", file, e.getMessage());
+        }
+    }
+
     private static ApiException refusal(String field, Path file, String message) {
         String m = message.replace(file.toString(), field);
         if (!m.startsWith(field)) {
@@ -100,6 +112,7 @@ final class Uploads {
             return "render failed";
         }
         return message.replace(job.portrait.toString(), "portrait").replace(job.audio.toString(), "audio")
+                .replace(job.pose.toString(), "pose")
                 .replace(job.video.toString(), "video").replace(job.dir.toString(), "render");
     }
 

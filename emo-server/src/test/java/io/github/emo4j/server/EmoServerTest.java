@@ -255,6 +255,59 @@ class EmoServerTest {
         }
     }
 
+    /** A pose video drives a pack that takes one; any other pack, or a file that is not one, is refused with 400. */
+    @Test
+    void aPoseVideoIsTakenByAPackThatTakesOneAndRefusedByName() throws Exception {
+        Path poseFile = work.resolve("pose-upload.mp4");
+        try (io.github.emo4j.video.Mp4Writer w = new io.github.emo4j.video.Mp4Writer(poseFile, 64, 64, 25, 1, null, 0)) {
+            int[] rgb = new int[64 * 64];
+            for (int k = 0; k < 30; k++) {
+                Arrays.fill(rgb, (40 + 5 * k) * 0x010101);
+                w.accept(rgb);
+            }
+            w.finish();
+        }
+        byte[] pose = Files.readAllBytes(poseFile);
+        Files.delete(poseFile);
+        HttpResponse<String> unet = post("/api/renders", Map.of("portrait", portrait, "audio", voice, "pose", pose), Map.of());
+        assertEquals(400, unet.statusCode(), unet.body());
+        assertTrue(unet.body().startsWith("{\"error\":\"pose: this server's pack takes no pose video"), unet.body());
+
+        Path packDir = Files.createTempDirectory("emo-pose-pack");
+        io.github.emo4j.procedural.ProceduralFlowPack.of(64, 8, 5, 2).withPoseInput().source().writeTo(packDir);
+        try (EmoPipeline flow = EmoPipeline.builder().pack(packDir).build();
+             EmoServer posed = EmoServer.start(flow, ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(work))) {
+            assertTrue(flow.packInfo().takesPose());
+            HttpResponse<String> bad = send(posed, Map.of("portrait", portrait, "audio", voice,
+                    "pose", "not a video".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(bad.body().startsWith("{\"error\":\"pose: ") && !bad.body().contains(work.toString()), bad.body());
+            HttpResponse<String> created = send(posed, Map.of("portrait", portrait, "audio", voice, "pose", pose));
+            assertEquals(202, created.statusCode(), created.body());
+            String id = field(created.body(), "id");
+            http.send(HttpRequest.newBuilder(posed.uri().resolve("/api/renders/" + id + "/video")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(posed.uri().resolve("/api/renders/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("\"done\"", field(status.body(), "state"), status.body());
+            assertEquals(204, http.send(HttpRequest.newBuilder(posed.uri().resolve("/api/renders/" + id)).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        } finally {
+            try (var files = Files.list(packDir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(packDir);
+        }
+    }
+
+    private HttpResponse<String> send(EmoServer to, Map<String, byte[]> files) throws Exception {
+        TestFiles.Multipart m = TestFiles.multipart(files, Map.of("steps", "2"));
+        return http.send(HttpRequest.newBuilder(to.uri().resolve("/api/renders")).header("Content-Type", m.type())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(m.body())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aTokenGuardsEveryRouteAndAFullQueueAnswers429() throws Exception {
         String token = "0123456789abcdef-secret";
