@@ -62,6 +62,10 @@ final class LiveCommand extends EmoCommand {
                     + "waits for less voice (docs/live.md)")
     Integer firstClipFrames;
 
+    @Option(names = "--pose", paramLabel = "FILE.mp4", description = "a pose video driving the head and body, for a "
+            + "pack whose denoiser takes pose_latents (Wan2.2-S2V)")
+    Path pose;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -89,6 +93,9 @@ final class LiveCommand extends EmoCommand {
         RenderRequest.Builder req = RenderRequest.live(portrait).clipFrames(Numbers.within("--clip-frames", clipFrames, 0, 1, 64))
                 .firstClipFrames(Numbers.within("--first-clip-frames", firstClipFrames, 0, 1, 64));
         animation.apply(req);
+        if (pose != null) {
+            req.pose(pose);
+        }
         Path abs = toStdout ? null : out.toAbsolutePath();
         if (abs != null && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
