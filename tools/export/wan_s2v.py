@@ -369,18 +369,30 @@ def _audio_dim(model):
 
 
 class TinyAudioEncoder(nn.Module):
-    """A random stand-in for wav2vec2's 25 hidden states: one row of 25 × D values per 20 ms of voice."""
+    """A random stand-in for wav2vec2's 25 hidden states with wav2vec2's frame count: the rows joined back
+    into the waveform, one frame per 320 samples past the first 400 (a convolution of that width and stride,
+    as wav2vec2's convolutions add up to), 25 × D values a frame."""
 
     def __init__(self, width, seed):
         super().__init__()
         g = torch.Generator().manual_seed(seed)
-        self.proj = nn.Linear(320, width)
+        self.conv = nn.Conv1d(1, width, 400, stride=320)
         with torch.no_grad():
-            self.proj.weight.copy_(torch.randn(width, 320, generator=g) * 0.05)
-            self.proj.bias.copy_(torch.randn(width, generator=g) * 0.1)
+            self.conv.weight.copy_(torch.randn(width, 1, 400, generator=g) * 0.05)
+            self.conv.bias.copy_(torch.randn(width, generator=g) * 0.1)
+
+    def frames(self, wave):
+        """[N] normalised samples to [⌊(N − 400)/320⌋ + 1, width]."""
+        return torch.tanh(self.conv(wave.reshape(1, 1, -1)))[0].transpose(0, 1)
 
     def forward(self, audio):
-        return torch.tanh(self.proj(audio))
+        return one_frame_per_row(self.frames(audio.reshape(-1)))
+
+
+def one_frame_per_row(frames):
+    """emo4j's contract asks a row of features for every row of audio: the last frame is repeated once, and
+    emo4j keeps only the frames wav2vec2 makes (settings.audio_receptive_field)."""
+    return torch.cat([frames, frames[-1:]], dim=0)
 
 
 def export_audio_encoder(net, width, out, components):
@@ -394,6 +406,7 @@ def settings(size, clip_frames, audio_width, steps, guidance):
             "motion_frames": MOTION_FRAMES, "first_motion": "zeros", "first_clip_settling_frames": 3,
             "audio_window": 0, "audio_sample_rate": 16000, "audio_chunk_samples": 320,
             "audio_feature_dim": audio_width, "audio_input": "wav2vec-input", "audio_alignment": "wan-s2v",
+            "audio_receptive_field": 400,
             "fps": 16, "default_steps": steps, "default_guidance": guidance,
             "text_context": "text_context.npy", "negative_text_context": "negative_text_context.npy"}
 
@@ -481,18 +494,17 @@ def load_checkpoint(wan, a):
 
 
 class Wav2Vec2Rows(nn.Module):
-    """wav2vec2's 25 hidden states, one row per 320 samples: the rows joined back into the waveform,
-    80 samples of zeros after it so that the convolutions give one frame per row (their receptive field
-    is 400 samples, their stride 320), and the states stacked layer-major."""
+    """wav2vec2's 25 hidden states, layer-major, of the rows joined back into the waveform: its
+    convolutions (400 samples wide, 320 apart) make one frame fewer than there are rows, so the last is
+    repeated; emo4j keeps the frames wav2vec2 makes (settings.audio_receptive_field 400)."""
 
     def __init__(self, wav2vec):
         super().__init__()
         self.wav2vec = wav2vec
 
     def forward(self, audio):
-        wave = torch.cat([audio.reshape(1, -1), torch.zeros(1, 80)], dim=1)
-        states = self.wav2vec(wave, output_hidden_states=True).hidden_states
-        return torch.cat([s[0] for s in states], dim=-1)
+        states = self.wav2vec(audio.reshape(1, -1), output_hidden_states=True).hidden_states
+        return one_frame_per_row(torch.cat([s[0] for s in states], dim=-1))
 
 
 def export_wav2vec2(folder, out, components):

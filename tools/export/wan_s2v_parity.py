@@ -8,15 +8,16 @@
    crops the portrait to the pack's square, as Wan's resize and centre crop make it;
 2. renders with emo4j from that noise and that crop (--noise, --inputs), tracing (--trace DIR/emo);
 3. runs WanS2V.generate from your checkout, unchanged, on the pack's tiny-random weights
-   (PACK/tiny-random.pt), the same crop, prompt embeddings and audio features (emo4j's traced
-   audio_features, the rows wav2vec2 would give: Wan's own get_audio_embed_bucket_fps buckets them);
+   (PACK/tiny-random.pt), the same crop and prompt embeddings, and the tiny audio encoder in place of
+   wav2vec2 on the voice as Wan prepares it (normalised, wav2vec2's frame count); Wan's own
+   linear_interpolation and get_audio_embed_bucket_fps resample and bucket its frames;
    Wan's VAE and transformer are the modules the pack was exported from, with plain attention;
 4. saves what Wan decoded and encoded, and each step's timestep, guided prediction and latents, in
    emo4j's trace layout (DIR/wan) and runs
    `emo compare DIR/wan DIR/emo --shared`.
 
-Only what the pack's networks compute is swapped for fixed inputs (the prompts' embeddings and the
-audio features); the clip loop, the sampler, guidance, motion frames and their re-encoding are Wan's.
+Only umT5 is swapped for the stored embeddings and wav2vec2 for the pack's tiny encoder; the clip loop,
+the audio resampling, the sampler, guidance, motion frames and their re-encoding are Wan's.
 """
 import argparse
 import importlib
@@ -49,6 +50,15 @@ def crop(portrait, size, out):
     (out / "inputs").mkdir(exist_ok=True)
     np.save(out / "inputs/face_crop.npy", pixels)
     return out / "face.png"
+
+
+def read_voice(path):
+    """A 16 kHz mono 16-bit WAV as float32 in [-1, 1), as librosa.load(path, sr=16000) gives it."""
+    from scipy.io import wavfile
+    rate, data = wavfile.read(path)
+    if rate != 16000 or data.ndim != 1 or data.dtype != np.int16:
+        sys.exit(f"wan_s2v_parity: {path}: give a 16 kHz mono 16-bit WAV (sox IN -r 16000 -c 1 -b 16 OUT.wav)")
+    return data.astype(np.float32) / 32768.0
 
 
 def draw_noise(clips, latents, h, seed, out):
@@ -132,7 +142,16 @@ def save(folder, name, tensor):
 def run_wan(a, wan, face, manifest, out):
     s = manifest["settings"]
     size, clip, fps, motion = s["resolution"], s["clip_frames"], s["fps"], s["motion_frames"]
-    rows = torch.from_numpy(np.load(out / "emo/render/audio_features.npy"))
+    # the tiny audio encoder on the voice as Wan's extract_audio_feat prepares it for wav2vec2: 16 kHz,
+    # normalised over the whole voice (Wav2Vec2Processor's zero mean, unit variance, 1e-7 floor)
+    state = torch.load(Path(a.pack) / "tiny-random.pt")
+    encoder = wan_s2v.TinyAudioEncoder(wan_s2v.LAYERS * state["model_config"]["audio_dim"], 0)
+    encoder.load_state_dict(state["audio"])
+    voice = read_voice(a.audio)
+    voice = (voice - voice.mean()) / np.sqrt(voice.var() + 1e-7)
+    with torch.no_grad():
+        rows = encoder.frames(torch.from_numpy(voice))
+    save(out / "wan", "render/audio_features.npy", rows)
     # emo4j's rows hold the 25 hidden states layer by layer; Wan's are [layers, rows, width]
     features = rows.reshape(rows.shape[0], wan_s2v.LAYERS, -1).permute(1, 0, 2).contiguous()
     s2v = wan_pipeline(wan, Path(a.pack), features, motion, fps)

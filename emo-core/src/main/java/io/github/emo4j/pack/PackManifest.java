@@ -97,7 +97,8 @@ public record PackManifest(String name, String description, PackFamily family, P
                 s.containsKey("text_context") ? str(s, "text_context", source + ": settings") : null,
                 s.containsKey("negative_text_context") ? str(s, "negative_text_context", source + ": settings") : null,
                 s.containsKey("audio_alignment") ? str(s, "audio_alignment", source + ": settings") : "frame-centres",
-                s.containsKey("first_clip_settling_frames") ? intIn(s, "first_clip_settling_frames", 0, 255, source) : 0);
+                s.containsKey("first_clip_settling_frames") ? intIn(s, "first_clip_settling_frames", 0, 255, source) : 0,
+                s.containsKey("audio_receptive_field") ? intIn(s, "audio_receptive_field", 0, 1 << 20, source) : 0);
         if (settings.firstClipSettlingFrames() >= settings.clipFrames()) {
             throw new PackException(source + ": settings.first_clip_settling_frames " + settings.firstClipSettlingFrames()
                     + " must be smaller than clip_frames " + settings.clipFrames());

@@ -278,6 +278,11 @@ final class AudioConditioning {
             s.audioInput().prepareWaveform(wav);
         }
         long rowsOfLength = (long) Math.ceil(wav.length / (double) s.audioSampleRate() * s.audioFeatureRate());
+        if (whole && s.audioReceptiveField() > 0) {
+            // as many rows as the encoder's convolutions make of the voice (wav2vec2: one per 320 samples past
+            // its first 400), not one per started chunk: the rows an original's pipeline resamples are these
+            rowsOfLength = Math.max(1, Math.floorDiv(wav.length - s.audioReceptiveField(), s.audioChunkSamples()) + 1);
+        }
         FloatTensor in = s.audioInput().isLogMel() ? logMelWindows(wav, encoder, s) : waveformChunks(wav, s, fps,
                 ended ? encodedSamplesAtEncoderRate() : -1);
         float[] out;
