@@ -21,11 +21,14 @@ import java.nio.file.Path;
  * and the first latent frame dropped, so that the clip's n latent frames are its own. Frames are square
  * centre crops at the pack's resolution (Wan resizes the shorter side, then crops the centre: the same
  * pixels when the video is already square at that size). Without a video the latents stay zeros, as Wan's
- * do. The video is read as the clips go, one frame in memory.
+ * do. The video is read as the clips go, one frame in memory. A segment of a longer voice
+ * ({@code timeOffset}) takes the video's frames from its own start on that timeline.
  */
 final class PoseConditioning {
     private final Mp4Frames video;
     private final int interval;
+    /** Render frames before this voice's first on a longer timeline ({@code timeOffset}): the video's frames count from there. */
+    private final long offsetFrames;
     private final int resolution;
     private final int clipFrames;
     private final RenderContext ctx;
@@ -53,6 +56,7 @@ final class PoseConditioning {
         this.ctx = ctx;
         this.chunks = chunks;
         this.latents = FloatTensor.zeros(1, layout.channels(), n, layout.height(), layout.width());
+        this.offsetFrames = Math.round(ctx.spec.timeOffset() * fps);
         if (file == null) {
             video = null;
             interval = 1;
@@ -85,7 +89,7 @@ final class PoseConditioning {
         int plane = resolution * resolution, t = clipFrames + 1;
         float[] rgb = new float[3 * plane];
         for (int k = 0; k < clipFrames; k++) {
-            frameAt((firstFrame + k) * interval, rgb);
+            frameAt((offsetFrames + firstFrame + k) * interval, rgb);
             for (int ch = 0; ch < 3; ch++) {
                 pixels.put((ch * t + 1 + k) * plane, rgb, ch * plane, plane);
                 if (k == 0) {

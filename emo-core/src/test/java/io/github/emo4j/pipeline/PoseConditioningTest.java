@@ -45,9 +45,13 @@ class PoseConditioningTest {
     }
 
     private List<TracedTensor> render(ProceduralFlowPack flow, Path pose) {
+        return render(flow, pose, 0);
+    }
+
+    private List<TracedTensor> render(ProceduralFlowPack flow, Path pose, double timeOffset) {
         try (ModelPack pack = ModelPack.load(flow.source(), List.of(ExecutionProvider.CPU), 1)) {
             List<TracedTensor> traced = new ArrayList<>();
-            OracleTest.render(pack, dir.resolve("o.mp4"), b -> b.steps(2).pose(pose).trace(t -> {
+            OracleTest.render(pack, dir.resolve("o.mp4"), b -> b.steps(2).pose(pose).timeOffset(timeOffset).trace(t -> {
                 if (t.name().contains("/pose_")) {
                     traced.add(t);
                 }
@@ -94,6 +98,22 @@ class PoseConditioningTest {
                     }
                 }
             }
+        }
+    }
+
+    /** A segment of a longer voice (as emo-spark renders them) takes the video's frames from its own start. */
+    @Test
+    void aSegmentTakesThePoseFromItsPlaceOnTheTimeline() throws Exception {
+        List<TracedTensor> traced = render(ProceduralFlowPack.of(R, F, 5, 2).withPoseInput(), poseVideo(), 0.12);
+        TracedTensor first = traced.stream().filter(t -> t.name().equals("clip-0000/pose_frames")).findFirst().orElseThrow();
+        int plane = 3 * R * R;
+        for (int k = 0; k < 3; k++) {
+            // 0.12 s at 25 fps is 3 frames in: render frame k is video frame 2 (k + 3)
+            double mean = 0;
+            for (int p = 0; p < plane; p++) {
+                mean += first.values()[k * plane + p];
+            }
+            assertEquals((10 + 10 * 2 * (k + 3)) / 255.0, mean / plane, 3 / 255.0, "frame " + k);
         }
     }
 
