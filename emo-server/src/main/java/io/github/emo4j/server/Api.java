@@ -43,6 +43,8 @@ final class Api {
     private final Path work;
     /** The pack's name as a JSON string, for the health check. */
     private final String packName;
+    /** Whether the pack follows a pose video: the page offers the upload then. */
+    private final boolean takesPose;
 
     private final LiveSockets live;
 
@@ -51,6 +53,7 @@ final class Api {
         this.work = work;
         this.pipeline = pipeline;
         this.packName = JsonText.quote(pipeline.describePack().name());
+        this.takesPose = pipeline.packInfo().takesPose();
         this.renders = renders;
         this.options = options;
         this.tokenDigest = options.token() == null ? null : sha256(options.token());
@@ -109,8 +112,9 @@ final class Api {
     }
 
     private void health(Context ctx) {
-        ctx.contentType(JSON).result(String.format("{\"status\":\"ok\",\"pack\":%s,\"running\":%d,\"queued\":%d,\"live\":%d}",
-                packName, renders.running(), renders.queued(), live.open()));
+        ctx.contentType(JSON).result(String.format(
+                "{\"status\":\"ok\",\"pack\":%s,\"pose\":%b,\"running\":%d,\"queued\":%d,\"live\":%d}",
+                packName, takesPose, renders.running(), renders.queued(), live.open()));
     }
 
     private void faces(Context ctx) throws IOException {
@@ -135,7 +139,7 @@ final class Api {
             BufferedImage portrait = Uploads.portrait(job.portrait, options.maxImagePixels());
             Uploads.voice(job.audio, options.maxAudioSeconds());
             if (ctx.uploadedFile("pose") != null) {
-                if (!pipeline.packInfo().takesPose()) {
+                if (!takesPose) {
                     throw new ApiException(400, "pose: this server's pack takes no pose video (its denoiser has no "
                             + "pose_latents)");
                 }

@@ -192,9 +192,9 @@ final class RenderJob {
     /** The render's status as the API gives it. */
     synchronized String json() {
         return String.format(Locale.ROOT, "{\"id\":%s,\"state\":\"%s\",\"fraction\":%.4f,\"etaSeconds\":%.1f,\"face\":%s,"
-                        + "\"frames\":%d,\"error\":%s,\"video\":%s}",
-                JsonText.quote(id), state.json(), fraction, etaSeconds, face == null ? "null" : faceJson(face), frames,
-                JsonText.quote(error), JsonText.quote("/api/renders/" + id + "/video"));
+                        + "\"pose\":%b,\"frames\":%d,\"error\":%s,\"video\":%s}",
+                JsonText.quote(id), state.json(), fraction, etaSeconds, face == null ? "null" : faceJson(face), hasPose,
+                frames, JsonText.quote(error), JsonText.quote("/api/renders/" + id + "/video"));
     }
 
     private static String faceJson(FaceBox b) {

@@ -71,7 +71,7 @@ class EmoServerTest {
     void healthPageAndOpenApi() throws Exception {
         HttpResponse<String> health = get("/api/health");
         assertEquals(200, health.statusCode());
-        assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
+        assertTrue(health.body().contains("\"status\":\"ok\"") && health.body().contains("\"pose\":false"), health.body());
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("<script src=\"app.js\">"));
@@ -278,6 +278,9 @@ class EmoServerTest {
         try (EmoPipeline flow = EmoPipeline.builder().pack(packDir).build();
              EmoServer posed = EmoServer.start(flow, ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(work))) {
             assertTrue(flow.packInfo().takesPose());
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(posed.uri().resolve("/api/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(health.body().contains("\"pose\":true"), health.body());
             HttpResponse<String> bad = send(posed, Map.of("portrait", portrait, "audio", voice,
                     "pose", "not a video".getBytes(StandardCharsets.UTF_8)));
             assertEquals(400, bad.statusCode(), bad.body());
@@ -290,6 +293,7 @@ class EmoServerTest {
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(posed.uri().resolve("/api/renders/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("\"done\"", field(status.body(), "state"), status.body());
+            assertTrue(status.body().contains("\"pose\":true"), status.body());
             assertEquals(204, http.send(HttpRequest.newBuilder(posed.uri().resolve("/api/renders/" + id)).DELETE().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
         } finally {

@@ -66,6 +66,8 @@ class PageBrowserTest {
                      "--use-file-for-fake-audio-capture=" + mic, "--use-file-for-fake-video-capture=" + face,
                      "--autoplay-policy=no-user-gesture-required", "--window-size=900,1400"))) {
             page.waitFor("document.readyState === 'complete' && window.emoState", 30, STATE);
+            page.waitFor("window.emoState.poseOffered === false", 10, STATE);
+            assertEquals("true", page.eval("document.getElementById('pose-option').hidden"), "this pack follows no pose video");
 
             // a webcam snapshot as the portrait; the server finds its face
             page.eval("document.getElementById('webcam-start').click()");
@@ -130,6 +132,43 @@ class PageBrowserTest {
             page.waitFor("window.emoState.live.ended", 30, LIVE);
             assertEquals("null", page.eval("window.emoState.live.error"), page.eval(LIVE));
             System.out.println("page in chromium: " + render.replace(StandardCharsets.UTF_8.name(), "") + "; live: " + latency);
+        }
+    }
+
+    /** A server whose pack follows a pose video offers it; a render driven by one plays in the page. */
+    @Test
+    void aPoseVideoChosenOnThePageDrivesTheRender() throws Exception {
+        assumeTrue(Files.isExecutable(DevTools.CHROMIUM), "Debian's chromium is not installed");
+        Path pose = dir.resolve("pose.mp4");
+        try (io.github.emo4j.video.Mp4Writer w = new io.github.emo4j.video.Mp4Writer(pose, 64, 64, 25, 1, null, 0)) {
+            int[] rgb = new int[64 * 64];
+            for (int k = 0; k < 40; k++) {
+                java.util.Arrays.fill(rgb, (30 + 4 * k) * 0x010101);
+                w.accept(rgb);
+            }
+            w.finish();
+        }
+        Path voice = dir.resolve("voice.wav");
+        Files.write(voice, TestFiles.wav(EmoPipeline.readAudio(SAMPLES.resolve("speech-sample.wav")), 1.2));
+        Path packDir = dir.resolve("pose-pack");
+        io.github.emo4j.procedural.ProceduralFlowPack.of(64, 8, 5, 2).withPoseInput().source().writeTo(packDir);
+        try (EmoPipeline pipeline = EmoPipeline.builder().pack(packDir).build();
+             EmoServer server = EmoServer.start(pipeline, ServerOptions.defaults().withAddress("127.0.0.1", 0).withWorkRoot(dir));
+             DevTools page = new DevTools(server.uri().toString(), dir.resolve("pose-profile"), List.of("--window-size=900,1400"))) {
+            page.waitFor("document.readyState === 'complete' && window.emoState && window.emoState.poseOffered", 30, STATE);
+            assertEquals("false", page.eval("document.getElementById('pose-option').hidden"));
+            page.chooseFile("#portrait-file", SAMPLES.resolve("portrait-astronaut.png").toAbsolutePath().normalize());
+            page.waitFor("document.getElementById('faces-status').textContent.includes('face(s) found')", 30, STATE);
+            page.chooseFile("#audio-file", voice);
+            page.waitFor("window.emoState.audio", 10, STATE);
+            page.chooseFile("#pose-file", pose);
+            page.run("document.getElementById('steps').value = '2'; document.getElementById('render').click();");
+            page.waitFor("window.emoState.render && (window.emoState.render.doneAt || window.emoState.render.error)", 120, STATE);
+            assertEquals("\"Done.\"", page.eval("document.getElementById('render-status').textContent"), page.eval(STATE));
+            String id = page.eval("window.emoState.render.id").replace("\"", "");
+            String status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.uri().resolve("/api/renders/" + id)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(status.contains("\"pose\":true") && status.contains("\"state\":\"done\""), status);
         }
     }
 }

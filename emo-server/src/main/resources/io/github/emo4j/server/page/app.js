@@ -21,6 +21,12 @@ async function answer(response) {
   return body;
 }
 
+// a pack that follows a pose video (Wan2.2-S2V) offers it among the options
+fetch('/api/health', { headers: auth }).then(answer).then((health) => {
+  state.poseOffered = !!health.pose;
+  $('pose-option').hidden = !health.pose;
+}).catch(() => {});
+
 // 1. Portrait
 async function usePortrait(blob) {
   state.portrait = blob;
@@ -129,6 +135,8 @@ $('render').onclick = async () => {
   form.append('audio', state.audio, 'audio');
   for (const k of ['steps', 'seed', 'quality']) if ($(k).value !== '') form.append(k, $(k).value);
   if (state.face) form.append('face', state.face.join(','));
+  const pose = $('pose-file').files[0];
+  if (pose) form.append('pose', pose, 'pose.mp4');
   $('download').hidden = true;
   $('progress').value = 0;
   say('render-status', 'Sending…');
