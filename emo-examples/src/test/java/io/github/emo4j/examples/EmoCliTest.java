@@ -58,6 +58,25 @@ class EmoCliTest {
     }
 
     @Test
+    void aPoseVideoIsNamedWhenMissingOrWhenThePackTakesNone() throws Exception {
+        assertBadInput("pose: " + dir.resolve("none.mp4") + " is not a readable file", "render", "--portrait", PORTRAIT,
+                "--audio", SPEECH, "--pose", dir.resolve("none.mp4").toString());
+        Path pose = dir.resolve("pose.mp4");
+        try (io.github.emo4j.video.Mp4Writer w = new io.github.emo4j.video.Mp4Writer(pose, 32, 32, 25, 1, null, 0)) {
+            w.accept(new int[32 * 32]);
+            w.finish();
+        }
+        assertBadInput("pose: this pack's denoiser takes no pose_latents", "render", "--portrait", PORTRAIT, "--audio", SPEECH,
+                "--pose", pose.toString());
+        Path out = dir.resolve("live.mp4");
+        Run live = run("live", "--portrait", PORTRAIT, "--audio", SPEECH, "--as-fast-as-possible", "--pose", pose.toString(),
+                "--out", out.toString());
+        assertEquals(2, live.code(), live.err());
+        assertEquals("emo: pose: this pack's denoiser takes no pose_latents, so a pose video cannot drive it", live.err().strip());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void bytesThatAreNotAnImageAreNamed() throws Exception {
         Path junk = dir.resolve("junk.png");
         Files.writeString(junk, "hello");
