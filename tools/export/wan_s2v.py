@@ -395,7 +395,7 @@ def one_frame_per_row(frames):
     return torch.cat([frames, frames[-1:]], dim=0)
 
 
-def export_audio_encoder(net, width, out, components):
+def export_audio_encoder(net, out, components):
     ins, outs = packwriter.export(net, [torch.randn(10, 320)], out / "audio_encoder.onnx", ["audio"], ["audio_features"],
                                   symbolic={"audio": {0: "rows"}, "audio_features": {0: "rows"}})
     components["audio_encoder"] = packwriter.component("audio_encoder.onnx", ins, outs)
@@ -441,6 +441,8 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.tiny_random == bool(a.checkpoint):
         p.error("give exactly one of --tiny-random and --checkpoint")
+    if a.size % 64 or a.clip_frames % 4 or a.clip_frames < 4:
+        p.error("--size must be a multiple of 64 and --clip-frames a multiple of 4")
     wan = load_wan(a.source)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -451,7 +453,7 @@ def main(argv=None):
                     "prompt": prompt, "negative": negative, "seed": a.seed, "model_config": TINY,
                     "vae_config": TINY_VAE}, out / "tiny-random.pt")
         size, clip_frames, width, steps = TINY_SIZE, TINY_CLIP, LAYERS * TINY["audio_dim"], 4
-        export_audio_encoder(audio, width, out, components)
+        export_audio_encoder(audio, out, components)
         name, description = "wan2.2-s2v-tiny-random", (f"A tiny random WanModel_S2V and Wan2.1 VAE from Wan2.2 {TESTED_WAN}, "
                                                        "for parity checks; not a learned model")
     else:
@@ -459,8 +461,6 @@ def main(argv=None):
         size, clip_frames, width, steps = a.size, a.clip_frames, LAYERS * 1024, 40
         export_wav2vec2(Path(a.checkpoint) / "wav2vec2-large-xlsr-53-english", out, components)
         name, description = "wan2.2-s2v-14b", "Wan2.2-S2V-14B (Apache-2.0), exported by tools/export/wan_s2v.py"
-    if size % 64 or clip_frames % 4:
-        p.error("--size must be a multiple of 64 and --clip-frames of 4")
     # Wan pads every prompt's embeddings with zero rows to text_len and masks none: padding both to one
     # length here changes nothing, and emo4j's branches then share the input's shape
     tokens = max(prompt.shape[0], negative.shape[0])
@@ -483,7 +483,15 @@ def load_checkpoint(wan, a):
     config = importlib.import_module("wan.configs.wan_s2v_14B").s2v_14B
     model = wan.model_s2v.WanModel_S2V.from_pretrained(str(ckpt), torch_dtype=torch.float32).eval().requires_grad_(False)
     vae = wan.vae.Wan2_1_VAE(vae_pth=str(ckpt / config.vae_checkpoint), device="cpu").model
-    t5 = importlib.import_module("wan.modules.t5")
+    # wan/modules/t5.py reads the CUDA device in a default argument when it is imported: on a machine
+    # without CUDA, it is imported with the CPU standing in, and the encoder is made on the CPU explicitly
+    current_device = torch.cuda.current_device
+    if not torch.cuda.is_available():
+        torch.cuda.current_device = lambda: "cpu"
+    try:
+        t5 = importlib.import_module("wan.modules.t5")
+    finally:
+        torch.cuda.current_device = current_device
     encoder = t5.T5EncoderModel(text_len=config.text_len, dtype=torch.float32, device=torch.device("cpu"),
                                 checkpoint_path=str(ckpt / config.t5_checkpoint),
                                 tokenizer_path=str(ckpt / config.t5_tokenizer))
@@ -516,4 +524,8 @@ def export_wav2vec2(folder, out, components):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (ImportError, FileNotFoundError) as e:
+        # a stand-in cannot load weights, and a checkpoint folder must hold Wan's files
+        sys.exit(f"wan_s2v: {e}")
