@@ -20,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -280,8 +283,16 @@ final class LiveConnection implements LiveSession.Listener {
         }
         phase = Phase.OVER;
         send(JsonText.liveError(message));
-        close(code, message);
+        // a client still sending (a flood, say) could have its connection reset by a close now, before it reads
+        // why: the session ends at once, what arrives meanwhile is dropped (the phase is over), and the socket
+        // closes a moment later
+        release();
+        CLOSE_LATER.execute(() -> close(code, message));
     }
+
+    /** How long a refused client has to read why before its socket closes. */
+    static final long REFUSAL_GRACE_MILLIS = 500;
+    private static final Executor CLOSE_LATER = CompletableFuture.delayedExecutor(REFUSAL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
 
     private void close(int code, String reason) {
         // a close reason is at most 123 bytes
