@@ -24,16 +24,18 @@ def tensor(name, dtype, shape, **extra):
     return t
 
 
-def export(module, args, path, input_names, output_names, symbolic=None):
+def export(module, args, path, input_names, output_names, symbolic=None, outputs=None):
     """Exports `module` called on `args` to `path` (opset 17, constants folded); returns the graph's inputs and
     outputs as manifest tensors. `symbolic` maps a tensor name to {axis: name} for dimensions left open.
-    A network over 2 GB gets its constants in files beside the graph (ONNX external data), which emo4j
-    reads from the pack folder."""
+    `outputs`, what `module(*args)` returns, spares a caller that has them a second forward pass (a 14 B
+    transformer's is long on a CPU). A network over 2 GB gets its constants in files beside the graph
+    (ONNX external data), which emo4j reads from the pack folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     symbolic = symbolic or {}
     with torch.no_grad():
-        outputs = module(*args)
+        if outputs is None:
+            outputs = module(*args)
         outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
         torch.onnx.export(module, tuple(args), str(path), input_names=input_names, output_names=output_names,
                           opset_version=OPSET, do_constant_folding=True, dynamic_axes=symbolic or None)

@@ -265,14 +265,14 @@ class S2VDenoiser(nn.Module):
 
 def rope_table(model, run):
     """Wan's rotary multipliers for the shapes of `run` (complex128, one per token and pair, equal for every
-    head), as (cos, sin) float64 [1, S, 1, C]."""
+    head), as (cos, sin) float64 [1, S, 1, C], and what `run` returned."""
     with torch.no_grad():
-        run()
+        result = run()
     freqs = model.pre_compute_freqs
     if not torch.equal(freqs, freqs[:, :, :1].expand_as(freqs)):
         raise RuntimeError("the rotary table differs between heads")
     head = freqs[:, :, :1]
-    return head.real.clone(), head.imag.clone()
+    return (head.real.clone(), head.imag.clone()), result
 
 
 @contextlib.contextmanager
@@ -348,13 +348,14 @@ def export_denoisers(wan, model, size, clip_frames, text_tokens, out, components
                 torch.randn(1, Z, n, h, h)]
         # the rotary table of these shapes, from Wan's own rope_precompute in an eager call
         original = wan.model_s2v.sinusoidal_embedding_1d
-        table = rope_table(model, lambda: net(*args))
+        # the eager call that makes the table also gives the outputs' shapes: the export need not run it again
+        table, outputs = rope_table(model, lambda: net(*args))
         assert wan.model_s2v.sinusoidal_embedding_1d is original
         names = ["sample", "timestep", "timestep_sinusoid", "text_context", "reference_latents", "motion_latents",
                  "audio_windows", "pose_latents"]
         file = "first_clip_denoiser.onnx" if first else "denoiser.onnx"
         with rewrites_for_export((wan, table), holder):
-            ins, outs = packwriter.export(net, args, out / file, names, ["noise_pred"])
+            ins, outs = packwriter.export(net, args, out / file, names, ["noise_pred"], outputs=outputs)
         for t in ins:
             if t["name"] == "audio_windows":
                 t["uncond"] = "zeros"

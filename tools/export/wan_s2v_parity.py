@@ -79,10 +79,10 @@ def render_emo(a, face, manifest, out):
     subprocess.run(cmd, check=True)
 
 
-def wan_pipeline(wan, pack, features, motion_frames, fps):
+def wan_pipeline(wan, pack, state, features, motion_frames, fps):
     """A WanS2V made without its __init__ (which loads checkpoints onto CUDA): the pack's tiny-random
-    networks, stand-ins for umT5 (the stored embeddings) and wav2vec2 (the given features), on the CPU."""
-    state = torch.load(pack / "tiny-random.pt")
+    networks (`state`, PACK/tiny-random.pt), stand-ins for umT5 (the stored embeddings) and wav2vec2 (the
+    given features), on the CPU."""
     model = wan.model_s2v.WanModel_S2V(**state["model_config"]).eval().requires_grad_(False)
     model.load_state_dict(state["model"])
     vae_net = wan.vae.WanVAE_(**state["vae_config"]).eval().requires_grad_(False)
@@ -154,7 +154,7 @@ def run_wan(a, wan, face, manifest, out):
     save(out / "wan", "render/audio_features.npy", rows)
     # emo4j's rows hold the 25 hidden states layer by layer; Wan's are [layers, rows, width]
     features = rows.reshape(rows.shape[0], wan_s2v.LAYERS, -1).permute(1, 0, 2).contiguous()
-    s2v = wan_pipeline(wan, Path(a.pack), features, motion, fps)
+    s2v = wan_pipeline(wan, Path(a.pack), state, features, motion, fps)
     trace = out / "wan"
     decodes, encodes = [], []
     decode, encode = s2v.vae.decode, s2v.vae.encode

@@ -16,8 +16,6 @@ import io.github.emo4j.pack.Role;
  * clip's frames alone, so a decode's memory is one chunk's and the clip's, whatever the context.
  */
 final class ContextDecoder {
-    private final int channels;
-    private final int plane;
     private final float latentScaling;
     private final Call first;
     private final Call later;
@@ -35,8 +33,6 @@ final class ContextDecoder {
      */
     ContextDecoder(ModelPack pack, LatentLayout layout, int clipFrames, int firstContext, int laterContext,
                    RenderContext ctx) throws OrtException {
-        this.channels = layout.channels();
-        this.plane = layout.height() * layout.width();
         this.latentScaling = (float) pack.settings().latentScaling();
         int n = layout.clipLatentFrames(clipFrames), r = pack.settings().resolution();
         if (pack.has(Role.VAE_DECODER_FIRST)) {
@@ -74,11 +70,8 @@ final class ContextDecoder {
         if (k != c.context()) {
             throw new IllegalStateException("context of " + k + " latent frames; this decoder was bound for " + c.context());
         }
-        var dst = c.in().buffer();
-        for (int ch = 0; ch < channels; ch++) {
-            dst.put(ch * (k + n) * plane, context.buffer(), ch * k * plane, k * plane);
-            dst.put((ch * (k + n) + k) * plane, latents.buffer(), ch * n * plane, n * plane);
-        }
+        VaeChunks.copyFrames(context, 0, c.in(), 0, k);
+        VaeChunks.copyFrames(latents, 0, c.in(), k, n);
         if (latentScaling != 1f) {
             c.in().scale(1f / latentScaling);
         }

@@ -195,7 +195,7 @@ public final class ProceduralFlowPack {
     }
 
     String manifest() {
-        int r = resolution, w = 2 * audioWindow + 1, motionLatents = 1 + (motionFrames - 1) / TEMPORAL;
+        int r = resolution;
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("resolution", (double) r);
         settings.put("latent_channels", (double) CHANNELS);
