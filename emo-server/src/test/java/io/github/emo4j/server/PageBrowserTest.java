@@ -162,6 +162,7 @@ class PageBrowserTest {
             page.chooseFile("#audio-file", voice);
             page.waitFor("window.emoState.audio", 10, STATE);
             page.chooseFile("#pose-file", pose);
+            shot(page, "pose-chosen");
             page.run("document.getElementById('steps').value = '2'; document.getElementById('render').click();");
             page.waitFor("window.emoState.render && (window.emoState.render.doneAt || window.emoState.render.error)", 120, STATE);
             assertEquals("\"Done.\"", page.eval("document.getElementById('render-status').textContent"), page.eval(STATE));
