@@ -23,12 +23,24 @@ final class HelperTasks {
         });
     }
 
-    /** Interrupts {@code worker}'s task and waits (boundedly) for its thread to finish. */
+    /**
+     * Interrupts {@code worker}'s task and waits (boundedly) for its thread to finish, also when the caller
+     * is interrupted (a killed Spark task's thread is): the caller frees the buffers the task may still be
+     * running ONNX Runtime on, so returning early would free them under it. The interrupt is kept.
+     */
     static void stop(ExecutorService worker) {
         worker.shutdownNow();
-        try {
-            worker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
