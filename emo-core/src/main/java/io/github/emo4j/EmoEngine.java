@@ -117,6 +117,12 @@ public interface EmoEngine {
         Rendered finish();
 
         /**
+         * Hands the sink every frame of the clips made so far and ends the session there: voice fed but
+         * not yet in a clip is dropped, and the sink is not committed. Close the session afterwards.
+         */
+        void flush();
+
+        /**
          * Sets the sampling steps of the clips to come.
          *
          * @param steps 1 or more

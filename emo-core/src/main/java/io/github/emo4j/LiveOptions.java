@@ -26,6 +26,15 @@ public record LiveOptions(int sampleRate, boolean realTime, double maxBufferSeco
          * session still behind at one step ends with an error.
          */
         FEWER_STEPS,
+        /**
+         * Halve the frame rate the clips to come are rendered at (at most once every two clips' time), down
+         * to a quarter of the stream's: 25 fps becomes 12, then 6. The stream keeps its frame rate, each
+         * rendered frame held for the stream frames its time covers, so a clip of the same frames covers
+         * twice the voice for the same compute. The render goes on from the stream's last frame as a new
+         * render whose first clip starts from the portrait again, as every render's first clip does. A
+         * session still behind at the lowest rate ends with an error.
+         */
+        LOWER_FRAME_RATE,
         /** End the session with an error at once. */
         STOP
     }

@@ -71,7 +71,12 @@ public final class LiveSession implements AutoCloseable {
 
     private final LiveOptions options;
     private final Listener listener;
-    private final EmoEngine.Session session;
+    /** The pack, the request and the cancellation that open the render, again when the frame rate changes. */
+    private final EmoEngine.Loaded pack;
+    private final RenderRequest request;
+    private final BooleanSupplier renderClosing;
+    /** The render; replaced (on this session's thread) when the frame rate is lowered. */
+    private EmoEngine.Session session;
     private final int rate;
     private final long maxBuffered;
     private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -81,8 +86,8 @@ public final class LiveSession implements AutoCloseable {
     private final long openedNanos;
     private final Runnable onOver;
     private final BooleanSupplier pipelineClosing;
-    private final double clipSeconds;
-    private final double waitSeconds;
+    private double clipSeconds;
+    private double waitSeconds;
     private volatile boolean stopping;
     /** Counted down once the session's thread is done: ended, failed or closed. */
     private final CountDownLatch done = new CountDownLatch(1);
@@ -91,7 +96,10 @@ public final class LiveSession implements AutoCloseable {
     private volatile boolean over;
     private int width;
     private int height;
+    /** The stream's frame rate. */
     private int fps;
+    /** The render's frame rate: the stream's, or less once the frame rate was lowered. */
+    private volatile int renderFps;
     private volatile int steps;
     private long lastReduction;
 
@@ -101,6 +109,12 @@ public final class LiveSession implements AutoCloseable {
     private final float[] history;
     private long samplesFed;
     private long frames;
+    /** Frames the current render has made, each held for the stream frames its time covers. */
+    private long rendered;
+    /** Once the voice has ended at a lowered frame rate, the stream's frames for the whole voice; else -1. */
+    private long frameCap = -1;
+    /** The last rendered frame at a lowered frame rate, held to the end of the voice; else {@code null}. */
+    private int[] lastRendered;
     private long firstVoiceNanos = -1;
     private long firstFrameNanos = -1;
     private long[] latencies = new long[1024];
@@ -117,22 +131,33 @@ public final class LiveSession implements AutoCloseable {
         this.history = new float[(int) (HISTORY_SECONDS * rate)];
         this.onOver = onOver;
         this.pipelineClosing = pipelineClosing;
-        this.session = pack.open(request, this::openSink, () -> stopping || pipelineClosing.getAsBoolean());
-        int[] layout = session.clipLayout();
+        this.pack = pack;
+        this.request = request;
+        this.renderClosing = () -> stopping || pipelineClosing.getAsBoolean();
+        this.session = pack.open(request, this::openSink, renderClosing);
         this.steps = session.steps();
-        this.clipSeconds = layout[0] / (double) fps;
-        // every frame waits for its clip, the audio window after it and one frame more (docs/live.md)
-        this.waitSeconds = (layout[0] + layout[1] + 1) / (double) fps;
+        clipTimes();
         this.openedNanos = System.nanoTime();
         this.worker = new Thread(this::run, "emo4j-live-" + COUNT.incrementAndGet());
         worker.setDaemon(true);
         worker.start();
     }
 
+    /** The render's clip and the wait of each frame, in seconds at the render's frame rate. */
+    private void clipTimes() {
+        int[] layout = session.clipLayout();
+        this.clipSeconds = layout[0] / (double) renderFps;
+        // every frame waits for its clip, the audio window after it and one frame more (docs/live.md)
+        this.waitSeconds = (layout[0] + layout[1] + 1) / (double) renderFps;
+    }
+
     private FrameSink openSink(int w, int h, int rate) {
         this.width = w;
         this.height = h;
-        this.fps = rate;
+        if (fps == 0) {
+            this.fps = rate;
+        }
+        this.renderFps = rate;
         return new FrameSink() {
             @Override
             public void accept(int[] rgb) {
@@ -241,7 +266,8 @@ public final class LiveSession implements AutoCloseable {
             Arrays.sort(sorted);
             long p50 = latencyCount == 0 ? -1 : sorted[(int) Math.min(latencyCount - 1, Math.floor(0.50 * latencyCount))];
             long p99 = latencyCount == 0 ? -1 : sorted[(int) Math.min(latencyCount - 1, Math.floor(0.99 * latencyCount))];
-            return new LiveStats(frames, firstFrameNanos, p50, p99, latencyMax, lag(), steps, bufferedSeconds(), renderStats);
+            return new LiveStats(frames, firstFrameNanos, p50, p99, latencyMax, lag(), steps, renderFps, bufferedSeconds(),
+                    renderStats);
         }
     }
 
@@ -304,7 +330,14 @@ public final class LiveSession implements AutoCloseable {
                     throw new RenderCancelledException("the pipeline was closed during the live session");
                 }
                 if (c == END) {
+                    if (renderFps != fps) {
+                        synchronized (lock) {
+                            // the stream holds the voice's frames at its own rate, as a render at that rate would
+                            frameCap = Math.max(1, Math.round(samplesFed / (double) rate * fps));
+                        }
+                    }
                     RenderStats done = session.finish().stats();
+                    holdLastFrame();
                     synchronized (lock) {
                         renderStats = done;
                     }
@@ -336,7 +369,9 @@ public final class LiveSession implements AutoCloseable {
             // a close() interrupted this thread; the render's helpers are stopped without that interrupt
             Thread.interrupted();
             try {
-                session.close();
+                if (session != null) {
+                    session.close();
+                }
             } catch (RuntimeException e) {
                 LOG.debug("closing the live session's render failed: {}", e.toString());
             } finally {
@@ -400,6 +435,18 @@ public final class LiveSession implements AutoCloseable {
             throw new EmoException(behind + "; this pack is too slow for real time here (lag policy STOP)");
         }
         long now = System.nanoTime();
+        if (options.lagPolicy() == LiveOptions.LagPolicy.LOWER_FRAME_RATE) {
+            int lower = renderFps / 2;
+            if (lower >= Math.max(1, fps / 4) && now - lastReduction > clipSeconds * 2e9) {
+                lowerFrameRate(lower);
+                lastReduction = System.nanoTime();
+                LOG.warn("{}; rendering {} frames a second from now on, each held for the stream's {}", behind, lower, fps);
+            } else if (lower < Math.max(1, fps / 4) && lag > allowed + options.maxLagSeconds()) {
+                throw new EmoException(behind + " at " + renderFps + " rendered frames a second; this pack is too slow "
+                        + "for real time here");
+            }
+            return;
+        }
         if (steps > 1 && now - lastReduction > clipSeconds * 2e9) {
             steps = Math.max(1, steps / 2);
             session.steps(steps);
@@ -410,31 +457,102 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    /** A frame from the render's sink thread: numbered, timed, given its voice and its latency. */
+    /**
+     * Goes on at {@code lower} frames a second: the render hands out every frame of the clips it has made,
+     * and a new one at the lower rate starts where the stream stands, fed the voice since then again.
+     */
+    private void lowerFrameRate(int lower) {
+        session.flush();
+        EmoEngine.Session old = session;
+        session = null;
+        old.close();
+        long streamFrames;
+        float[] backlog;
+        synchronized (lock) {
+            streamFrames = frames;
+            long from = streamFrames * rate / fps;
+            if (samplesFed - from > history.length) {
+                throw new EmoException(String.format("the video fell %.0f s behind the voice, more than the %.0f s a "
+                        + "session keeps; lower LiveOptions.maxLagSeconds", (samplesFed - from) / (double) rate,
+                        HISTORY_SECONDS));
+            }
+            backlog = new float[(int) (samplesFed - from)];
+            for (long i = from; i < samplesFed; i++) {
+                backlog[(int) (i - from)] = history[(int) (i % history.length)];
+            }
+            rendered = 0;
+        }
+        RenderRequest next = request.toBuilder().fps(lower)
+                .timeOffset(request.timeOffset() + streamFrames / (double) fps).build();
+        session = pack.open(next, this::openSink, renderClosing);
+        session.steps(steps);
+        clipTimes();
+        if (backlog.length > 0) {
+            session.feed(backlog, rate, false);
+        }
+    }
+
+    /**
+     * A frame from the render's sink thread, as the stream frames its time covers: one, or at a lowered
+     * frame rate each stream frame whose start falls in it (never more than the voice's frames once it ended).
+     */
     private void deliver(int[] rgb) {
         long now = System.nanoTime();
-        LiveFrame frame;
+        LiveFrame[] out;
         synchronized (lock) {
-            long k = frames++;
-            long from = k * rate / fps, to = (k + 1) * rate / fps;
-            float[] audio = new float[(int) (to - from)];
-            for (long i = Math.max(from, samplesFed - history.length); i < Math.min(to, samplesFed); i++) {
-                audio[(int) (i - from)] = history[(int) (i % history.length)];
+            long j = rendered++;
+            long count = renderFps == fps ? 1
+                    : -Math.floorDiv(-(j + 1) * fps, renderFps) + Math.floorDiv(-j * fps, renderFps);
+            if (frameCap >= 0) {
+                count = Math.max(0, Math.min(count, frameCap - frames));
             }
-            while (arrivals.size() > 1 && arrivals.peekFirst()[0] < to) {
-                arrivals.pollFirst();
+            if (renderFps != fps) {
+                lastRendered = rgb.clone();
             }
-            long[] arrival = arrivals.peekFirst();
-            long latency = arrival == null ? -1 : now - arrival[1];
-            if (latency >= 0) {
-                record(latency);
+            out = new LiveFrame[(int) count];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = streamFrame(rgb, now);
             }
-            if (firstFrameNanos < 0 && firstVoiceNanos >= 0) {
-                firstFrameNanos = now - firstVoiceNanos;
-            }
-            frame = new LiveFrame(k, k * 1_000_000L / fps, width, height, rgb.clone(), audio, latency);
         }
-        listener.onFrame(frame);
+        for (LiveFrame f : out) {
+            listener.onFrame(f);
+        }
+    }
+
+    /** At a lowered frame rate, the last rendered frame is held until the stream has the voice's frames. */
+    private void holdLastFrame() {
+        while (true) {
+            LiveFrame f;
+            synchronized (lock) {
+                if (lastRendered == null || frames >= frameCap) {
+                    return;
+                }
+                f = streamFrame(lastRendered, System.nanoTime());
+            }
+            listener.onFrame(f);
+        }
+    }
+
+    /** The stream's next frame showing {@code rgb}: numbered, timed, given its voice and its latency. Under the lock. */
+    private LiveFrame streamFrame(int[] rgb, long now) {
+        long k = frames++;
+        long from = k * rate / fps, to = (k + 1) * rate / fps;
+        float[] audio = new float[(int) (to - from)];
+        for (long i = Math.max(from, samplesFed - history.length); i < Math.min(to, samplesFed); i++) {
+            audio[(int) (i - from)] = history[(int) (i % history.length)];
+        }
+        while (arrivals.size() > 1 && arrivals.peekFirst()[0] < to) {
+            arrivals.pollFirst();
+        }
+        long[] arrival = arrivals.peekFirst();
+        long latency = arrival == null ? -1 : now - arrival[1];
+        if (latency >= 0) {
+            record(latency);
+        }
+        if (firstFrameNanos < 0 && firstVoiceNanos >= 0) {
+            firstFrameNanos = now - firstVoiceNanos;
+        }
+        return new LiveFrame(k, k * 1_000_000L / fps, width, height, rgb.clone(), audio, latency);
     }
 
     private void record(long latency) {

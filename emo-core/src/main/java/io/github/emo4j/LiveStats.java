@@ -10,10 +10,13 @@ package io.github.emo4j;
  * @param latencyMaxNanos   largest frame latency, or -1
  * @param lagSeconds        how far the video trails the voice now: voice fed minus video out, in seconds
  * @param steps             sampling steps per clip now (fewer than asked after the lag policy acted)
+ * @param renderFps         frames per second rendered now: the stream's frame rate, or less once the
+ *                          {@link LiveOptions.LagPolicy#LOWER_FRAME_RATE} policy acted (each rendered frame
+ *                          is then held for several stream frames)
  * @param bufferedSeconds   voice fed and not yet taken by the session
  * @param render            where the session's time went, stage by stage, once its voice has ended and every
- *                          frame is out; {@code null} before
+ *                          frame is out (since the last change of frame rate, if any); {@code null} before
  */
 public record LiveStats(long frames, long firstFrameNanos, long latencyP50Nanos, long latencyP99Nanos,
-                        long latencyMaxNanos, double lagSeconds, int steps, double bufferedSeconds, RenderStats render) {
+                        long latencyMaxNanos, double lagSeconds, int steps, int renderFps, double bufferedSeconds, RenderStats render) {
 }

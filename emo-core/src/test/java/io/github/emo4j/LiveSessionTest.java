@@ -325,6 +325,52 @@ class LiveSessionTest {
     }
 
     @Test
+    void aLowerFrameRateWhenBehindHoldsEachFrameAndKeepsTheStreamWhole() throws Exception {
+        // the first second of frames is slow to take, so the video falls behind the voice fed at its pace
+        Collector slow = new Collector() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                super.onFrame(frame);
+                if (frame.index() < 25) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        float[] v = voice(4);
+        try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.LOWER_FRAME_RATE),
+                slow)) {
+            for (int i = 0; i < v.length; i += 320) {
+                s.feed(java.util.Arrays.copyOfRange(v, i, i + 320), 16000);
+                Thread.sleep(20);
+            }
+            s.end();
+            slow.await();
+            assertNull(slow.error.get(), () -> "a lower frame rate catches up: " + slow.error.get());
+        }
+        LiveStats st = slow.end.get();
+        assertTrue(st.renderFps() < 25, "rendered frame rate after falling behind: " + st.renderFps());
+        assertEquals(100, st.frames(), "the stream keeps its rate: 4 s at 25 fps");
+        assertEquals(100, slow.frames.size());
+        int held = 0;
+        for (int k = 0; k < 100; k++) {
+            LiveFrame f = slow.frames.get(k);
+            assertEquals(k, f.index());
+            assertEquals(k * 40_000L, f.ptsMicros());
+            assertArrayEquals(java.util.Arrays.copyOfRange(v, k * 640, (k + 1) * 640), f.audio(), "frame " + k + "'s voice");
+            if (k > 0 && java.util.Arrays.equals(f.rgb(), slow.frames.get(k - 1).rgb())) {
+                held++;
+            }
+        }
+        // at 12 fps or 6, most rendered frames are held for two stream frames or more
+        assertTrue(held >= 20, "stream frames that hold the one before: " + held);
+        assertEquals(List.of(), liveThreads());
+    }
+
+    @Test
     void closingThePipelineEndsAnIdleSessionAsCancelled() throws Exception {
         EmoPipeline own = EmoPipeline.builder().build();
         Collector c = new Collector();

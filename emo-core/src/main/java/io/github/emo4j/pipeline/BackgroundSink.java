@@ -99,6 +99,16 @@ final class BackgroundSink implements FrameSink {
         target.finish();
     }
 
+    /**
+     * Waits until the target has taken every frame queued, without finishing it; no frame may follow.
+     *
+     * @throws IOException if the target failed
+     */
+    public void flush() throws IOException {
+        end();
+        rethrow();
+    }
+
     private void end() throws IOException {
         if (ended) {
             return;

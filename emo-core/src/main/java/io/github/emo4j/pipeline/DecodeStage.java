@@ -20,7 +20,7 @@ final class DecodeStage implements AutoCloseable {
     private final PortraitFraming framing;
     private final Renderer.ClipObserver observer;
     private final int resolution;
-    private final FrameSink sink;
+    private final BackgroundSink sink;
     private final ExecutorService worker = HelperTasks.singleThread("emo4j-decode");
     private final DecodeSlot[] slots = new DecodeSlot[2];
     private final int channels;
@@ -150,6 +150,13 @@ final class DecodeStage implements AutoCloseable {
             slot.await();
         }
         waitTime.stop();
+    }
+
+    /** Waits until the sink has taken every frame handed to it, without committing it; call after {@link #drain}. */
+    void flushFrames() throws IOException {
+        encodeTime.start();
+        sink.flush();
+        encodeTime.stop();
     }
 
     /** Commits the sink's output (an MP4 moves to its path); call after {@link #drain}. */

@@ -85,6 +85,11 @@ final class LoadedPack implements EmoEngine.Loaded {
             }
 
             @Override
+            public void flush() {
+                session.flush();
+            }
+
+            @Override
             public void steps(int steps) {
                 session.steps(steps);
             }

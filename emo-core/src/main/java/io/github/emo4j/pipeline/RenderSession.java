@@ -216,6 +216,18 @@ public final class RenderSession implements AutoCloseable {
         return new Renderer.Outcome(emitted, plan.fps(), framing.compositor().width(), framing.compositor().height(), stats);
     }
 
+    /**
+     * Hands the sink every frame of the clips made so far, and ends the session there without making the
+     * rest or committing the sink: a live session that changes its frame rate goes on in another.
+     */
+    public void flush() {
+        run(() -> {
+            decode.drain();
+            decode.flushFrames();
+        });
+        done = true;
+    }
+
     /** Frames handed to the sink so far (some may still be on their way through the decoder). */
     public long framesEmitted() {
         return emitted;

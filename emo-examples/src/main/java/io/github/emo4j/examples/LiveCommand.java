@@ -66,6 +66,14 @@ final class LiveCommand extends EmoCommand {
             + "pack whose denoiser takes pose_latents (Wan2.2-S2V)")
     Path pose;
 
+    @Option(names = "--lag-policy", paramLabel = "POLICY", description = "what to do when the video falls more than "
+            + "--max-lag behind the voice: fewer-steps (default), lower-frame-rate or stop (docs/live.md)")
+    String lagPolicy;
+
+    @Option(names = "--max-lag", paramLabel = "SECONDS", description = "lag allowed beyond the clip and audio window "
+            + "every frame waits for, above 0 and at most 600 (default 2)")
+    Double maxLag;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -84,6 +92,8 @@ final class LiveCommand extends EmoCommand {
         if (!toStdout && (out.getFileName() == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))) {
             throw new InvalidInputException(out + ": output must be an .mp4 file");
         }
+        LiveOptions.LagPolicy lagPolicy = policy();
+        double lagSeconds = maxLag();
         if (!toStdout) {
             Inputs.refuseOverwrite("out", out, "portrait", portraitFile.toString(), "audio", audioFile.toString());
         }
@@ -104,24 +114,58 @@ final class LiveCommand extends EmoCommand {
             RenderRequest request = req.build();
             Writer writer = new Writer(abs, request, emo.packInfo(), voice.sampleRate());
             try {
-                LiveOptions options = LiveOptions.DEFAULT.withSampleRate(voice.sampleRate()).withRealTime(realTime);
+                LiveOptions options = LiveOptions.DEFAULT.withSampleRate(voice.sampleRate()).withRealTime(realTime)
+                        .withLag(lagSeconds, lagPolicy);
                 LiveStats stats;
                 try (LiveSession session = emo.live(request, options, writer)) {
-                    feed(session, voice, realTime, cancel);
-                    session.end();
+                    try {
+                        feed(session, voice, realTime, cancel);
+                        session.end();
+                    } catch (IllegalStateException over) {
+                        // the session ended itself between a check and a feed: its own error says why, below
+                        if (!session.isOver()) {
+                            throw over;
+                        }
+                    }
                     stats = awaitEnd(session, cancel);
                 }
                 writer.commit();
                 err.printf(Locale.ROOT, "wrote %s: %d frames as fragmented MP4, live%s; first frame %.0f ms after the first voice sample; "
-                                + "latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d sampling steps a clip at the end%n", out, stats.frames(),
+                                + "latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d sampling steps a clip at %d rendered fps at the "
+                                + "end%n", out, stats.frames(),
                         realTime ? " in real time" : " as fast as possible", stats.firstFrameNanos() / 1e6,
                         stats.latencyP50Nanos() / 1e6, stats.latencyP99Nanos() / 1e6, stats.latencyMaxNanos() / 1e6,
-                        stats.steps());
+                        stats.steps(), stats.renderFps());
             } finally {
                 writer.close();
             }
         }
         return 0;
+    }
+
+    /** {@code --max-lag}, checked. */
+    private double maxLag() {
+        if (maxLag == null) {
+            return LiveOptions.DEFAULT.maxLagSeconds();
+        }
+        if (!(maxLag > 0 && maxLag <= 600)) {
+            throw new InvalidInputException("--max-lag must be above 0 and at most 600 seconds: " + maxLag);
+        }
+        return maxLag;
+    }
+
+    /** The lag policy {@code --lag-policy} names. */
+    private LiveOptions.LagPolicy policy() {
+        if (lagPolicy == null) {
+            return LiveOptions.DEFAULT.lagPolicy();
+        }
+        return switch (lagPolicy) {
+            case "fewer-steps" -> LiveOptions.LagPolicy.FEWER_STEPS;
+            case "lower-frame-rate" -> LiveOptions.LagPolicy.LOWER_FRAME_RATE;
+            case "stop" -> LiveOptions.LagPolicy.STOP;
+            default -> throw new InvalidInputException("--lag-policy: '" + lagPolicy
+                    + "' is not one of fewer-steps, lower-frame-rate, stop");
+        };
     }
 
     /** Waits for the session's end, its failure thrown; Ctrl-C stops the wait. */

@@ -243,6 +243,17 @@ class EmoCliTest {
         assertEquals(2, clip.code());
         assertTrue(clip.err().contains("--clip-frames"), clip.err());
         assertFalse(Files.exists(dir.resolve("y.mp4")));
+        Run policy = run("live", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out", dir.resolve("z.mp4").toString(),
+                "--lag-policy", "drop-frames");
+        assertEquals(2, policy.code());
+        assertEquals(1, policy.err().strip().lines().count(), policy.err());
+        assertTrue(policy.err().contains("--lag-policy: 'drop-frames' is not one of fewer-steps, lower-frame-rate, stop"),
+                policy.err());
+        Run lag = run("live", "--portrait", PORTRAIT, "--audio", voice.toString(), "--out", dir.resolve("z.mp4").toString(),
+                "--lag-policy", "lower-frame-rate", "--max-lag", "0");
+        assertEquals(2, lag.code());
+        assertTrue(lag.err().contains("--max-lag must be above 0"), lag.err());
+        assertFalse(Files.exists(dir.resolve("z.mp4")));
     }
 
     @Test

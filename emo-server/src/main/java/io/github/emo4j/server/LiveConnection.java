@@ -267,9 +267,9 @@ final class LiveConnection implements LiveSession.Listener {
 
     private String statsJson(LiveStats s) {
         return String.format(Locale.ROOT, "\"frames\":%d,\"latencyMs\":%.1f,\"p50Ms\":%.1f,\"p99Ms\":%.1f,\"firstFrameMs\":%.1f,"
-                        + "\"lagSeconds\":%.3f,\"steps\":%d,\"bufferedSeconds\":%.3f",
+                        + "\"lagSeconds\":%.3f,\"steps\":%d,\"renderFps\":%d,\"bufferedSeconds\":%.3f",
                 s.frames(), millis(lastLatencyNanos), millis(s.latencyP50Nanos()), millis(s.latencyP99Nanos()),
-                millis(s.firstFrameNanos()), s.lagSeconds(), s.steps(), s.bufferedSeconds());
+                millis(s.firstFrameNanos()), s.lagSeconds(), s.steps(), s.renderFps(), s.bufferedSeconds());
     }
 
     private static double millis(long nanos) {
