@@ -176,7 +176,8 @@ class LiveSocketTest {
         // every frame of the voice; a few more only if the socket's first voice came late enough to be
         // taken for a pause (the session fills pauses over 200 ms with listening)
         assertTrue(frames >= 75 && frames <= 85, "frames " + frames);
-        assertTrue(r.last("stats") != null, "a stats text after each piece");
+        assertTrue(r.last("stats") != null && r.last("stats").contains("\"renderFps\":25,"), "a stats text after each "
+                + "piece, with the frame rate rendered: " + r.last("stats"));
 
         byte[] mp4 = r.stream.toByteArray();
         List<String> boxes = topLevelBoxes(mp4);
