@@ -74,6 +74,23 @@ class LiveSessionTest {
         }
     }
 
+    /** A collector that takes {@code millis} over each of the first {@code slowFrames} frames. */
+    static Collector slow(long millis, long slowFrames) {
+        return new Collector() {
+            @Override
+            public void onFrame(LiveFrame frame) {
+                super.onFrame(frame);
+                if (frame.index() < slowFrames) {
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+    }
+
     static void feedInChunks(LiveSession s, float[] v, int chunk) {
         for (int i = 0; i < v.length; i += chunk) {
             s.feed(java.util.Arrays.copyOfRange(v, i, Math.min(v.length, i + chunk)), 16000);
@@ -278,17 +295,7 @@ class LiveSessionTest {
 
     @Test
     void aSessionTooSlowForRealTimeStopsWithAClearError() throws Exception {
-        Collector slow = new Collector() {
-            @Override
-            public void onFrame(LiveFrame frame) {
-                super.onFrame(frame);
-                try {
-                    Thread.sleep(120);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        Collector slow = slow(120, Long.MAX_VALUE);
         try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.STOP), slow)) {
             feedUntilOver(s, voice(4), 320);
             slow.await();
@@ -302,17 +309,7 @@ class LiveSessionTest {
 
     @Test
     void fewerStepsWhenBehind() throws Exception {
-        Collector slow = new Collector() {
-            @Override
-            public void onFrame(LiveFrame frame) {
-                super.onFrame(frame);
-                try {
-                    Thread.sleep(60);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        Collector slow = slow(60, Long.MAX_VALUE);
         RenderRequest eight = RenderRequest.live(portrait).face(face).clipFrames(4).steps(8).build();
         try (LiveSession s = pipeline.live(eight, LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.FEWER_STEPS), slow)) {
             feedUntilOver(s, voice(3), 320);
@@ -327,19 +324,7 @@ class LiveSessionTest {
     @Test
     void aLowerFrameRateWhenBehindHoldsEachFrameAndKeepsTheStreamWhole() throws Exception {
         // the first second of frames is slow to take, so the video falls behind the voice fed at its pace
-        Collector slow = new Collector() {
-            @Override
-            public void onFrame(LiveFrame frame) {
-                super.onFrame(frame);
-                if (frame.index() < 25) {
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        };
+        Collector slow = slow(100, 25);
         float[] v = voice(4);
         try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.LOWER_FRAME_RATE),
                 slow)) {
