@@ -24,12 +24,14 @@ def tensor(name, dtype, shape, **extra):
     return t
 
 
-def export(module, args, path, input_names, output_names, symbolic=None, outputs=None):
+def export(module, args, path, input_names, output_names, symbolic=None, outputs=None, training=None):
     """Exports `module` called on `args` to `path` (opset 17, constants folded); returns the graph's inputs and
     outputs as manifest tensors. `symbolic` maps a tensor name to {axis: name} for dimensions left open.
     `outputs`, what `module(*args)` returns, spares a caller that has them a second forward pass (a 14 B
     transformer's is long on a CPU). A network over 2 GB gets its constants in files beside the graph
-    (ONNX external data), which emo4j reads from the pack folder."""
+    (ONNX external data), which emo4j reads from the pack folder. `training` is torch.onnx's TrainingMode
+    (default EVAL, which switches the module to eval() while tracing; PRESERVE keeps a module that its
+    original runs in training mode as it is)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     symbolic = symbolic or {}
@@ -38,7 +40,8 @@ def export(module, args, path, input_names, output_names, symbolic=None, outputs
             outputs = module(*args)
         outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
         torch.onnx.export(module, tuple(args), str(path), input_names=input_names, output_names=output_names,
-                          opset_version=OPSET, do_constant_folding=True, dynamic_axes=symbolic or None)
+                          opset_version=OPSET, do_constant_folding=True, dynamic_axes=symbolic or None,
+                          training=training if training is not None else torch.onnx.TrainingMode.EVAL)
     declared_in = {n: tensor(n, _DTYPES[a.dtype], _shape(a.shape, symbolic.get(n))) for n, a in zip(input_names, args)}
     declared_out = [tensor(n, _DTYPES[o.dtype], _shape(o.shape, symbolic.get(n))) for n, o in zip(output_names, outputs)]
     kept = graph_inputs(path)

@@ -1,7 +1,8 @@
 """Stand-ins for packages that an original's checkout imports but an export does not need.
 
-Wan2.2's and Hallo's modules import diffusers, einops, transformers, librosa, decord, safetensors, ftfy
-and regex at the top of files whose networks use little or nothing of them. Where those packages are
+Wan2.2's and Hallo's modules import diffusers, einops, transformers, librosa, decord, safetensors, ftfy,
+regex and xformers at the top of files whose networks use little or nothing of them, and diffusers
+itself imports huggingface_hub. Where those packages are
 installed (the originals' requirements), nothing here is used. Where they are not (a machine with only
 Debian's torch, as emo4j's parity runs had), `install()` puts a small module in place of each missing
 one, so that the original's own network code runs unchanged:
@@ -10,13 +11,16 @@ one, so that the original's own network code runs unchanged:
   (`ConfigMixin`, `register_to_config`), `ModelMixin` (an `nn.Module`), the scheduler base classes,
   and `AdaLayerNorm`, written here from diffusers' documented behaviour;
 - einops' `rearrange` and `repeat` for the patterns of plain axis names and parenthesised groups;
-- for the rest, names that fail when used: loading real audio, video, tokenizers or safetensors files
-  needs the real package.
+- for huggingface_hub, what diffusers' modules read when they are imported (constants, a decorator, a
+  pattern, error classes), so that the real diffusers, which Hallo's networks are built from, imports;
+- for the rest, names that fail when used: loading real audio, video, tokenizers or safetensors files,
+  or reaching the Hub, needs the real package.
 
 Each stand-in is announced on standard error, so a run says what it stood in for.
 """
 import enum
 import importlib
+import importlib.machinery
 import inspect
 import logging
 import math
@@ -43,6 +47,8 @@ def install(names=("diffusers", "einops", "transformers", "librosa", "decord", "
 
 def _module(name, package=False):
     m = types.ModuleType(name)
+    # a spec, so that importlib.util.find_spec answers for it (diffusers asks it of its optional packages)
+    m.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=package)
     if package:
         m.__path__ = []
     sys.modules[name] = m
@@ -265,6 +271,46 @@ def _safetensors():
     _module("safetensors.torch").load_file = _unavailable("safetensors", "reading a .safetensors file")
 
 
+def _huggingface_hub():
+    """What diffusers' modules import from huggingface_hub when they are imported: constants, a decorator,
+    a pattern and error classes; every function that would reach the Hub fails when called."""
+    import os
+    import re
+    home = os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+    constants = dict(HF_HOME=home, HF_HUB_CACHE=os.path.join(home, "hub"), HF_HUB_OFFLINE=True,
+                     HF_HUB_DISABLE_TELEMETRY=True, HUGGINGFACE_CO_RESOLVE_ENDPOINT="https://huggingface.co")
+    errors = {name: type(name, (Exception,), {}) for name in (
+        "EntryNotFoundError", "RepositoryNotFoundError", "RevisionNotFoundError", "HfHubHTTPError",
+        "OfflineModeIsEnabled", "LocalEntryNotFoundError", "GatedRepoError")}
+
+    def attributes(module):
+        def lookup(name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return _unavailable("huggingface_hub", f"huggingface_hub.{name}")
+        module.__getattr__ = lookup
+
+    root = _module("huggingface_hub", True)
+    attributes(root)
+    for name in ("constants", "utils", "file_download", "_commit_api", "hf_api"):
+        m = _module("huggingface_hub." + name)
+        attributes(m)
+        vars(m).update(constants)
+        vars(m).update(errors)
+    hub_utils = sys.modules["huggingface_hub.utils"]
+    hub_utils.validate_hf_hub_args = lambda f: f
+    hub_utils.is_jinja_available = lambda: False
+    sys.modules["huggingface_hub.file_download"].REGEX_COMMIT_HASH = re.compile(r"^[0-9a-f]{40}$")
+    vars(root).update(constants)
+    vars(root).update(errors)
+    root.__version__ = "0.0-standin"
+
+
+def _xformers():
+    _module("xformers", True)
+    _module("xformers.ops").memory_efficient_attention = _unavailable("xformers", "memory-efficient attention")
+
+
 def _ftfy():
     _module("ftfy").fix_text = lambda text: text
 
@@ -277,4 +323,5 @@ def _regex():
 
 
 _MAKERS = {"diffusers": _diffusers, "einops": _einops, "transformers": _transformers, "librosa": _librosa,
-           "decord": _decord, "safetensors": _safetensors, "ftfy": _ftfy, "regex": _regex}
+           "decord": _decord, "safetensors": _safetensors, "ftfy": _ftfy, "regex": _regex,
+           "huggingface_hub": _huggingface_hub, "xformers": _xformers}
