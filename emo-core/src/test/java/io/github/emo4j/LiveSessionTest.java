@@ -328,9 +328,16 @@ class LiveSessionTest {
         float[] v = voice(4);
         try (LiveSession s = pipeline.live(request(), LiveOptions.DEFAULT.withLag(0.2, LiveOptions.LagPolicy.LOWER_FRAME_RATE),
                 slow)) {
+            // paced by the clock, as a microphone is: sleeps that overshoot must not add up to a pause the
+            // session would fill with silence
+            long start = System.nanoTime();
             for (int i = 0; i < v.length; i += 320) {
                 s.feed(java.util.Arrays.copyOfRange(v, i, i + 320), 16000);
-                Thread.sleep(20);
+                long due = start + (i + 320) / 16 * 1_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
             }
             s.end();
             slow.await();

@@ -46,6 +46,14 @@ public final class FloatTensor {
         return ALLOCATED.sum();
     }
 
+    /** A tensor of {@code shape} over {@code data}, which holds exactly its values (for {@link TensorPool}). */
+    static FloatTensor over(FloatBuffer data, long[] shape) {
+        if (count(shape) != data.capacity()) {
+            throw new IllegalArgumentException(data.capacity() + " values do not fill shape " + Arrays.toString(shape));
+        }
+        return new FloatTensor(shape.clone(), data);
+    }
+
     /** A tensor holding a copy of {@code values}. */
     public static FloatTensor of(float[] values, long... shape) {
         FloatTensor t = zeros(shape);
@@ -114,26 +122,31 @@ public final class FloatTensor {
         }
     }
 
-    /** Fills with a constant. */
     /** Whether every value is finite: no NaN, no infinity. */
     public boolean allFinite() {
+        return allFinite(0, size());
+    }
+
+    /** Whether the values from {@code from} (inclusive) to {@code to} (exclusive) are all finite. */
+    public boolean allFinite(int from, int to) {
         // x - x is 0 for a finite x and NaN otherwise; four sums keep the loop short
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        int n = size(), i = 0;
-        for (; i + 3 < n; i += 4) {
+        int i = from;
+        for (; i + 3 < to; i += 4) {
             float x0 = data.get(i), x1 = data.get(i + 1), x2 = data.get(i + 2), x3 = data.get(i + 3);
             a0 += x0 - x0;
             a1 += x1 - x1;
             a2 += x2 - x2;
             a3 += x3 - x3;
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float x = data.get(i);
             a0 += x - x;
         }
         return a0 + a1 + a2 + a3 == 0f;
     }
 
+    /** Fills with a constant. */
     public void fill(float v) {
         for (int i = 0; i < data.capacity(); i++) {
             data.put(i, v);

@@ -66,10 +66,10 @@ final class ClipSampler implements AutoCloseable {
         this.channels = layout.channels();
         int h = layout.height(), w = layout.width(), f = layout.clipLatentFrames(frames), batch = plan.branches();
         this.plane = h * w;
-        sample = FloatTensor.zeros(batch, channels, f, h, w);
-        latents = plan.guided() ? FloatTensor.zeros(layout.clipShape(frames)) : sample;
-        noisePred = FloatTensor.zeros(batch, channels, f, h, w);
-        eps = plan.guided() ? FloatTensor.zeros(layout.clipShape(frames)) : noisePred;
+        sample = ctx.tensors.zeros(batch, channels, f, h, w);
+        latents = plan.guided() ? ctx.tensors.zeros(layout.clipShape(frames)) : sample;
+        noisePred = ctx.tensors.zeros(batch, channels, f, h, w);
+        eps = plan.guided() ? ctx.tensors.zeros(layout.clipShape(frames)) : noisePred;
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");

@@ -1,6 +1,7 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
+import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.LatentLayout;
@@ -22,6 +23,9 @@ final class ContextDecoder {
     /** The VAE in chunks, or {@code null}; then the clip's frames go to {@link #chunked}. */
     private final VaeChunks chunks;
     private final FloatTensor chunked;
+    private final String decoderName;
+    /** The frames a clip's latents decode to, the last of each decode's output. */
+    private final int clipVideoFrames;
 
     /** One shape's input, output and call. */
     private record Call(FloatTensor in, FloatTensor out, ComponentCall call, int context) {
@@ -35,9 +39,11 @@ final class ContextDecoder {
                    RenderContext ctx) throws OrtException {
         this.latentScaling = (float) pack.settings().latentScaling();
         int n = layout.clipLatentFrames(clipFrames), r = pack.settings().resolution();
+        this.decoderName = pack.component(Role.VAE_DECODER).name();
+        this.clipVideoFrames = layout.temporalCompression() * n;
         if (pack.has(Role.VAE_DECODER_FIRST)) {
             chunks = new VaeChunks(pack, Role.VAE_DECODER, ctx);
-            chunked = FloatTensor.zeros(1, 3, (long) layout.temporalCompression() * n, r, r);
+            chunked = ctx.tensors.zeros(1, 3, (long) layout.temporalCompression() * n, r, r);
             first = later = null;
             return;
         }
@@ -49,10 +55,10 @@ final class ContextDecoder {
 
     private static Call call(ModelPack pack, LatentLayout layout, int context, int n, int r, RenderContext ctx)
             throws OrtException {
-        FloatTensor in = FloatTensor.zeros(1, layout.channels(), context + n, layout.height(), layout.width());
-        FloatTensor out = FloatTensor.zeros(1, 3, layout.videoFrames(context + n), r, r);
+        FloatTensor in = ctx.tensors.zeros(1, layout.channels(), context + n, layout.height(), layout.width());
+        FloatTensor out = ctx.tensors.zeros(1, 3, layout.videoFrames(context + n), r, r);
         ComponentCall c = new ComponentCall(pack.component(Role.VAE_DECODER), ctx.views, ctx.clock)
-                .input(Contract.LATENTS, in).output(Contract.PIXELS, out);
+                .input(Contract.LATENTS, in).output(Contract.PIXELS, out).checkedElsewhere();
         return new Call(in, out, c, context);
     }
 
@@ -76,7 +82,24 @@ final class ContextDecoder {
             c.in().scale(1f / latentScaling);
         }
         c.call().run(clip);
+        checkClipFrames(c.out(), clipVideoFrames, clip);
         return c.out();
+    }
+
+    /**
+     * Checks that the clip's frames, the last {@code frames} of {@code pixels}, are finite; the context's
+     * frames before them are thrown away, so they are not read (at Wan's sizes they are 60% of the output).
+     */
+    private void checkClipFrames(FloatTensor pixels, int frames, int clip) {
+        long[] shape = pixels.shape();
+        int t = (int) shape[2], plane = (int) (shape[3] * shape[4]);
+        for (int ch = 0; ch < shape[1]; ch++) {
+            int end = (ch + 1) * t * plane;
+            if (!pixels.allFinite(end - frames * plane, end)) {
+                throw new PackException(decoderName + ": output '" + Contract.PIXELS + "' holds NaN or infinite values at clip "
+                        + (clip + 1) + "; nothing was written");
+            }
+        }
     }
 
     /**

@@ -50,7 +50,7 @@ final class DecodeStage implements AutoCloseable {
         this.frameValues = 3 * r * r;
         this.resolution = r;
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new DecodeSlot(FloatTensor.zeros(clipFrames, channels, h, h), FloatTensor.zeros(clipFrames, 3, r, r),
+            slots[i] = new DecodeSlot(ctx.tensors.zeros(clipFrames, channels, h, h), ctx.tensors.zeros(clipFrames, 3, r, r),
                     pack.component(Role.VAE_DECODER), ctx.views, ctx.clock);
         }
         Compositor compositor = framing.compositor();
@@ -169,7 +169,9 @@ final class DecodeStage implements AutoCloseable {
     /** Stops the helper thread and closes the sink, which discards an unfinished output. */
     @Override
     public void close() throws IOException {
-        HelperTasks.stop(worker);
+        if (!HelperTasks.stop(worker)) {
+            ctx.tensors.abandon();
+        }
         sink.close();
     }
 }

@@ -105,10 +105,10 @@ final class DenoiserInputs {
         this.referenceMotion = reference.motion();
         this.trace = ctx.trace;
         this.given = ctx.given;
-        windows = FloatTensor.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
+        windows = ctx.tensors.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
         this.motionMadeElsewhere = motionLatents != null;
         this.pose = poseLatents;
-        motion = motionMadeElsewhere ? motionLatents : FloatTensor.zeros(1, c, n, h, h);
+        motion = motionMadeElsewhere ? motionLatents : ctx.tensors.zeros(1, c, n, h, h);
         if (s.firstMotionIsReference() && !motionMadeElsewhere) {
             for (int ch = 0; ch < c; ch++) {
                 for (int j = 0; j < n; j++) {

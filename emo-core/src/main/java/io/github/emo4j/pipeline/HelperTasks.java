@@ -27,14 +27,17 @@ final class HelperTasks {
      * Interrupts {@code worker}'s task and waits (boundedly) for its thread to finish, also when the caller
      * is interrupted (a killed Spark task's thread is): the caller frees the buffers the task may still be
      * running ONNX Runtime on, so returning early would free them under it. The interrupt is kept.
+     *
+     * @return whether the thread finished; if not, its buffers must not be used again
      */
-    static void stop(ExecutorService worker) {
+    static boolean stop(ExecutorService worker) {
         worker.shutdownNow();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         boolean interrupted = false;
+        boolean finished;
         while (true) {
             try {
-                worker.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                finished = worker.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -43,6 +46,7 @@ final class HelperTasks {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return finished;
     }
 
     /**

@@ -36,9 +36,9 @@ final class MotionVideo {
         this.frames = s.motionFrames();
         this.plane = r * r;
         this.latentScaling = (float) s.latentScaling();
-        pixels = FloatTensor.zeros(1, 3, frames, r, r);
+        pixels = ctx.tensors.zeros(1, 3, frames, r, r);
         kept = new float[frames * plane];
-        latents = FloatTensor.zeros(1, layout.channels(), layout.latentFrames(frames), layout.height(), layout.width());
+        latents = ctx.tensors.zeros(1, layout.channels(), layout.latentFrames(frames), layout.height(), layout.width());
         if (s.firstMotionIsReference()) {
             for (int ch = 0; ch < 3; ch++) {
                 for (int k = 0; k < frames; k++) {

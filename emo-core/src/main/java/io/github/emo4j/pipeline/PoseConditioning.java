@@ -55,7 +55,7 @@ final class PoseConditioning {
         this.clipFrames = clipFrames;
         this.ctx = ctx;
         this.chunks = chunks;
-        this.latents = FloatTensor.zeros(1, layout.channels(), n, layout.height(), layout.width());
+        this.latents = ctx.tensors.zeros(1, layout.channels(), n, layout.height(), layout.width());
         this.offsetFrames = Math.round(ctx.spec.timeOffset() * fps);
         if (file == null) {
             video = null;
@@ -75,8 +75,8 @@ final class PoseConditioning {
             throw new InvalidInputException("pose: " + file + " has no frame rate (no duration)");
         }
         interval = (int) Math.max(1, Math.rint(videoFps / fps));
-        pixels = FloatTensor.zeros(1, 3, clipFrames + 1, r, r);
-        encoded = FloatTensor.zeros(1, layout.channels(), 1 + n, layout.height(), layout.width());
+        pixels = ctx.tensors.zeros(1, 3, clipFrames + 1, r, r);
+        encoded = ctx.tensors.zeros(1, layout.channels(), 1 + n, layout.height(), layout.width());
         encode = chunks != null ? null : new ComponentCall(pack.component(Role.VAE_ENCODER), ctx.views, ctx.clock)
                 .input(Contract.PIXELS, pixels).output(Contract.LATENTS, encoded);
     }

@@ -4,13 +4,14 @@ import ai.onnxruntime.OrtException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.RenderCancelledException;
 import io.github.emo4j.RenderStats;
+import io.github.emo4j.onnx.TensorPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
  * What every stage of one render shares: its specification, the tensor views to close at the end, the time
- * inside ONNX Runtime, the time per stage, cancellation and progress. Closing it releases the views.
+ * inside ONNX Runtime, the time per stage, cancellation and progress. Closing it releases the views and gives its buffers back.
  */
 final class RenderContext implements AutoCloseable {
     /** Work of a stage, which may fail inside ONNX Runtime. */
@@ -21,6 +22,8 @@ final class RenderContext implements AutoCloseable {
     final RenderSpec spec;
     /** Tensor views and raw tensors the render's calls created; closed with the context. */
     final List<AutoCloseable> views = new ArrayList<>();
+    /** The render's large buffers, taken from its renderer's pool and given back when this closes. */
+    final TensorPool.Lease tensors;
     final OrtClock clock = new OrtClock();
     final StageTimes times = new StageTimes();
     private final long start = System.nanoTime();
@@ -32,8 +35,14 @@ final class RenderContext implements AutoCloseable {
     /** Whether the pipeline is closing, which stops the render like a cancellation. */
     private final BooleanSupplier closing;
 
+    /** A context whose buffers come from a pool of its own (for work outside a renderer's renders). */
     RenderContext(RenderSpec spec, BooleanSupplier closing) {
+        this(spec, closing, new TensorPool());
+    }
+
+    RenderContext(RenderSpec spec, BooleanSupplier closing, TensorPool pool) {
         this.spec = spec;
+        this.tensors = pool.lease();
         this.closing = closing;
         this.given = spec == null ? null : new GivenInputs(spec.preprocessing());
     }
@@ -73,8 +82,10 @@ final class RenderContext implements AutoCloseable {
         return new RenderStats(System.nanoTime() - start, stages, clock.busyNanos(), unetRuns);
     }
 
+    /** Releases the views, then gives the buffers under them back to the pool. */
     @Override
     public void close() {
         ComponentCall.closeAll(views);
+        tensors.close();
     }
 }

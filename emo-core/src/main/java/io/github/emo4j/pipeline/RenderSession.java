@@ -10,6 +10,7 @@ import io.github.emo4j.RenderStats;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.onnx.TensorPool;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.LatentLayout;
 import io.github.emo4j.pack.ModelPack;
@@ -90,12 +91,12 @@ public final class RenderSession implements AutoCloseable {
 
     /** Opens a session; see {@link Renderer#open}. Everything it allocated is released when this throws. */
     RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, Scheduler packScheduler, long fixedBranches,
-                  long fixedFrames, FrameSink.Factory frames,
+                  long fixedFrames, TensorPool tensorPool, FrameSink.Factory frames,
                   String target, java.util.function.BooleanSupplier closing, double expectedSeconds,
                   Renderer.ClipObserver observer) throws OrtException, IOException {
         this.target = target;
         this.packName = String.valueOf(pack.source());
-        this.ctx = new RenderContext(spec, closing);
+        this.ctx = new RenderContext(spec, closing, tensorPool);
         ClipSampler s = null;
         ClipSampler s0 = null;
         DecodeStage d = null;

@@ -6,6 +6,7 @@ import io.github.emo4j.RenderStats;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.face.FaceDetector;
 import io.github.emo4j.face.DetectedFace;
+import io.github.emo4j.onnx.TensorPool;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.ModelPack;
 import io.github.emo4j.pack.OnnxComponent;
@@ -33,6 +34,8 @@ public final class Renderer implements AutoCloseable {
     private final FaceDetector chosenDetector;
     private BlazeFaceDetector ownDetector;
     private volatile ClipObserver observer;
+    /** Buffers kept from one render for the next, so that a render does not fault in a gigabyte afresh. */
+    private final TensorPool tensorPool = new TensorPool();
 
     /** Called with each clip's decoded frames that reach the video, {@code [frames][3][R][R]}, before compositing; for tests. */
     interface ClipObserver {
@@ -86,9 +89,15 @@ public final class Renderer implements AutoCloseable {
         return ownDetector;
     }
 
-    /** Releases the face detector this renderer loaded, if any. */
+    /** Bytes of tensor buffers kept for the next render. */
+    long idleTensorBytes() {
+        return tensorPool.idleBytes();
+    }
+
+    /** Releases the face detector this renderer loaded, if any, and the buffers kept between renders. */
     @Override
     public synchronized void close() {
+        tensorPool.clear();
         if (ownDetector != null) {
             ownDetector.close();
             ownDetector = null;
@@ -133,7 +142,7 @@ public final class Renderer implements AutoCloseable {
                               double expectedSeconds) {
         try {
             return new RenderSession(pack, req, req.face() == null ? detector() : null, scheduler, fixedBranches(),
-                    fixedFrames(), frames, target, closing, expectedSeconds, observer);
+                    fixedFrames(), tensorPool, frames, target, closing, expectedSeconds, observer);
         } catch (IOException | OrtException e) {
             throw RenderSession.failure(e, target, String.valueOf(pack.source()));
         }

@@ -35,16 +35,16 @@ final class VaeChunks {
         String data = encoder ? Contract.PIXELS : Contract.LATENTS, result = encoder ? Contract.LATENTS : Contract.PIXELS;
         var firstComponent = pack.component(ChunkedVae.firstRole(role));
         var nextComponent = pack.component(role);
-        firstIn = FloatTensor.zeros(fixed(firstComponent.spec().input(data)));
-        firstOut = FloatTensor.zeros(fixed(firstComponent.spec().output(result)));
-        in = FloatTensor.zeros(fixed(nextComponent.spec().input(data)));
-        out = FloatTensor.zeros(fixed(nextComponent.spec().output(result)));
+        firstIn = ctx.tensors.zeros(fixed(firstComponent.spec().input(data)));
+        firstOut = ctx.tensors.zeros(fixed(firstComponent.spec().output(result)));
+        in = ctx.tensors.zeros(fixed(nextComponent.spec().input(data)));
+        out = ctx.tensors.zeros(fixed(nextComponent.spec().output(result)));
         List<TensorSpec> caches = ChunkedVae.caches(nextComponent.spec());
         first = new ComponentCall(firstComponent, ctx.views, ctx.clock).input(data, firstIn).output(result, firstOut);
         aToB = new ComponentCall(nextComponent, ctx.views, ctx.clock).input(data, in).output(result, out);
         bToA = new ComponentCall(nextComponent, ctx.views, ctx.clock).input(data, in).output(result, out);
         for (TensorSpec c : caches) {
-            FloatTensor a = FloatTensor.zeros(fixed(c)), b = FloatTensor.zeros(fixed(c));
+            FloatTensor a = ctx.tensors.zeros(fixed(c)), b = ctx.tensors.zeros(fixed(c));
             String next = c.name() + ChunkedVae.NEXT;
             first.output(next, a);
             aToB.input(c.name(), a).output(next, b);

@@ -204,7 +204,6 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         /** outputs[order - 1] is the latest. */
         private float[][] outputs;
         private float[] last;
-        private float[] converted;
         private int lowerOrderNums;
         private int thisOrder;
         private boolean haveLast;
@@ -214,6 +213,11 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private final float[] b = new float[3];
         private final float[][] lu = new float[3][3];
         private final float[] x = new float[3];
+        /** The corrector's and the predictor's rk and ρ of the step under way (the solver's buffers are shared). */
+        private final float[] rkC = new float[3];
+        private final float[] rhoC = new float[3];
+        private final float[] rkP = new float[3];
+        private final float[] rhoP = new float[3];
         /** The current step's terms, set by {@link #stepTerms}: −h, φ1 and B(h). */
         private float hh;
         private float hPhi1;
@@ -229,88 +233,82 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             if (outputs == null) {
                 outputs = new float[order][n];
                 last = new float[n];
-                converted = new float[n];
             }
-            // the model's x0 at the sample as given (before the corrector moves it)
+            // the corrector's terms (UniC at sigma[i], with the order of the last prediction), then the
+            // predictor's (UniP to sigma[i + 1]); every value then takes one pass over the latents, in
+            // the original's order of operations
+            boolean correcting = i > 0 && !disableCorrector.contains(i - 1) && haveLast;
+            int pc = thisOrder;
+            float ratioC = 0, aPhiC = 0, aBC = 0;
+            if (correcting) {
+                stepTerms(i, i - 1, pc);
+                float aT = 1f - sig[i];
+                ratioC = sig[i] / sig[i - 1];
+                aPhiC = aT * hPhi1;
+                aBC = aT * bH;
+                float[] rho = HALF;
+                if (pc > 1) {
+                    coefficients(pc);
+                    rho = solve(pc);
+                }
+                System.arraycopy(rho, 0, rhoC, 0, pc);
+                System.arraycopy(rk, 0, rkC, 0, pc);
+            }
+            int o = lowerOrderFinal ? Math.min(order, steps() - i) : order;
+            thisOrder = Math.min(o, lowerOrderNums + 1);
+            int pp = thisOrder;
+            stepTerms(i + 1, i, pp);
+            float aTP = 1f - sig[i + 1];
+            float ratioP = sig[i + 1] / sig[i], aPhiP = aTP * hPhi1, aBP = aTP * bH;
+            if (pp > 1) {
+                float[] rho = HALF;
+                if (pp > 2) {
+                    coefficients(pp);
+                    rho = solve(pp - 1);
+                }
+                System.arraycopy(rho, 0, rhoP, 0, pp - 1);
+                System.arraycopy(rk, 0, rkP, 0, pp - 1);
+            }
             float sigma = sig[i];
-            for (int k = 0; k < n; k++) {
-                converted[k] = sample.get(k) - sigma * velocity.get(k);
-            }
-            if (i > 0 && !disableCorrector.contains(i - 1) && haveLast) {
-                correct(i, sample, n);
-            }
+            float[] m0 = outputs[order - 1];
             float[] oldest = outputs[0];
+            for (int k = 0; k < n; k++) {
+                float x = sample.get(k);
+                // the model's x0 at the sample as given (before the corrector moves it)
+                float converted = x - sigma * velocity.get(k);
+                float prior = m0[k];
+                if (correcting) {
+                    float xt = ratioC * last[k] - aPhiC * prior;
+                    float res = 0;
+                    for (int j = 0; j < pc - 1; j++) {
+                        float d1 = (outputs[order - 2 - j][k] - prior) / rkC[j];
+                        res = j == 0 ? rhoC[0] * d1 : res + rhoC[j] * d1;
+                    }
+                    x = xt - aBC * (res + rhoC[pc - 1] * (converted - prior));
+                }
+                last[k] = x;
+                // the predictor over the outputs with this one newest: converted, then m0, then the one before
+                float xt = ratioP * x - aPhiP * converted;
+                if (pp > 1) {
+                    float res = 0;
+                    for (int j = 0; j < pp - 1; j++) {
+                        float earlier = j == 0 ? prior : outputs[order - 1 - j][k];
+                        float d1 = (earlier - converted) / rkP[j];
+                        res = j == 0 ? rhoP[0] * d1 : res + rhoP[j] * d1;
+                    }
+                    xt = xt - aBP * res;
+                }
+                sample.put(k, xt);
+                // the oldest output's slot is read above for this value only: it now holds the newest
+                oldest[k] = converted;
+            }
             for (int k = 0; k < order - 1; k++) {
                 outputs[k] = outputs[k + 1];
             }
             outputs[order - 1] = oldest;
-            System.arraycopy(converted, 0, oldest, 0, n);
-            int o = lowerOrderFinal ? Math.min(order, steps() - i) : order;
-            thisOrder = Math.min(o, lowerOrderNums + 1);
-            for (int k = 0; k < n; k++) {
-                last[k] = sample.get(k);
-            }
             haveLast = true;
-            predict(i, sample, n);
             if (lowerOrderNums < order) {
                 lowerOrderNums++;
-            }
-        }
-
-        /** UniP: from sigma[i] to sigma[i + 1], written into {@code sample}. */
-        private void predict(int i, FloatBuffer sample, int n) {
-            int p = thisOrder;
-            float sT = sig[i + 1], sS0 = sig[i];
-            float aT = 1f - sT;
-            stepTerms(i + 1, i, p);
-            float[] rho = null;
-            if (p == 2) {
-                rho = HALF;
-            } else if (p > 2) {
-                coefficients(p);
-                rho = solve(p - 1);
-            }
-            float[] m0 = outputs[order - 1];
-            float ratio = sT / sS0, aPhi = aT * hPhi1, aB = aT * bH;
-            for (int k = 0; k < n; k++) {
-                float xt = ratio * sample.get(k) - aPhi * m0[k];
-                if (p == 1) {
-                    sample.put(k, xt);
-                    continue;
-                }
-                float res = 0;
-                for (int j = 0; j < p - 1; j++) {
-                    float d1 = (outputs[order - 2 - j][k] - m0[k]) / rk[j];
-                    res = j == 0 ? rho[0] * d1 : res + rho[j] * d1;
-                }
-                sample.put(k, xt - aB * res);
-            }
-        }
-
-        /** UniC: the sample at sigma[i] corrected with the model's output there ({@link #converted}). */
-        private void correct(int i, FloatBuffer sample, int n) {
-            int p = thisOrder;
-            float sT = sig[i], sS0 = sig[i - 1];
-            float aT = 1f - sT;
-            stepTerms(i, i - 1, p);
-            float[] rho;
-            if (p == 1) {
-                rho = HALF;
-            } else {
-                coefficients(p);
-                rho = solve(p);
-            }
-            float[] m0 = outputs[order - 1];
-            float ratio = sT / sS0, aPhi = aT * hPhi1, aB = aT * bH;
-            for (int k = 0; k < n; k++) {
-                float xt = ratio * last[k] - aPhi * m0[k];
-                float res = 0;
-                for (int j = 0; j < p - 1; j++) {
-                    float d1 = (outputs[order - 2 - j][k] - m0[k]) / rk[j];
-                    res = j == 0 ? rho[0] * d1 : res + rho[j] * d1;
-                }
-                float d1t = converted[k] - m0[k];
-                sample.put(k, xt - aB * (res + rho[p - 1] * d1t));
             }
         }
 

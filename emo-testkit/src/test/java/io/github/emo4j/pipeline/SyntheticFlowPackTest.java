@@ -127,18 +127,24 @@ class SyntheticFlowPackTest {
     /**
      * A flow render's buffers are made when it opens, whatever its length: 16 clips allocate what 2 do,
      * but for the voice's own input (the decode of each clip after its context reuses one output buffer,
-     * the motion frames one window).
+     * the motion frames one window). The next render on the same renderer takes them back from its pool.
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "VAE in chunks: {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void aLongerVoiceAllocatesNoMoreTensors(boolean chunked) throws Exception {
         SyntheticFlowPack flow = new SyntheticFlowPack(64, 4, 9, 16, 8, 5);
         try (ModelPack pack = ModelPack.load((chunked ? flow.withChunkedVae() : flow).source(), List.of(ExecutionProvider.CPU), 1)) {
-            Renderer r = new Renderer(pack);
-            long[] allocated = new long[2];
-            double[] seconds = {0.5, 4.0};
-            int[] clips = new int[2];
-            for (int i = 0; i < 2; i++) {
+            double[] seconds = {0.5, 4.0, 4.0};
+            long[] allocated = new long[3];
+            int[] clips = new int[3];
+            long pooled = 0;
+            Renderer again = null;
+            for (int i = 0; i < 3; i++) {
+                // a fresh renderer for the first two, so that neither takes buffers from the other
+                Renderer r = i < 2 ? new Renderer(pack) : again;
+                if (i == 2) {
+                    pooled = r.idleTensorBytes();
+                }
                 RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(seconds[i]))
                         .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(2).seed(3).build();
                 long before = io.github.emo4j.onnx.FloatTensor.allocatedBytes();
@@ -147,6 +153,7 @@ class SyntheticFlowPackTest {
                 r.render(RenderSpec.of(req), dir.resolve("len" + i + ".mp4"));
                 allocated[i] = io.github.emo4j.onnx.FloatTensor.allocatedBytes() - before;
                 clips[i] = count[0];
+                again = r;
             }
             assertEquals(2, clips[0]);
             assertEquals(16, clips[1]);
@@ -154,8 +161,12 @@ class SyntheticFlowPackTest {
             long voiceInput = (long) ((seconds[1] - seconds[0]) * 50) * pack.settings().audioChunkSamples() * Float.BYTES;
             assertEquals(voiceInput, allocated[1] - allocated[0], "bytes of tensors allocated by a render of 16 clips, "
                     + "beyond those of a render of 2 (" + allocated[0] + ")");
-            System.out.printf("synthetic flow pack, VAE %s: a render of 2 clips allocates %d bytes of tensors%n",
-                    chunked ? "in chunks" : "whole", allocated[0]);
+            assertTrue(pooled > allocated[0] / 2, "bytes kept for the next render: " + pooled + " of " + allocated[1]);
+            assertEquals(allocated[1] - pooled, allocated[2], "a second render of the same shapes takes every kept buffer back");
+            again.close();
+            assertEquals(0, again.idleTensorBytes(), "a closed renderer keeps nothing");
+            System.out.printf("synthetic flow pack, VAE %s: a render of 2 clips allocates %d bytes of tensors, "
+                    + "the next on the same renderer %d fewer%n", chunked ? "in chunks" : "whole", allocated[0], pooled);
         }
     }
 
