@@ -23,7 +23,6 @@ rewrite, because torch 1.13's CPU baddbmm leaks its uninitialised input); everyt
 """
 import argparse
 import importlib.util
-import json
 import math
 import subprocess
 import sys
@@ -36,6 +35,7 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import hallo_export as exporter  # noqa: E402
+import parity  # noqa: E402
 
 
 def read_voice(path):
@@ -104,12 +104,6 @@ def load(trace, name):
     return torch.from_numpy(np.load(trace / f"{name}.npy"))
 
 
-def save(folder, name, tensor):
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(path, np.ascontiguousarray(tensor.detach().float().numpy()))
-
-
 def run_hallo(a, hallo, inference, manifest, out):
     s = manifest["settings"]
     size, clip = s["resolution"], s["clip_frames"]
@@ -132,17 +126,8 @@ def run_hallo(a, hallo, inference, manifest, out):
     scheduler_class = importlib.import_module("diffusers").DDIMScheduler
     steps = []
 
-    class RecordingDDIM(scheduler_class):
-        """Hallo's DDIM, unchanged, with each step's timestep, prediction and result written down."""
-
-        def set_timesteps(self, *args, **kwargs):
-            steps.append([])
-            return super().set_timesteps(*args, **kwargs)
-
-        def step(self, model_output, timestep, sample, *args, **kwargs):
-            result = super().step(model_output, timestep, sample, *args, **kwargs)
-            steps[-1].append((timestep, model_output, result[0]))
-            return result
+    # Hallo's DDIM, unchanged, with each step written down
+    RecordingDDIM = parity.recording(scheduler_class, steps)
 
     config = exporter.scheduler()
     config.pop("_class_name")
@@ -163,46 +148,29 @@ def run_hallo(a, hallo, inference, manifest, out):
             motion = results[-1][0].permute(1, 0, 2, 3)[-exporter.MOTION:] * 2.0 - 1.0
         reference = torch.cat([source_image_pixels.unsqueeze(0), motion], dim=0).unsqueeze(0)
         audio_tensor = nets.audio_proj(audio_emb[t * clip: min((t + 1) * clip, audio_emb.shape[0])].unsqueeze(0))
-        save(trace, f"clip-{t:04d}/audio_embedding.npy", torch.cat([torch.zeros_like(audio_tensor), audio_tensor]))
+        parity.save(trace, f"clip-{t:04d}/audio_embedding.npy", torch.cat([torch.zeros_like(audio_tensor), audio_tensor]))
         output = pipeline(ref_image=reference, audio_tensor=audio_tensor, face_emb=face_emb, face_mask=face_region.unsqueeze(0),
                           pixel_values_full_mask=full, pixel_values_face_mask=face, pixel_values_lip_mask=lip,
                           width=size, height=size, video_length=clip, num_inference_steps=a.steps,
                           guidance_scale=a.guidance, generator=generator, motion_scale=[1.0, 1.0, 1.0])
         videos = output.videos if torch.is_tensor(output.videos) else torch.from_numpy(output.videos)
         results.append(videos)
-    for r, clip_steps in enumerate(steps):
-        for i, (t, guided, latents) in enumerate(clip_steps):
-            save(trace, f"clip-{r:04d}/step-{i:02d}/timestep.npy", torch.tensor([float(t)]))
-            save(trace, f"clip-{r:04d}/step-{i:02d}/guided.npy", guided)
-            save(trace, f"clip-{r:04d}/step-{i:02d}/latents.npy", latents)
+    parity.save_steps(trace, steps)
     for r, videos in enumerate(results):
         frames = videos[0].permute(1, 0, 2, 3)
         # inference.py keeps the first audio_length frames of the joined clips
         frames = frames[:max(0, voice_frames - r * clip)]
-        save(trace, f"clip-{r:04d}/decoded.npy", frames)
+        parity.save(trace, f"clip-{r:04d}/decoded.npy", frames)
     return times
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--source", required=True, help="your Hallo checkout")
-    p.add_argument("--pack", required=True, help="a pack written by hallo_export.py --tiny-random")
-    p.add_argument("--portrait", required=True)
+    parity.add_common_arguments(p, "Hallo", "hallo_export.py", guidance=3.5)
     p.add_argument("--audio", required=True, help="a 16 kHz mono WAV")
-    p.add_argument("--emo", default="./emo", help="the emo command")
-    p.add_argument("--work", required=True, help="a new folder for the noise and both traces")
-    p.add_argument("--steps", type=int, default=4)
-    p.add_argument("--guidance", type=float, default=3.5)
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--tolerance", type=float, default=1e-3)
     a = p.parse_args(argv)
-    pack = Path(a.pack)
-    if not (pack / "tiny-random.pt").is_file():
-        p.error(f"{pack} has no tiny-random.pt: write it with hallo_export.py --tiny-random")
-    manifest = json.loads((pack / "manifest.json").read_text())
+    manifest, out = parity.open_work(p, a, "hallo_export.py")
     s = manifest["settings"]
-    out = Path(a.work)
-    out.mkdir(parents=True, exist_ok=False)
     hallo = exporter.load_hallo(a.source)
     inference = inference_module(a.source)
     frames = math.ceil(len(read_voice(a.audio)) / 16000 * s["fps"])
@@ -211,9 +179,7 @@ def main(argv=None):
     render_emo(a, out)
     with torch.no_grad():
         run_hallo(a, hallo, inference, manifest, out)
-    result = subprocess.run([a.emo, "compare", str(out / "hallo"), str(out / "emo"), "--shared",
-                             "--tolerance", str(a.tolerance)])
-    sys.exit(result.returncode)
+    parity.compare_and_exit(a, "hallo", out)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ the audio resampling, the sampler, guidance, motion frames and their re-encoding
 """
 import argparse
 import importlib
-import json
 import subprocess
 import sys
 import types
@@ -33,6 +32,7 @@ from PIL import Image
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import parity  # noqa: E402
 import wan_s2v  # noqa: E402
 
 PROMPT, NEGATIVE = "the stored prompt", "the stored negative prompt"
@@ -133,12 +133,6 @@ def stand_in_if_broken(name, **attrs):
         sys.modules[name] = module
 
 
-def save(folder, name, tensor):
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(path, np.ascontiguousarray(tensor.detach().float().numpy()))
-
-
 def run_wan(a, wan, face, manifest, out):
     s = manifest["settings"]
     size, clip, fps, motion = s["resolution"], s["clip_frames"], s["fps"], s["motion_frames"]
@@ -151,7 +145,7 @@ def run_wan(a, wan, face, manifest, out):
     voice = (voice - voice.mean()) / np.sqrt(voice.var() + 1e-7)
     with torch.no_grad():
         rows = encoder.frames(torch.from_numpy(voice))
-    save(out / "wan", "render/audio_features.npy", rows)
+    parity.save(out / "wan", "render/audio_features.npy", rows)
     # emo4j's rows hold the 25 hidden states layer by layer; Wan's are [layers, rows, width]
     features = rows.reshape(rows.shape[0], wan_s2v.LAYERS, -1).permute(1, 0, 2).contiguous()
     s2v = wan_pipeline(wan, Path(a.pack), state, features, motion, fps)
@@ -181,74 +175,44 @@ def run_wan(a, wan, face, manifest, out):
     speech2video = sys.modules["wan.speech2video"]
     solver = speech2video.FlowUniPCMultistepScheduler
 
-    class RecordingSolver(solver):
-        """Wan's solver, unchanged, with each step's timestep, prediction and result written down."""
-
-        def set_timesteps(self, *args, **kwargs):
-            steps.append([])
-            return super().set_timesteps(*args, **kwargs)
-
-        def step(self, model_output, timestep, sample, *args, **kwargs):
-            result = super().step(model_output, timestep, sample, *args, **kwargs)
-            steps[-1].append((timestep, model_output, result[0]))
-            return result
-
-    speech2video.FlowUniPCMultistepScheduler = RecordingSolver
+    # Wan's solver, unchanged, with each step written down
+    speech2video.FlowUniPCMultistepScheduler = parity.recording(solver, steps)
     video = s2v.generate(PROMPT, str(face), a.audio, False, None, None, None, num_repeat=a.clips, pose_video=a.pose,
                          max_area=size * size,
                          infer_frames=clip, shift=3.0, sample_solver="unipc", sampling_steps=a.steps,
                          guide_scale=a.guidance, n_prompt=NEGATIVE, seed=a.seed, offload_model=False)
     speech2video.FlowUniPCMultistepScheduler = solver
-    for r, clip_steps in enumerate(steps):
-        for i, (t, guided, latents) in enumerate(clip_steps):
-            save(trace, f"clip-{r:04d}/step-{i:02d}/timestep.npy", torch.tensor([float(t)]))
-            save(trace, f"clip-{r:04d}/step-{i:02d}/guided.npy", guided)
-            save(trace, f"clip-{r:04d}/step-{i:02d}/latents.npy", latents)
+    parity.save_steps(trace, steps)
     # encodes: the portrait (1 frame), the zero motion frames, the pose clips (clip frames + 1), then the motion
     # frames after every clip
-    save(trace, "render/reference_latents.npy", encodes[0][1].unsqueeze(0))
+    parity.save(trace, "render/reference_latents.npy", encodes[0][1].unsqueeze(0))
     motion_after = [lat for frames, lat in encodes[1:] if frames == motion]
     for r, lat in enumerate(lat for frames, lat in encodes[1:] if frames == clip + 1):
         if a.pose:
-            save(trace, f"clip-{r:04d}/pose_latents.npy", lat[:, 1:].unsqueeze(0))
+            parity.save(trace, f"clip-{r:04d}/pose_latents.npy", lat[:, 1:].unsqueeze(0))
     for r, frames in enumerate(decodes):
         kept = frames[:, -clip:]
-        save(trace, f"clip-{r:04d}/decoded.npy", ((kept + 1) / 2).permute(1, 0, 2, 3))
+        parity.save(trace, f"clip-{r:04d}/decoded.npy", ((kept + 1) / 2).permute(1, 0, 2, 3))
         if r >= 1:
-            save(trace, f"clip-{r:04d}/motion_latents.npy", motion_after[r].unsqueeze(0))
+            parity.save(trace, f"clip-{r:04d}/motion_latents.npy", motion_after[r].unsqueeze(0))
     return video
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--source", required=True, help="your Wan2.2 checkout")
-    p.add_argument("--pack", required=True, help="a pack written by wan_s2v.py --tiny-random")
-    p.add_argument("--portrait", required=True)
+    parity.add_common_arguments(p, "Wan2.2", "wan_s2v.py", guidance=4.5)
     p.add_argument("--audio", required=True, help="a voice of clips × clip_frames / fps seconds")
-    p.add_argument("--emo", default="./emo", help="the emo command")
-    p.add_argument("--work", required=True, help="a new folder for the noise, inputs and both traces")
-    p.add_argument("--steps", type=int, default=4)
     p.add_argument("--clips", type=int, default=2)
-    p.add_argument("--guidance", type=float, default=4.5)
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--tolerance", type=float, default=1e-3)
     p.add_argument("--pose", help="a pose video (H.264 MP4) driving both")
     a = p.parse_args(argv)
-    pack = Path(a.pack)
-    if not (pack / "tiny-random.pt").is_file():
-        p.error(f"{pack} has no tiny-random.pt: write it with wan_s2v.py --tiny-random")
-    manifest = json.loads((pack / "manifest.json").read_text())
+    manifest, out = parity.open_work(p, a, "wan_s2v.py")
     s = manifest["settings"]
-    out = Path(a.work)
-    out.mkdir(parents=True, exist_ok=False)
     wan = wan_s2v.load_wan(a.source)
     face = crop(a.portrait, s["resolution"], out)
     draw_noise(a.clips, s["clip_frames"] // 4, s["resolution"] // 8, a.seed, out)
     render_emo(a, face, manifest, out)
     run_wan(a, wan, face, manifest, out)
-    result = subprocess.run([a.emo, "compare", str(out / "wan"), str(out / "emo"), "--shared",
-                             "--tolerance", str(a.tolerance)])
-    sys.exit(result.returncode)
+    parity.compare_and_exit(a, "wan", out)
 
 
 if __name__ == "__main__":
