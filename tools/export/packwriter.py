@@ -5,6 +5,7 @@ The manifest is made from the exported graphs themselves, so that it declares wh
 find: an input that the exporter pruned because the network does not use it is not declared.
 """
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,7 @@ def export(module, args, path, input_names, output_names, symbolic=None, outputs
     declared_in = {n: tensor(n, _DTYPES[a.dtype], _shape(a.shape, symbolic.get(n))) for n, a in zip(input_names, args)}
     declared_out = [tensor(n, _DTYPES[o.dtype], _shape(o.shape, symbolic.get(n))) for n, o in zip(output_names, outputs)]
     kept = graph_inputs(path)
-    inputs = [declared_in[n] for n in input_names if kept is None or n in kept]
+    inputs = [declared_in[n] for n in input_names if n in kept]
     return inputs, declared_out
 
 
@@ -55,11 +56,14 @@ def _shape(shape, open_axes):
 
 
 def graph_inputs(path):
-    """The input names of the ONNX graph at `path`, or None when the onnx package is not installed."""
+    """The input names of the ONNX graph at `path`. torch.onnx drops an input the graph does not use (Wan's
+    integer timestep, once its sinusoid is an input of its own), and a manifest that declared it anyway
+    would be refused at load, so the onnx package that reads them back is required."""
     try:
         import onnx
     except ImportError:
-        return None
+        sys.exit(f"packwriter: {path}: the onnx package is needed to read back which inputs the exported graph "
+                 "kept (Debian: apt install python3-onnx; elsewhere: pip install onnx)")
     model = onnx.load(str(path), load_external_data=False)
     constants = {i.name for i in model.graph.initializer}
     return [i.name for i in model.graph.input if i.name not in constants]
