@@ -81,7 +81,7 @@ final class ComponentCall {
 
     /**
      * Leaves the outputs' NaN and infinity check to the caller, which folds it into a pass it makes
-     * anyway (the denoiser's guidance).
+     * anyway (the denoiser's guidance) or checks only the part it keeps (the decoder's clip frames).
      */
     ComponentCall checkedElsewhere() {
         checked.clear();
@@ -135,12 +135,16 @@ final class ComponentCall {
         }
         for (Map.Entry<String, FloatTensor> o : checked.entrySet()) {
             if (!o.getValue().allFinite()) {
-                throw new PackException(component.name() + ": output '" + o.getKey()
-                        + "' holds NaN or infinite values" + (clip >= 0 ? " at clip " + (clip + 1) : "")
-                        + "; nothing was written");
+                throw notFinite(o.getKey(), clip);
             }
         }
         return ns;
+    }
+
+    /** The error for output {@code name} holding NaN or an infinity after the run for {@code clip} (-1 for none). */
+    PackException notFinite(String name, int clip) {
+        return new PackException(component.name() + ": output '" + name + "' holds NaN or infinite values"
+                + (clip >= 0 ? " at clip " + (clip + 1) : "") + "; nothing was written");
     }
 
     /** Closes every tensor view of a render, logging (not throwing) a failure to release one. */

@@ -1,7 +1,6 @@
 package io.github.emo4j.pipeline;
 
 import ai.onnxruntime.OrtException;
-import io.github.emo4j.PackException;
 import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.LatentLayout;
@@ -23,7 +22,6 @@ final class ContextDecoder {
     /** The VAE in chunks, or {@code null}; then the clip's frames go to {@link #chunked}. */
     private final VaeChunks chunks;
     private final FloatTensor chunked;
-    private final String decoderName;
     /** The frames a clip's latents decode to, the last of each decode's output. */
     private final int clipVideoFrames;
 
@@ -39,7 +37,6 @@ final class ContextDecoder {
                    RenderContext ctx) throws OrtException {
         this.latentScaling = (float) pack.settings().latentScaling();
         int n = layout.clipLatentFrames(clipFrames), r = pack.settings().resolution();
-        this.decoderName = pack.component(Role.VAE_DECODER).name();
         this.clipVideoFrames = layout.temporalCompression() * n;
         if (pack.has(Role.VAE_DECODER_FIRST)) {
             chunks = new VaeChunks(pack, Role.VAE_DECODER, ctx);
@@ -82,22 +79,22 @@ final class ContextDecoder {
             c.in().scale(1f / latentScaling);
         }
         c.call().run(clip);
-        checkClipFrames(c.out(), clipVideoFrames, clip);
+        checkClipFrames(c, clip);
         return c.out();
     }
 
     /**
-     * Checks that the clip's frames, the last {@code frames} of {@code pixels}, are finite; the context's
-     * frames before them are thrown away, so they are not read (at Wan's sizes they are 60% of the output).
+     * Checks that the clip's frames, the last {@link #clipVideoFrames} of {@code c}'s output, are finite; the
+     * context's frames before them are thrown away, so they are not read (at Wan's sizes they are 60% of it).
      */
-    private void checkClipFrames(FloatTensor pixels, int frames, int clip) {
+    private void checkClipFrames(Call c, int clip) {
+        FloatTensor pixels = c.out();
         long[] shape = pixels.shape();
         int t = (int) shape[2], plane = (int) (shape[3] * shape[4]);
         for (int ch = 0; ch < shape[1]; ch++) {
             int end = (ch + 1) * t * plane;
-            if (!pixels.allFinite(end - frames * plane, end)) {
-                throw new PackException(decoderName + ": output '" + Contract.PIXELS + "' holds NaN or infinite values at clip "
-                        + (clip + 1) + "; nothing was written");
+            if (!pixels.allFinite(end - clipVideoFrames * plane, end)) {
+                throw c.call().notFinite(Contract.PIXELS, clip);
             }
         }
     }
