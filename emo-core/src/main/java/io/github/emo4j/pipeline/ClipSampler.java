@@ -6,6 +6,9 @@ import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.pack.LatentLayout;
 import io.github.emo4j.sched.Sampler;
 import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * The backbone's sampling loop for one clip: seeded noise, then for each of the scheduler's steps one
@@ -14,6 +17,9 @@ import java.io.IOException;
  * window's last. Every buffer is allocated once per render and reused by every clip and step.
  */
 final class ClipSampler implements AutoCloseable {
+    /** Latent values below which handing half a step to another thread costs more than it saves. */
+    static final int MIN_HALVED = 1 << 16;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     private final RenderPlan plan;
     private final RenderContext ctx;
     private final int channels;
@@ -25,12 +31,21 @@ final class ClipSampler implements AutoCloseable {
     private final boolean onlyFirst;
     /** The denoiser's input: one copy of the latents per guidance branch, scaled by the scheduler. */
     final FloatTensor sample;
-    /** The clip's latents, {@code [1, C, F, H, W]}. */
+    /** The clip's latents, {@code [1, C, F, H, W]}: the sample's first branch, which the others copy before each run. */
     final FloatTensor latents;
+    /** The latents before a sampler's input scale, kept to step from; made when a sampler first scales. */
+    private FloatTensor unscaled;
     /** The denoiser's output, one prediction per branch. */
     final FloatTensor noisePred;
     /** The guided prediction the scheduler steps with. */
     private final FloatTensor eps;
+    /** The same, computed as a sampler that reads its output in chunks reads it. */
+    private final Guidance.Combined guided;
+    /** The same for the second half of the latents, stepped on {@link #helper}; and those latents. */
+    private final Guidance.Combined guidedOnHelper;
+    private final FloatBuffer latentsOnHelper;
+    /** Steps the second half of the latents, for a sampler that steps in ranges; made at the first such step. */
+    private ExecutorService helper;
     /** The denoiser's timestep input, in the type its graph declares. */
     final TimestepInput timestep;
     /** The step's σ, for a denoiser that takes it, or {@code null}. */
@@ -67,9 +82,12 @@ final class ClipSampler implements AutoCloseable {
         int h = layout.height(), w = layout.width(), f = layout.clipLatentFrames(frames), batch = plan.branches();
         this.plane = h * w;
         sample = ctx.tensors.zeros(batch, channels, f, h, w);
-        latents = plan.guided() ? ctx.tensors.zeros(layout.clipShape(frames)) : sample;
+        latents = sample.leading(1);
         noisePred = ctx.tensors.zeros(batch, channels, f, h, w);
         eps = plan.guided() ? ctx.tensors.zeros(layout.clipShape(frames)) : noisePred;
+        guided = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
+        guidedOnHelper = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
+        latentsOnHelper = latents.buffer().duplicate();
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
@@ -140,14 +158,15 @@ final class ClipSampler implements AutoCloseable {
     }
 
     /** Step {@code i}: one denoiser run over every branch, guidance, and the scheduler's update of the latents. */
-    private void step(Sampler sampler, int clip, int i, double t, ComponentCall unet) {
+    private void step(Sampler sampler, int clip, int i, double t, ComponentCall unet) throws IOException {
         RenderSpec req = ctx.spec;
         samplingTime.start();
         float scale = sampler.inputScale(i);
-        if (plan.guided()) {
-            for (int b = 0; b < plan.branches(); b++) {
-                sample.copyFrom(latents, b * latents.size());
-            }
+        if (scale != 1f) {
+            unscaled().copyFrom(latents, 0);
+        }
+        for (int b = 1; b < plan.branches(); b++) {
+            sample.copyFrom(latents, b * latents.size());
         }
         if (scale != 1f) {
             sample.scale(scale);
@@ -170,25 +189,38 @@ final class ClipSampler implements AutoCloseable {
             trace.step(clip, i, "noise_pred", noisePred, "[branch, C, F, h, w], " + trace.branches());
         }
         samplingTime.start();
+        if (scale != 1f) {
+            // the sampler steps from the latents as they were before the input scale
+            latents.copyFrom(unscaled, 0);
+        }
         boolean finite;
-        if (plan.splitGuidance()) {
-            finite = Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
-        } else if (plan.guided()) {
-            finite = Guidance.combine(noisePred, eps, (float) plan.guidance());
+        if (plan.guided() && !plan.splitGuidance() && !(req.guidanceRescale() > 0) && !trace.on() && sampler.readsInChunks()) {
+            // guidance as the sampler reads it: the guided prediction is never written whole
+            if (sampler.stepsInRanges() && latents.size() >= MIN_HALVED && CORES >= 2) {
+                finite = stepInHalves(sampler, i);
+            } else {
+                sampler.step(i, guided, latents.buffer());
+                finite = guided.finite();
+            }
         } else {
-            finite = eps.allFinite();
+            if (plan.splitGuidance()) {
+                finite = Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
+            } else if (plan.guided()) {
+                finite = Guidance.combine(noisePred, eps, (float) plan.guidance());
+            } else {
+                finite = eps.allFinite();
+            }
+            if (finite && plan.guided() && req.guidanceRescale() > 0) {
+                Guidance.rescale(noisePred, eps, req.guidanceRescale(), plan.branches());
+            }
+            if (finite) {
+                sampler.step(i, eps.buffer(), latents.buffer());
+            }
         }
         if (!finite) {
             throw new PackException(unet.name() + ": output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
                     + ", step " + (i + 1) + "; nothing was written");
         }
-        if (plan.guided() && req.guidanceRescale() > 0) {
-            Guidance.rescale(noisePred, eps, req.guidanceRescale(), plan.branches());
-        }
-        if (!plan.guided() && scale != 1f) {
-            sample.scale(1f / scale);
-        }
-        sampler.step(i, eps.buffer(), latents.buffer());
         samplingTime.stop();
         if (trace.on()) {
             if (plan.guided()) {
@@ -198,10 +230,44 @@ final class ClipSampler implements AutoCloseable {
         }
     }
 
+    /**
+     * Guidance and step {@code i} over the two halves of the latents at once, the second on the helper
+     * thread. The work reads and writes about 40 MB a step at Wan's sizes and computes little, so one
+     * core's memory bandwidth bounds it while the denoiser waits (docs/performance.md measures it).
+     * Returns whether every guided value was finite.
+     */
+    private boolean stepInHalves(Sampler sampler, int i) throws IOException {
+        int n = latents.size(), half = n / 2 / FloatTensor.CHUNK * FloatTensor.CHUNK;
+        sampler.beginStep(i, n);
+        if (helper == null) {
+            helper = HelperTasks.singleThread("emo4j-sampling");
+        }
+        Future<?> second = helper.submit(() -> sampler.stepRange(guidedOnHelper, latentsOnHelper, half, n));
+        try {
+            sampler.stepRange(guided, latents.buffer(), 0, half);
+        } finally {
+            HelperTasks.await(second, "the sampling step's second half");
+        }
+        sampler.endStep();
+        boolean first = guided.finite();
+        return guidedOnHelper.finite() && first;
+    }
+
+    private FloatTensor unscaled() {
+        if (unscaled == null) {
+            unscaled = ctx.tensors.zeros(latents.shape());
+        }
+        return unscaled;
+    }
+
     @Override
     public void close() {
         if (noise != null) {
             noise.close();
+        }
+        if (helper != null && !HelperTasks.stop(helper)) {
+            // it may still write into the latents: they must serve no other render
+            ctx.tensors.abandon();
         }
     }
 }

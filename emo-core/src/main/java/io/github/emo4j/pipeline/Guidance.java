@@ -1,8 +1,15 @@
 package io.github.emo4j.pipeline;
 
 import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.sched.OutputChunks;
+import java.nio.FloatBuffer;
 
-/** Classifier-free guidance over the branches of one batched denoiser run, unconditional first. */
+import static io.github.emo4j.onnx.FloatTensor.CHUNK;
+
+/**
+ * Classifier-free guidance over the branches of one batched denoiser run, unconditional first. Each pass
+ * goes a chunk at a time through heap arrays, where the arithmetic vectorises.
+ */
 final class Guidance {
     private Guidance() {
     }
@@ -13,33 +20,61 @@ final class Guidance {
      */
     static boolean combine(FloatTensor pred, FloatTensor eps, float g) {
         int n = eps.size();
-        var p = pred.buffer();
+        Combined combined = new Combined(pred, n, g);
+        float[] chunk = new float[Math.min(CHUNK, n)];
         var e = eps.buffer();
-        // v − v is 0 for a finite v and NaN otherwise; four sums, so that no value waits for the one before
-        float c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-        int k = 0;
-        for (; k + 3 < n; k += 4) {
-            float u0 = p.get(k), u1 = p.get(k + 1), u2 = p.get(k + 2), u3 = p.get(k + 3);
-            float v0 = u0 + g * (p.get(n + k) - u0);
-            float v1 = u1 + g * (p.get(n + k + 1) - u1);
-            float v2 = u2 + g * (p.get(n + k + 2) - u2);
-            float v3 = u3 + g * (p.get(n + k + 3) - u3);
-            e.put(k, v0);
-            e.put(k + 1, v1);
-            e.put(k + 2, v2);
-            e.put(k + 3, v3);
-            c0 += v0 - v0;
-            c1 += v1 - v1;
-            c2 += v2 - v2;
-            c3 += v3 - v3;
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            combined.read(from, chunk, len);
+            e.put(from, chunk, 0, len);
         }
-        for (; k < n; k++) {
-            float u = p.get(k);
-            float v = u + g * (p.get(n + k) - u);
-            e.put(k, v);
-            c0 += v - v;
+        return combined.finite();
+    }
+
+    /**
+     * uncond + g · (cond − uncond), computed as a sampler reads it, a chunk at a time, so that the guided
+     * prediction is never written whole; remembers whether every value it gave was finite.
+     */
+    static final class Combined implements OutputChunks {
+        private final FloatBuffer pred;
+        private final int n;
+        private final float g;
+        private final float[] cond;
+        /** The largest magnitude given since {@link #finite}: NaN or infinite if any value was. */
+        private float largest;
+
+        /** Over {@code pred}'s two branches of {@code n} values each, with scale {@code g}. */
+        Combined(FloatTensor pred, int n, float g) {
+            // a view of its own: two of these may read the prediction at once, on two threads
+            this.pred = pred.buffer().duplicate();
+            this.n = n;
+            this.g = g;
+            this.cond = new float[Math.min(CHUNK, n)];
         }
-        return c0 + c1 + c2 + c3 == 0f;
+
+        @Override
+        public void read(int from, float[] into, int length) {
+            float m = largest;
+            for (int done = 0; done < length; done += cond.length) {
+                int len = Math.min(cond.length, length - done);
+                pred.get(from + done, into, done, len);
+                pred.get(n + from + done, cond, 0, len);
+                for (int k = 0; k < len; k++) {
+                    float u = into[done + k];
+                    float v = u + g * (cond[k] - u);
+                    into[done + k] = v;
+                    m = Math.max(m, Math.abs(v));
+                }
+            }
+            largest = m;
+        }
+
+        /** Whether every value given since the last call was finite; starts over. */
+        boolean finite() {
+            boolean finite = largest < Float.POSITIVE_INFINITY;
+            largest = 0;
+            return finite;
+        }
     }
 
     /**
@@ -78,13 +113,20 @@ final class Guidance {
         int n = eps.size();
         var p = pred.buffer();
         var e = eps.buffer();
-        float check = 0;
-        for (int k = 0; k < n; k++) {
-            float u = p.get(k), r = p.get(n + k), f = p.get(2 * n + k);
-            float v = u + ref * (r - u) + audio * (f - r);
-            e.put(k, v);
-            check += v - v;
+        float[] u = new float[Math.min(CHUNK, n)], r = new float[u.length], f = new float[u.length];
+        float largest = 0;
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            p.get(from, u, 0, len);
+            p.get(n + from, r, 0, len);
+            p.get(2 * n + from, f, 0, len);
+            for (int k = 0; k < len; k++) {
+                float v = u[k] + ref * (r[k] - u[k]) + audio * (f[k] - r[k]);
+                u[k] = v;
+                largest = Math.max(largest, Math.abs(v));
+            }
+            e.put(from, u, 0, len);
         }
-        return check == 0f;
+        return largest < Float.POSITIVE_INFINITY;
     }
 }

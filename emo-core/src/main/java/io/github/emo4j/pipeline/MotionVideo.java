@@ -17,10 +17,8 @@ import io.github.emo4j.pack.Role;
  */
 final class MotionVideo {
     private final int frames;
-    private final int plane;
     /** The last N frames, {@code [1, 3, N, H, W]}, RGB in [0, 1]. */
     private final FloatTensor pixels;
-    private final float[] kept;
     private final float latentScaling;
     /** Their latents, {@code [1, C, 1 + (N − 1)/4, h, w]}, scaled as the denoiser sees latents. */
     final FloatTensor latents;
@@ -34,10 +32,9 @@ final class MotionVideo {
         PackSettings s = pack.settings();
         int r = s.resolution();
         this.frames = s.motionFrames();
-        this.plane = r * r;
+        int plane = r * r;
         this.latentScaling = (float) s.latentScaling();
         pixels = ctx.tensors.zeros(1, 3, frames, r, r);
-        kept = new float[frames * plane];
         latents = ctx.tensors.zeros(1, layout.channels(), layout.latentFrames(frames), layout.height(), layout.width());
         if (s.firstMotionIsReference()) {
             for (int ch = 0; ch < 3; ch++) {
@@ -64,17 +61,11 @@ final class MotionVideo {
      * last N, and encodes them for clip {@code clip + 1}.
      */
     void append(FloatTensor decoded, int from, int count, int clip) {
-        int total = (int) decoded.shape()[2];
         int shift = Math.min(count, frames);
-        int fromNew = from + count - shift;
-        for (int ch = 0; ch < 3; ch++) {
-            int base = ch * frames * plane;
-            // the frames that stay move to the front; the newest fill the end
-            pixels.get(base + shift * plane, kept, 0, (frames - shift) * plane);
-            pixels.put(base, kept, 0, (frames - shift) * plane);
-            decoded.get((ch * total + fromNew) * plane, kept, 0, shift * plane);
-            pixels.put(base + (frames - shift) * plane, kept, 0, shift * plane);
-        }
+        // the frames that stay move to the front (a copy towards lower indices, as a forward loop would);
+        // the newest fill the end
+        VaeChunks.copyFrames(pixels, shift, pixels, 0, frames - shift);
+        VaeChunks.copyFrames(decoded, from + count - shift, pixels, frames - shift, shift);
         encode(clip + 1);
     }
 

@@ -316,10 +316,13 @@ public final class RenderSession implements AutoCloseable {
             decode.submitDecoded(clip, pixels, from, emit);
             // the first clip's settling frames (S2V's first 3, right after the portrait's latent) stay out of the motion frames
             int settle = clip == 0 ? Math.min(made, settlingFrames) : 0;
-            ctx.time("motion_encode", () -> {
-                motionVideo.append(pixels, from + settle, made - settle, clip);
-                return null;
-            });
+            // after the voice's last clip, no clip needs motion frames
+            if (!(audio.ended() && clip + 1 == clips)) {
+                ctx.time("motion_encode", () -> {
+                    motionVideo.append(pixels, from + settle, made - settle, clip);
+                    return null;
+                });
+            }
         } else {
             decode.submit(clip, latents, emit);
             // the clips after it are made by the main sampler, whose motion frames this clip's end becomes

@@ -218,6 +218,8 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private final float[] rhoC = new float[3];
         private final float[] rkP = new float[3];
         private final float[] rhoP = new float[3];
+        /** The step under way, from {@link #beginStep} to {@link #endStep}. */
+        private Terms terms;
         /** The current step's terms, set by {@link #stepTerms}: −h, φ1 and B(h). */
         private float hh;
         private float hPhi1;
@@ -229,14 +231,39 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
 
         @Override
         public void step(int i, FloatBuffer velocity, FloatBuffer sample) {
-            int n = sample.capacity();
+            step(i, (from, into, length) -> velocity.get(from, into, 0, length), sample);
+        }
+
+        @Override
+        public boolean readsInChunks() {
+            return true;
+        }
+
+        @Override
+        public void step(int i, OutputChunks velocity, FloatBuffer sample) {
+            beginStep(i, sample.capacity());
+            stepRange(velocity, sample, 0, sample.capacity());
+            endStep();
+        }
+
+        @Override
+        public boolean stepsInRanges() {
+            return true;
+        }
+
+        /**
+         * The step's terms: the corrector's (UniC at sigma[i], with the order of the last prediction),
+         * then the predictor's (UniP to sigma[i + 1]); every value then takes one pass, in the original's
+         * order of operations.
+         */
+        @Override
+        public void beginStep(int i, int values) {
             if (outputs == null) {
-                outputs = new float[order][n];
-                last = new float[n];
+                outputs = new float[order][values];
+                last = new float[values];
+            } else if (last.length != values) {
+                throw new IllegalArgumentException(values + " values; this trajectory has " + last.length);
             }
-            // the corrector's terms (UniC at sigma[i], with the order of the last prediction), then the
-            // predictor's (UniP to sigma[i + 1]); every value then takes one pass over the latents, in
-            // the original's order of operations
             boolean correcting = i > 0 && !disableCorrector.contains(i - 1) && haveLast;
             int pc = thisOrder;
             float ratioC = 0, aPhiC = 0, aBC = 0;
@@ -269,39 +296,36 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
                 System.arraycopy(rho, 0, rhoP, 0, pp - 1);
                 System.arraycopy(rk, 0, rkP, 0, pp - 1);
             }
-            float sigma = sig[i];
-            float[] m0 = outputs[order - 1];
-            float[] oldest = outputs[0];
-            for (int k = 0; k < n; k++) {
-                float x = sample.get(k);
-                // the model's x0 at the sample as given (before the corrector moves it)
-                float converted = x - sigma * velocity.get(k);
-                float prior = m0[k];
-                if (correcting) {
-                    float xt = ratioC * last[k] - aPhiC * prior;
-                    float res = 0;
-                    for (int j = 0; j < pc - 1; j++) {
-                        float d1 = (outputs[order - 2 - j][k] - prior) / rkC[j];
-                        res = j == 0 ? rhoC[0] * d1 : res + rhoC[j] * d1;
-                    }
-                    x = xt - aBC * (res + rhoC[pc - 1] * (converted - prior));
+            terms = new Terms(correcting, pc, pp, sig[i], ratioC, aPhiC, aBC, ratioP, aPhiP, aBP, rhoC.clone(),
+                    rkC.clone(), rhoP.clone(), rkP.clone(), outputs.clone(), last);
+        }
+
+        /**
+         * Values {@code from .. to − 1} of the step begun, a chunk at a time through heap arrays, where the
+         * arithmetic vectorises (a direct buffer's element accesses do not). Ranges that do not overlap may
+         * run at once, on different threads.
+         */
+        @Override
+        public void stepRange(OutputChunks velocity, FloatBuffer sample, int from, int to) {
+            Terms t = terms;
+            float[] xs = new float[Math.min(CHUNK, to - from)], vs = new float[xs.length];
+            for (int at = from; at < to; at += CHUNK) {
+                int len = Math.min(CHUNK, to - at);
+                sample.get(at, xs, 0, len);
+                velocity.read(at, vs, len);
+                if (order <= 2) {
+                    t.orderTwo(at, len, xs, vs);
+                } else {
+                    t.anyOrder(at, len, xs, vs);
                 }
-                last[k] = x;
-                // the predictor over the outputs with this one newest: converted, then m0, then the one before
-                float xt = ratioP * x - aPhiP * converted;
-                if (pp > 1) {
-                    float res = 0;
-                    for (int j = 0; j < pp - 1; j++) {
-                        float earlier = j == 0 ? prior : outputs[order - 1 - j][k];
-                        float d1 = (earlier - converted) / rkP[j];
-                        res = j == 0 ? rhoP[0] * d1 : res + rhoP[j] * d1;
-                    }
-                    xt = xt - aBP * res;
-                }
-                sample.put(k, xt);
-                // the oldest output's slot is read above for this value only: it now holds the newest
-                oldest[k] = converted;
+                sample.put(at, xs, 0, len);
             }
+        }
+
+        /** The newest output takes the oldest one's slot, which every range has overwritten. */
+        @Override
+        public void endStep() {
+            float[] oldest = outputs[0];
             for (int k = 0; k < order - 1; k++) {
                 outputs[k] = outputs[k + 1];
             }
@@ -310,6 +334,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             if (lowerOrderNums < order) {
                 lowerOrderNums++;
             }
+            terms = null;
         }
 
         /**
@@ -389,7 +414,90 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         }
     }
 
+    /**
+     * One step's terms and the history it reads, the same for every value: the corrector's ratio, φ and
+     * B(h) terms with its ρ and rk, the predictor's, and the outputs (oldest first) and last sample.
+     */
+    private record Terms(boolean correcting, int pc, int pp, float sigma, float ratioC, float aPhiC, float aBC,
+                         float ratioP, float aPhiP, float aBP, float[] rhoC, float[] rkC, float[] rhoP, float[] rkP,
+                         float[][] outputs, float[] last) {
+
+        /**
+         * Order 1 or 2 over one chunk, without a branch per value so that it vectorises: a term that the
+         * order leaves out gets weight 0 (and divisor 1), which adds an exact 0 to a finite value.
+         */
+        void orderTwo(int from, int len, float[] x, float[] v) {
+            int order = outputs.length;
+            float[] m0 = outputs[order - 1], oldest = outputs[0], previous = order == 2 ? outputs[0] : m0, l = last;
+            float wC1 = pc > 1 ? rhoC[0] : 0f, rkC1 = pc > 1 ? rkC[0] : 1f, wC0 = correcting ? rhoC[pc - 1] : 0f;
+            float wP = pp > 1 ? rhoP[0] : 0f, rkP1 = pp > 1 ? rkP[0] : 1f;
+            float sigma = this.sigma, ratioC = this.ratioC, aPhiC = this.aPhiC, aBC = this.aBC;
+            float ratioP = this.ratioP, aPhiP = this.aPhiP, aBP = this.aBP;
+            if (correcting) {
+                for (int k = 0; k < len; k++) {
+                    int g = from + k;
+                    float converted = x[k] - sigma * v[k];
+                    float prior = m0[g];
+                    float xt = ratioC * l[g] - aPhiC * prior;
+                    float c = xt - aBC * (wC1 * ((previous[g] - prior) / rkC1) + wC0 * (converted - prior));
+                    l[g] = c;
+                    x[k] = ratioP * c - aPhiP * converted - aBP * (wP * ((prior - converted) / rkP1));
+                    oldest[g] = converted;
+                }
+            } else {
+                for (int k = 0; k < len; k++) {
+                    int g = from + k;
+                    float c = x[k];
+                    float converted = c - sigma * v[k];
+                    float prior = m0[g];
+                    l[g] = c;
+                    x[k] = ratioP * c - aPhiP * converted - aBP * (wP * ((prior - converted) / rkP1));
+                    oldest[g] = converted;
+                }
+            }
+        }
+
+        /** Any order (up to 3) over one chunk, a value at a time, in the original's order of operations. */
+        void anyOrder(int from, int len, float[] xs, float[] vs) {
+            int order = outputs.length;
+            float[] m0 = outputs[order - 1], oldest = outputs[0];
+            for (int k = 0; k < len; k++) {
+                int g = from + k;
+                float x = xs[k];
+                // the model's x0 at the sample as given (before the corrector moves it)
+                float converted = x - sigma * vs[k];
+                float prior = m0[g];
+                if (correcting) {
+                    float xt = ratioC * last[g] - aPhiC * prior;
+                    float res = 0;
+                    for (int j = 0; j < pc - 1; j++) {
+                        float d1 = (outputs[order - 2 - j][g] - prior) / rkC[j];
+                        res = j == 0 ? rhoC[0] * d1 : res + rhoC[j] * d1;
+                    }
+                    x = xt - aBC * (res + rhoC[pc - 1] * (converted - prior));
+                }
+                last[g] = x;
+                // the predictor over the outputs with this one newest: converted, then m0, then the one before
+                float xt = ratioP * x - aPhiP * converted;
+                if (pp > 1) {
+                    float res = 0;
+                    for (int j = 0; j < pp - 1; j++) {
+                        float earlier = j == 0 ? prior : outputs[order - 1 - j][g];
+                        float d1 = (earlier - converted) / rkP[j];
+                        res = j == 0 ? rhoP[0] * d1 : res + rhoP[j] * d1;
+                    }
+                    xt = xt - aBP * res;
+                }
+                xs[k] = xt;
+                // the oldest output's slot is read above for this value only: it now holds the newest
+                oldest[g] = converted;
+            }
+        }
+    }
+
     private static final float[] HALF = {0.5f};
+    /** Values per chunk of a step's pass: two chunks stay in the first-level cache. */
+    private static final int CHUNK = 2048;
 
     /** log(α) − log(σ) in float32, as torch computes it on float32 tensors. */
     private static float lambda(float alpha, float sigma) {

@@ -5,7 +5,7 @@ import java.nio.FloatBuffer;
 /**
  * One sampling trajectory. The loop is: for each {@code i}, run the model on {@code sample} (scaled by
  * {@link #inputScale(int)}) at {@code timesteps()[i]}, then {@link #step} updates {@code sample} in place.
- * Nothing is allocated per step.
+ * No buffer of the sample's size is allocated per step (a chunk of a few kilobytes may be).
  */
 public interface Sampler {
 
@@ -34,4 +34,59 @@ public interface Sampler {
      * Both buffers are read and written by absolute index over their whole capacity.
      */
     void step(int i, FloatBuffer modelOutput, FloatBuffer sample);
+
+    /**
+     * Whether this sampler reads its model output in chunks ({@link #step(int, OutputChunks, FloatBuffer)}),
+     * so that a caller can skip writing the output whole.
+     */
+    default boolean readsInChunks() {
+        return false;
+    }
+
+    /**
+     * As {@link #step(int, FloatBuffer, FloatBuffer)}, reading the model's output for the {@code sample.capacity()}
+     * values in order, a chunk at a time, each once; for samplers that {@link #readsInChunks()}.
+     *
+     * @throws UnsupportedOperationException if this sampler reads its output whole
+     */
+    default void step(int i, OutputChunks modelOutput, FloatBuffer sample) {
+        throw new UnsupportedOperationException(getClass().getName() + " reads its model output whole");
+    }
+
+    /**
+     * Whether this sampler updates each value from that value's own history only, so that a step can be
+     * taken over parts of the sample apart, on several threads: {@link #beginStep}, then
+     * {@link #stepRange} over ranges that cover the sample once, then {@link #endStep}.
+     */
+    default boolean stepsInRanges() {
+        return false;
+    }
+
+    /**
+     * Begins step {@code i} over a sample of {@code values} values: what every value's update shares.
+     *
+     * @throws UnsupportedOperationException if this sampler does not step in ranges
+     */
+    default void beginStep(int i, int values) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not step in ranges");
+    }
+
+    /**
+     * Updates values {@code from .. to − 1} of {@code sample} for the step begun, reading the model's
+     * output for them from {@code modelOutput}. Calls over ranges that do not overlap may run at once.
+     *
+     * @throws UnsupportedOperationException if this sampler does not step in ranges
+     */
+    default void stepRange(OutputChunks modelOutput, FloatBuffer sample, int from, int to) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not step in ranges");
+    }
+
+    /**
+     * Ends the step begun, once every range is done.
+     *
+     * @throws UnsupportedOperationException if this sampler does not step in ranges
+     */
+    default void endStep() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not step in ranges");
+    }
 }

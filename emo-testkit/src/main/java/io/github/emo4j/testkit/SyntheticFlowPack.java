@@ -112,6 +112,24 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      * @return the manifest and the generated graphs
      */
     public MemoryPackSource source() {
+        return source(false);
+    }
+
+    /**
+     * The pack with a decoder whose every value is NaN, as a broken export's can be: a render must stop at
+     * the first clip, name the decoder's output and write nothing.
+     *
+     * @return the manifest and the generated graphs, the decoder's output NaN
+     * @throws IllegalStateException for a pack with its VAE in chunks
+     */
+    public MemoryPackSource sourceWithNaNDecoder() {
+        if (chunkedVae) {
+            throw new IllegalStateException("a NaN decoder is made for a pack with its VAE whole");
+        }
+        return source(true);
+    }
+
+    private MemoryPackSource source(boolean nanDecoder) {
         Random rnd = new Random(seed);
         Map<String, byte[]> files = new LinkedHashMap<>();
         if (chunkedVae) {
@@ -121,7 +139,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
             files.put("vae_decoder.onnx", vaeDecoderChunk(rnd, false));
         } else {
             files.put("vae_encoder.onnx", vaeEncoder(rnd));
-            files.put("vae_decoder.onnx", vaeDecoder(rnd));
+            files.put("vae_decoder.onnx", vaeDecoder(rnd, nanDecoder));
         }
         files.put("audio_encoder.onnx", SyntheticPack.audioEncoder(rnd, audioDim));
         files.put("denoiser.onnx", denoiser(rnd));
@@ -237,7 +255,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
     }
 
     /** Latent 0 to frame 0, every later latent to four frames, enlarged trilinearly and mixed to RGB. */
-    private byte[] vaeDecoder(Random rnd) {
+    private byte[] vaeDecoder(Random rnd, boolean nan) {
         int r = resolution, h = latent();
         GraphBuilder g = new GraphBuilder("vae_decoder");
         String z = g.input("latents", TensorType.FLOAT, 1, C, "latent_frames", h, h);
@@ -250,7 +268,13 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
                 g.constant(new float[] {1, 1, 1, 8, 8}, 5));
         String up = g.op("Resize", List.of(Attr.of("mode", "linear")), g.op("Conv", pointwise, rest, mix), "",
                 g.constant(new float[] {1, 1, 4, 8, 8}, 5));
-        g.opNamed("pixels", "Sigmoid", List.of(), g.op("Concat", List.of(Attr.of("axis", 2)), up0, up));
+        String both = g.op("Concat", List.of(Attr.of("axis", 2)), up0, up);
+        if (nan) {
+            // the logarithm of a value below 0: NaN everywhere
+            g.opNamed("pixels", "Log", List.of(), g.op("Sub", g.op("Sigmoid", both), g.constant(new float[] {2f}, 1)));
+        } else {
+            g.opNamed("pixels", "Sigmoid", List.of(), both);
+        }
         g.output("pixels", TensorType.FLOAT, 1, 3, "frames", r, r);
         return g.build();
     }

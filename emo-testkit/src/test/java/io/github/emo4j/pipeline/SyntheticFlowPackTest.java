@@ -199,4 +199,53 @@ class SyntheticFlowPackTest {
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "the same seed makes the same video");
         }
     }
+
+    /**
+     * Latents of 65,536 values and more are stepped in two halves at once, the guided prediction computed
+     * as Wan's UniPC reads it; a traced render takes the plain path (the guided prediction written whole,
+     * then the step on one thread). Both give the same frames, bit for bit.
+     */
+    @Test
+    void steppingInHalvesWithGuidanceAsItIsReadChangesNoValue() throws Exception {
+        SyntheticFlowPack flow = new SyntheticFlowPack(256, 16, 9, 16, 8, 5);
+        assertTrue(16 * 4 * 32 * 32 >= ClipSampler.MIN_HALVED, "latents large enough to be halved");
+        try (ModelPack pack = ModelPack.load(flow.source(), List.of(ExecutionProvider.CPU), 1)) {
+            RenderRequest req = RenderRequest.builder(new BufferedImage(320, 320, BufferedImage.TYPE_INT_RGB), voice(1.5))
+                    .face(new io.github.emo4j.face.FaceBox(32, 32, 256, 256)).steps(4).seed(9).build();
+            List<float[]> plain = new ArrayList<>(), halved = new ArrayList<>();
+            try (Renderer r = new Renderer(pack)) {
+                r.observe((clip, pixels, valid) -> plain.add(pixels));
+                r.render(RenderSpec.of(req.toBuilder().trace(t -> { }).build()), dir.resolve("plain.mp4"));
+                r.observe((clip, pixels, valid) -> halved.add(pixels));
+                r.render(RenderSpec.of(req), dir.resolve("halved.mp4"));
+            }
+            assertEquals(2, plain.size(), "1.5 s makes two clips of 16 frames, so the motion frames count");
+            for (int c = 0; c < plain.size(); c++) {
+                assertArrayEquals(plain.get(c), halved.get(c), "clip " + c);
+            }
+        }
+    }
+
+    /**
+     * A decoder that gives NaN stops the render at the first clip with the error every output check gives,
+     * naming the decoder's output, and the video file is not written.
+     */
+    @Test
+    void aDecoderGivingNaNStopsTheRenderAndWritesNothing() throws Exception {
+        SyntheticFlowPack flow = new SyntheticFlowPack(64, 8, 9, 16, 8, 5);
+        try (ModelPack pack = ModelPack.load(flow.sourceWithNaNDecoder(), List.of(ExecutionProvider.CPU), 1);
+             Renderer r = new Renderer(pack)) {
+            RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(1.2))
+                    .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(2).seed(3).build();
+            Path out = dir.resolve("nan.mp4");
+            io.github.emo4j.PackException e = assertThrows(io.github.emo4j.PackException.class,
+                    () -> r.render(RenderSpec.of(req), out));
+            assertTrue(e.getMessage().contains("vae_decoder: output 'pixels' holds NaN or infinite values at clip 1; "
+                    + "nothing was written"), e.getMessage());
+            assertFalse(Files.exists(out), "no video");
+            try (var left = Files.list(dir)) {
+                assertEquals(List.of(), left.toList(), "no partial file either");
+            }
+        }
+    }
 }
