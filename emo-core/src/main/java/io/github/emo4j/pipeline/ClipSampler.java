@@ -159,7 +159,6 @@ final class ClipSampler implements AutoCloseable {
 
     /** Step {@code i}: one denoiser run over every branch, guidance, and the scheduler's update of the latents. */
     private void step(Sampler sampler, int clip, int i, double t, ComponentCall unet) throws IOException {
-        RenderSpec req = ctx.spec;
         samplingTime.start();
         float scale = sampler.inputScale(i);
         if (scale != 1f) {
@@ -193,30 +192,7 @@ final class ClipSampler implements AutoCloseable {
             // the sampler steps from the latents as they were before the input scale
             latents.copyFrom(unscaled, 0);
         }
-        boolean finite;
-        if (plan.guided() && !plan.splitGuidance() && !(req.guidanceRescale() > 0) && !trace.on() && sampler.readsInChunks()) {
-            // guidance as the sampler reads it: the guided prediction is never written whole
-            if (sampler.stepsInRanges() && latents.size() >= MIN_HALVED && CORES >= 2) {
-                finite = stepInHalves(sampler, i);
-            } else {
-                sampler.step(i, guided, latents.buffer());
-                finite = guided.finite();
-            }
-        } else {
-            if (plan.splitGuidance()) {
-                finite = Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
-            } else if (plan.guided()) {
-                finite = Guidance.combine(noisePred, eps, (float) plan.guidance());
-            } else {
-                finite = eps.allFinite();
-            }
-            if (finite && plan.guided() && req.guidanceRescale() > 0) {
-                Guidance.rescale(noisePred, eps, req.guidanceRescale(), plan.branches());
-            }
-            if (finite) {
-                sampler.step(i, eps.buffer(), latents.buffer());
-            }
-        }
+        boolean finite = guideAndStep(sampler, i, trace.on());
         if (!finite) {
             throw new PackException(unet.name() + ": output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
                     + ", step " + (i + 1) + "; nothing was written");
@@ -228,6 +204,39 @@ final class ClipSampler implements AutoCloseable {
             }
             trace.step(clip, i, "latents", latents, "[1, C, F, h, w], after the step");
         }
+    }
+
+    /**
+     * Guidance over the branches' predictions and the sampler's step {@code i}; returns whether every
+     * guided value was finite (if not, the latents mean nothing and the render stops). A sampler that
+     * reads its input in chunks gets the plain guided prediction as it reads it, unless the render is
+     * traced (the trace records the guided prediction whole).
+     */
+    private boolean guideAndStep(Sampler sampler, int i, boolean traced) throws IOException {
+        RenderSpec req = ctx.spec;
+        if (plan.guided() && !plan.splitGuidance() && !(req.guidanceRescale() > 0) && !traced && sampler.readsInChunks()) {
+            // the guided prediction is never written whole
+            if (sampler.stepsInRanges() && latents.size() >= MIN_HALVED && CORES >= 2) {
+                return stepInHalves(sampler, i);
+            }
+            sampler.step(i, guided, latents.buffer());
+            return guided.finite();
+        }
+        boolean finite;
+        if (plan.splitGuidance()) {
+            finite = Guidance.combineSplit(noisePred, eps, (float) req.referenceGuidance(), (float) plan.guidance());
+        } else if (plan.guided()) {
+            finite = Guidance.combine(noisePred, eps, (float) plan.guidance());
+        } else {
+            finite = eps.allFinite();
+        }
+        if (finite && plan.guided() && req.guidanceRescale() > 0) {
+            Guidance.rescale(noisePred, eps, req.guidanceRescale(), plan.branches());
+        }
+        if (finite) {
+            sampler.step(i, eps.buffer(), latents.buffer());
+        }
+        return finite;
     }
 
     /**
