@@ -4,6 +4,7 @@
     wan_s2v.py --source WAN2.2_CHECKOUT --checkpoint Wan2.2-S2V-14B --out PACK [--size 512]
                [--prompt TEXT] [--negative-prompt TEXT] [--clip-frames 80]
     wan_s2v.py --source WAN2.2_CHECKOUT --tiny-random --out PACK [--seed 7]
+    either with --text-encoder: umT5's encoder and tokenizer too, so that renders take a prompt
 
 It imports Wan's own modules from your checkout (--source) and writes:
 
@@ -16,6 +17,11 @@ It imports Wan's own modules from your checkout (--source) and writes:
   audio_encoder                      wav2vec2-large-xlsr-53's 25 hidden states per 20 ms row (needs
                                      transformers); --tiny-random: a small random stand-in
   text_context.npy, negative_text_context.npy   umT5's embeddings of the prompts, computed once here
+  text_encoder, tokenizer.json       with --text-encoder: umT5-XXL's encoder (T5Encoder, ids and attention
+                                     mask to [1, 512, 4096]; 22 GB in float32, as external data) and the
+                                     checkpoint's google/umt5-xxl/tokenizer.json, so that emo4j encodes a
+                                     render's prompt (with io.github.emo4j:emo-text); --tiny-random: a small
+                                     random T5Encoder from Wan's t5.py and a tiny Unigram tokenizer.json
   scheduler/scheduler_config.json    Wan's FlowUniPCMultistepScheduler with sample_shift 3
 
 The denoisers run both guidance branches in one call (batch 2: negative prompt with silent audio, then
@@ -71,6 +77,10 @@ TINY = dict(cond_dim=16, audio_dim=32, num_audio_token=4, enable_adain=True, ada
 TINY_VAE = dict(dim=8, z_dim=Z, dim_mult=[1, 2, 4, 4], num_res_blocks=2, attn_scales=[],
                 temperal_downsample=[False, True, True], dropout=0.0)
 TINY_SIZE, TINY_CLIP, TINY_PROMPT_TOKENS = 64, 8, 8
+# the tiny text encoder: Wan's T5Encoder, narrow, over the tiny tokenizer's vocabulary
+TINY_T5 = dict(dim=TINY["text_dim"], dim_attn=TINY["text_dim"], dim_ffn=64, num_heads=2, num_layers=2, num_buckets=8,
+               shared_pos=False, dropout=0.0)
+TINY_WORDS = ["a", "person", "is", "talking", "singing", "calm", "face", "blurry", "dark", "smiling", "the", "and"]
 
 
 # ---- loading Wan's modules from a checkout ----
@@ -412,6 +422,67 @@ def settings(size, clip_frames, audio_width, steps, guidance):
             "text_context": "text_context.npy", "negative_text_context": "negative_text_context.npy"}
 
 
+class TextEncoder(nn.Module):
+    """umT5's encoder as Wan's T5EncoderModel runs it: ids and attention mask to [1, L, D]. Wan then cuts the
+    rows past the prompt's tokens off and its transformer pads the context back to text_len with zeros;
+    emo4j zeroes those rows after the run, which is the same."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, input_ids, attention_mask):
+        return self.encoder(input_ids, attention_mask)
+
+
+def export_text_encoder(encoder, text_len, out, components):
+    ids = torch.zeros(1, text_len, dtype=torch.int64)
+    ids[0, :3] = torch.tensor([4, 5, 1])
+    mask = torch.zeros(1, text_len, dtype=torch.int64)
+    mask[0, :3] = 1
+    ins, outs = packwriter.export(TextEncoder(encoder.eval()), [ids, mask], out / "text_encoder.onnx",
+                                  ["input_ids", "attention_mask"], ["text_context"])
+    components["text_encoder"] = packwriter.component("text_encoder.onnx", ins, outs)
+
+
+def tiny_tokenizer():
+    """A Unigram tokenizer.json of Hugging Face's format over TINY_WORDS (this script's own, for the tiny
+    text encoder): umT5's layout (NFKC, runs of spaces made one, Metaspace, </s> appended), ids 0-2 for
+    <pad>, </s> and <unk>, then "▁" and each word."""
+    special = ["<pad>", "</s>", "<unk>"]
+    vocab = [[t, 0.0] for t in special] + [["\u2581", -2.0]] + [["\u2581" + w, -3.0 - i * 0.1] for i, w in enumerate(TINY_WORDS)]
+    token = lambda i, t: {"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                          "normalized": False, "special": True}
+    seq, eos = {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}
+    meta = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}
+    return {"version": "1.0", "truncation": None, "padding": None,
+            "added_tokens": [token(i, t) for i, t in enumerate(special)],
+            "normalizer": {"type": "Sequence", "normalizers": [
+                {"type": "NFKC"}, {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]},
+            "pre_tokenizer": meta, "decoder": meta,
+            "post_processor": {"type": "TemplateProcessing", "single": [seq, eos],
+                               "pair": [seq, eos, {"Sequence": {"id": "B", "type_id": 0}}, eos],
+                               "special_tokens": {"</s>": {"id": "</s>", "ids": [1], "tokens": ["</s>"]}}},
+            "model": {"type": "Unigram", "unk_id": 2, "byte_fallback": False, "vocab": vocab}}
+
+
+def tiny_text_encoder(wan_t5, seed):
+    torch.manual_seed(seed + 3)
+    return wan_t5.T5Encoder(vocab=4 + len(TINY_WORDS), **TINY_T5).eval().requires_grad_(False)
+
+
+def import_t5():
+    """wan/modules/t5.py reads the CUDA device in a default argument when it is imported: on a machine
+    without CUDA, it is imported with the CPU standing in."""
+    current_device = torch.cuda.current_device
+    if not torch.cuda.is_available():
+        torch.cuda.current_device = lambda: "cpu"
+    try:
+        return importlib.import_module("wan.modules.t5")
+    finally:
+        torch.cuda.current_device = current_device
+
+
 def scheduler(shift=3.0):
     # speech2video.py: FlowUniPCMultistepScheduler(num_train_timesteps=1000, shift=1), set_timesteps(shift=3)
     return {"_class_name": "FlowUniPCMultistepScheduler", "num_train_timesteps": 1000, "shift": 1.0,
@@ -439,6 +510,8 @@ def main(argv=None):
     p.add_argument("--prompt", default="a person is talking", help="the prompt whose umT5 embeddings are stored")
     p.add_argument("--negative-prompt", default=None, help="default: Wan's sample_neg_prompt")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--text-encoder", action="store_true",
+                   help="also export umT5's encoder and tokenizer, so that renders take a prompt (needs emo-text)")
     a = p.parse_args(argv)
     if a.tiny_random == bool(a.checkpoint):
         p.error("give exactly one of --tiny-random and --checkpoint")
@@ -450,30 +523,46 @@ def main(argv=None):
     components = {}
     if a.tiny_random:
         model, vae, prompt, negative, audio = build_tiny(wan, a.seed)
+        text_encoder = tiny_text_encoder(import_t5(), a.seed) if a.text_encoder else None
+        a.negative_prompt_used = a.negative_prompt if a.negative_prompt is not None else "blurry dark face"
         torch.save({"model": model.state_dict(), "vae": vae.state_dict(), "audio": audio.state_dict(),
                     "prompt": prompt, "negative": negative, "seed": a.seed, "model_config": TINY,
-                    "vae_config": TINY_VAE}, out / "tiny-random.pt")
+                    "vae_config": TINY_VAE, "text_encoder": None if text_encoder is None else text_encoder.state_dict(),
+                    "text_encoder_config": TINY_T5}, out / "tiny-random.pt")
         size, clip_frames, width, steps = TINY_SIZE, TINY_CLIP, LAYERS * TINY["audio_dim"], 4
         export_audio_encoder(audio, out, components)
         name, description = "wan2.2-s2v-tiny-random", (f"A tiny random WanModel_S2V and Wan2.1 VAE from Wan2.2 {TESTED_WAN}, "
                                                        "for parity checks; not a learned model")
     else:
-        model, vae, prompt, negative = load_checkpoint(wan, a)
+        model, vae, prompt, negative, text_encoder = load_checkpoint(wan, a)
         size, clip_frames, width, steps = a.size, a.clip_frames, LAYERS * 1024, 40
         export_wav2vec2(Path(a.checkpoint) / "wav2vec2-large-xlsr-53-english", out, components)
         name, description = "wan2.2-s2v-14b", "Wan2.2-S2V-14B (Apache-2.0), exported by tools/export/wan_s2v.py"
     # Wan pads every prompt's embeddings with zero rows to text_len and masks none: padding both to one
     # length here changes nothing, and emo4j's branches then share the input's shape
-    tokens = max(prompt.shape[0], negative.shape[0])
+    # (with a text encoder, to its text_len, the token count of the ids it takes: Wan's 512)
+    tokens = model.text_len if a.text_encoder else max(prompt.shape[0], negative.shape[0])
     prompt, negative = (torch.cat([e, e.new_zeros(tokens - e.shape[0], e.shape[1])]) for e in (prompt, negative))
     packwriter.save_npy(out, "text_context.npy", prompt)
     packwriter.save_npy(out, "negative_text_context.npy", negative)
+    text = {}
+    if a.text_encoder:
+        export_text_encoder(text_encoder, tokens, out, components)
+        if a.tiny_random:
+            (out / "tokenizer.json").write_text(json.dumps(tiny_tokenizer(), indent=1), encoding="utf-8")
+        else:
+            importlib.import_module("wan.configs.shared_config")
+            config = importlib.import_module("wan.configs.wan_s2v_14B").s2v_14B
+            (out / "tokenizer.json").write_bytes((Path(a.checkpoint) / config.t5_tokenizer / "tokenizer.json").read_bytes())
+        # the stored embeddings serve renders that give no prompt; a prompt is cleaned as Wan cleans it
+        text = {"tokenizer": "tokenizer.json", "prompt_cleaning": "whitespace", "prompt": a.prompt,
+                "negative_prompt": a.negative_prompt_used}
     nearest_upsampling(vae)
     affine_layer_norms(vae)
     export_vae(vae, size, out, components)
     export_denoisers(wan, model, size, clip_frames, prompt.shape[0], out, components)
-    packwriter.write_manifest(out, name, description, settings(size, clip_frames, width, steps, 4.5), scheduler(),
-                              components)
+    packwriter.write_manifest(out, name, description, {**settings(size, clip_frames, width, steps, 4.5), **text},
+                              scheduler(), components)
     print(f"wan_s2v: wrote {out} ({len(components)} networks)")
 
 
@@ -484,22 +573,16 @@ def load_checkpoint(wan, a):
     config = importlib.import_module("wan.configs.wan_s2v_14B").s2v_14B
     model = wan.model_s2v.WanModel_S2V.from_pretrained(str(ckpt), torch_dtype=torch.float32).eval().requires_grad_(False)
     vae = wan.vae.Wan2_1_VAE(vae_pth=str(ckpt / config.vae_checkpoint), device="cpu").model
-    # wan/modules/t5.py reads the CUDA device in a default argument when it is imported: on a machine
-    # without CUDA, it is imported with the CPU standing in, and the encoder is made on the CPU explicitly
-    current_device = torch.cuda.current_device
-    if not torch.cuda.is_available():
-        torch.cuda.current_device = lambda: "cpu"
-    try:
-        t5 = importlib.import_module("wan.modules.t5")
-    finally:
-        torch.cuda.current_device = current_device
+    # the encoder is made on the CPU explicitly
+    t5 = import_t5()
     encoder = t5.T5EncoderModel(text_len=config.text_len, dtype=torch.float32, device=torch.device("cpu"),
                                 checkpoint_path=str(ckpt / config.t5_checkpoint),
                                 tokenizer_path=str(ckpt / config.t5_tokenizer))
     negative = a.negative_prompt if a.negative_prompt is not None else config.sample_neg_prompt
+    a.negative_prompt_used = negative
     prompt = encoder([a.prompt], torch.device("cpu"))[0]
     negative = encoder([negative], torch.device("cpu"))[0]
-    return model, vae, prompt, negative
+    return model, vae, prompt, negative, encoder.model
 
 
 class Wav2Vec2Rows(nn.Module):

@@ -15,6 +15,9 @@ module io.github.emo4j.core {
     requires org.slf4j;
 
     exports io.github.emo4j;
+    // a pack's tokenizer is read by a provider from another module (emo-text: Hugging Face's tokenizer.json)
+    exports io.github.emo4j.text;
+    uses io.github.emo4j.text.PromptTokenizerProvider;
     // the API finds its engine as a service, so the API package depends on none of the engine's packages
     uses io.github.emo4j.EmoEngine;
     provides io.github.emo4j.EmoEngine with io.github.emo4j.pipeline.PipelineEngine;

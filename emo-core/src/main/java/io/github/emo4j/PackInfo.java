@@ -12,7 +12,9 @@ package io.github.emo4j;
  * @param defaultGuidance classifier-free guidance scale unless the request gives one
  * @param takesPose       whether a pose video can drive its renders ({@link RenderRequest#pose()}: a pack whose
  *                        denoiser takes {@code pose_latents}, as Wan2.2-S2V's)
+ * @param takesPrompt     whether a render may give a prompt ({@link RenderRequest#prompt()}: a pack with a text
+ *                        encoder)
  */
 public record PackInfo(String name, int resolution, int fps, int clipFrames, int motionFrames, int defaultSteps,
-                       double defaultGuidance, boolean takesPose) {
+                       double defaultGuidance, boolean takesPose, boolean takesPrompt) {
 }

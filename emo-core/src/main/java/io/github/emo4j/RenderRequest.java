@@ -41,6 +41,8 @@ public final class RenderRequest {
     private final int firstClipFrames;
     private final double timeOffset;
     private final Path pose;
+    private final String prompt;
+    private final String negativePrompt;
     private final Sampling sampling;
     private final EncodingOptions encoding;
     private final RenderHooks hooks;
@@ -56,6 +58,8 @@ public final class RenderRequest {
         this.firstClipFrames = b.firstClipFrames;
         this.timeOffset = b.timeOffset;
         this.pose = b.pose;
+        this.prompt = b.prompt;
+        this.negativePrompt = b.negativePrompt;
         this.sampling = new Sampling(b.steps, b.guidance, b.referenceGuidance, b.guidanceRescale, b.scheduler, b.seed);
         this.encoding = b.encoding;
         this.hooks = new RenderHooks(b.progress, b.cancel, b.initialNoise, b.trace, b.preprocessing);
@@ -212,6 +216,26 @@ public final class RenderRequest {
     }
 
     /**
+     * What the video shows, in words, for a pack with a text encoder (Wan2.2-S2V's umT5): encoded at the
+     * start of the render, as the pack's tokenizer and text encoder make it.
+     *
+     * @return the prompt, or {@code null} for the pack's own (its stored prompt embeddings, or the
+     *         prompt its settings name)
+     */
+    public String prompt() {
+        return prompt;
+    }
+
+    /**
+     * What the video should not show, for the unconditional guidance branch of a pack with a text encoder.
+     *
+     * @return the negative prompt, or {@code null} for the pack's own
+     */
+    public String negativePrompt() {
+        return negativePrompt;
+    }
+
+    /**
      * How each clip is sampled: steps, guidance, algorithm and seed.
      *
      * @return the sampling options
@@ -254,6 +278,8 @@ public final class RenderRequest {
         private boolean live;
         private double timeOffset;
         private Path pose;
+        private String prompt;
+        private String negativePrompt;
         private int steps;
         private double guidance = Double.NaN;
         private double referenceGuidance = Double.NaN;
@@ -282,6 +308,8 @@ public final class RenderRequest {
             live = r.audio == null;
             timeOffset = r.timeOffset;
             pose = r.pose;
+            prompt = r.prompt;
+            negativePrompt = r.negativePrompt;
             steps = r.sampling.steps();
             guidance = r.sampling.guidance();
             referenceGuidance = r.sampling.referenceGuidance();
@@ -434,6 +462,41 @@ public final class RenderRequest {
             }
             this.pose = video;
             return this;
+        }
+
+        /**
+         * The prompt; see {@link RenderRequest#prompt()}.
+         *
+         * @param text up to {@value #MAX_PROMPT_CHARS} characters, or {@code null} for the pack's own
+         * @return this builder
+         * @throws InvalidInputException if {@code text} is longer
+         */
+        public Builder prompt(String text) {
+            this.prompt = promptText("prompt", text);
+            return this;
+        }
+
+        /**
+         * The negative prompt; see {@link RenderRequest#negativePrompt()}.
+         *
+         * @param text up to {@value #MAX_PROMPT_CHARS} characters, or {@code null} for the pack's own
+         * @return this builder
+         * @throws InvalidInputException if {@code text} is longer
+         */
+        public Builder negativePrompt(String text) {
+            this.negativePrompt = promptText("negativePrompt", text);
+            return this;
+        }
+
+        /** Characters a prompt may have: a text encoder keeps a few hundred tokens (umT5 in Wan: 512) of it. */
+        public static final int MAX_PROMPT_CHARS = 10_000;
+
+        private static String promptText(String option, String text) {
+            if (text != null && text.length() > MAX_PROMPT_CHARS) {
+                throw new InvalidInputException(option + ": " + text.length() + " characters; at most " + MAX_PROMPT_CHARS
+                        + " (the text encoder keeps its first few hundred tokens)");
+            }
+            return text;
         }
 
         /**

@@ -49,6 +49,10 @@ public final class Contract {
     public static final String MIXTURE = "mixture";
     public static final String VOCALS = "vocals";
     public static final String BOXES = "boxes";
+    /** A prompt's token ids, {@code [1, L]} int64, padded after its last token. */
+    public static final String INPUT_IDS = "input_ids";
+    /** 1 over the prompt's tokens and 0 over the padding, {@code [1, L]} int64. */
+    public static final String ATTENTION_MASK = "attention_mask";
 
     record Io(Set<String> requiredInputs, Set<String> optionalInputs, Set<String> outputs) {
     }
@@ -102,7 +106,9 @@ public final class Contract {
             // image_projection takes image_encoder's outputs by name
             Map.entry(Role.IMAGE_PROJECTION, new Io(Set.of(), Set.of(), Set.of())),
             Map.entry(Role.SPEED_ENCODER, new Io(Set.of(HEAD_SPEED), Set.of(), Set.of())),
-            Map.entry(Role.VOCAL_SEPARATOR, new Io(Set.of(MIXTURE), Set.of(), Set.of(VOCALS))));
+            Map.entry(Role.VOCAL_SEPARATOR, new Io(Set.of(MIXTURE), Set.of(), Set.of(VOCALS))),
+            // [1, L, D]: the rows past the prompt's tokens are zeroed after the run, as Wan cuts them off
+            Map.entry(Role.TEXT_ENCODER, new Io(Set.of(INPUT_IDS), Set.of(ATTENTION_MASK), Set.of(TEXT_CONTEXT))));
 
     /** Roles whose outputs are free-form and reach other components by name. */
     static final List<Role> PRODUCERS = List.of(Role.IMAGE_ENCODER, Role.IMAGE_PROJECTION, Role.REFERENCE_NET,

@@ -93,6 +93,20 @@ public final class FolderPackSource implements PackSource {
     }
 
     @Override
+    public byte[] bytes(String file, int maxBytes) {
+        Path p = resolve(file);
+        try {
+            long size = Files.size(p);
+            if (size > maxBytes) {
+                throw new PackException(p + ": " + size + " bytes; at most " + maxBytes);
+            }
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new PackException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public long size(String file) {
         try {
             Path data = dir.resolve(file + ".data");

@@ -48,6 +48,18 @@ public final class MemoryPackSource implements PackSource {
     }
 
     @Override
+    public byte[] bytes(String file, int maxBytes) {
+        byte[] b = files.get(file);
+        if (b == null) {
+            throw new PackException(name + ": file '" + file + "' is missing");
+        }
+        if (b.length > maxBytes) {
+            throw new PackException(name + ": file '" + file + "': " + b.length + " bytes; at most " + maxBytes);
+        }
+        return b.clone();
+    }
+
+    @Override
     public long size(String file) {
         byte[] b = files.get(file), data = files.get(file + ".data");
         return b == null ? -1 : b.length + (data == null ? 0 : data.length);

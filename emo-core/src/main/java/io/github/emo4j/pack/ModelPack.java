@@ -10,6 +10,7 @@ import io.github.emo4j.PackException;
 import io.github.emo4j.PackLoadListener;
 import io.github.emo4j.onnx.OrtRuntime;
 import io.github.emo4j.onnx.SessionSettings;
+import io.github.emo4j.text.PromptTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +40,15 @@ public final class ModelPack implements AutoCloseable {
     private final Map<Role, OnnxComponent> components;
     private final ExecutionProvider provider;
     private final PromptEmbeddings prompt;
+    private final PromptTokenizer tokenizer;
     // kept open while released components may need their sessions again
     private final OrtRuntime.Chosen options;
     private boolean closed;
 
     private ModelPack(PackManifest manifest, String source, Map<Role, OnnxComponent> components, ExecutionProvider provider,
-                      OrtRuntime.Chosen options, PromptEmbeddings prompt) {
+                      OrtRuntime.Chosen options, PromptEmbeddings prompt, PromptTokenizer tokenizer) {
         this.prompt = prompt;
+        this.tokenizer = tokenizer;
         this.manifest = manifest;
         this.source = source;
         this.components = components;
@@ -137,8 +140,12 @@ public final class ModelPack implements AutoCloseable {
             throw e;
         }
         PromptEmbeddings prompt;
+        PromptTokenizer tokenizer = null;
         try {
             prompt = prompt(src, manifest);
+            if (manifest.components().containsKey(Role.TEXT_ENCODER)) {
+                tokenizer = TextEncoderLoading.tokenizer(src, manifest);
+            }
         } catch (RuntimeException e) {
             List<AutoCloseable> opened = new ArrayList<>(loaded.values());
             opened.add(chosen);
@@ -146,10 +153,14 @@ public final class ModelPack implements AutoCloseable {
             throw e;
         }
         LOG.debug("loaded pack {} from {} on {}", manifest.name(), src.describe(), chosen.provider());
-        return new ModelPack(manifest, src.describe(), loaded, chosen.provider(), chosen, prompt);
+        return new ModelPack(manifest, src.describe(), loaded, chosen.provider(), chosen, prompt, tokenizer);
     }
 
-    /** The stored prompt embeddings, when the denoiser takes {@code text_context}; each needs the other. */
+    /**
+     * The stored prompt embeddings, when the denoiser takes {@code text_context} and the pack stores them.
+     * The denoiser's text context comes from them, from a text encoder, or from both (the stored
+     * embeddings then serve renders that give no prompt); each source needs the denoiser to take it.
+     */
     private static PromptEmbeddings prompt(PackSource src, PackManifest manifest) {
         TensorSpec in = manifest.components().get(Role.DENOISING_UNET).input(Contract.TEXT_CONTEXT);
         ComponentSpec first = manifest.components().get(Role.FIRST_CLIP_DENOISER);
@@ -157,17 +168,27 @@ public final class ModelPack implements AutoCloseable {
             throw new PackException(src.describe() + ": first_clip_denoiser and denoising_unet must both take "
                     + "'text_context' or neither");
         }
+        boolean encoder = manifest.components().containsKey(Role.TEXT_ENCODER);
+        if (encoder || manifest.settings().textEncoding() != null) {
+            TextEncoderLoading.check(src.describe(), manifest, in);
+        }
         String file = manifest.settings().textContext();
         if (in == null && file == null) {
             return null;
         }
-        if (in == null || file == null) {
-            throw new PackException(src.describe() + ": " + (in == null
-                    ? "settings.text_context is given, but denoising_unet takes no 'text_context'"
-                    : "denoising_unet takes 'text_context', but settings.text_context names no prompt embeddings"));
+        if (in == null) {
+            throw new PackException(src.describe() + ": settings.text_context is given, but denoising_unet takes no 'text_context'");
+        }
+        if (file == null) {
+            if (encoder) {
+                return null;
+            }
+            throw new PackException(src.describe() + ": denoising_unet takes 'text_context', but settings.text_context "
+                    + "names no prompt embeddings and the pack has no text_encoder");
         }
         return PromptEmbeddings.load(src, manifest.settings(), in);
     }
+
 
     /**
      * Networks a render runs only before its first clip: with low memory they are released between
@@ -178,7 +199,7 @@ public final class ModelPack implements AutoCloseable {
         PackSettings s = m.settings();
         return switch (role) {
             case AUDIO_ENCODER, IMAGE_ENCODER, IMAGE_PROJECTION, VOCAL_SEPARATOR, FACE_LOCATOR, FACE_DETECTOR,
-                 FIRST_CLIP_DENOISER -> true;
+                 FIRST_CLIP_DENOISER, TEXT_ENCODER -> true;
             case REFERENCE_NET -> s.referenceMotionFrames() == 0 && !s.jointReference();
             case VAE_ENCODER -> s.referenceMotionFrames() == 0 && !s.jointReference() && m.family().temporalCompression() == 1;
             default -> false;
@@ -313,9 +334,14 @@ public final class ModelPack implements AutoCloseable {
         }
     }
 
-    /** The stored prompt embeddings, or {@code null} when the denoiser takes none. */
+    /** The stored prompt embeddings, or {@code null} when the denoiser takes none or the pack stores none. */
     public PromptEmbeddings prompt() {
         return prompt;
+    }
+
+    /** The text encoder's tokenizer, or {@code null} for a pack without a text encoder. */
+    public PromptTokenizer tokenizer() {
+        return tokenizer;
     }
 
     public PackManifest manifest() {
@@ -369,6 +395,9 @@ public final class ModelPack implements AutoCloseable {
         closed = true;
         List<AutoCloseable> all = new ArrayList<>(components.values());
         all.add(options);
+        if (tokenizer != null) {
+            all.add(tokenizer);
+        }
         Closing.all(all);
     }
 }

@@ -70,6 +70,26 @@ public record PackManifest(String name, String description, PackFamily family, P
         return new PackManifest(name, desc instanceof String d ? d : "", family, settings, sched, components);
     }
 
+    /** {@code tokenizer}, {@code prompt_cleaning}, {@code prompt} and {@code negative_prompt}, or {@code null} without a tokenizer. */
+    private static TextEncoding textEncoding(Map<String, Object> s, String source) {
+        String where = source + ": settings";
+        if (!s.containsKey("tokenizer")) {
+            for (String key : List.of("prompt_cleaning", "prompt", "negative_prompt")) {
+                if (s.containsKey(key)) {
+                    throw new PackException(where + "." + key + " needs a tokenizer (settings.tokenizer) and a text_encoder");
+                }
+            }
+            return null;
+        }
+        String cleaning = s.containsKey("prompt_cleaning") ? str(s, "prompt_cleaning", where) : "none";
+        if (!io.github.emo4j.text.PromptCleaning.known(cleaning)) {
+            throw new PackException(where + ".prompt_cleaning must be \"none\" or \"whitespace\", not \"" + cleaning + "\"");
+        }
+        return new TextEncoding(str(s, "tokenizer", where), cleaning,
+                s.containsKey("prompt") ? str(s, "prompt", where) : "",
+                s.containsKey("negative_prompt") ? str(s, "negative_prompt", where) : "");
+    }
+
     /** The settings, each in its range, checked against each other. */
     private static PackSettings settings(Map<String, Object> s, String source) {
         PackSettings settings = new PackSettings(
@@ -98,7 +118,8 @@ public record PackManifest(String name, String description, PackFamily family, P
                 s.containsKey("negative_text_context") ? str(s, "negative_text_context", source + ": settings") : null,
                 s.containsKey("audio_alignment") ? str(s, "audio_alignment", source + ": settings") : "frame-centres",
                 s.containsKey("first_clip_settling_frames") ? intIn(s, "first_clip_settling_frames", 0, 255, source) : 0,
-                s.containsKey("audio_receptive_field") ? intIn(s, "audio_receptive_field", 0, 1 << 20, source) : 0);
+                s.containsKey("audio_receptive_field") ? intIn(s, "audio_receptive_field", 0, 1 << 20, source) : 0,
+                textEncoding(s, source));
         if (settings.firstClipSettlingFrames() >= settings.clipFrames()) {
             throw new PackException(source + ": settings.first_clip_settling_frames " + settings.firstClipSettlingFrames()
                     + " must be smaller than clip_frames " + settings.clipFrames());

@@ -48,6 +48,8 @@ import java.util.List;
  * @param firstClipSettlingFrames flow family: the first clip's first frames, decoded right after the
  *                          portrait's latent, that the motion frames leave out (Wan2.2-S2V: 3, which its
  *                          own video leaves out too); the video keeps them, each at its voice's time
+ * @param textEncoding      how a text encoder's prompt is tokenized ({@code settings.tokenizer} and the rest), or
+ *                          {@code null} for a pack without one
  * @param audioReceptiveField samples one feature row of the audio encoder sees (wav2vec2's convolutions: 400), so
  *                          that a whole voice of N samples keeps ⌊(N − field) / chunk⌋ + 1 rows, as many as
  *                          wav2vec2 makes of it; 0 (the default) keeps a row for every started chunk
@@ -59,7 +61,7 @@ public record PackSettings(int resolution, int latentChannels, int latentDownsam
                            double latentScaling, boolean audioPadToClips, FeatureKind audioInput,
                            boolean jointReference, List<Integer> referencePairing, String textContext,
                            String negativeTextContext, String audioAlignment, int firstClipSettlingFrames,
-                           int audioReceptiveField) {
+                           int audioReceptiveField, TextEncoding textEncoding) {
 
     /** Copies the pairing. */
     public PackSettings {

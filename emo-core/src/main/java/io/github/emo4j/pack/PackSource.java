@@ -21,6 +21,13 @@ public interface PackSource {
     String text(String file);
 
     /**
+     * A file stored in the pack, whole, such as a tokenizer; the same path rules as for components apply.
+     *
+     * @throws PackException naming the file when it is missing, unreadable or larger than {@code maxBytes}
+     */
+    byte[] bytes(String file, int maxBytes);
+
+    /**
      * An array stored in the pack as a {@code .npy} file, such as prompt embeddings; the same path rules
      * as for components apply.
      *

@@ -48,7 +48,12 @@ public enum Role {
     /** Optional: each frame's wanted head speed to the speed layers' embedding, per clip (EMO). */
     SPEED_ENCODER,
     /** Optional: the voice separated from music before the audio encoder sees it (Hallo's vocal separator). */
-    VOCAL_SEPARATOR;
+    VOCAL_SEPARATOR,
+    /**
+     * Optional: a prompt's token ids to the denoiser's {@code text_context} (Wan's umT5 encoder), once per
+     * render; the pack's tokenizer ({@link TextEncoding}) makes the ids.
+     */
+    TEXT_ENCODER;
 
     /** The manifest key: {@code vae_encoder}, {@code denoising_unet}, ... */
     public String key() {

@@ -41,10 +41,15 @@ final class ClipSampler implements AutoCloseable {
     private final FloatTensor eps;
     /** The same, computed as a sampler that reads its output in chunks reads it. */
     private final Guidance.Combined guided;
-    /** The same for the second half of the latents, stepped on {@link #helper}; and those latents. */
+    /** The same, read on {@link #helper}, and the latents as it reads and writes them. */
     private final Guidance.Combined guidedOnHelper;
     private final FloatBuffer latentsOnHelper;
-    /** Steps the second half of the latents, for a sampler that steps in ranges; made at the first such step. */
+    /** The denoiser's whole input, every branch, as the helper writes it. */
+    private final FloatBuffer sampleOnHelper;
+    /**
+     * The sampling's helper thread: it prepares a step while the denoiser runs and takes its share of the
+     * update after it, or steps the second half of the latents; made at the first such step.
+     */
     private ExecutorService helper;
     /** The denoiser's timestep input, in the type its graph declares. */
     final TimestepInput timestep;
@@ -88,6 +93,7 @@ final class ClipSampler implements AutoCloseable {
         guided = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
         guidedOnHelper = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
         latentsOnHelper = latents.buffer().duplicate();
+        sampleOnHelper = sample.buffer().duplicate();
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
@@ -136,12 +142,17 @@ final class ClipSampler implements AutoCloseable {
             latents.scale(initSigma);
         }
         noiseTime.stop();
+        boolean prepared = prepares(sampler, steps);
         for (int i = 0; i < steps; i++) {
             ctx.checkCancelled();
             if (sigmas != null) {
                 sigma.set(sigmas[i]);
             }
-            step(sampler, clip, i, timesteps[i], unet);
+            if (prepared) {
+                preparedStep(sampler, clip, i, timesteps[i], unet);
+            } else {
+                step(sampler, clip, i, timesteps[i], unet);
+            }
             if (clips > 0) {
                 double done = (clip * (double) steps + i + 1) / (clips * (double) steps);
                 double elapsed = (System.nanoTime() - loopStart) / 1e9;
@@ -194,8 +205,7 @@ final class ClipSampler implements AutoCloseable {
         }
         boolean finite = guideAndStep(sampler, i, trace.on());
         if (!finite) {
-            throw new PackException(unet.name() + ": output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
-                    + ", step " + (i + 1) + "; nothing was written");
+            throw nonFinite(unet, clip, i);
         }
         samplingTime.stop();
         if (trace.on()) {
@@ -207,6 +217,79 @@ final class ClipSampler implements AutoCloseable {
     }
 
     /**
+     * Whether this clip's steps are prepared while the denoiser runs: for a sampler that can, over latents
+     * large enough to share out, unless the render is traced (the trace records each step's guided
+     * prediction and latents, which a prepared step never writes) or guidance takes another formula.
+     */
+    private boolean prepares(Sampler sampler, int steps) {
+        if (!sampler.prepares() || !plainGuidance() || ctx.trace.on() || latents.size() < MIN_HALVED || CORES < 2) {
+            return false;
+        }
+        for (int i = 0; i < steps; i++) {
+            if (sampler.inputScale(i) != 1f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean plainGuidance() {
+        return plan.guided() && !plan.splitGuidance() && !(ctx.spec.guidanceRescale() > 0);
+    }
+
+    /**
+     * Step {@code i}, prepared: while the denoiser runs on one core, the helper thread sums on the other
+     * what the next latents owe to the history and the current ones; once the output is in, both threads
+     * add its term to the latents, a block at a time, writing them to every branch. What remains
+     * after the run reads the two branches' outputs and that sum, a third of what a whole step reads
+     * (docs/performance.md measures it).
+     */
+    private void preparedStep(Sampler sampler, int clip, int i, double t, ComponentCall unet) throws IOException {
+        samplingTime.start();
+        int n = latents.size();
+        if (i == 0) {
+            // later steps write every branch as they advance
+            for (int b = 1; b < plan.branches(); b++) {
+                sample.copyFrom(latents, b * n);
+            }
+        }
+        timestep.set(t);
+        if (sinusoid != null) {
+            sinusoid.set(timestep.given());
+        }
+        if (helper == null) {
+            helper = HelperTasks.singleThread("emo4j-sampling");
+        }
+        sampler.beginPreparedStep(i, n);
+        // the preparation only reads the latents, as the denoiser does; a failed run leaves it to close()
+        SharedRanges preparing = SharedRanges.start(helper, n,
+                (from, to, onHelper) -> sampler.prepareRange(onHelper ? latentsOnHelper : latents.buffer(), from, to));
+        samplingTime.stop();
+        denoiseTime.start();
+        try {
+            unet.run();
+        } finally {
+            denoiseTime.stop();
+        }
+        unetRuns++;
+        samplingTime.start();
+        preparing.finish("preparing the sampling step");
+        SharedRanges.start(helper, n, (from, to, onHelper) -> sampler.advanceRange(onHelper ? guidedOnHelper : guided,
+                onHelper ? sampleOnHelper : sample.buffer(), from, to)).finish("the sampling step");
+        sampler.endStep();
+        boolean first = guided.finite();
+        if (!(guidedOnHelper.finite() && first)) {
+            throw nonFinite(unet, clip, i);
+        }
+        samplingTime.stop();
+    }
+
+    private static PackException nonFinite(ComponentCall unet, int clip, int i) {
+        return new PackException(unet.name() + ": output 'noise_pred' holds NaN or infinite values at clip " + (clip + 1)
+                + ", step " + (i + 1) + "; nothing was written");
+    }
+
+    /**
      * Guidance over the branches' predictions and the sampler's step {@code i}; returns whether every
      * guided value was finite (if not, the latents mean nothing and the render stops). A sampler that
      * reads its input in chunks gets the plain guided prediction as it reads it, unless the render is
@@ -214,7 +297,7 @@ final class ClipSampler implements AutoCloseable {
      */
     private boolean guideAndStep(Sampler sampler, int i, boolean traced) throws IOException {
         RenderSpec req = ctx.spec;
-        if (plan.guided() && !plan.splitGuidance() && !(req.guidanceRescale() > 0) && !traced && sampler.readsInChunks()) {
+        if (plainGuidance() && !traced && sampler.readsInChunks()) {
             // the guided prediction is never written whole
             if (sampler.stepsInRanges() && latents.size() >= MIN_HALVED && CORES >= 2) {
                 return stepInHalves(sampler, i);

@@ -72,6 +72,9 @@ final class DenoiserInputs {
     private record PerClipNetwork(ComponentCall call, FloatTensor input) {
     }
 
+    /** The render's prompt embeddings, or {@code null} when the denoiser takes no text. */
+    private final io.github.emo4j.pack.PromptEmbeddings prompt;
+
     /**
      * Binds every input of the pack's denoiser for clips of {@code frames} frames: {@code sampler}'s sample,
      * timestep and prediction buffers, the conditions {@code reference} and {@code produced} hold, and this
@@ -105,6 +108,7 @@ final class DenoiserInputs {
         this.referenceMotion = reference.motion();
         this.trace = ctx.trace;
         this.given = ctx.given;
+        this.prompt = ctx.prompt;
         windows = ctx.tensors.zeros(plan.branches(), f, s.audioWindow() * 2 + 1, s.audioFeatureDim());
         this.motionMadeElsewhere = motionLatents != null;
         this.pose = poseLatents;
@@ -221,13 +225,12 @@ final class DenoiserInputs {
     }
 
     /**
-     * The stored prompt embeddings as the denoiser takes them, {@code [B, L, D]}: the prompt's in the
+     * The render's prompt embeddings ({@link TextConditioning}) as the denoiser takes them, {@code [B, L, D]}: the prompt's in the
      * conditional branch (the last), and in the middle one of three when the input carries
      * {@code "condition": "reference"}; the negative prompt's in the others. The prompt's alone when the
      * input takes one branch.
      */
     private FloatTensor textContext(TensorSpec in) {
-        var prompt = pack.prompt();
         int b = in.dim(0) == 1 ? 1 : plan.branches(), n = prompt.tokens() * prompt.width();
         FloatTensor t = FloatTensor.zeros(b, prompt.tokens(), prompt.width());
         for (int i = 0; i < b; i++) {

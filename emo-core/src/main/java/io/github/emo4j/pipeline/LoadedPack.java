@@ -38,7 +38,7 @@ final class LoadedPack implements EmoEngine.Loaded {
     public PackInfo packInfo() {
         PackSettings s = pack.settings();
         return new PackInfo(pack.manifest().name(), s.resolution(), s.fps(), s.clipFrames(), s.motionFrames(),
-                s.defaultSteps(), s.defaultGuidance(), RenderSession.takesPose(pack));
+                s.defaultSteps(), s.defaultGuidance(), RenderSession.takesPose(pack), pack.has(io.github.emo4j.pack.Role.TEXT_ENCODER));
     }
 
     @Override

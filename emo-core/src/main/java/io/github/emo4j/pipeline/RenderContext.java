@@ -29,6 +29,8 @@ final class RenderContext implements AutoCloseable {
     private final long start = System.nanoTime();
     /** Where named tensors go when the request traces; set once the plan knows the guidance batch. */
     Tracer trace = new Tracer(null, 1);
+    /** The denoiser's text context for this render, or {@code null} when it takes none; set before the first clip. */
+    io.github.emo4j.pack.PromptEmbeddings prompt;
     /** Preprocessing results the request gives instead of their derivation. */
     final GivenInputs given;
 

@@ -127,6 +127,7 @@ public final class RenderSession implements AutoCloseable {
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, p.branches(), ctx.trace);
             ReferenceStage reference = ctx.time("reference",
                     () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), p.clipFrames(), ctx));
+            ctx.prompt = ctx.time("text", () -> TextConditioning.of(pack, spec, ctx, p.branches() > 1));
             // the first clip has a sampler and inputs of its own when it is shorter or has a graph of its own
             boolean firstApart = p.shortFirstClip() || pack.has(Role.FIRST_CLIP_DENOISER);
             s = sampler(pack.component(Role.DENOISING_UNET), p, layout, p.clipFrames(), firstApart ? 1 : 0, false, ctx);

@@ -23,7 +23,7 @@ public record RenderSpec(BufferedImage portrait, AudioClip audio, FaceBox face, 
                          int steps, double guidance, double referenceGuidance, double guidanceRescale, String scheduler,
                          long seed, EncodingOptions encoding,
                          ProgressListener progress, CancelToken cancel, InitialNoise initialNoise, TraceListener trace,
-                         Preprocessing preprocessing, java.nio.file.Path pose) {
+                         Preprocessing preprocessing, java.nio.file.Path pose, String prompt, String negativePrompt) {
 
     /** The specification of {@code r}. */
     public static RenderSpec of(RenderRequest r) {
@@ -31,6 +31,7 @@ public record RenderSpec(BufferedImage portrait, AudioClip audio, FaceBox face, 
         var h = r.hooks();
         return new RenderSpec(r.portrait(), r.audio(), r.face(), r.faceSelector(), r.motion(), r.fps(), r.clipFrames(), r.firstClipFrames(), r.timeOffset(),
                 s.steps(), s.guidance(), s.referenceGuidance(), s.guidanceRescale(), s.scheduler(), s.seed(), r.encoding(),
-                h.progress(), h.cancel(), h.initialNoise(), h.trace(), h.preprocessing(), r.pose());
+                h.progress(), h.cancel(), h.initialNoise(), h.trace(), h.preprocessing(), r.pose(), r.prompt(),
+                r.negativePrompt());
     }
 }

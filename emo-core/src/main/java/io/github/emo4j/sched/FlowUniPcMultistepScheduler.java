@@ -220,6 +220,16 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private final float[] rhoP = new float[3];
         /** The step under way, from {@link #beginStep} to {@link #endStep}. */
         private Terms terms;
+        /**
+         * A prepared trajectory's: the previous step's terms, whose history {@link #prepareRange} completes; the
+         * sample the model was given and the output it gave at that step; the next sample less its term in
+         * the output. Made at the first prepared step.
+         */
+        private boolean preparing;
+        private Terms completing;
+        private float[] given;
+        private float[] output;
+        private float[] pending;
         /** The current step's terms, set by {@link #stepTerms}: −h, φ1 and B(h). */
         private float hh;
         private float hPhi1;
@@ -263,6 +273,11 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
                 last = new float[values];
             } else if (last.length != values) {
                 throw new IllegalArgumentException(values + " values; this trajectory has " + last.length);
+            }
+            if (preparing && given == null) {
+                given = new float[values];
+                output = new float[values];
+                pending = new float[values];
             }
             boolean correcting = i > 0 && !disableCorrector.contains(i - 1) && haveLast;
             int pc = thisOrder;
@@ -322,7 +337,65 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             }
         }
 
-        /** The newest output takes the oldest one's slot, which every range has overwritten. */
+        /** Orders 1 and 2, whose update is one multiply-add per value once the history's terms are summed. */
+        @Override
+        public boolean prepares() {
+            return order <= 2;
+        }
+
+        @Override
+        public void beginPreparedStep(int i, int values) {
+            if (!prepares() || (outputs != null && !preparing)) {
+                throw new IllegalStateException(prepares() ? "this trajectory is stepped, not prepared"
+                        : "UniPC of order " + order + " does not prepare its steps");
+            }
+            preparing = true;
+            beginStep(i, values);
+        }
+
+        /**
+         * Completes the previous step's history (its corrected sample and its output's x0, exactly as a
+         * stepped trajectory computes them, from the sample and output kept) and sums, for every value,
+         * what the next sample owes to the history and to {@code sample}: all but the output's term.
+         */
+        @Override
+        public void prepareRange(FloatBuffer sample, int from, int to) {
+            Terms before = completing, t = terms;
+            float[] xs = new float[Math.min(CHUNK, to - from)];
+            for (int at = from; at < to; at += CHUNK) {
+                int len = Math.min(CHUNK, to - at);
+                if (before != null) {
+                    before.complete(at, len, given, output);
+                }
+                sample.get(at, xs, 0, len);
+                t.prepare(at, len, xs, pending);
+                System.arraycopy(xs, 0, given, at, len);
+            }
+        }
+
+        /** The next sample: the sum prepared plus the output's term; the output is kept for the history. */
+        @Override
+        public void advanceRange(OutputChunks velocity, FloatBuffer sample, int from, int to) {
+            int values = last.length, copies = sample.capacity() / values;
+            if (copies * values != sample.capacity()) {
+                throw new IllegalArgumentException(sample.capacity() + " values are not whole copies of this trajectory's " + values);
+            }
+            float scale = terms.outputScale();
+            float[] vs = new float[Math.min(CHUNK, to - from)];
+            for (int at = from; at < to; at += CHUNK) {
+                int len = Math.min(CHUNK, to - at);
+                velocity.read(at, vs, len);
+                System.arraycopy(vs, 0, output, at, len);
+                for (int k = 0; k < len; k++) {
+                    vs[k] = pending[at + k] + scale * vs[k];
+                }
+                for (int c = 0; c < copies; c++) {
+                    sample.put(c * values + at, vs, 0, len);
+                }
+            }
+        }
+
+        /** The newest output takes the oldest one's slot, which every range has overwritten (or the next prepare will). */
         @Override
         public void endStep() {
             float[] oldest = outputs[0];
@@ -334,6 +407,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             if (lowerOrderNums < order) {
                 lowerOrderNums++;
             }
+            completing = preparing ? terms : null;
             terms = null;
         }
 
@@ -455,6 +529,77 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
                     oldest[g] = converted;
                 }
             }
+        }
+
+        /**
+         * A prepared step's history for one chunk, from the sample the model was given and the output it
+         * gave: the corrected sample and the output's x0, exactly as {@link #orderTwo} computes them.
+         */
+        void complete(int from, int len, float[] given, float[] output) {
+            int order = outputs.length;
+            float[] m0 = outputs[order - 1], oldest = outputs[0], previous = order == 2 ? outputs[0] : m0, l = last;
+            float wC1 = pc > 1 ? rhoC[0] : 0f, rkC1 = pc > 1 ? rkC[0] : 1f, wC0 = correcting ? rhoC[pc - 1] : 0f;
+            float sigma = this.sigma, ratioC = this.ratioC, aPhiC = this.aPhiC, aBC = this.aBC;
+            if (correcting) {
+                for (int g = from; g < from + len; g++) {
+                    float converted = given[g] - sigma * output[g];
+                    float prior = m0[g];
+                    float xt = ratioC * l[g] - aPhiC * prior;
+                    l[g] = xt - aBC * (wC1 * ((previous[g] - prior) / rkC1) + wC0 * (converted - prior));
+                    oldest[g] = converted;
+                }
+            } else {
+                for (int g = from; g < from + len; g++) {
+                    float x = given[g];
+                    l[g] = x;
+                    oldest[g] = x - sigma * output[g];
+                }
+            }
+        }
+
+        /**
+         * A prepared step for one chunk: the next sample is linear in the output's x0, x − σ·v, so all but
+         * the output's term, {@link #outputScale} · v, is summed here from the history and the sample x.
+         */
+        void prepare(int from, int len, float[] x, float[] pending) {
+            int order = outputs.length;
+            float[] m0 = outputs[order - 1], previous = order == 2 ? outputs[0] : m0, l = last;
+            float wC1 = pc > 1 ? rhoC[0] : 0f, rkC1 = pc > 1 ? rkC[0] : 1f, wC0 = correcting ? rhoC[pc - 1] : 0f;
+            float ratioC = this.ratioC, aPhiC = this.aPhiC, aBC = this.aBC, ratioP = this.ratioP, beta = predictorWeight();
+            float gamma = convertedWeight();
+            if (correcting) {
+                for (int k = 0; k < len; k++) {
+                    int g = from + k;
+                    float prior = m0[g];
+                    float xt = ratioC * l[g] - aPhiC * prior;
+                    float corrected = xt - aBC * (wC1 * ((previous[g] - prior) / rkC1) - wC0 * prior);
+                    pending[g] = ratioP * corrected - beta * prior + gamma * x[k];
+                }
+            } else {
+                for (int k = 0; k < len; k++) {
+                    int g = from + k;
+                    pending[g] = (ratioP + gamma) * x[k] - beta * m0[g];
+                }
+            }
+        }
+
+        /** The predictor's weight on (prior − x0): B(h)·ρ over the ratio, 0 at first order. */
+        private float predictorWeight() {
+            return pp > 1 ? aBP * rhoP[0] / rkP[0] : 0f;
+        }
+
+        /**
+         * The next sample's weight on the output's x0: through the corrected sample (−B(h)·ρ of the
+         * corrector's last term, times the predictor's ratio), the predictor's φ term and its difference term.
+         */
+        private float convertedWeight() {
+            float alpha = correcting ? -aBC * rhoC[pc - 1] : 0f;
+            return ratioP * alpha - aPhiP + predictorWeight();
+        }
+
+        /** The next sample's weight on the output v itself: x0 = x − σ·v. */
+        float outputScale() {
+            return -convertedWeight() * sigma;
         }
 
         /** Any order (up to 3) over one chunk, a value at a time, in the original's order of operations. */

@@ -82,11 +82,55 @@ public interface Sampler {
     }
 
     /**
-     * Ends the step begun, once every range is done.
+     * Ends the step begun or prepared, once every range is done.
      *
      * @throws UnsupportedOperationException if this sampler does not step in ranges
      */
     default void endStep() {
         throw new UnsupportedOperationException(getClass().getName() + " does not step in ranges");
+    }
+    /**
+     * Whether this sampler can split a step around the model's run: after {@link #beginPreparedStep},
+     * {@link #prepareRange} does what needs the sample as the model is given it but not the model's
+     * output, so it may run while the model runs; then {@link #advanceRange} applies the output, and
+     * {@link #endStep} ends the step. Both take ranges that cover the sample once; calls over ranges that
+     * do not overlap may run at once. A trajectory is taken this way or by {@code step} and
+     * {@code stepRange} throughout, not both. The two agree to rounding, not bit for bit: a prepared step
+     * folds its update into one multiply-add per value.
+     */
+    default boolean prepares() {
+        return false;
+    }
+
+    /**
+     * Begins step {@code i} of a prepared trajectory over a sample of {@code values} values.
+     *
+     * @throws UnsupportedOperationException if this sampler does not prepare its steps
+     * @throws IllegalStateException if this trajectory was stepped
+     */
+    default void beginPreparedStep(int i, int values) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not prepare its steps");
+    }
+
+    /**
+     * Prepares values {@code from .. to − 1} of the step begun from {@code sample}, the model's input at
+     * that step, which it only reads; it also completes their history from the step before, whose output
+     * {@link #advanceRange} kept.
+     *
+     * @throws UnsupportedOperationException if this sampler does not prepare its steps
+     */
+    default void prepareRange(FloatBuffer sample, int from, int to) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not prepare its steps");
+    }
+
+    /**
+     * Writes values {@code from .. to − 1} of the next sample for the step prepared into each copy of the
+     * sample that {@code sample} holds one after the other (a batched model input holds one a guidance
+     * branch), reading the model's output for them from {@code modelOutput}.
+     *
+     * @throws UnsupportedOperationException if this sampler does not prepare its steps
+     */
+    default void advanceRange(OutputChunks modelOutput, FloatBuffer sample, int from, int to) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not prepare its steps");
     }
 }

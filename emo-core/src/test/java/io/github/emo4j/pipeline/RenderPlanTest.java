@@ -23,7 +23,7 @@ class RenderPlanTest {
     /** Settings of a pack with f-frame clips, the given context overlap, 25 fps, 40 steps and guidance 3.5 by default. */
     private static PackSettings settings(int f, int overlap) {
         return new PackSettings(512, 4, 8, f, overlap == 0 ? 4 : 0, 2, 16000, 640, 768, 25, 40, 3.5, overlap, 0, "zeros",
-                16000, 1.0, false, FeatureKind.WAV2VEC_INPUT, false, java.util.List.of(), null, null, "frame-centres", 0, 0);
+                16000, 1.0, false, FeatureKind.WAV2VEC_INPUT, false, java.util.List.of(), null, null, "frame-centres", 0, 0, null);
     }
 
     private static RenderRequest request(double seconds) {

@@ -24,6 +24,9 @@ abstract class EmoCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         if (common.verbose) {
             System.setProperty("emo4j.onnxruntime.log", "warning");
+        } else {
+            // DJL's tokenizer binding (emo-text) warns that it finds no CUDA driver, which it never needs
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
         }
         return execute();
     }

@@ -62,10 +62,6 @@ final class LiveCommand extends EmoCommand {
                     + "waits for less voice (docs/live.md)")
     Integer firstClipFrames;
 
-    @Option(names = "--pose", paramLabel = "FILE.mp4", description = "a pose video driving the head and body, for a "
-            + "pack whose denoiser takes pose_latents (Wan2.2-S2V)")
-    Path pose;
-
     @Option(names = "--lag-policy", paramLabel = "POLICY", description = "what to do when the video falls more than "
             + "--max-lag behind the voice: fewer-steps (default), lower-frame-rate or stop (docs/live.md)")
     String lagPolicy;
@@ -79,6 +75,9 @@ final class LiveCommand extends EmoCommand {
 
     @Mixin
     AnimationOptions animation;
+
+    @Mixin
+    ConditionOptions conditions;
 
     LiveCommand(Console console) {
         super(console);
@@ -103,9 +102,7 @@ final class LiveCommand extends EmoCommand {
         RenderRequest.Builder req = RenderRequest.live(portrait).clipFrames(Numbers.within("--clip-frames", clipFrames, 0, 1, 64))
                 .firstClipFrames(Numbers.within("--first-clip-frames", firstClipFrames, 0, 1, 64));
         animation.apply(req);
-        if (pose != null) {
-            req.pose(pose);
-        }
+        conditions.apply(req);
         Path abs = toStdout ? null : out.toAbsolutePath();
         if (abs != null && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());

@@ -13,10 +13,14 @@ import io.github.emo4j.video.Mp4Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A file render's options beyond the animation's: sampling, motion, encoding and what to keep. */
 final class RenderOptions {
+    @Mixin
+    ConditionOptions conditions;
+
     @Option(names = "--scheduler", paramLabel = "NAME",
             description = "ddim, euler, dpm++2m, dpm++2m-karras, ddpm or lcm on a UNet pack's noise schedule; flow-euler, "
                     + "flow-unipc or flow-dpm++ on a flow pack's (default: the pack's)")
@@ -76,10 +80,6 @@ final class RenderOptions {
             + "<kind>_mask_<level> .npy files (or a trace's) instead of deriving them")
     Path inputs;
 
-    @Option(names = "--pose", paramLabel = "FILE.mp4", description = "a pose video driving the head and body, for a "
-            + "pack whose denoiser takes pose_latents (Wan2.2-S2V)")
-    Path pose;
-
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
@@ -127,9 +127,7 @@ final class RenderOptions {
         if (inputs != null) {
             req.preprocessing(Preprocessing.fromDirectory(inputs));
         }
-        if (pose != null) {
-            req.pose(pose);
-        }
+        conditions.apply(req);
         req.faceSelector(FaceSelector.index(Numbers.within("--face-index", faceIndex, 0, 0, 1000)));
     }
 

@@ -77,6 +77,24 @@ class EmoCliTest {
     }
 
     @Test
+    void aPromptIsRefusedForAPackWithoutATextEncoder() {
+        assertBadInput("emo: prompt: this pack has no text_encoder; its denoiser takes no text", "render", "--portrait", PORTRAIT,
+                "--audio", SPEECH, "--prompt", "a person talking");
+    }
+
+    /** A pack with a text encoder (the testkit's, its tokenizer.json read by emo-text) renders the prompt given. */
+    @Test
+    void aPackWithATextEncoderRendersThePromptGiven() throws Exception {
+        Path pack = dir.resolve("text-pack");
+        new io.github.emo4j.testkit.SyntheticFlowPack(64, 4, 5, 16, 8, 5, 6).withTextEncoder(false).source().writeTo(pack);
+        Path out = dir.resolve("prompted.mp4");
+        Run r = run("render", "--portrait", PORTRAIT, "--audio", SPEECH, "--pack", pack.toString(), "--steps", "1",
+                "--prompt", "a person sing", "--negative-prompt", "blurry", "--out", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(out) > 0);
+    }
+
+    @Test
     void bytesThatAreNotAnImageAreNamed() throws Exception {
         Path junk = dir.resolve("junk.png");
         Files.writeString(junk, "hello");

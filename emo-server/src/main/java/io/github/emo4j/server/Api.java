@@ -45,6 +45,7 @@ final class Api {
     private final String packName;
     /** Whether the pack follows a pose video: the page offers the upload then. */
     private final boolean takesPose;
+    private final boolean takesPrompt;
 
     private final LiveSockets live;
 
@@ -54,6 +55,7 @@ final class Api {
         this.pipeline = pipeline;
         this.packName = JsonText.quote(pipeline.describePack().name());
         this.takesPose = pipeline.packInfo().takesPose();
+        this.takesPrompt = pipeline.packInfo().takesPrompt();
         this.renders = renders;
         this.options = options;
         this.tokenDigest = options.token() == null ? null : sha256(options.token());
@@ -113,8 +115,8 @@ final class Api {
 
     private void health(Context ctx) {
         ctx.contentType(JSON).result(String.format(
-                "{\"status\":\"ok\",\"pack\":%s,\"pose\":%b,\"running\":%d,\"queued\":%d,\"live\":%d}",
-                packName, takesPose, renders.running(), renders.queued(), live.open()));
+                "{\"status\":\"ok\",\"pack\":%s,\"pose\":%b,\"prompt\":%b,\"running\":%d,\"queued\":%d,\"live\":%d}",
+                packName, takesPose, takesPrompt, renders.running(), renders.queued(), live.open()));
     }
 
     private void faces(Context ctx) throws IOException {
@@ -130,6 +132,7 @@ final class Api {
 
     private void create(Context ctx) {
         RenderJob.Options opts = Uploads.options(ctx::formParam, options.maxSteps());
+        checkPrompt(opts);
         RenderJob job = renders.create(opts);
         try {
             // decoded here to refuse a bad file (or a portrait without a face) at once, and again when the render
@@ -155,6 +158,14 @@ final class Api {
         }
         ctx.status(202).header("Location", "/api/renders/" + job.id).contentType(JSON)
                 .result("{\"id\":" + JsonText.quote(job.id) + "}");
+    }
+
+    /** A prompt for a pack that encodes none is refused at once, not when the render starts. */
+    private void checkPrompt(RenderJob.Options opts) {
+        if ((opts.prompt() != null || opts.negativePrompt() != null) && !takesPrompt) {
+            throw new ApiException(400, (opts.prompt() != null ? "prompt" : "negative_prompt") + ": this server's pack has no "
+                    + "text encoder, so it takes no prompt");
+        }
     }
 
     /** The face a render of {@code portrait} animates: the one asked for, or the one it chooses; 422 when there is none. */

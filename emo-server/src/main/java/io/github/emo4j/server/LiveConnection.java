@@ -144,6 +144,7 @@ final class LiveConnection implements LiveSession.Listener {
         }
         RenderJob.Options r = options.render();
         RenderRequest request = RenderRequest.live(portrait).steps(r.steps()).seed(r.seed()).face(face)
+                .prompt(r.prompt()).negativePrompt(r.negativePrompt())
                 .clipFrames(options.clipFrames()).firstClipFrames(options.firstClipFrames()).build();
         int fps = pipeline.packInfo().fps();
         int clip = options.clipFrames() > 0 ? options.clipFrames() : pipeline.packInfo().clipFrames();

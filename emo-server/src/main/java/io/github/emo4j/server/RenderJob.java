@@ -27,7 +27,7 @@ final class RenderJob {
     }
 
     /** What the request asked for, checked; {@code face} is the one asked for, or {@code null}. */
-    record Options(int steps, long seed, int qp, FaceBox face) {
+    record Options(int steps, long seed, int qp, FaceBox face, String prompt, String negativePrompt) {
     }
 
     /** An event for the page: its SSE name and JSON data. */

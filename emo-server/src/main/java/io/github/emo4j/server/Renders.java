@@ -128,6 +128,7 @@ final class Renders implements AutoCloseable {
             AudioClip voice = EmoPipeline.readAudio(job.audio);
             RenderRequest request = RenderRequest.builder(portrait, voice).face(job.face()).pose(job.hasPose() ? job.pose : null)
                     .steps(job.options.steps()).seed(job.options.seed()).cancel(job.cancel)
+                    .prompt(job.options.prompt()).negativePrompt(job.options.negativePrompt())
                     .progress(p -> job.progress(p.fraction(), p.etaSeconds())).build();
             StreamedVideo[] sink = new StreamedVideo[1];
             pipeline.render(request, (w, h, fps) -> sink[0] = new StreamedVideo(job, voice, w, h, fps, job.options.qp()));

@@ -3,6 +3,7 @@ package io.github.emo4j.server;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.InvalidInputException;
 import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.RenderRequest;
 import io.github.emo4j.face.FaceBox;
 import io.github.emo4j.video.Mp4Frames;
 import io.github.emo4j.video.Mp4Writer;
@@ -117,7 +118,8 @@ final class Uploads {
     }
 
     /**
-     * The request's options, each checked: steps, seed, quality (the H.264 quantiser) and a face box.
+     * The request's options, each checked: steps, seed, quality (the H.264 quantiser), a face box, and a prompt
+     * and negative prompt (for a pack with a text encoder).
      *
      * @param field a field's value by its name, or {@code null}: a form's, or a WebSocket's query's
      */
@@ -134,7 +136,19 @@ final class Uploads {
                 throw new ApiException(400, "face: " + e.getMessage());
             }
         }
-        return new RenderJob.Options(steps, seed, qp, box);
+        return new RenderJob.Options(steps, seed, qp, box, textField(field, "prompt"), textField(field, "negative_prompt"));
+    }
+
+    /** A prompt's field: absent or blank is the pack's own; longer than a request may give is refused. */
+    private static String textField(UnaryOperator<String> field, String name) {
+        String v = field.apply(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        if (v.length() > RenderRequest.Builder.MAX_PROMPT_CHARS) {
+            throw new ApiException(413, name + ": " + v.length() + " characters; at most " + RenderRequest.Builder.MAX_PROMPT_CHARS);
+        }
+        return v;
     }
 
     static int intField(UnaryOperator<String> field, String name, int dflt, int min, int max) {

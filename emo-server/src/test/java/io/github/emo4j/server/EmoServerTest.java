@@ -71,7 +71,7 @@ class EmoServerTest {
     void healthPageAndOpenApi() throws Exception {
         HttpResponse<String> health = get("/api/health");
         assertEquals(200, health.statusCode());
-        assertTrue(health.body().contains("\"status\":\"ok\"") && health.body().contains("\"pose\":false"), health.body());
+        assertTrue(health.body().contains("\"status\":\"ok\"") && health.body().contains("\"pose\":false") && health.body().contains("\"prompt\":false"), health.body());
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("<script src=\"app.js\">"));
@@ -253,6 +253,18 @@ class EmoServerTest {
             assertEquals(413, r.statusCode(), r.body());
             assertTrue(r.body().startsWith("{\"error\":\"audio: over the limit: the voice is longer than 5 s"), r.body());
         }
+    }
+
+    /** A prompt for a pack without a text encoder is refused with 400 at once, as is one over the length a request takes. */
+    @Test
+    void aPromptIsRefusedByNameWhenThePackTakesNone() throws Exception {
+        HttpResponse<String> r = post("/api/renders", Map.of("portrait", portrait, "audio", voice), Map.of("prompt", "a person talking"));
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("{\"error\":\"prompt: this server's pack has no text encoder, so it takes no prompt\"}", r.body());
+        HttpResponse<String> longOne = post("/api/renders", Map.of("portrait", portrait, "audio", voice),
+                Map.of("negative_prompt", "x".repeat(10_001)));
+        assertEquals(413, longOne.statusCode(), longOne.body());
+        assertTrue(longOne.body().startsWith("{\"error\":\"negative_prompt: 10001 characters; at most 10000"), longOne.body());
     }
 
     /** A pose video drives a pack that takes one; any other pack, or a file that is not one, is refused with 400. */

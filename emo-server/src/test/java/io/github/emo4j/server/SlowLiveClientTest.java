@@ -63,7 +63,7 @@ class SlowLiveClientTest {
         CountDownLatch over = new CountDownLatch(1);
         try (EmoPipeline pipeline = EmoPipeline.builder().build()) {
             LiveConnection c = new LiveConnection(socket, pipeline, ServerOptions.defaults().withWorkRoot(work), work,
-                    new LiveConnection.Options(16_000, 4, 0, new RenderJob.Options(1, 7, 26, null)), over::countDown, 256 << 10);
+                    new LiveConnection.Options(16_000, 4, 0, new RenderJob.Options(1, 7, 26, null, null, null)), over::countDown, 256 << 10);
             c.binary(ByteBuffer.wrap(Files.readAllBytes(SAMPLES.resolve("portrait-astronaut.png"))));
             assertTrue(texts.get(0).contains("\"type\":\"started\""), texts.toString());
             AudioClip voice = EmoPipeline.readAudio(SAMPLES.resolve("speech-sample.wav")).resampledTo(16_000);

@@ -36,9 +36,24 @@ import java.util.Random;
  * @param seed         weight seed
  * @param textTokens   tokens of the stored prompt embeddings the denoiser takes as {@code text_context}
  *                     (32 wide; a negative prompt's too), or 0 for none
+ * @param chunkedVae   the VAE in chunks of one latent frame ({@code vae_encoder_first}, {@code vae_decoder_first})
+ * @param text         whether the text context comes from stored embeddings, a text encoder, or both
  */
 public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, long seed,
-                                int textTokens, boolean chunkedVae) {
+                                int textTokens, boolean chunkedVae, Text text) {
+
+    /** Where a pack's text context comes from. */
+    public enum Text {
+        /** Prompt embeddings stored in the pack. */
+        STORED,
+        /** A text encoder and its tokenizer: a render's prompt is encoded as it starts. */
+        ENCODED,
+        /** Both: the stored embeddings serve renders that give no prompt. */
+        BOTH
+    }
+
+    /** Ids the text encoder's embedding table has rows for: the tiny tokenizer's vocabulary. */
+    public static final int TEXT_VOCABULARY = 16;
     /** Width of the stored prompt embeddings' tokens. */
     public static final int TEXT_WIDTH = 32;
     static final int C = 16;
@@ -55,7 +70,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      * @param seed         weight seed
      */
     public SyntheticFlowPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, long seed) {
-        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, 0, false);
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, 0, false, Text.STORED);
     }
 
     /**
@@ -71,7 +86,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      */
     public SyntheticFlowPack(int resolution, int clipFrames, int motionFrames, int audioDim, int hidden, long seed,
                              int textTokens) {
-        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, false);
+        this(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, false, Text.STORED);
     }
 
     /**
@@ -81,7 +96,26 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      * @return the same pack, its VAE in four graphs
      */
     public SyntheticFlowPack withChunkedVae() {
-        return new SyntheticFlowPack(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, true);
+        return new SyntheticFlowPack(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, true, text);
+    }
+
+    /**
+     * This pack with a text encoder (an embedding table over the tokens, each row then offset by the
+     * prompt's mean row, so that the rows past its tokens are not zero until the pipeline zeroes them) and
+     * a tiny Unigram tokenizer.json of Hugging Face's format: ids 4, 5, 8 for "a person talking", then
+     * {@code </s>} (1) and padding (0). Its settings clean prompts as Wan does, with the default prompt
+     * "a person talking" and the negative "blurry".
+     *
+     * @param alsoStored whether the stored prompt embeddings stay, for renders that give no prompt
+     * @return the same pack with a text encoder
+     * @throws IllegalStateException for a pack whose denoiser takes no text
+     */
+    public SyntheticFlowPack withTextEncoder(boolean alsoStored) {
+        if (textTokens == 0) {
+            throw new IllegalStateException("a text encoder feeds a denoiser that takes text: give textTokens");
+        }
+        return new SyntheticFlowPack(resolution, clipFrames, motionFrames, audioDim, hidden, seed, textTokens, chunkedVae,
+                alsoStored ? Text.BOTH : Text.ENCODED);
     }
 
     /**
@@ -95,6 +129,7 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
      * @param seed         weight seed
      * @param textTokens   tokens of the stored prompt embeddings, or 0
      * @param chunkedVae   the VAE in chunks of one latent frame ({@code vae_encoder_first}, {@code vae_decoder_first})
+     * @param text         where the text context comes from
      */
     public SyntheticFlowPack {
         if (resolution % 64 != 0 || clipFrames % 4 != 0 || motionFrames % 4 != 1 || hidden < 1) {
@@ -143,11 +178,41 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         }
         files.put("audio_encoder.onnx", SyntheticPack.audioEncoder(rnd, audioDim));
         files.put("denoiser.onnx", denoiser(rnd));
-        if (textTokens > 0) {
+        if (textTokens > 0 && text != Text.ENCODED) {
             files.put("prompt.npy", embeddings(rnd));
             files.put("negative_prompt.npy", embeddings(rnd));
         }
+        if (textTokens > 0 && text != Text.STORED) {
+            files.put("text_encoder.onnx", textEncoder(rnd));
+            files.put("tokenizer.json", tokenizer());
+        }
         return new MemoryPackSource("synthetic-flow", manifest(), files);
+    }
+
+    /**
+     * A text encoder: each id's row of a random table, masked, plus the masked rows' mean, so that every
+     * row depends on the whole prompt (as a transformer's do) and the padding's rows are not zero.
+     */
+    private byte[] textEncoder(Random rnd) {
+        GraphBuilder g = new GraphBuilder("synthetic_text_encoder");
+        String ids = g.input("input_ids", TensorType.INT64, 1, textTokens);
+        String mask = g.input("attention_mask", TensorType.INT64, 1, textTokens);
+        String rows = g.op("Gather", g.random(rnd, 1.0, TEXT_VOCABULARY, TEXT_WIDTH), ids);
+        String m = g.op("Unsqueeze", g.op("Cast", List.of(Attr.of("to", (long) TensorType.FLOAT.code())), mask), g.longs(2));
+        String masked = g.op("Mul", rows, m);
+        String mean = g.op("ReduceMean", List.of(Attr.ints("axes", 1), Attr.of("keepdims", 1)), masked);
+        g.opNamed("text_context", "Add", List.of(), masked, mean);
+        g.output("text_context", TensorType.FLOAT, 1, textTokens, TEXT_WIDTH);
+        return g.build();
+    }
+
+    /** The tiny Unigram tokenizer.json (emo-testkit's own, written for these tests). */
+    private static byte[] tokenizer() {
+        try (var in = SyntheticFlowPack.class.getResourceAsStream("tiny-unigram-tokenizer.json")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Random prompt embeddings, as a text encoder's output is stored: {@code [1, L, D]} float32. */
@@ -180,9 +245,15 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         settings.put("fps", 16.0);
         settings.put("default_steps", 40.0);
         settings.put("default_guidance", 4.5);
-        if (textTokens > 0) {
+        if (textTokens > 0 && text != Text.ENCODED) {
             settings.put("text_context", "prompt.npy");
             settings.put("negative_text_context", "negative_prompt.npy");
+        }
+        if (textTokens > 0 && text != Text.STORED) {
+            settings.put("tokenizer", "tokenizer.json");
+            settings.put("prompt_cleaning", "whitespace");
+            settings.put("prompt", "a person talking");
+            settings.put("negative_prompt", "blurry");
         }
         Map<String, Object> sched = new LinkedHashMap<>();
         sched.put("_class_name", "FlowUniPCMultistepScheduler");
@@ -220,6 +291,11 @@ public record SyntheticFlowPack(int resolution, int clipFrames, int motionFrames
         }
         comps.put("denoising_unet", component("denoiser.onnx", in,
                 List.of(tensor("noise_pred", "batch", C, "latent_frames", h, h))));
+        if (textTokens > 0 && text != Text.STORED) {
+            comps.put("text_encoder", component("text_encoder.onnx",
+                    List.of(tensorOf("input_ids", "int64", 1, textTokens), tensorOf("attention_mask", "int64", 1, textTokens)),
+                    List.of(tensor("text_context", 1, textTokens, TEXT_WIDTH))));
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", PackManifest.FORMAT);
         m.put("name", "synthetic-flow");

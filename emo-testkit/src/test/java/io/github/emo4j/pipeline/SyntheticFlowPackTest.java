@@ -201,28 +201,38 @@ class SyntheticFlowPackTest {
     }
 
     /**
-     * Latents of 65,536 values and more are stepped in two halves at once, the guided prediction computed
-     * as Wan's UniPC reads it; a traced render takes the plain path (the guided prediction written whole,
-     * then the step on one thread). Both give the same frames, bit for bit.
+     * Latents of 65,536 values and more are stepped prepared: Wan's UniPC sums the history's terms on a
+     * helper thread while the denoiser runs, then both threads add the guided output's term, computed as
+     * it is read, to half the latents each. A traced render takes the stepped path (the guided prediction
+     * written whole, then the step in the original's order of operations on one thread). The two agree to
+     * rounding: measured 2.4e-7 over two clips; a prepared step that left 64 values unstepped is off by far more.
      */
     @Test
-    void steppingInHalvesWithGuidanceAsItIsReadChangesNoValue() throws Exception {
+    void preparedStepsAgreeWithSteppedOnesToRounding() throws Exception {
         SyntheticFlowPack flow = new SyntheticFlowPack(256, 16, 9, 16, 8, 5);
         assertTrue(16 * 4 * 32 * 32 >= ClipSampler.MIN_HALVED, "latents large enough to be halved");
         try (ModelPack pack = ModelPack.load(flow.source(), List.of(ExecutionProvider.CPU), 1)) {
             RenderRequest req = RenderRequest.builder(new BufferedImage(320, 320, BufferedImage.TYPE_INT_RGB), voice(1.5))
                     .face(new io.github.emo4j.face.FaceBox(32, 32, 256, 256)).steps(4).seed(9).build();
-            List<float[]> plain = new ArrayList<>(), halved = new ArrayList<>();
+            List<float[]> plain = new ArrayList<>(), prepared = new ArrayList<>();
             try (Renderer r = new Renderer(pack)) {
                 r.observe((clip, pixels, valid) -> plain.add(pixels));
                 r.render(RenderSpec.of(req.toBuilder().trace(t -> { }).build()), dir.resolve("plain.mp4"));
-                r.observe((clip, pixels, valid) -> halved.add(pixels));
-                r.render(RenderSpec.of(req), dir.resolve("halved.mp4"));
+                r.observe((clip, pixels, valid) -> prepared.add(pixels));
+                r.render(RenderSpec.of(req), dir.resolve("prepared.mp4"));
             }
             assertEquals(2, plain.size(), "1.5 s makes two clips of 16 frames, so the motion frames count");
+            double worst = 0;
             for (int c = 0; c < plain.size(); c++) {
-                assertArrayEquals(plain.get(c), halved.get(c), "clip " + c);
+                float[] a = plain.get(c), b = prepared.get(c);
+                assertEquals(a.length, b.length);
+                for (int k = 0; k < a.length; k++) {
+                    worst = Math.max(worst, Math.abs(a[k] - b[k]));
+                }
             }
+            assertTrue(worst <= 1e-5, "prepared vs stepped: largest pixel difference " + worst);
+            // Java's float arithmetic is deterministic: a difference of exactly 0 would mean the prepared path was not taken
+            assertTrue(worst > 0, "the untraced render took the prepared path");
         }
     }
 

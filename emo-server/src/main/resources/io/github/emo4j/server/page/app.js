@@ -21,10 +21,12 @@ async function answer(response) {
   return body;
 }
 
-// a pack that follows a pose video (Wan2.2-S2V) offers it among the options
+// a pack that follows a pose video (Wan2.2-S2V) offers it among the options; one with a text encoder, prompts
 fetch('/api/health', { headers: auth }).then(answer).then((health) => {
   state.poseOffered = !!health.pose;
   $('pose-option').hidden = !health.pose;
+  $('prompt-option').hidden = !health.prompt;
+  $('negative-prompt-option').hidden = !health.prompt;
 }).catch(() => {});
 
 // 1. Portrait
@@ -137,6 +139,10 @@ $('render').onclick = async () => {
   if (state.face) form.append('face', state.face.join(','));
   const pose = $('pose-file').files[0];
   if (pose) form.append('pose', pose, 'pose.mp4');
+  if (!$('prompt-option').hidden && $('prompt').value.trim() !== '') form.append('prompt', $('prompt').value);
+  if (!$('negative-prompt-option').hidden && $('negative-prompt').value.trim() !== '') {
+    form.append('negative_prompt', $('negative-prompt').value);
+  }
   $('download').hidden = true;
   $('progress').value = 0;
   say('render-status', 'Sending…');
