@@ -131,8 +131,7 @@ final class Api {
     }
 
     private void create(Context ctx) {
-        RenderJob.Options opts = Uploads.options(ctx::formParam, options.maxSteps());
-        checkPrompt(opts);
+        RenderJob.Options opts = Uploads.options(ctx::formParam, options.maxSteps(), takesPrompt);
         RenderJob job = renders.create(opts);
         try {
             // decoded here to refuse a bad file (or a portrait without a face) at once, and again when the render
@@ -158,14 +157,6 @@ final class Api {
         }
         ctx.status(202).header("Location", "/api/renders/" + job.id).contentType(JSON)
                 .result("{\"id\":" + JsonText.quote(job.id) + "}");
-    }
-
-    /** A prompt for a pack that encodes none is refused at once, not when the render starts. */
-    private void checkPrompt(RenderJob.Options opts) {
-        if ((opts.prompt() != null || opts.negativePrompt() != null) && !takesPrompt) {
-            throw new ApiException(400, (opts.prompt() != null ? "prompt" : "negative_prompt") + ": this server's pack has no "
-                    + "text encoder, so it takes no prompt");
-        }
     }
 
     /** The face a render of {@code portrait} animates: the one asked for, or the one it chooses; 422 when there is none. */

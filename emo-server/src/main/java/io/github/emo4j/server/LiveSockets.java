@@ -52,7 +52,8 @@ final class LiveSockets implements AutoCloseable {
         try {
             opts = new LiveConnection.Options(Uploads.intField(ctx::queryParam, "sampleRate", 48_000, 8_000, 192_000),
                     Uploads.intField(ctx::queryParam, "clipFrames", 0, 0, 64),
-                    Uploads.intField(ctx::queryParam, "firstClipFrames", 0, 0, 64), Uploads.options(ctx::queryParam, options.maxSteps()));
+                    Uploads.intField(ctx::queryParam, "firstClipFrames", 0, 0, 64), Uploads.options(ctx::queryParam, options.maxSteps(),
+                    pipeline.packInfo().takesPrompt()));
         } catch (ApiException e) {
             refuse(ctx, LiveConnection.POLICY, e.getMessage());
             return;

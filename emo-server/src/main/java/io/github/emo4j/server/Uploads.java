@@ -121,9 +121,11 @@ final class Uploads {
      * The request's options, each checked: steps, seed, quality (the H.264 quantiser), a face box, and a prompt
      * and negative prompt (for a pack with a text encoder).
      *
-     * @param field a field's value by its name, or {@code null}: a form's, or a WebSocket's query's
+     * @param field       a field's value by its name, or {@code null}: a form's, or a WebSocket's query's
+     * @param takesPrompt whether the pack has a text encoder; a prompt for one that has none is refused at
+     *                    once, not when the render starts
      */
-    static RenderJob.Options options(UnaryOperator<String> field, int maxSteps) {
+    static RenderJob.Options options(UnaryOperator<String> field, int maxSteps, boolean takesPrompt) {
         int steps = intField(field, "steps", 0, 0, maxSteps);
         long seed = longField(field, "seed", 42);
         int qp = intField(field, "quality", Mp4Writer.DEFAULT_QP, Mp4Writer.MIN_QP, Mp4Writer.MAX_QP);
@@ -136,7 +138,12 @@ final class Uploads {
                 throw new ApiException(400, "face: " + e.getMessage());
             }
         }
-        return new RenderJob.Options(steps, seed, qp, box, textField(field, "prompt"), textField(field, "negative_prompt"));
+        String prompt = textField(field, "prompt"), negative = textField(field, "negative_prompt");
+        if ((prompt != null || negative != null) && !takesPrompt) {
+            throw new ApiException(400, (prompt != null ? "prompt" : "negative_prompt") + ": this server's pack has no "
+                    + "text encoder, so it takes no prompt");
+        }
+        return new RenderJob.Options(steps, seed, qp, box, prompt, negative);
     }
 
     /** A prompt's field: absent or blank is the pack's own; longer than a request may give is refused. */

@@ -192,6 +192,7 @@ class LiveSocketTest {
     @Test
     void refusalsSayWhyAndFreeTheirSlot() throws Exception {
         assertRefused("?steps=lots", null, "1008", "steps must be a whole number");
+        assertRefused("?prompt=a%20person", null, "1008", "prompt: this server's pack has no text encoder, so it takes no prompt");
         assertRefused("?sampleRate=4000", null, "1008", "sampleRate must be 8000 to 192000");
         assertRefused("", "not an image".getBytes(StandardCharsets.UTF_8), "1003", "portrait");
         assertRefused("?firstClipFrames=65", null, "1008", "firstClipFrames");

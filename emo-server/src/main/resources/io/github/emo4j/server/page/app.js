@@ -29,6 +29,16 @@ fetch('/api/health', { headers: auth }).then(answer).then((health) => {
   $('negative-prompt-option').hidden = !health.prompt;
 }).catch(() => {});
 
+// the prompts given, for a pack with a text encoder (their boxes are shown only then)
+function prompts() {
+  const given = [];
+  if (!$('prompt-option').hidden && $('prompt').value.trim() !== '') given.push(['prompt', $('prompt').value]);
+  if (!$('negative-prompt-option').hidden && $('negative-prompt').value.trim() !== '') {
+    given.push(['negative_prompt', $('negative-prompt').value]);
+  }
+  return given;
+}
+
 // 1. Portrait
 async function usePortrait(blob) {
   state.portrait = blob;
@@ -139,10 +149,7 @@ $('render').onclick = async () => {
   if (state.face) form.append('face', state.face.join(','));
   const pose = $('pose-file').files[0];
   if (pose) form.append('pose', pose, 'pose.mp4');
-  if (!$('prompt-option').hidden && $('prompt').value.trim() !== '') form.append('prompt', $('prompt').value);
-  if (!$('negative-prompt-option').hidden && $('negative-prompt').value.trim() !== '') {
-    form.append('negative_prompt', $('negative-prompt').value);
-  }
+  for (const [k, v] of prompts()) form.append(k, v);
   $('download').hidden = true;
   $('progress').value = 0;
   say('render-status', 'Sending…');
@@ -268,6 +275,7 @@ $('live-start').onclick = async () => {
   await audio.resume();
   const params = new URLSearchParams({ sampleRate: String(audio.sampleRate) });
   for (const k of ['steps', 'seed', 'quality']) if ($(k).value !== '') params.set(k, $(k).value);
+  for (const [k, v] of prompts()) params.set(k, v);
   if ($('clip-frames').value !== '') params.set('clipFrames', $('clip-frames').value);
   if ($('first-clip-frames').value !== '') params.set('firstClipFrames', $('first-clip-frames').value);
   if (state.face) params.set('face', state.face.join(','));
