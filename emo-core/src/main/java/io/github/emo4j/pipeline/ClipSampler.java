@@ -8,7 +8,6 @@ import io.github.emo4j.sched.Sampler;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * The backbone's sampling loop for one clip: seeded noise, then for each of the scheduler's steps one
@@ -17,8 +16,8 @@ import java.util.concurrent.Future;
  * window's last. Every buffer is allocated once per render and reused by every clip and step.
  */
 final class ClipSampler implements AutoCloseable {
-    /** Latent values below which handing half a step to another thread costs more than it saves. */
-    static final int MIN_HALVED = 1 << 16;
+    /** Latent values below which sharing a step with another thread costs more than it saves. */
+    static final int MIN_SHARED = 1 << 16;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private final RenderPlan plan;
     private final RenderContext ctx;
@@ -48,7 +47,7 @@ final class ClipSampler implements AutoCloseable {
     private final FloatBuffer sampleOnHelper;
     /**
      * The sampling's helper thread: it prepares a step while the denoiser runs and takes its share of the
-     * update after it, or steps the second half of the latents; made at the first such step.
+     * update after it, or takes its share of a step's blocks; made at the first such step.
      */
     private ExecutorService helper;
     /** The denoiser's timestep input, in the type its graph declares. */
@@ -222,7 +221,7 @@ final class ClipSampler implements AutoCloseable {
      * prediction and latents, which a prepared step never writes) or guidance takes another formula.
      */
     private boolean prepares(Sampler sampler, int steps) {
-        if (!sampler.prepares() || !plainGuidance() || ctx.trace.on() || latents.size() < MIN_HALVED || CORES < 2) {
+        if (!sampler.prepares() || !plainGuidance() || ctx.trace.on() || !sharesOut()) {
             return false;
         }
         for (int i = 0; i < steps; i++) {
@@ -231,6 +230,11 @@ final class ClipSampler implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Whether a step's work is worth sharing with the helper thread: latents large enough, and a second core. */
+    private boolean sharesOut() {
+        return latents.size() >= MIN_SHARED && CORES >= 2;
     }
 
     private boolean plainGuidance() {
@@ -299,8 +303,8 @@ final class ClipSampler implements AutoCloseable {
         RenderSpec req = ctx.spec;
         if (plainGuidance() && !traced && sampler.readsInChunks()) {
             // the guided prediction is never written whole
-            if (sampler.stepsInRanges() && latents.size() >= MIN_HALVED && CORES >= 2) {
-                return stepInHalves(sampler, i);
+            if (sampler.stepsInRanges() && sharesOut()) {
+                return stepShared(sampler, i);
             }
             sampler.step(i, guided, latents.buffer());
             return guided.finite();
@@ -323,23 +327,18 @@ final class ClipSampler implements AutoCloseable {
     }
 
     /**
-     * Guidance and step {@code i} over the two halves of the latents at once, the second on the helper
-     * thread. The work reads and writes about 40 MB a step at Wan's sizes and computes little, so one
-     * core's memory bandwidth bounds it while the denoiser waits (docs/performance.md measures it).
-     * Returns whether every guided value was finite.
+     * Guidance and step {@code i} over the latents in blocks, shared with the helper thread as
+     * {@link SharedRanges} shares them. The work reads and writes about 40 MB a step at Wan's sizes and
+     * computes little, so one core's memory bandwidth bounds it while the denoiser waits
+     * (docs/performance.md measures it). Returns whether every guided value was finite.
      */
-    private boolean stepInHalves(Sampler sampler, int i) throws IOException {
-        int n = latents.size(), half = n / 2 / FloatTensor.CHUNK * FloatTensor.CHUNK;
-        sampler.beginStep(i, n);
+    private boolean stepShared(Sampler sampler, int i) throws IOException {
+        sampler.beginStep(i, latents.size());
         if (helper == null) {
             helper = HelperTasks.singleThread("emo4j-sampling");
         }
-        Future<?> second = helper.submit(() -> sampler.stepRange(guidedOnHelper, latentsOnHelper, half, n));
-        try {
-            sampler.stepRange(guided, latents.buffer(), 0, half);
-        } finally {
-            HelperTasks.await(second, "the sampling step's second half");
-        }
+        SharedRanges.start(helper, latents.size(), (from, to, onHelper) -> sampler.stepRange(onHelper ? guidedOnHelper : guided,
+                onHelper ? latentsOnHelper : latents.buffer(), from, to)).finish("the sampling step");
         sampler.endStep();
         boolean first = guided.finite();
         return guidedOnHelper.finite() && first;

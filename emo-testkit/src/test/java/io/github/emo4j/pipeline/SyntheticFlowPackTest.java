@@ -210,7 +210,7 @@ class SyntheticFlowPackTest {
     @Test
     void preparedStepsAgreeWithSteppedOnesToRounding() throws Exception {
         SyntheticFlowPack flow = new SyntheticFlowPack(256, 16, 9, 16, 8, 5);
-        assertTrue(16 * 4 * 32 * 32 >= ClipSampler.MIN_HALVED, "latents large enough to be halved");
+        assertTrue(16 * 4 * 32 * 32 >= ClipSampler.MIN_SHARED, "latents large enough to be shared out");
         try (ModelPack pack = ModelPack.load(flow.source(), List.of(ExecutionProvider.CPU), 1)) {
             RenderRequest req = RenderRequest.builder(new BufferedImage(320, 320, BufferedImage.TYPE_INT_RGB), voice(1.5))
                     .face(new io.github.emo4j.face.FaceBox(32, 32, 256, 256)).steps(4).seed(9).build();
@@ -233,6 +233,37 @@ class SyntheticFlowPackTest {
             assertTrue(worst <= 1e-5, "prepared vs stepped: largest pixel difference " + worst);
             // Java's float arithmetic is deterministic: a difference of exactly 0 would mean the prepared path was not taken
             assertTrue(worst > 0, "the untraced render took the prepared path");
+        }
+    }
+
+    /**
+     * UniPC of order 3 does not prepare its steps; over latents this large it steps them in blocks shared
+     * with the helper thread, each block in the original's order of operations, so an untraced render
+     * (shared) and a traced one (one thread, the guided prediction written whole) agree bit for bit.
+     */
+    @Test
+    void sharedStepsOfOrderThreeAreTheSteppedOnesExactly() throws Exception {
+        Path folder = dir.resolve("order3");
+        new SyntheticFlowPack(256, 16, 9, 16, 8, 5).source().writeTo(folder);
+        Path manifest = folder.resolve("manifest.json");
+        String json = Files.readString(manifest);
+        String withOrder = json.replace("\"sample_shift\": 3", "\"sample_shift\": 3, \"solver_order\": 3");
+        assertNotEquals(json, withOrder, "the manifest's scheduler names its shift");
+        Files.writeString(manifest, withOrder);
+        try (ModelPack pack = ModelPack.load(new FolderPackSource(folder), List.of(ExecutionProvider.CPU), 1)) {
+            RenderRequest req = RenderRequest.builder(new BufferedImage(320, 320, BufferedImage.TYPE_INT_RGB), voice(1.5))
+                    .face(new io.github.emo4j.face.FaceBox(32, 32, 256, 256)).steps(5).seed(9).build();
+            List<float[]> plain = new ArrayList<>(), shared = new ArrayList<>();
+            try (Renderer r = new Renderer(pack)) {
+                r.observe((clip, pixels, valid) -> plain.add(pixels));
+                r.render(RenderSpec.of(req.toBuilder().trace(t -> { }).build()), dir.resolve("plain.mp4"));
+                r.observe((clip, pixels, valid) -> shared.add(pixels));
+                r.render(RenderSpec.of(req), dir.resolve("shared.mp4"));
+            }
+            assertEquals(2, shared.size());
+            for (int c = 0; c < plain.size(); c++) {
+                assertArrayEquals(plain.get(c), shared.get(c), "clip " + c);
+            }
         }
     }
 
