@@ -24,6 +24,8 @@ final class ContextDecoder {
     private final FloatTensor chunked;
     /** The frames a clip's latents decode to, the last of each decode's output. */
     private final int clipVideoFrames;
+    /** The call of the last whole decode, whose output {@link #check} reads; {@code null} in chunks. */
+    private volatile Call checking;
 
     /** One shape's input, output and call. */
     private record Call(FloatTensor in, FloatTensor out, ComponentCall call, int context) {
@@ -62,7 +64,7 @@ final class ContextDecoder {
     /**
      * Decodes clip {@code clip}'s {@code latents} ({@code [1, C, n, h, w]}) after {@code context}
      * ({@code [1, C, k, h, w]}); returns the pixels, {@code [1, 3, T, H, W]}, whose last {@code 4n} frames are
-     * the clip's. The tensor is reused by the next call.
+     * the clip's, not yet checked ({@link #check}). The tensor is reused by the next call.
      */
     FloatTensor decode(int clip, FloatTensor context, FloatTensor latents) {
         if (chunks != null) {
@@ -79,8 +81,21 @@ final class ContextDecoder {
             c.in().scale(1f / latentScaling);
         }
         c.call().run(clip);
-        checkClipFrames(c, clip);
+        checking = c;
         return c.out();
+    }
+
+    /**
+     * Checks that the clip frames of the last decode ({@code clip}'s) are finite; a decode in chunks has
+     * checked each chunk's output already. Reads the decode's output only, so it may run on another thread
+     * while this one reads the same frames.
+     *
+     * @throws io.github.emo4j.PackException naming the decoder's output when a value is NaN or infinite
+     */
+    void check(int clip) {
+        if (checking != null) {
+            checkClipFrames(checking, clip);
+        }
     }
 
     /**

@@ -8,7 +8,10 @@ import io.github.emo4j.pack.Role;
 import io.github.emo4j.video.compose.Compositor;
 import io.github.emo4j.video.FrameSink;
 import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * From latents to the video: each clip's latents are un-scaled and decoded by the VAE, pasted back into
@@ -36,9 +39,13 @@ final class DecodeStage implements AutoCloseable {
     private final StageTimes.Stopwatch compositeTime;
     private final StageTimes.Stopwatch encodeTime;
 
-    /** Opens the frames' sink from {@code frames}; it commits nothing until {@link #finish}. */
+    /**
+     * Opens the frames' sink from {@code frames}; it commits nothing until {@link #finish}. With
+     * {@code decodedElsewhere}, clips come already decoded ({@link #submitDecoded}) and are read where they
+     * are, so the slots hold no buffers.
+     */
     DecodeStage(FrameSink.Factory frames, ModelPack pack, RenderPlan plan, PortraitFraming framing, RenderContext ctx,
-                Renderer.ClipObserver observer) throws IOException {
+                Renderer.ClipObserver observer, boolean decodedElsewhere) throws IOException {
         PackSettings s = pack.settings();
         this.ctx = ctx;
         this.framing = framing;
@@ -50,7 +57,8 @@ final class DecodeStage implements AutoCloseable {
         this.frameValues = 3 * r * r;
         this.resolution = r;
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new DecodeSlot(ctx.tensors.zeros(clipFrames, channels, h, h), ctx.tensors.zeros(clipFrames, 3, r, r),
+            slots[i] = decodedElsewhere ? new DecodeSlot(null, null, null, ctx.views, ctx.clock)
+                    : new DecodeSlot(ctx.tensors.zeros(clipFrames, channels, h, h), ctx.tensors.zeros(clipFrames, 3, r, r),
                     pack.component(Role.VAE_DECODER), ctx.views, ctx.clock);
         }
         Compositor compositor = framing.compositor();
@@ -92,49 +100,73 @@ final class DecodeStage implements AutoCloseable {
 
     /**
      * Hands clip {@code clip}'s frames, already decoded ({@code [1, 3, T, H, W]}, RGB in [0, 1]; its frames
-     * {@code from .. from + frames − 1}), to the helper thread, which sends them to the encoder; waits first
-     * for the slot's previous clip. The pixels are copied before this returns.
+     * {@code from .. from + frames − 1}), to the helper thread, which runs {@code check} on them, then pastes
+     * them back and sends them to the encoder. The frames are read where they are, not copied (at Wan's
+     * sizes a copy is 150 MB a clip on the thread that waits for it): {@code pixels} must not change until
+     * {@link #drain} has returned. Waits first for the slot's previous clip.
+     *
+     * @return done when {@code check} is, failed with what it threw
      */
-    void submitDecoded(int clip, FloatTensor pixels, int from, int frames) throws IOException {
+    Future<Void> submitDecoded(int clip, FloatTensor pixels, int from, int frames, Runnable check) throws IOException {
         DecodeSlot slot = slots[clip & 1];
         waitTime.start();
         slot.await();
         waitTime.stop();
         int total = (int) pixels.shape()[2], side = resolution * resolution;
-        var src = pixels.buffer();
-        var dst = slot.decoded.buffer();
-        for (int k = 0; k < frames; k++) {
+        FloatBuffer src = pixels.buffer().duplicate();
+        FrameSource source = (k, into) -> {
             for (int ch = 0; ch < 3; ch++) {
-                dst.put((k * 3 + ch) * side, src, (ch * total + from + k) * side, side);
+                src.get((ch * total + from + k) * side, into, ch * side, side);
             }
-        }
+        };
+        CompletableFuture<Void> checked = new CompletableFuture<>();
         slot.pending = worker.submit(() -> {
-            decodeAndEmit(clip, slot, null, frames);
+            try {
+                check.run();
+            } catch (RuntimeException e) {
+                checked.completeExceptionally(e);
+                throw e;
+            }
+            checked.complete(null);
+            emit(clip, source, frames);
             return null;
         });
+        return checked;
     }
 
-    /** Decodes (unless {@code decode} is {@code null}: already decoded), composites and emits a clip's frames. */
+    /** One frame of a clip, planar RGB in [0, 1], read into an array of {@code 3 × H × W}. */
+    @FunctionalInterface
+    private interface FrameSource {
+        void read(int frame, float[] into);
+    }
+
+    /** Decodes a clip's latents in {@code slot} with {@code decode}, then composites and emits its frames. */
     private void decodeAndEmit(int clip, DecodeSlot slot, ComponentCall decode, int frames) throws IOException {
-        if (decode != null) {
-            decodeTime.start();
-            decode.run(clip);
-            decodeTime.stop();
-        }
+        decodeTime.start();
+        decode.run(clip);
+        decodeTime.stop();
+        emit(clip, (k, into) -> slot.decoded.get(k * frameValues, into, 0, frameValues), frames);
+    }
+
+    /** Composites {@code frames} frames of clip {@code clip} from {@code source} and hands them to the sink. */
+    private void emit(int clip, FrameSource source, int frames) throws IOException {
         Renderer.ClipObserver obs = observer;
-        if (ctx.trace.on()) {
+        if (ctx.trace.on() || obs != null) {
             float[] all = new float[frames * frameValues];
-            slot.decoded.get(0, all, 0, all.length);
-            ctx.trace.decoded(clip, all, new long[] {frames, 3, resolution, resolution});
-        }
-        if (obs != null) {
-            float[] all = new float[frames * frameValues];
-            slot.decoded.get(0, all, 0, all.length);
-            obs.onDecodedClip(clip, all, frames);
+            for (int k = 0; k < frames; k++) {
+                source.read(k, generated);
+                System.arraycopy(generated, 0, all, k * frameValues, frameValues);
+            }
+            if (ctx.trace.on()) {
+                ctx.trace.decoded(clip, all, new long[] {frames, 3, resolution, resolution});
+            }
+            if (obs != null) {
+                obs.onDecodedClip(clip, ctx.trace.on() ? all.clone() : all, frames);
+            }
         }
         for (int k = 0; k < frames; k++) {
             compositeTime.start();
-            slot.decoded.get(k * frameValues, generated, 0, frameValues);
+            source.read(k, generated);
             framing.compositor().compose(generated, framing.referencePixels(), rgb, scratch);
             compositeTime.stop();
             encodeTime.start();

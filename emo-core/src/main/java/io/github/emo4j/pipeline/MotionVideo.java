@@ -57,19 +57,19 @@ final class MotionVideo {
     }
 
     /**
-     * Appends frames {@code from .. from + count − 1} of {@code decoded} ({@code [1, 3, T, H, W]}), keeps the
-     * last N, and encodes them for clip {@code clip + 1}.
+     * Appends frames {@code from .. from + count − 1} of {@code decoded} ({@code [1, 3, T, H, W]}) and keeps
+     * the last N; {@link #encode} then encodes them.
      */
-    void append(FloatTensor decoded, int from, int count, int clip) {
+    void append(FloatTensor decoded, int from, int count) {
         int shift = Math.min(count, frames);
         // the frames that stay move to the front (a copy towards lower indices, as a forward loop would);
         // the newest fill the end
         VaeChunks.copyFrames(pixels, shift, pixels, 0, frames - shift);
         VaeChunks.copyFrames(decoded, from + count - shift, pixels, frames - shift, shift);
-        encode(clip + 1);
     }
 
-    private void encode(int clip) {
+    /** Encodes the motion frames for clip {@code clip} (-1: before the first). */
+    void encode(int clip) {
         if (chunks == null) {
             encode.run(clip);
         } else {

@@ -20,6 +20,7 @@ import io.github.emo4j.sched.Scheduler;
 import io.github.emo4j.video.FrameSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +163,7 @@ public final class RenderSession implements AutoCloseable {
                 this.firstInputs = null;
             }
             ctx.given.checkAllTaken();
-            d = new DecodeStage(frames, pack, p, framing, ctx, observer);
+            d = new DecodeStage(frames, pack, p, framing, ctx, observer, contextDecoder != null);
         } catch (RuntimeException | OrtException | IOException e) {
             try (RenderContext c = ctx; ClipSampler unused = s; ClipSampler unused0 = s0) {
                 throw e;
@@ -310,17 +311,26 @@ public final class RenderSession implements AutoCloseable {
         previousLatents = latents;
         int emit = frames.emittedFrames(clip);
         if (contextDecoder != null) {
-            // a causal VAE decodes the clip after its context, and the video's last frames are encoded again
+            // a causal VAE decodes the clip after its context, and the video's last frames are encoded again;
+            // the previous clip's frames are pasted back from where the decoder left them, which this decode reuses
+            decode.drain();
             FloatTensor pixels = ctx.time("vae_decode", () -> contextDecoder.decode(clip,
                     clip == 0 ? portraitLatents : motionVideo.latents, latents));
             int made = plan.clipLength(clip), from = (int) pixels.shape()[2] - made;
-            decode.submitDecoded(clip, pixels, from, emit);
+            // the frames are checked on the decode thread while this one moves the motion frames
+            Future<Void> checked = decode.submitDecoded(clip, pixels, from, emit, () -> contextDecoder.check(clip));
             // the first clip's settling frames (S2V's first 3, right after the portrait's latent) stay out of the motion frames
             int settle = clip == 0 ? Math.min(made, settlingFrames) : 0;
             // after the voice's last clip, no clip needs motion frames
             if (!(audio.ended() && clip + 1 == clips)) {
                 ctx.time("motion_encode", () -> {
-                    motionVideo.append(pixels, from + settle, made - settle, clip);
+                    motionVideo.append(pixels, from + settle, made - settle);
+                    return null;
+                });
+                // frames that are not finite fail the render as the decoder's, before the encoder takes them
+                HelperTasks.await(checked, "checking the decoded clip");
+                ctx.time("motion_encode", () -> {
+                    motionVideo.encode(clip + 1);
                     return null;
                 });
             }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A flow pack at Wan's per-latent shapes (16 channels, 8× spatial and 4× temporal compression) loads from
@@ -269,14 +271,16 @@ class SyntheticFlowPackTest {
 
     /**
      * A decoder that gives NaN stops the render at the first clip with the error every output check gives,
-     * naming the decoder's output, and the video file is not written.
+     * naming the decoder's output, and the video file is not written: before the motion encode takes the
+     * frames (1.2 s, several clips), and when the first clip is also the last, at the end (0.3 s).
      */
-    @Test
-    void aDecoderGivingNaNStopsTheRenderAndWritesNothing() throws Exception {
+    @ParameterizedTest
+    @ValueSource(doubles = {1.2, 0.3})
+    void aDecoderGivingNaNStopsTheRenderAndWritesNothing(double seconds) throws Exception {
         SyntheticFlowPack flow = new SyntheticFlowPack(64, 8, 9, 16, 8, 5);
         try (ModelPack pack = ModelPack.load(flow.sourceWithNaNDecoder(), List.of(ExecutionProvider.CPU), 1);
              Renderer r = new Renderer(pack)) {
-            RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(1.2))
+            RenderRequest req = RenderRequest.builder(new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB), voice(seconds))
                     .face(new io.github.emo4j.face.FaceBox(16, 16, 64, 64)).steps(2).seed(3).build();
             Path out = dir.resolve("nan.mp4");
             io.github.emo4j.PackException e = assertThrows(io.github.emo4j.PackException.class,
