@@ -123,7 +123,8 @@ final class DecodeStage implements AutoCloseable {
         slot.pending = worker.submit(() -> {
             try {
                 check.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // the render's thread waits on this: it must end, whatever the check threw
                 checked.completeExceptionally(e);
                 throw e;
             }
