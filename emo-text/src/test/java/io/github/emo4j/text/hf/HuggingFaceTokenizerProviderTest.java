@@ -56,4 +56,25 @@ class HuggingFaceTokenizerProviderTest {
                 "tokenizer.json", "{\"model\": 3}".getBytes(StandardCharsets.UTF_8), 8));
         assertTrue(e.getMessage().startsWith("tokenizer.json is not a Hugging Face tokenizer.json"), e.getMessage());
     }
+
+    /**
+     * Text a client may send that is not plain words: NUL and other control characters, a lone surrogate (a
+     * Java string need not be valid UTF-16, and the tokenizer is native code that takes UTF-8), a
+     * byte-order mark and U+FFFD (what an HTTP field's undecodable bytes become). Each is encoded, padded
+     * to the length and closed by {@code </s>}, and the process survives it.
+     */
+    @Test
+    void hostileTextIsEncodedToTheLengthWithoutHarmingTheProcess() throws Exception {
+        try (PromptTokenizer t = PromptTokenizers.open("test", "tokenizer.json", tiny(), 8)) {
+            for (String text : new String[] {"a\u0000person", "\u0007\u001b[2J\r\n", "a \uD800 person", "\uDC00",
+                    "\uFEFFa person", "a \uFFFD\uFFFD talking", "\u202Ea person"}) {
+                Tokens tokens = t.encode(text);
+                assertEquals(8, tokens.ids().length, text);
+                assertTrue(tokens.count() >= 1 && tokens.count() <= 8, text);
+                assertEquals(1, tokens.ids()[tokens.count() - 1], "closed by </s>: " + text);
+            }
+            assertArrayEquals(new long[] {4, 5, 8, 1, 0, 0, 0, 0}, t.encode("a person talking").ids(),
+                    "the tokenizer still works after them");
+        }
+    }
 }
