@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.ColorSpace;
@@ -25,7 +27,9 @@ import org.jcodec.common.model.Rect;
  * exactly the bytes one encoder writes for the whole stream. GOPs are therefore encoded in parallel
  * and their packets handed back in stream order: the output does not depend on the thread count.
  * Frames are streamed into the GOP that is filling while earlier ones are still being encoded; the
- * pictures in flight are bounded by memory, and the producer waits when they run out.
+ * pictures in flight are bounded by memory, and the producer waits when they run out. Within a GOP,
+ * the slices of each picture are coded in parallel too, on helper threads that are free at that moment:
+ * the frames one GOP holds (the last frames of a render, above all) then take a fraction of the time.
  *
  * <p>Used from one producer thread: {@link #picture}, fill it, {@link #submit}, and collect finished
  * packets with {@link #ready} or {@link #finish}.
@@ -48,6 +52,8 @@ final class GopEncoder implements AutoCloseable {
     private final int qp;
     private final int keyInterval;
     private final ExecutorService workers;
+    /** Codes a picture's other slices while its GOP's worker codes one; {@code null} with one thread. */
+    private final ThreadPoolExecutor sliceHelper;
     private final BlockingQueue<Picture> free;
     private final int maxPictures;
     private int pictures;
@@ -67,7 +73,8 @@ final class GopEncoder implements AutoCloseable {
         }
 
         void encode() throws InterruptedException {
-            SkippingH264Encoder enc = new SkippingH264Encoder(keyInterval, (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
+            SkippingH264Encoder enc = new SkippingH264Encoder(keyInterval, 0, (x, y, key) -> Mp4Writer.macroblockQp(qp, key),
+                    sliceHelper, 0);
             ByteBuffer out = ByteBuffer.allocate(w16 * h16 * 3);
             while (true) {
                 Picture p = frames.take();
@@ -106,6 +113,14 @@ final class GopEncoder implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // no queue: a slice no helper thread takes at once is coded by the GOP's worker, which never waits
+        // for work that has not started
+        this.sliceHelper = threads < 2 ? null : new ThreadPoolExecutor(0, threads - 1, 10, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), task -> {
+                    Thread t = new Thread(task, "emo4j-h264-slice");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** A picture to fill with the next frame; waits while too many are in flight. */
@@ -215,5 +230,8 @@ final class GopEncoder implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        if (sliceHelper != null) {
+            sliceHelper.shutdownNow();
+        }
     }
 }

@@ -24,6 +24,8 @@ import org.jcodec.common.model.Picture;
 final class InterMacroblock {
     private final Picture reference;
     private final CAVLC[] cavlc;
+    /** The slice's first macroblock row: coefficient counts are kept by row within the slice. */
+    private final int top;
     private final BlockInterpolator interpolator = new BlockInterpolator();
     private final Picture prediction = Picture.create(16, 16, ColorSpace.YUV420J);
     private final int[] luma = new int[256];
@@ -31,9 +33,10 @@ final class InterMacroblock {
     private final int[] chromaV = new int[64];
     private final int[][] levels = new int[16][16];
 
-    InterMacroblock(Picture reference, CAVLC[] cavlc) {
+    InterMacroblock(Picture reference, CAVLC[] cavlc, int top) {
         this.reference = reference;
         this.cavlc = cavlc;
+        this.top = top;
     }
 
     /**
@@ -91,7 +94,7 @@ final class InterMacroblock {
         for (int group = 0; group < 4; group++) {
             for (int sub = 0; sub < 4; sub++) {
                 int bx = (group & 1) * 2 + (sub & 1), by = (group >> 1) * 2 + (sub >> 1), b = by * 4 + bx;
-                int blkX = (mbX << 2) + bx, blkY = (mbY << 2) + by;
+                int blkX = (mbX << 2) + bx, blkY = ((mbY - top) << 2) + by;
                 if ((pattern & 1 << group) != 0) {
                     int token = cavlc[0].writeACBlock(w, blkX, blkY, MBType.P_16x16, MBType.P_16x16, levels[b],
                             H264Const.totalZeros16, 0, 16, CoeffTransformer.zigzag4x4);
@@ -103,7 +106,7 @@ final class InterMacroblock {
             }
         }
         int[][] u = split(chromaU), v = split(chromaV);
-        MBEncoderI16x16.chromaResidual(pic, mbX, mbY, w, qp, u, v, cavlc[1], cavlc[2], MBType.P_16x16, MBType.P_16x16);
+        MBEncoderI16x16.chromaResidual(pic, mbX, mbY - top, w, qp, u, v, cavlc[1], cavlc[2], MBType.P_16x16, MBType.P_16x16);
         // reconstruction: prediction plus the residual the decoder gets back
         for (int b = 0; b < 16; b++) {
             CoeffTransformer.dequantizeAC(levels[b], qp, null);

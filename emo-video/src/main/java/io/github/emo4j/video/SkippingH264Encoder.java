@@ -2,6 +2,10 @@ package io.github.emo4j.video;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jcodec.codecs.h264.H264Utils;
 import org.jcodec.codecs.h264.encode.EncodedMB;
 import org.jcodec.codecs.h264.encode.MBEncoderHelper;
@@ -23,7 +27,7 @@ import org.jcodec.common.model.Picture;
 import org.jcodec.common.model.Size;
 
 /**
- * H.264 (Constrained Baseline, CAVLC, one slice per frame) that skips what did not change. A talking-head
+ * H.264 (Constrained Baseline, CAVLC) that skips what did not change. A talking-head
  * video pastes a generated face into an unchanging portrait, so in every P frame most macroblocks equal
  * the previous frame's input exactly; those are coded as P_Skip (a run length in the slice data, no bits
  * of their own), which the decoder fills with the reference picture's macroblock at the vector it infers
@@ -37,6 +41,10 @@ import org.jcodec.common.model.Size;
  * predicted frames drifted by up to 5 levels within a group), and its Intra 16x16 writer predicts from
  * filtered samples, which agrees with a decoder only where the filter does nothing, at QP 15 or less.
  *
+ * <p>A picture is cut into horizontal slices by its size alone ({@link #slicesFor}); each is coded as a
+ * picture of its own would be, so the slices of a frame can be coded on several threads, and the bytes
+ * do not depend on how many there are.
+ *
  * <p>One group of pictures per instance: the first frame is an IDR frame, and every
  * {@code keyInterval}-th after it starts a new one.
  */
@@ -48,9 +56,18 @@ final class SkippingH264Encoder {
         int qp(int mbX, int mbY, boolean key);
     }
 
+    /** Fewest macroblock rows a slice has: smaller pictures are one slice. */
+    static final int MIN_SLICE_ROWS = 16;
+    /** Most slices a picture is cut into. */
+    static final int MAX_SLICES = 4;
+
     private final int keyInterval;
     private final int keyShift;
     private final QpMap qps;
+    /** Runs a frame's other slices beside the caller, or {@code null}: the caller codes them all. */
+    private final Executor helper;
+    /** Slices a picture, or 0 for {@link #slicesFor}. */
+    private final int sliceCount;
     /** The frame number of the last key frame. */
     private int lastKey;
     private SeqParameterSet sps;
@@ -62,12 +79,10 @@ final class SkippingH264Encoder {
     /** The picture the next reconstruction is written into: the one before the reference, reused. */
     private Picture spare;
     private Picture previousInput;
-    private ByteBuffer sliceData;
-    private long skipped;
-    private long coded;
+    private Slice[] slices;
 
     SkippingH264Encoder(int keyInterval, QpMap qps) {
-        this(keyInterval, 0, qps);
+        this(keyInterval, 0, qps, null, 0);
     }
 
     /**
@@ -76,17 +91,54 @@ final class SkippingH264Encoder {
      * {@code keyShift} frames shorter than the others keeps its key frames on fragments' first frames.
      */
     SkippingH264Encoder(int keyInterval, int keyShift, QpMap qps) {
+        this(keyInterval, keyShift, qps, null, 0);
+    }
+
+    /**
+     * As {@link #SkippingH264Encoder(int, int, QpMap)}, with a picture's slices coded in parallel.
+     *
+     * @param helper     runs a frame's other slices while the caller codes one, or {@code null}; a slice
+     *                   no helper thread has taken is coded by the caller, so a busy helper costs no wait
+     * @param sliceCount slices a picture, or 0 for {@link #slicesFor}; the bytes depend on it and not on
+     *                   {@code helper}
+     */
+    SkippingH264Encoder(int keyInterval, int keyShift, QpMap qps, Executor helper, int sliceCount) {
         if (keyShift < 0 || keyShift >= keyInterval) {
             throw new IllegalArgumentException("key shift " + keyShift + " for key interval " + keyInterval);
+        }
+        if (sliceCount < 0) {
+            throw new IllegalArgumentException("slice count " + sliceCount);
         }
         this.keyInterval = keyInterval;
         this.keyShift = keyShift;
         this.qps = qps;
+        this.helper = helper;
+        this.sliceCount = sliceCount;
+    }
+
+    /**
+     * The slices a picture {@code mbHeight} macroblocks high is cut into: one per {@value #MIN_SLICE_ROWS}
+     * rows, at most {@value #MAX_SLICES}. A slice is coded without looking into the others, so slices can be
+     * coded on as many threads; the price is a few bits at each boundary, where prediction starts afresh.
+     * The count depends on the size alone, so the bytes written do not depend on the thread count.
+     *
+     * @param mbHeight the picture's height in macroblocks
+     * @return 1 to {@value #MAX_SLICES}
+     */
+    static int slicesFor(int mbHeight) {
+        return Math.max(1, Math.min(MAX_SLICES, mbHeight / MIN_SLICE_ROWS));
     }
 
     /** Macroblocks skipped and coded in P frames so far. */
     long[] skipCounts() {
-        return new long[] {skipped, coded};
+        long[] counts = new long[2];
+        if (slices != null) {
+            for (Slice s : slices) {
+                counts[0] += s.skipped;
+                counts[1] += s.coded;
+            }
+        }
+        return counts;
     }
 
     /** The last frame's reconstruction, as a decoder has it: for tests. */
@@ -94,9 +146,14 @@ final class SkippingH264Encoder {
         return reference;
     }
 
+    /** Slices in the pictures coded so far: for tests. */
+    int sliceCount() {
+        return slices == null ? 0 : slices.length;
+    }
+
     /**
      * Encodes {@code pic} (YUV 4:2:0, sides multiples of 16, cropped to the visible size) into {@code out}
-     * as Annex B NAL units.
+     * as Annex B NAL units: on a key frame the parameter sets, then one NAL unit a slice.
      *
      * @return whether it is a key frame
      */
@@ -106,7 +163,6 @@ final class SkippingH264Encoder {
             lastKey = frameNumber;
             start(pic);
         }
-        int qpBase = qps.qp(0, 0, idr);
         if (idr) {
             out.putInt(1);
             new NALUnit(NALUnitType.SPS, 3).write(out);
@@ -117,34 +173,71 @@ final class SkippingH264Encoder {
         }
         // every macroblock of the reconstruction is written, so the spare picture needs no clearing
         Picture recon = spare != null ? spare : Picture.create(mbWidth << 4, mbHeight << 4, ColorSpace.YUV420J);
-        out.putInt(1);
-        new NALUnit(idr ? NALUnitType.IDR_SLICE : NALUnitType.NON_IDR_SLICE, 3).write(out);
-        sliceData.clear();
-        BitWriter w = new BitWriter(sliceData);
-        SliceHeader sh = new SliceHeader();
-        sh.sliceType = idr ? SliceType.I : SliceType.P;
-        sh.sps = sps;
-        sh.pps = pps;
-        int local = frameNumber - lastKey;
-        sh.frameNum = local % (1 << (sps.log2MaxFrameNumMinus4 + 4));
-        sh.picOrderCntLsb = (local << 1) % (1 << (sps.log2MaxPicOrderCntLsbMinus4 + 4));
-        sh.sliceQpDelta = qpBase - (pps.picInitQpMinus26 + 26);
-        sh.disableDeblockingFilterIdc = 1;
-        if (idr) {
-            sh.refPicMarkingIDR = new RefPicMarkingIDR(false, false);
+        new Frame(pic, recon, idr, frameNumber - lastKey).code();
+        for (Slice s : slices) {
+            out.putInt(1);
+            new NALUnit(idr ? NALUnitType.IDR_SLICE : NALUnitType.NON_IDR_SLICE, 3).write(out);
+            H264Utils.escapeNAL(s.data, out);
         }
-        SliceHeaderWriter.write(sh, idr, 2, w);
-        w = slice(pic, recon, w, idr, qpBase);
-        w.write1Bit(1);
-        w.flush();
-        ByteBuffer data = w.getBuffer();
-        data.flip();
-        H264Utils.escapeNAL(data, out);
         spare = reference;
         reference = recon;
         copyInput(pic);
         frameNumber++;
         return idr;
+    }
+
+    /** One picture's slices, shared out between the caller and the helper: whichever is free takes the next. */
+    private final class Frame {
+        private final Picture pic;
+        private final Picture recon;
+        private final boolean idr;
+        private final int local;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch done = new CountDownLatch(slices.length);
+        private volatile Throwable failed;
+
+        Frame(Picture pic, Picture recon, boolean idr, int local) {
+            this.pic = pic;
+            this.recon = recon;
+            this.idr = idr;
+            this.local = local;
+        }
+
+        void code() {
+            if (helper != null && slices.length > 1) {
+                try {
+                    helper.execute(this::take);
+                } catch (RejectedExecutionException e) {
+                    // no helper thread free: the caller codes every slice
+                }
+            }
+            take();
+            // the slices left are being coded by the helper right now: none waits in a queue
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while coding a picture's slices", e);
+            }
+            if (failed instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failed instanceof Error e) {
+                throw e;
+            }
+        }
+
+        private void take() {
+            for (int i = next.getAndIncrement(); i < slices.length; i = next.getAndIncrement()) {
+                try {
+                    slices[i].code(pic, recon, idr, local);
+                } catch (RuntimeException | Error e) {
+                    failed = e;
+                } finally {
+                    done.countDown();
+                }
+            }
+        }
     }
 
     private void start(Picture pic) {
@@ -161,40 +254,147 @@ final class SkippingH264Encoder {
         previousInput = null;
         reference = null;
         spare = null;
-        if (sliceData == null || sliceData.capacity() < Math.max(1 << 16, (mbWidth * mbHeight) << 10)) {
-            sliceData = ByteBuffer.allocate(Math.max(1 << 16, (mbWidth * mbHeight) << 10));
+        int count = Math.min(mbHeight, sliceCount > 0 ? sliceCount : slicesFor(mbHeight));
+        if (slices == null || slices.length != count || slices[0].mbWidth != mbWidth || slices[count - 1].bottom != mbHeight) {
+            Slice[] made = new Slice[count];
+            for (int i = 0; i < count; i++) {
+                made[i] = new Slice(mbWidth, i * mbHeight / count, (i + 1) * mbHeight / count);
+            }
+            if (slices != null) {
+                for (int i = 0; i < Math.min(count, slices.length); i++) {
+                    made[i].skipped = slices[i].skipped;
+                    made[i].coded = slices[i].coded;
+                }
+            }
+            slices = made;
         }
     }
 
-    /** The macroblocks in raster order; {@code recon} receives the reconstruction, deblocked. */
-    private BitWriter slice(Picture pic, Picture recon, BitWriter w, boolean idr, int qpBase) {
-        CAVLC[] cavlc = {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
-        byte[][] leftRow = {new byte[16], new byte[8], new byte[8]};
-        byte[][] topLine = {new byte[mbWidth << 4], new byte[mbWidth << 3], new byte[mbWidth << 3]};
-        MBEncoderI16x16 intra = new MBEncoderI16x16(cavlc, leftRow, topLine);
-        InterMacroblock inter = idr ? null : new InterMacroblock(reference, cavlc);
-        int[] mvx = new int[mbWidth * mbHeight], mvy = new int[mbWidth * mbHeight];
-        EncodedMB[] above = new EncodedMB[mbWidth];
-        int prevQp = qpBase;
-        int skipRun = 0;
-        for (int mbY = 0; mbY < mbHeight; mbY++) {
-            EncodedMB left = null;
-            for (int mbX = 0; mbX < mbWidth; mbX++) {
-                EncodedMB mb = new EncodedMB();
-                EncodedMB top = mbY > 0 ? above[mbX] : null;
-                int qp = qps.qp(mbX, mbY, idr);
-                if (idr) {
+    /**
+     * Rows {@code top} to {@code bottom − 1} of macroblocks, coded as a slice of their own: no prediction
+     * of any kind (intra samples, motion vectors, coefficient counts) reaches across its top edge, as in a
+     * picture of its own; only motion compensation reads the whole reference picture. The working memory is
+     * the slice's own, so slices can be coded on different threads.
+     */
+    private final class Slice {
+        final int mbWidth;
+        final int top;
+        final int bottom;
+        final int[] mvx;
+        final int[] mvy;
+        /** The macroblock being coded in a predicted picture, reused: nothing reads a neighbour's. */
+        final EncodedMB predicted = new EncodedMB();
+        final ByteBuffer buffer;
+        ByteBuffer data;
+        /** A key frame's rows of this slice, copied, so that JCodec's intra coder sees them at the top of a picture. */
+        Picture keyInput;
+        long skipped;
+        long coded;
+
+        Slice(int mbWidth, int top, int bottom) {
+            this.mbWidth = mbWidth;
+            this.top = top;
+            this.bottom = bottom;
+            this.mvx = new int[mbWidth * (bottom - top)];
+            this.mvy = new int[mbWidth * (bottom - top)];
+            int capacity = Math.max(1 << 16, (mbWidth * (bottom - top)) << 10);
+            this.buffer = ByteBuffer.allocate(capacity);
+        }
+
+        /** Codes the slice of {@code pic} into {@link #data} (its RBSP) and its reconstruction into {@code recon}. */
+        void code(Picture pic, Picture recon, boolean idr, int local) {
+            int qpBase = qps.qp(0, top, idr);
+            buffer.clear();
+            BitWriter w = new BitWriter(buffer);
+            SliceHeader sh = new SliceHeader();
+            sh.firstMbInSlice = top * mbWidth;
+            sh.sliceType = idr ? SliceType.I : SliceType.P;
+            sh.sps = sps;
+            sh.pps = pps;
+            sh.frameNum = local % (1 << (sps.log2MaxFrameNumMinus4 + 4));
+            sh.picOrderCntLsb = (local << 1) % (1 << (sps.log2MaxPicOrderCntLsbMinus4 + 4));
+            sh.sliceQpDelta = qpBase - (pps.picInitQpMinus26 + 26);
+            sh.disableDeblockingFilterIdc = 1;
+            if (idr) {
+                sh.refPicMarkingIDR = new RefPicMarkingIDR(false, false);
+            }
+            SliceHeaderWriter.write(sh, idr, 2, w);
+            w = idr ? intraRows(pic, recon, w, qpBase) : predictedRows(pic, recon, w, qpBase);
+            w.write1Bit(1);
+            w.flush();
+            data = w.getBuffer();
+            data.flip();
+        }
+
+        /** A key frame's macroblocks in raster order, as JCodec's Intra 16x16 coder writes them. */
+        private BitWriter intraRows(Picture pic, Picture recon, BitWriter w, int qpBase) {
+            CAVLC[] cavlc = {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
+            byte[][] leftRow = {new byte[16], new byte[8], new byte[8]};
+            byte[][] topLine = {new byte[mbWidth << 4], new byte[mbWidth << 3], new byte[mbWidth << 3]};
+            MBEncoderI16x16 intra = new MBEncoderI16x16(cavlc, leftRow, topLine);
+            // JCodec's coder takes a macroblock's row for where it lies and what lies above: row 0 of a copy
+            Picture in = top == 0 ? pic : rowsOf(pic);
+            EncodedMB[] above = new EncodedMB[mbWidth];
+            int prevQp = qpBase;
+            for (int y = 0; y < bottom - top; y++) {
+                EncodedMB left = null;
+                for (int mbX = 0; mbX < mbWidth; mbX++) {
+                    // fresh: JCodec's intra coder reads fields a predicted macroblock leaves behind
+                    EncodedMB mb = new EncodedMB();
+                    EncodedMB up = y > 0 ? above[mbX] : null;
+                    int qp = qps.qp(mbX, top + y, true);
                     // Intra 16x16: the mb_type carries the prediction mode and the coded block pattern (Table 7-11)
-                    int type = MBType.I_16x16.code() + intra.getPredMode(pic, mbX, mbY) + 4 * intra.getCbpChroma(pic, mbX, mbY)
-                            + 12 * (intra.getCbpLuma(pic, mbX, mbY) / 15);
+                    int type = MBType.I_16x16.code() + intra.getPredMode(in, mbX, y) + 4 * intra.getCbpChroma(in, mbX, y)
+                            + 12 * (intra.getCbpLuma(in, mbX, y) / 15);
                     CAVLCWriter.writeUE(w, type);
-                    intra.encodeMacroblock(pic, mbX, mbY, w, mb, left, top, qp, qp - prevQp);
+                    intra.encodeMacroblock(in, mbX, y, w, mb, left, up, qp, qp - prevQp);
                     prevQp = qp;
                     keepPredictors(mb.getPixels(), mbX, leftRow, topLine);
-                } else {
-                    int at = mbY * mbWidth + mbX;
-                    int[] pred = MotionVectors.predict(mvx, mvy, mbWidth, mbX, mbY);
-                    int[] skipMv = MotionVectors.forSkip(mvx, mvy, mbWidth, mbX, mbY, pred);
+                    // the macroblock above is final now: coding this one filtered its bottom edge
+                    if (y > 0) {
+                        MBEncoderHelper.putBlkPic(recon, above[mbX].getPixels(), mbX << 4, (top + y - 1) << 4);
+                    }
+                    above[mbX] = mb;
+                    left = mb;
+                }
+            }
+            for (int mbX = 0; mbX < mbWidth; mbX++) {
+                MBEncoderHelper.putBlkPic(recon, above[mbX].getPixels(), mbX << 4, (bottom - 1) << 4);
+            }
+            return w;
+        }
+
+        /** This slice's rows of {@code pic}, copied into a picture of their own. */
+        private Picture rowsOf(Picture pic) {
+            int rowCount = bottom - top;
+            if (keyInput == null || keyInput.getPlaneWidth(0) != pic.getPlaneWidth(0)) {
+                keyInput = Picture.create(pic.getPlaneWidth(0), rowCount << 4, ColorSpace.YUV420J);
+            }
+            for (int p = 0; p < 3; p++) {
+                int shift = p == 0 ? 4 : 3, stride = pic.getPlaneWidth(p);
+                System.arraycopy(pic.getPlaneData(p), (top << shift) * stride, keyInput.getPlaneData(p), 0,
+                        (rowCount << shift) * stride);
+            }
+            return keyInput;
+        }
+
+        /** A predicted frame's macroblocks in raster order; neighbours are this slice's only. */
+        private BitWriter predictedRows(Picture pic, Picture recon, BitWriter w, int qpBase) {
+            CAVLC[] cavlc = {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
+            InterMacroblock inter = new InterMacroblock(reference, cavlc, top);
+            int prevQp = qpBase;
+            int skipRun = 0;
+            for (int y = 0; y < bottom - top; y++) {
+                int mbY = top + y;
+                for (int mbX = 0; mbX < mbWidth; mbX++) {
+                    // reused: every field is written below (pixels, type, quantiser, vectors, counts), and a
+                    // predicted macroblock's reconstruction is final at once, so it goes to recon at once
+                    EncodedMB mb = predicted;
+                    int qp = qps.qp(mbX, mbY, false);
+                    int at = y * mbWidth + mbX;
+                    // vectors are predicted within the slice: its rows are numbered from 0
+                    int[] pred = MotionVectors.predict(mvx, mvy, mbWidth, mbX, y);
+                    int[] skipMv = MotionVectors.forSkip(mvx, mvy, mbWidth, mbX, y, pred);
                     boolean still = skipMv[0] == 0 && skipMv[1] == 0 && previousInput != null && sameInput(pic, mbX, mbY);
                     BitWriter trial = null;
                     int[] mv = skipMv;
@@ -224,7 +424,7 @@ final class SkippingH264Encoder {
                     }
                     if (trial == null) {
                         inter.skipped(mb, skipMv[0], skipMv[1], prevQp);
-                        zeroCoefficients(mbX, mbY, cavlc);
+                        zeroCoefficients(mbX, y, cavlc);
                         skipRun++;
                         skipped++;
                     } else {
@@ -235,21 +435,14 @@ final class SkippingH264Encoder {
                     }
                     mvx[at] = mv[0];
                     mvy[at] = mv[1];
+                    MBEncoderHelper.putBlkPic(recon, mb.getPixels(), mbX << 4, mbY << 4);
                 }
-                if (mbY > 0) {
-                    MBEncoderHelper.putBlkPic(recon, above[mbX].getPixels(), mbX << 4, (mbY - 1) << 4);
-                }
-                above[mbX] = mb;
-                left = mb;
             }
+            if (skipRun > 0) {
+                CAVLCWriter.writeUE(w, skipRun);
+            }
+            return w;
         }
-        if (skipRun > 0) {
-            CAVLCWriter.writeUE(w, skipRun);
-        }
-        for (int mbX = 0; mbX < mbWidth; mbX++) {
-            MBEncoderHelper.putBlkPic(recon, above[mbX].getPixels(), mbX << 4, (mbHeight - 1) << 4);
-        }
-        return w;
     }
 
     /** Squared error of a reconstructed macroblock against the input, all three planes. */

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The skipping encoder's bits against an independent decoder (ffmpeg's): every decoded frame must equal
  * the encoder's own reconstruction exactly, or the reference pictures of encoder and decoder part ways
- * and the video drifts. The frames hold what a talking head has: a still textured background, a region
+ * and the video drifts; with the picture cut into slices too, whose edges no prediction crosses. The frames hold what a talking head has: a still textured background, a region
  * that moves a few pixels (sway), one that appears and disappears (a mouth), noise, and still stretches.
  */
 class EncoderDecoderMatchTest {
@@ -56,12 +58,21 @@ class EncoderDecoderMatchTest {
         return p;
     }
 
-    @ParameterizedTest(name = "quality {0}, key frames at {1}")
-    @CsvSource({"26, 13", "10, 10", "29, 15", "24, 11"})
-    void ffmpegDecodesEveryFrameAsTheEncoderReconstructedIt(int qp, int keyQp) throws Exception {
+    @ParameterizedTest(name = "quality {0}, key frames at {1}, {2} slices")
+    @CsvSource({"26, 13, 1", "10, 10, 2", "29, 15, 3", "24, 11, 2", "26, 13, 6"})
+    void ffmpegDecodesEveryFrameAsTheEncoderReconstructedIt(int qp, int keyQp, int slices) throws Exception {
         assumeTrue(Files.isExecutable(FFMPEG), "Debian's ffmpeg is not installed");
         assertEquals(keyQp, Mp4Writer.macroblockQp(qp, true), "the key frames' quantiser for quality " + qp);
-        SkippingH264Encoder enc = new SkippingH264Encoder(7, (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
+        // slices coded on two helper threads beside the caller, as a GOP's worker codes them
+        ExecutorService helper = Executors.newFixedThreadPool(2);
+        try {
+            check(qp, new SkippingH264Encoder(7, 0, (x, y, key) -> Mp4Writer.macroblockQp(qp, key), helper, slices), slices);
+        } finally {
+            helper.shutdownNow();
+        }
+    }
+
+    private void check(int qp, SkippingH264Encoder enc, int slices) throws Exception {
         Path stream = dir.resolve("s.h264"), decoded = dir.resolve("s.yuv");
         int frames = 16, planeBytes = W * H * 3 / 2;
         byte[] recon = new byte[frames * planeBytes];
@@ -98,6 +109,7 @@ class EncoderDecoderMatchTest {
                         + ", ffmpeg " + (got[i] & 0xFF));
             }
         }
+        assertEquals(slices, enc.sliceCount(), "slices a picture");
         long[] counts = enc.skipCounts();
         assertTrue(counts[0] > 0, "the still background is skipped: " + counts[0]);
         assertTrue(counts[1] > 0, "the face is coded: " + counts[1]);
