@@ -20,7 +20,7 @@ final class Bt601 {
      * @return Y', 16 to 235
      */
     public static int y(int r, int g, int b) {
-        return clamp8(Math.round(16 + 0.256788f * r + 0.504129f * g + 0.097906f * b));
+        return clamp8(round(16 + 0.256788f * r + 0.504129f * g + 0.097906f * b));
     }
 
     /**
@@ -32,7 +32,7 @@ final class Bt601 {
      * @return Cb, 16 to 240
      */
     public static int cb(float r, float g, float b) {
-        return clamp8(Math.round(128 - 0.148223f * r - 0.290993f * g + 0.439216f * b));
+        return clamp8(round(128 - 0.148223f * r - 0.290993f * g + 0.439216f * b));
     }
 
     /**
@@ -44,7 +44,7 @@ final class Bt601 {
      * @return Cr, 16 to 240
      */
     public static int cr(float r, float g, float b) {
-        return clamp8(Math.round(128 + 0.439216f * r - 0.367788f * g - 0.071427f * b));
+        return clamp8(round(128 + 0.439216f * r - 0.367788f * g - 0.071427f * b));
     }
 
     /**
@@ -57,10 +57,20 @@ final class Bt601 {
      */
     public static int rgb(int y, int cb, int cr) {
         float c = 1.164384f * (y - 16), d = cb - 128, e = cr - 128;
-        int r = clamp8(Math.round(c + 1.596027f * e));
-        int g = clamp8(Math.round(c - 0.391762f * d - 0.812968f * e));
-        int b = clamp8(Math.round(c + 2.017232f * d));
+        int r = clamp8(round(c + 1.596027f * e));
+        int g = clamp8(round(c - 0.391762f * d - 0.812968f * e));
+        int b = clamp8(round(c + 2.017232f * d));
         return r << 16 | g << 8 | b;
+    }
+
+    /**
+     * {@code Math.round} for the values a conversion makes (well within ±1000): the float widened, a half
+     * added and the sum shifted positive, all exact in a double, then truncated. It gives Math.round's
+     * answer for every float in that range ({@code Bt601Test}), without its branches: a 640×640 frame
+     * converts in 1.5 ms instead of 1.85.
+     */
+    private static int round(float v) {
+        return (int) ((double) v + 1024.5) - 1024;
     }
 
     static int clamp8(int v) {

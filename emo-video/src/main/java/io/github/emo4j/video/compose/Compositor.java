@@ -125,8 +125,10 @@ public final class Compositor {
      * composes, so frames after the first allocate nothing.
      */
     public final class Scratch {
-        private final float[] delta = new float[3 * n * n];
-        private final float[] rows = tap == null ? new float[3 * n * rw] : new float[0];
+        // a turned crop samples the whole change; an upright one needs two resampled source rows at a time
+        private final float[] delta = tap == null ? new float[0] : new float[3 * n * n];
+        private final float[] upper = tap == null ? new float[3 * rw] : new float[0];
+        private final float[] lower = tap == null ? new float[3 * rw] : new float[0];
     }
 
     /**
@@ -164,40 +166,47 @@ public final class Compositor {
             out = new int[width * height];
         }
         System.arraycopy(portrait, 0, out, 0, out.length);
-        int nn = n * n;
-        float[] delta = scratch.delta;
-        float[] rows = scratch.rows;
-        for (int c = 0; c < 3; c++) {
-            int o = c * nn;
-            for (int i = 0; i < nn; i++) {
-                delta[o + i] = (generated[o + i] - reference[o + i]) * feather[i];
-            }
-        }
         if (tap != null) {
-            return composeTurned(delta, out);
-        }
-        // horizontal pass over every crop row, 255 folded into the weights
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < n; y++) {
-                int src = c * nn + y * n, dst = (c * n + y) * rw;
-                for (int i = 0; i < rw; i++) {
-                    float a = delta[src + x0[i]], b = delta[src + x1[i]];
-                    rows[dst + i] = (a + (b - a) * xf[i]) * 255f;
+            int nn = n * n;
+            float[] delta = scratch.delta;
+            for (int c = 0; c < 3; c++) {
+                int o = c * nn;
+                for (int i = 0; i < nn; i++) {
+                    delta[o + i] = (generated[o + i] - reference[o + i]) * feather[i];
                 }
             }
+            return composeTurned(delta, out);
         }
-        // vertical pass fused with the paste: each output row blends two resampled crop rows
-        int plane = n * rw;
+        // each output row blends two source rows of the change, resampled across; consecutive output rows
+        // share source rows, so the two last resampled are kept and the change is never held whole
+        float[] upper = scratch.upper, lower = scratch.lower;
+        int upperRow = -1, lowerRow = -1;
         for (int j = 0; j < rh; j++) {
-            int r0 = y0[j] * rw, r1 = y1[j] * rw;
+            int s0 = y0[j], s1 = y1[j];
+            if (upperRow != s0) {
+                if (lowerRow == s0) {
+                    float[] t = upper;
+                    upper = lower;
+                    lower = t;
+                    lowerRow = -1;
+                } else {
+                    resampleRow(generated, reference, s0, upper);
+                }
+                upperRow = s0;
+            }
+            if (lowerRow != s1 && s1 != s0) {
+                resampleRow(generated, reference, s1, lower);
+                lowerRow = s1;
+            }
+            float[] r1 = s1 == s0 ? upper : lower;
             float f = yf[j];
             int row = (ry0 + j) * width + rx0;
             for (int i = 0; i < rw; i++) {
-                float a = rows[r0 + i], dr = a + (rows[r1 + i] - a) * f;
-                a = rows[plane + r0 + i];
-                float dg = a + (rows[plane + r1 + i] - a) * f;
-                a = rows[2 * plane + r0 + i];
-                float db = a + (rows[2 * plane + r1 + i] - a) * f;
+                float a = upper[i], dr = a + (r1[i] - a) * f;
+                a = upper[rw + i];
+                float dg = a + (r1[rw + i] - a) * f;
+                a = upper[2 * rw + i];
+                float db = a + (r1[2 * rw + i] - a) * f;
                 if (dr == 0 && dg == 0 && db == 0) {
                     continue;
                 }
@@ -206,6 +215,23 @@ public final class Compositor {
             }
         }
         return out;
+    }
+
+    /**
+     * Source row {@code y} of the feathered change, {@code (generated − reference) × feather}, resampled to
+     * the covered columns, times 255, into {@code into} ({@code [3][rw]}).
+     */
+    private void resampleRow(float[] generated, float[] reference, int y, float[] into) {
+        int nn = n * n, fr = y * n;
+        for (int c = 0; c < 3; c++) {
+            int src = c * nn + fr, dst = c * rw;
+            for (int i = 0; i < rw; i++) {
+                int k0 = x0[i], k1 = x1[i];
+                float a = (generated[src + k0] - reference[src + k0]) * feather[fr + k0];
+                float b = (generated[src + k1] - reference[src + k1]) * feather[fr + k1];
+                into[dst + i] = (a + (b - a) * xf[i]) * 255f;
+            }
+        }
     }
 
     /** Paste-back of a turned crop: each covered pixel samples the change bilinearly, edges clamped. */
@@ -243,8 +269,11 @@ public final class Compositor {
 
     /** Rounds half up, as {@code Math.round} does, and clamps to 0..255. */
     private static int to8(float v) {
-        int i = (int) Math.floor(v + 0.5f);
-        return i < 0 ? 0 : (i > 255 ? 255 : i);
+        // floor by truncation of a positive double: v + 0.5f rounded as a float, then shifted exactly (a
+        // float has 24 significant bits, a double 53), so this is Math.floor's answer without its call
+        double shifted = (double) (v + 0.5f) + 1024.0;
+        int i = shifted <= 0 ? -1 : (int) shifted - 1024;
+        return Math.max(0, Math.min(255, i));
     }
 
     private static int within(int v, int limit) {
