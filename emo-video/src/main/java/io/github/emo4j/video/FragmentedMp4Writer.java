@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
@@ -40,6 +41,8 @@ public final class FragmentedMp4Writer implements AutoCloseable {
     private final int framesPerFragment;
     private final int firstFragmentFrames;
     private final SkippingH264Encoder encoder;
+    /** Codes a frame's other slices while the caller codes one, or {@code null}; its threads end when idle. */
+    private final ThreadPoolExecutor sliceHelper;
     private final Picture picture;
     private final ByteBuffer encoded;
     private final List<GopEncoder.Packet> packets = new ArrayList<>();
@@ -108,8 +111,11 @@ public final class FragmentedMp4Writer implements AutoCloseable {
         // a key frame every two seconds or so, on a fragment's first frame: the fragments between are
         // small (only what moved), and a player can join the stream at any key frame
         int keyInterval = framesPerFragment * Math.max(1, (int) Math.round(2.0 * fps / framesPerFragment));
+        // a live stream waits for each frame: its slices are coded on as many cores as there are slices
+        this.sliceHelper = SkippingH264Encoder.sliceHelpers(Math.min(Runtime.getRuntime().availableProcessors(),
+                SkippingH264Encoder.slicesFor(h16 / 16)));
         this.encoder = new SkippingH264Encoder(keyInterval, framesPerFragment - firstFragmentFrames,
-                (x, y, key) -> Mp4Writer.macroblockQp(qp, key));
+                (x, y, key) -> Mp4Writer.macroblockQp(qp, key), sliceHelper, 0);
         this.picture = Picture.createCropped(w16, h16, ColorSpace.YUV420J, new Rect(0, 0, width, height));
         this.encoded = ByteBuffer.allocate(w16 * h16 * 3);
         this.audio = new VoiceWindow(Resampler.of(voiceRate, AUDIO_RATE));
@@ -164,6 +170,9 @@ public final class FragmentedMp4Writer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (sliceHelper != null) {
+            sliceHelper.shutdown();
+        }
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jcodec.common.io.NIOUtils;
@@ -113,14 +112,7 @@ final class GopEncoder implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // no queue: a slice no helper thread takes at once is coded by the GOP's worker, which never waits
-        // for work that has not started
-        this.sliceHelper = threads < 2 ? null : new ThreadPoolExecutor(0, threads - 1, 10, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), task -> {
-                    Thread t = new Thread(task, "emo4j-h264-slice");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.sliceHelper = SkippingH264Encoder.sliceHelpers(threads);
     }
 
     /** A picture to fill with the next frame; waits while too many are in flight. */

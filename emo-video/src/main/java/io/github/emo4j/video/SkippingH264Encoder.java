@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jcodec.codecs.h264.H264Utils;
 import org.jcodec.codecs.h264.encode.EncodedMB;
@@ -127,6 +130,25 @@ final class SkippingH264Encoder {
      */
     static int slicesFor(int mbHeight) {
         return Math.max(1, Math.min(MAX_SLICES, mbHeight / MIN_SLICE_ROWS));
+    }
+
+    /**
+     * Threads to code a picture's other slices beside the thread that encodes: at most {@code threads − 1},
+     * made when wanted and ended after 10 s idle, with no queue, so a slice no helper takes at once is
+     * coded by the caller, which never waits for work that has not started.
+     *
+     * @param threads the threads a picture may be coded on, the caller's included
+     * @return the helpers, or {@code null} for fewer than 2 threads
+     */
+    static ThreadPoolExecutor sliceHelpers(int threads) {
+        if (threads < 2) {
+            return null;
+        }
+        return new ThreadPoolExecutor(0, threads - 1, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread t = new Thread(task, "emo4j-h264-slice");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Macroblocks skipped and coded in P frames so far. */

@@ -114,6 +114,51 @@ class FragmentedMp4WriterTest {
         assertEquals(List.of(0, 49), keyFrames);
     }
 
+    /** 544 pixels high is two slices, coded on a helper thread where there are two cores: ffmpeg reads them back. */
+    @Test
+    void aPictureOfTwoSlicesDecodesToWhatWentIn() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")), "Debian's ffmpeg is not installed");
+        assertEquals(2, SkippingH264Encoder.slicesFor(544 / 16));
+        int w = 64, h = 544, frames = 12;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (FragmentedMp4Writer wr = new FragmentedMp4Writer(out, w, h, 25, 16000, 4, 4, Mp4Writer.MIN_QP)) {
+            for (int k = 0; k < frames; k++) {
+                wr.accept(tall(w, h, k), new float[640]);
+            }
+            wr.finish();
+        }
+        Path f = dir.resolve("tall.mp4"), raw = dir.resolve("tall.rgb");
+        Files.write(f, out.toByteArray());
+        String decode = run("ffmpeg", "-v", "warning", "-i", f.toString(), "-f", "rawvideo", "-pix_fmt", "rgb24", raw.toString());
+        assertEquals("", decode.strip(), "ffmpeg's warnings: " + decode);
+        byte[] got = Files.readAllBytes(raw);
+        assertEquals(frames * w * h * 3, got.length, "frames decoded");
+        int worst = 0;
+        for (int k = 0; k < frames; k++) {
+            int[] in = tall(w, h, k);
+            for (int i = 0; i < w * h; i++) {
+                for (int c = 0; c < 3; c++) {
+                    int want = in[i] >> (16 - 8 * c) & 0xFF, have = got[(k * w * h + i) * 3 + c] & 0xFF;
+                    worst = Math.max(worst, Math.abs(want - have));
+                }
+            }
+        }
+        // the slices' edge (row 272) is where a prediction error would show: a whole picture of drift
+        assertTrue(worst <= 12, "largest decoded difference " + worst + " levels");
+    }
+
+    /** A smooth pattern that drifts down a pixel a frame, so both slices change and move. */
+    private static int[] tall(int w, int h, int k) {
+        int[] rgb = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = (int) (128 + 80 * Math.sin((y - k) / 11.0) * Math.cos(x / 9.0));
+                rgb[y * w + x] = v << 16 | (255 - v) << 8 | (y * 200 / h);
+            }
+        }
+        return rgb;
+    }
+
     static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
