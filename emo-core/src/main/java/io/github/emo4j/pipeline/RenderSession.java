@@ -92,7 +92,7 @@ public final class RenderSession implements AutoCloseable {
 
     /** Opens a session; see {@link Renderer#open}. Everything it allocated is released when this throws. */
     RenderSession(ModelPack pack, RenderSpec spec, FaceDetector detector, Scheduler packScheduler, long fixedBranches,
-                  long fixedFrames, TensorPool tensorPool, FrameSink.Factory frames,
+                  long fixedFrames, TensorPool tensorPool, PromptCache prompts, FrameSink.Factory frames,
                   String target, java.util.function.BooleanSupplier closing, double expectedSeconds,
                   Renderer.ClipObserver observer) throws OrtException, IOException {
         this.target = target;
@@ -128,7 +128,7 @@ public final class RenderSession implements AutoCloseable {
             ProducedTensors produced = new ProducedTensors(pack, ctx.views, ctx.clock, p.branches(), ctx.trace);
             ReferenceStage reference = ctx.time("reference",
                     () -> ReferenceStage.run(pack, produced, framing, spec.portrait(), p.branches(), p.clipFrames(), ctx));
-            ctx.prompt = ctx.time("text", () -> TextConditioning.of(pack, spec, ctx, p.branches() > 1));
+            ctx.prompt = ctx.time("text", () -> TextConditioning.of(pack, spec, ctx, prompts, p.branches() > 1));
             // the first clip has a sampler and inputs of its own when it is shorter or has a graph of its own
             boolean firstApart = p.shortFirstClip() || pack.has(Role.FIRST_CLIP_DENOISER);
             s = sampler(pack.component(Role.DENOISING_UNET), p, layout, p.clipFrames(), firstApart ? 1 : 0, false, ctx);

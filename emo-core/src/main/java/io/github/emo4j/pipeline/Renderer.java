@@ -36,6 +36,8 @@ public final class Renderer implements AutoCloseable {
     private volatile ClipObserver observer;
     /** Buffers kept from one render for the next, so that a render does not fault in a gigabyte afresh. */
     private final TensorPool tensorPool = new TensorPool();
+    /** The text encoder's rows for the prompts of the last renders: most users keep one prompt. */
+    private final PromptCache prompts = new PromptCache();
 
     /** Called with each clip's decoded frames that reach the video, {@code [frames][3][R][R]}, before compositing; for tests. */
     interface ClipObserver {
@@ -142,7 +144,7 @@ public final class Renderer implements AutoCloseable {
                               double expectedSeconds) {
         try {
             return new RenderSession(pack, req, req.face() == null ? detector() : null, scheduler, fixedBranches(),
-                    fixedFrames(), tensorPool, frames, target, closing, expectedSeconds, observer);
+                    fixedFrames(), tensorPool, prompts, frames, target, closing, expectedSeconds, observer);
         } catch (IOException | OrtException e) {
             throw RenderSession.failure(e, target, String.valueOf(pack.source()));
         }

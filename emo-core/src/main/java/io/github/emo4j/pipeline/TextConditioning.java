@@ -24,7 +24,8 @@ import java.util.Map;
  * The denoiser's text context for one render, as Wan's T5EncoderModel makes it: each prompt cleaned,
  * tokenized to L ids (padded after), encoded, and its rows past the prompt's tokens zeroed (Wan cuts
  * them off, and its transformer pads the context back to L with zeros). A render that gives no prompt
- * takes the pack's stored embeddings when it has them, else the prompts its settings name.
+ * takes the pack's stored embeddings when it has them, else the prompts its settings name. A prompt the
+ * renderer encoded before is taken from its {@link PromptCache}, without the encoder.
  */
 final class TextConditioning {
     private TextConditioning() {
@@ -34,7 +35,7 @@ final class TextConditioning {
      * The render's prompt embeddings, or {@code null} when the denoiser takes no text; the negative
      * prompt's only with {@code negativeUsed} (an unconditional branch runs), else zeros.
      */
-    static PromptEmbeddings of(ModelPack pack, RenderSpec spec, RenderContext ctx, boolean negativeUsed) {
+    static PromptEmbeddings of(ModelPack pack, RenderSpec spec, RenderContext ctx, PromptCache cache, boolean negativeUsed) {
         boolean given = spec.prompt() != null || spec.negativePrompt() != null;
         if (!pack.has(Role.TEXT_ENCODER)) {
             if (given) {
@@ -51,16 +52,30 @@ final class TextConditioning {
         OnnxComponent encoder = pack.component(Role.TEXT_ENCODER);
         TensorSpec context = pack.component(Role.DENOISING_UNET).spec().input(Contract.TEXT_CONTEXT);
         int tokens = pack.tokenizer().length();
-        String prompt = spec.prompt() != null ? spec.prompt() : te.prompt();
-        String negative = spec.negativePrompt() != null ? spec.negativePrompt() : te.negativePrompt();
-        long before = encoder.nanosInRun(), t0 = System.nanoTime();
-        float[] p, n;
-        try (OnnxComponent.Hold hold = encoder.hold()) {
-            p = encode(pack, encoder, te, prompt, tokens);
-            n = negativeUsed ? encode(pack, encoder, te, negative, tokens) : new float[p.length];
+        String prompt = PromptCleaning.clean(te.cleaning(), spec.prompt() != null ? spec.prompt() : te.prompt());
+        String negative = PromptCleaning.clean(te.cleaning(),
+                spec.negativePrompt() != null ? spec.negativePrompt() : te.negativePrompt());
+        float[] p = cache.get(prompt);
+        float[] n = negativeUsed ? cache.get(negative) : null;
+        if (p == null || (negativeUsed && n == null)) {
+            // only now is the encoder needed: with --low-memory, holding it loads it again
+            long before = encoder.nanosInRun(), t0 = System.nanoTime();
+            try (OnnxComponent.Hold hold = encoder.hold()) {
+                if (p == null) {
+                    p = encode(pack, encoder, te, prompt, tokens);
+                    cache.put(prompt, p);
+                }
+                if (negativeUsed && n == null) {
+                    n = encode(pack, encoder, te, negative, tokens);
+                    cache.put(negative, n);
+                }
+            }
+            // the component's counter is shared with concurrent renders; this call's own span bounds it
+            ctx.clock.addAlone(Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before));
         }
-        // the component's counter is shared with concurrent renders; this call's own span bounds it
-        ctx.clock.addAlone(Math.min(System.nanoTime() - t0, encoder.nanosInRun() - before));
+        if (!negativeUsed) {
+            n = new float[p.length];
+        }
         int width = p.length / tokens;
         if (context.dim(2) > 0 && width != context.dim(2)) {
             throw new PackException(encoder.name() + ": output 'text_context' is " + width + " wide; denoising_unet takes "
@@ -73,11 +88,11 @@ final class TextConditioning {
         return new PromptEmbeddings(tokens, width, p, n);
     }
 
-    /** One prompt's rows: {@code [L, D]}, zero past its tokens. */
+    /** One cleaned prompt's rows: {@code [L, D]}, zero past its tokens. */
     private static float[] encode(ModelPack pack, OnnxComponent encoder, TextEncoding te, String text, int length) {
         Tokens t;
         try {
-            t = pack.tokenizer().encode(PromptCleaning.clean(te.cleaning(), text));
+            t = pack.tokenizer().encode(text);
         } catch (RuntimeException e) {
             throw new PackException(encoder.name() + ": its tokenizer (settings.tokenizer " + te.tokenizer() + ") failed: "
                     + e.getMessage(), e);

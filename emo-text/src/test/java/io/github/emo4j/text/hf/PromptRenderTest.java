@@ -143,6 +143,31 @@ class PromptRenderTest {
         }
     }
 
+    /**
+     * A prompt (or negative prompt) the renderer encoded before is not encoded again, even written another
+     * way that cleans to the same text; the video is the same; with low memory the encoder stays released.
+     */
+    @Test
+    void aPromptEncodedBeforeIsTakenFromTheRenderersCache() throws Exception {
+        Path folder = pack("cached", base().withTextEncoder(false));
+        SessionSettings low = new SessionSettings(1, SessionSettings.DEFAULT.optimization(), null, true);
+        try (ModelPack pack = ModelPack.load(new io.github.emo4j.pack.FolderPackSource(folder), List.of(ExecutionProvider.CPU),
+                low, PackLoadListener.NONE);
+             var r = new io.github.emo4j.pipeline.Renderer(pack)) {
+            var encoder = pack.component(Role.TEXT_ENCODER);
+            Path first = dir.resolve("first.mp4"), again = dir.resolve("again.mp4"), other = dir.resolve("other.mp4");
+            r.render(io.github.emo4j.pipeline.RenderSpec.of(request().prompt("a person sing").build()), first);
+            assertEquals(2, encoder.runCount(), "the prompt and the negative prompt");
+            r.render(io.github.emo4j.pipeline.RenderSpec.of(request().prompt(" a  person\nsing ").build()), again);
+            assertEquals(2, encoder.runCount(), "both taken from the cache");
+            assertFalse(encoder.isOpen(), "not loaded again");
+            assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(again), "the same video");
+            r.render(io.github.emo4j.pipeline.RenderSpec.of(request().prompt("a person talking").build()), other);
+            assertEquals(3, encoder.runCount(), "only the new prompt");
+            assertFalse(Arrays.equals(Files.readAllBytes(first), Files.readAllBytes(other)));
+        }
+    }
+
     /** Branch {@code b}'s rows: the first {@code count} not all zero, the rest exactly zero. */
     private static void assertRows(float[] context, int b, int count) {
         for (int row = 0; row < TOKENS; row++) {
