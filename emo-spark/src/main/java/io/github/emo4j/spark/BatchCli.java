@@ -30,8 +30,8 @@ public final class BatchCli {
     static final String USAGE = String.join("\n",
             "usage: emo batch --jobs FILE.csv --out DIR [--master local[N]] [--segment-seconds S] [options]",
             "",
-            "Renders every job of FILE.csv (header id,portrait,audio[,seed][,output]; relative paths are",
-            "relative to the CSV's folder) on Apache Spark, into DIR/<id>.mp4, and writes DIR/results.csv",
+            "Renders every job of FILE.csv (header id,portrait,audio[,seed][,output][,prompt][,negative_prompt];",
+            "relative paths are relative to the CSV's folder) on Apache Spark, into DIR/<id>.mp4, and writes DIR/results.csv",
             "(id,status,frames,seconds,output,error). Paths may be on any Hadoop file system (hdfs://, s3a://).",
             "",
             "  --master M           Spark master (default: local[*], this machine; spark-submit's own when",
@@ -42,8 +42,10 @@ public final class BatchCli {
             "  --pack DIR           model pack on every executor (default: the built-in procedural pack)",
             "  --threads N          ONNX Runtime threads per task (default: spark.task.cpus)",
             "  --gpu-provider P     provider on a GPU Spark assigns a task: cuda (default), tensorrt, rocm, ...",
-            "  --steps N, --guidance G, --fps F, --quality Q, --motion P,E,L, --scheduler NAME, --seed N",
-            "                       render options for every job (a seed column wins over --seed)",
+            "  --steps N, --guidance G, --fps F, --quality Q, --motion P,E,L, --scheduler NAME, --seed N,",
+            "  --prompt TEXT, --negative-prompt TEXT",
+            "                       render options for every job (a seed or prompt column wins over the option;",
+            "                       a prompt needs a pack with a text encoder)",
             "  --verbose            stack traces and Spark's log",
             "",
             "exit status: 0 every job done; 2 a job failed on bad input, or the options or jobs file are bad;",
@@ -132,7 +134,8 @@ public final class BatchCli {
 
     private static final List<String> FLAGS = List.of("help", "verbose");
     private static final List<String> VALUED = List.of("jobs", "out", "master", "segment-seconds", "join-frames",
-            "pack", "threads", "gpu-provider", "steps", "guidance", "fps", "quality", "motion", "scheduler", "seed");
+            "pack", "threads", "gpu-provider", "steps", "guidance", "fps", "quality", "motion", "scheduler", "seed", "prompt",
+            "negative-prompt");
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -166,8 +169,10 @@ public final class BatchCli {
     static BatchOptions options(Map<String, String> opts) {
         Map<String, String> render = new LinkedHashMap<>();
         for (String r : RenderOptions.NAMES) {
-            if (opts.containsKey(r)) {
-                render.put(r, opts.get(r));
+            // flags are spelled with hyphens: --negative-prompt
+            String flag = r.replace('_', '-');
+            if (opts.containsKey(flag)) {
+                render.put(r, opts.get(flag));
             }
         }
         ExecutionProvider.Kind kind = null;

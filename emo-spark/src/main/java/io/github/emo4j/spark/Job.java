@@ -55,6 +55,15 @@ record Job(String id, String portrait, byte[] portraitBytes, String audio, byte[
         if (o >= 0 && !row.isNullAt(o)) {
             options = Map.copyOf(row.getJavaMap(o));
         }
+        // a prompt column, as a CSV gives it, wins over the options column's
+        for (String text : java.util.List.of("prompt", "negative_prompt")) {
+            int t = index(row, text);
+            if (t >= 0 && !row.isNullAt(t) && !row.get(t).toString().isBlank()) {
+                Map<String, String> with = new java.util.HashMap<>(options);
+                with.put(text, row.get(t).toString());
+                options = Map.copyOf(with);
+            }
+        }
         return new Job(id, portrait, portraitBytes, audio, audioBytes, output, seed, options, null);
     }
 

@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * The CSV of {@code emo batch}: a header naming {@code id}, {@code portrait}, {@code audio} and optionally
- * {@code seed} and {@code output}, then one job per line. Fields may be quoted ("a, b" and "" for a quote).
+ * {@code seed}, {@code output}, {@code prompt} and {@code negative_prompt}, then one job per line. Fields may be quoted ("a, b" and "" for a quote).
  */
 final class JobsCsv {
     static final List<String> REQUIRED = List.of("id", "portrait", "audio");
-    static final List<String> KNOWN = List.of("id", "portrait", "audio", "seed", "output");
+    static final List<String> KNOWN = List.of("id", "portrait", "audio", "seed", "output", "prompt", "negative_prompt");
 
     private JobsCsv() {
     }
@@ -75,7 +75,7 @@ final class JobsCsv {
         for (String r : REQUIRED) {
             if (!header.contains(r)) {
                 throw new IllegalArgumentException(name + ": the header has no '" + r + "' column (it has: "
-                        + String.join(",", header) + "); expected id,portrait,audio[,seed]");
+                        + String.join(",", header) + "); expected id,portrait,audio[,seed][,output][,prompt][,negative_prompt]");
             }
         }
         for (String h : header) {

@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /** Render options by name, as the batch options and a job's {@code options} column give them. */
 final class RenderOptions {
-    static final Set<String> NAMES = Set.of("steps", "guidance", "fps", "quality", "motion", "scheduler", "seed");
+    static final Set<String> NAMES = Set.of("steps", "guidance", "fps", "quality", "motion", "scheduler", "seed", "prompt",
+            "negative_prompt");
 
     private RenderOptions() {
     }
@@ -45,6 +46,8 @@ final class RenderOptions {
                 case "motion" -> r.motion((MotionControl) v);
                 case "scheduler" -> r.scheduler((String) v);
                 case "seed" -> r.seed((Long) v);
+                case "prompt" -> r.prompt((String) v);
+                case "negative_prompt" -> r.negativePrompt((String) v);
                 default -> throw new IllegalStateException(e.getKey());
             }
         }

@@ -59,6 +59,30 @@ class BatchCliTest {
         assertTrue(Files.exists(dir.resolve("good/ok.mp4")));
     }
 
+    /**
+     * A job's prompt column reaches its render: the built-in pack has no text encoder, so the prompted job
+     * fails alone, by name, and the one without a prompt renders; {@code --negative-prompt} reaches every job.
+     */
+    @Test
+    void aPromptColumnReachesItsJobsRender(@TempDir Path dir) throws Exception {
+        Fixtures.writeWav(dir.resolve("voice.wav"), Fixtures.voice(0.6));
+        Files.copy(Fixtures.PORTRAIT, dir.resolve("face.png"));
+        Path csv = Files.writeString(dir.resolve("jobs.csv"), "id,portrait,audio,prompt\n"
+                + "said,face.png,voice.wav,\"a person talking, calmly\"\n"
+                + "plain,face.png,voice.wav,\n");
+        Path videos = dir.resolve("videos");
+        assertEquals(2, run("--jobs", csv.toString(), "--out", videos.toString(), "--master", "local[1]", "--steps", "1"),
+                err.toString());
+        List<String> lines = Files.readAllLines(videos.resolve("results.csv"));
+        assertTrue(lines.get(1).startsWith("said,failed,") && lines.get(1).contains("prompt: this pack has no text_encoder"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("plain,ok,"), lines.get(2));
+        assertEquals(2, run("--jobs", csv.toString(), "--out", dir.resolve("neg").toString(), "--master", "local[1]",
+                "--steps", "1", "--negative-prompt", "blurry"), err.toString());
+        lines = Files.readAllLines(dir.resolve("neg/results.csv"));
+        assertTrue(lines.get(2).startsWith("plain,failed,") && lines.get(2).contains("negativePrompt"), lines.get(2));
+    }
+
     @Test
     void badOptionsAndJobFilesAreOneLine(@TempDir Path dir) throws Exception {
         assertEquals(2, run("--out", dir.toString()));
