@@ -68,8 +68,9 @@ class BatchCliTest {
         Fixtures.writeWav(dir.resolve("voice.wav"), Fixtures.voice(0.6));
         Files.copy(Fixtures.PORTRAIT, dir.resolve("face.png"));
         Path csv = Files.writeString(dir.resolve("jobs.csv"), "id,portrait,audio,prompt\n"
-                + "said,face.png,voice.wav,\"a person talking, calmly\"\n"
-                + "plain,face.png,voice.wav,\n");
+                + "said,face.png,voice.wav,\"a person talking,\ncalmly, \"\"quoted\"\"\"\n"
+                + "plain,face.png,voice.wav,\n"
+                + "long,face.png,voice.wav," + "x".repeat(10_001) + "\n");
         Path videos = dir.resolve("videos");
         assertEquals(2, run("--jobs", csv.toString(), "--out", videos.toString(), "--master", "local[1]", "--steps", "1"),
                 err.toString());
@@ -77,6 +78,8 @@ class BatchCliTest {
         assertTrue(lines.get(1).startsWith("said,failed,") && lines.get(1).contains("prompt: this pack has no text_encoder"),
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("plain,ok,"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("long,failed,") && lines.get(3).contains("prompt: 10001 characters; at most 10000"),
+                lines.get(3));
         assertEquals(2, run("--jobs", csv.toString(), "--out", dir.resolve("neg").toString(), "--master", "local[1]",
                 "--steps", "1", "--negative-prompt", "blurry"), err.toString());
         lines = Files.readAllLines(dir.resolve("neg/results.csv"));
