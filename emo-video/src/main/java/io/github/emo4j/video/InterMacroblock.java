@@ -32,6 +32,11 @@ final class InterMacroblock {
     private final int[] chromaU = new int[64];
     private final int[] chromaV = new int[64];
     private final int[][] levels = new int[16][16];
+    // the chroma residual's 4x4 blocks and the luma blocks' coefficient counts, rewritten every macroblock
+    private final int[][] uBlocks = new int[4][16];
+    private final int[][] vBlocks = new int[4][16];
+    private final int[] counts = new int[16];
+    private static final int[] NO_COEFFICIENTS = new int[16];
 
     InterMacroblock(Picture reference, CAVLC[] cavlc, int top) {
         this.reference = reference;
@@ -51,9 +56,9 @@ final class InterMacroblock {
         }
     }
 
-    /** Squared error of the current prediction against the input. */
-    long predictionError(Picture pic, int mbX, int mbY) {
-        return SkippingH264Encoder.squaredError(pic, prediction, mbX, mbY);
+    /** Squared error of the current prediction against the input, exact up to {@code limit} (more than it beyond). */
+    long predictionError(Picture pic, int mbX, int mbY, long limit) {
+        return SkippingH264Encoder.squaredError(pic, prediction, mbX, mbY, limit);
     }
 
     /** The skipped macroblock's reconstruction: the prediction at the skip's vector, as {@link #predict} left it. */
@@ -62,7 +67,7 @@ final class InterMacroblock {
             byte[] src = prediction.getPlaneData(p);
             System.arraycopy(src, 0, out.getPixels().getPlaneData(p), 0, src.length);
         }
-        finish(out, mvx, mvy, qp, new int[16]);
+        finish(out, mvx, mvy, qp, NO_COEFFICIENTS);
     }
 
     /**
@@ -89,7 +94,8 @@ final class InterMacroblock {
         int cbp = pattern | 2 << 4;
         CAVLCWriter.writeUE(w, H264Const.CODED_BLOCK_PATTERN_INTER_COLOR_INV[cbp]);
         CAVLCWriter.writeSE(w, qp - prevQp);
-        int[] nc = new int[16];
+        int[] nc = counts;
+        Arrays.fill(nc, 0);
         // 8x8 groups in raster order, their 4x4 blocks in raster order within
         for (int group = 0; group < 4; group++) {
             for (int sub = 0; sub < 4; sub++) {
@@ -105,7 +111,7 @@ final class InterMacroblock {
                 }
             }
         }
-        int[][] u = split(chromaU), v = split(chromaV);
+        int[][] u = split(chromaU, uBlocks), v = split(chromaV, vBlocks);
         MBEncoderI16x16.chromaResidual(pic, mbX, mbY - top, w, qp, u, v, cavlc[1], cavlc[2], MBType.P_16x16, MBType.P_16x16);
         // reconstruction: prediction plus the residual the decoder gets back
         for (int b = 0; b < 16; b++) {
@@ -139,9 +145,8 @@ final class InterMacroblock {
                 chromaV, prediction.getPlaneData(2), 8, 8);
     }
 
-    /** The four 4x4 blocks of an 8x8 plane, raster order. */
-    private static int[][] split(int[] plane) {
-        int[][] blocks = new int[4][16];
+    /** The four 4x4 blocks of an 8x8 plane, raster order, into {@code blocks}. */
+    private static int[][] split(int[] plane, int[][] blocks) {
         for (int b = 0; b < 4; b++) {
             take(plane, 8, 4 * (b & 1), 4 * (b >> 1), blocks[b]);
         }

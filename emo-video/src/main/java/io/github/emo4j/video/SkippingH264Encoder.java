@@ -434,7 +434,10 @@ final class SkippingH264Encoder {
                         double lambda = 0.85 * Math.pow(2, (qp - 12) / 3.0);
                         double codedCost = squaredError(pic, mb.getPixels(), mbX, mbY) + lambda * (trial.position() - start);
                         inter.predict(mbX, mbY, skipMv[0], skipMv[1]);
-                        if (inter.predictionError(pic, mbX, mbY) + lambda <= codedCost) {
+                        // the skip's error need only be known up to where it loses: past codedCost − λ by
+                        // more than a unit, the comparison below cannot come out otherwise
+                        long room = (long) Math.floor(codedCost - lambda) + 1;
+                        if (inter.predictionError(pic, mbX, mbY, room) + lambda <= codedCost) {
                             for (CAVLC c : cavlc) {
                                 c.restore();
                             }
@@ -469,15 +472,28 @@ final class SkippingH264Encoder {
 
     /** Squared error of a reconstructed macroblock against the input, all three planes. */
     static long squaredError(Picture pic, Picture mb, int mbX, int mbY) {
+        return squaredError(pic, mb, mbX, mbY, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #squaredError(Picture, Picture, int, int)}, but it may stop at the end of a row once the sum
+     * passes {@code limit}: the answer is exact when it is at most {@code limit}, and more than it otherwise.
+     */
+    static long squaredError(Picture pic, Picture mb, int mbX, int mbY, long limit) {
         long sum = 0;
         for (int p = 0; p < 3; p++) {
             int shift = p == 0 ? 4 : 3, size = 1 << shift, stride = pic.getPlaneWidth(p);
             byte[] in = pic.getPlaneData(p), out = mb.getPlaneData(p);
             for (int y = 0; y < size; y++) {
                 int row = ((mbY << shift) + y) * stride + (mbX << shift);
+                int rowSum = 0;
                 for (int x = 0; x < size; x++) {
                     int d = in[row + x] - out[y * size + x];
-                    sum += d * d;
+                    rowSum += d * d;
+                }
+                sum += rowSum;
+                if (sum > limit) {
+                    return sum;
                 }
             }
         }
