@@ -4,6 +4,7 @@ import io.github.emo4j.audio.Resampler;
 import io.github.emo4j.video.aac.AacEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import org.jcodec.common.AudioFormat;
 import org.jcodec.common.Codec;
 import org.jcodec.common.MuxerTrack;
@@ -13,7 +14,9 @@ import org.jcodec.containers.mp4.muxer.MP4Muxer;
 /**
  * AAC-LC by {@link AacEncoder}, 1024-sample frames handed to JCodec's muxer as ADTS (it strips the
  * headers and writes the {@code esds} from them). Audio at other rates is resampled to 48 kHz as the
- * frames need it, so that opening a video does not wait for the whole voice to be resampled. The
+ * frames need it, so that opening a video does not wait for the whole voice to be resampled, and
+ * encoded as the video's frames arrive ({@link #prepareUpTo}), so that what is left when the last frame
+ * is encoded is writing, not encoding. The
  * first 1024 input samples are dropped so that decoded audio lines up with the video, as
  * {@link AacEncoder} explains.
  */
@@ -34,7 +37,12 @@ final class AacAudioOut implements AudioOut {
     private final VoiceWindow audio;
     private final double ratio;
     private final float[] block = new float[1024];
+    /** Input position of the next frame to write to the track. */
     private long pos = 1024;
+    /** Input position of the next frame to encode: frames from {@link #pos} to here wait in {@link #ready}. */
+    private long encodedPos = 1024;
+    /** Frames encoded ahead of the video, as ADTS: at most the audio of the video frames not yet muxed. */
+    private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
     private long frames;
 
     AacAudioOut(MP4Muxer muxer, float[] input, int inputRate) {
@@ -49,23 +57,43 @@ final class AacAudioOut implements AudioOut {
     }
 
     @Override
+    public void prepareUpTo(long sample) {
+        long due = Math.min(length, Math.round(sample * ratio));
+        while (encodedPos - 1024 < due && encodedPos < length + 1024) {
+            encodeNext();
+        }
+    }
+
+    @Override
     public void writeUpTo(long sample) throws IOException {
         long due = Math.min(length, Math.round(sample * ratio));
         // frame f is fed input [1024 (f+1), 1024 (f+2)) and decodes to output [1024 f, 1024 (f+1))
         while (pos - 1024 < due && pos < length + 1024) {
-            encodeNext();
+            writeNext();
         }
     }
 
     @Override
     public void finish() throws IOException {
         while (pos < length + 1024) {
-            encodeNext();
+            writeNext();
         }
     }
 
-    private void encodeNext() throws IOException {
-        long until = Math.min(length, pos + block.length);
+    private void writeNext() throws IOException {
+        if (ready.isEmpty()) {
+            encodeNext();
+        }
+        Packet p = Packet.createPacket(ByteBuffer.wrap(ready.poll()), frames * 1024, encoder.sampleRate(), 1024, frames,
+                Packet.FrameType.KEY, null);
+        track.addFrame(p);
+        frames++;
+        pos += 1024;
+    }
+
+    /** Encodes the frame at {@link #encodedPos} into {@link #ready}. */
+    private void encodeNext() {
+        long until = Math.min(length, encodedPos + block.length);
         while (audio.arrived() < until && fed < input.length) {
             int n = Math.min(PIECE, input.length - fed);
             audio.push(input, fed, n);
@@ -74,13 +102,9 @@ final class AacAudioOut implements AudioOut {
                 audio.end();
             }
         }
-        audio.forgetBefore(pos);
-        audio.read(pos, block);
-        byte[] adts = encoder.encodeFrame(block);
-        Packet p = Packet.createPacket(ByteBuffer.wrap(adts), frames * 1024, encoder.sampleRate(), 1024, frames,
-                Packet.FrameType.KEY, null);
-        track.addFrame(p);
-        frames++;
-        pos += 1024;
+        audio.forgetBefore(encodedPos);
+        audio.read(encodedPos, block);
+        ready.add(encoder.encodeFrame(block));
+        encodedPos += 1024;
     }
 }

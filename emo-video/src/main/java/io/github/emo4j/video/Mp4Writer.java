@@ -189,6 +189,10 @@ public final class Mp4Writer implements FrameSink {
         Bt601.toPicture(rgb, width, height, picture);
         encoder.submit(picture);
         frames++;
+        if (audioOut != null) {
+            // the voice of this frame is encoded now, beside the video's encoding, not after the last frame
+            audioOut.prepareUpTo(frames * fpsDen * (long) audioRate / fpsNum);
+        }
         mux(encoder.ready());
     }
 
