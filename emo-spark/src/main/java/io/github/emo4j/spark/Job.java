@@ -50,21 +50,19 @@ record Job(String id, String portrait, byte[] portraitBytes, String audio, byte[
                 }
             }
         }
-        Map<String, String> options = Map.of();
+        Map<String, String> options = new java.util.HashMap<>();
         int o = index(row, "options");
         if (o >= 0 && !row.isNullAt(o)) {
-            options = Map.copyOf(row.getJavaMap(o));
+            options.putAll(row.getJavaMap(o));
         }
         // a prompt column, as a CSV gives it, wins over the options column's
         for (String text : java.util.List.of("prompt", "negative_prompt")) {
             int t = index(row, text);
             if (t >= 0 && !row.isNullAt(t) && !row.get(t).toString().isBlank()) {
-                Map<String, String> with = new java.util.HashMap<>(options);
-                with.put(text, row.get(t).toString());
-                options = Map.copyOf(with);
+                options.put(text, row.get(t).toString());
             }
         }
-        return new Job(id, portrait, portraitBytes, audio, audioBytes, output, seed, options, null);
+        return new Job(id, portrait, portraitBytes, audio, audioBytes, output, seed, Map.copyOf(options), null);
     }
 
     private static Job failed(String id, String problem) {

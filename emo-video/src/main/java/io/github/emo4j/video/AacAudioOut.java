@@ -39,8 +39,6 @@ final class AacAudioOut implements AudioOut {
     private final float[] block = new float[1024];
     /** Input position of the next frame to write to the track. */
     private long pos = 1024;
-    /** Input position of the next frame to encode: frames from {@link #pos} to here wait in {@link #ready}. */
-    private long encodedPos = 1024;
     /** Frames encoded ahead of the video, as ADTS: at most the audio of the video frames not yet muxed. */
     private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
     private long frames;
@@ -59,9 +57,14 @@ final class AacAudioOut implements AudioOut {
     @Override
     public void prepareUpTo(long sample) {
         long due = Math.min(length, Math.round(sample * ratio));
-        while (encodedPos - 1024 < due && encodedPos < length + 1024) {
+        while (encodedPos() - 1024 < due && encodedPos() < length + 1024) {
             encodeNext();
         }
+    }
+
+    /** Input position of the next frame to encode: the frames from {@link #pos} to it wait in {@link #ready}. */
+    private long encodedPos() {
+        return pos + 1024L * ready.size();
     }
 
     @Override
@@ -91,9 +94,10 @@ final class AacAudioOut implements AudioOut {
         pos += 1024;
     }
 
-    /** Encodes the frame at {@link #encodedPos} into {@link #ready}. */
+    /** Encodes the frame at {@link #encodedPos()} into {@link #ready}. */
     private void encodeNext() {
-        long until = Math.min(length, encodedPos + block.length);
+        long at = encodedPos();
+        long until = Math.min(length, at + block.length);
         while (audio.arrived() < until && fed < input.length) {
             int n = Math.min(PIECE, input.length - fed);
             audio.push(input, fed, n);
@@ -102,9 +106,8 @@ final class AacAudioOut implements AudioOut {
                 audio.end();
             }
         }
-        audio.forgetBefore(encodedPos);
-        audio.read(encodedPos, block);
+        audio.forgetBefore(at);
+        audio.read(at, block);
         ready.add(encoder.encodeFrame(block));
-        encodedPos += 1024;
     }
 }

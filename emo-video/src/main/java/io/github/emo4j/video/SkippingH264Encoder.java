@@ -83,6 +83,8 @@ final class SkippingH264Encoder {
     private Picture spare;
     private Picture previousInput;
     private Slice[] slices;
+    private long skipped;
+    private long coded;
 
     SkippingH264Encoder(int keyInterval, QpMap qps) {
         this(keyInterval, 0, qps, null, 0);
@@ -153,14 +155,7 @@ final class SkippingH264Encoder {
 
     /** Macroblocks skipped and coded in P frames so far. */
     long[] skipCounts() {
-        long[] counts = new long[2];
-        if (slices != null) {
-            for (Slice s : slices) {
-                counts[0] += s.skipped;
-                counts[1] += s.coded;
-            }
-        }
-        return counts;
+        return new long[] {skipped, coded};
     }
 
     /** The last frame's reconstruction, as a decoder has it: for tests. */
@@ -197,6 +192,8 @@ final class SkippingH264Encoder {
         Picture recon = spare != null ? spare : Picture.create(mbWidth << 4, mbHeight << 4, ColorSpace.YUV420J);
         new Frame(pic, recon, idr, frameNumber - lastKey).code();
         for (Slice s : slices) {
+            skipped += s.skipped;
+            coded += s.coded;
             out.putInt(1);
             new NALUnit(idr ? NALUnitType.IDR_SLICE : NALUnitType.NON_IDR_SLICE, 3).write(out);
             H264Utils.escapeNAL(s.data, out);
@@ -278,17 +275,10 @@ final class SkippingH264Encoder {
         spare = null;
         int count = Math.min(mbHeight, sliceCount > 0 ? sliceCount : slicesFor(mbHeight));
         if (slices == null || slices.length != count || slices[0].mbWidth != mbWidth || slices[count - 1].bottom != mbHeight) {
-            Slice[] made = new Slice[count];
+            slices = new Slice[count];
             for (int i = 0; i < count; i++) {
-                made[i] = new Slice(mbWidth, i * mbHeight / count, (i + 1) * mbHeight / count);
+                slices[i] = new Slice(mbWidth, i * mbHeight / count, (i + 1) * mbHeight / count);
             }
-            if (slices != null) {
-                for (int i = 0; i < Math.min(count, slices.length); i++) {
-                    made[i].skipped = slices[i].skipped;
-                    made[i].coded = slices[i].coded;
-                }
-            }
-            slices = made;
         }
     }
 
@@ -310,6 +300,7 @@ final class SkippingH264Encoder {
         ByteBuffer data;
         /** A key frame's rows of this slice, copied, so that JCodec's intra coder sees them at the top of a picture. */
         Picture keyInput;
+        /** Macroblocks of the last picture skipped and coded. */
         long skipped;
         long coded;
 
@@ -326,6 +317,8 @@ final class SkippingH264Encoder {
         /** Codes the slice of {@code pic} into {@link #data} (its RBSP) and its reconstruction into {@code recon}. */
         void code(Picture pic, Picture recon, boolean idr, int local) {
             int qpBase = qps.qp(0, top, idr);
+            skipped = 0;
+            coded = 0;
             buffer.clear();
             BitWriter w = new BitWriter(buffer);
             SliceHeader sh = new SliceHeader();
