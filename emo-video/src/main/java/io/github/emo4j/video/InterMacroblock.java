@@ -1,13 +1,14 @@
 package io.github.emo4j.video;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jcodec.codecs.h264.H264Const;
 import org.jcodec.codecs.h264.decode.BlockInterpolator;
 import org.jcodec.codecs.h264.decode.CoeffTransformer;
 import org.jcodec.codecs.h264.encode.EncodedMB;
 import org.jcodec.codecs.h264.encode.MBEncoderHelper;
-import org.jcodec.codecs.h264.encode.MBEncoderI16x16;
-import org.jcodec.codecs.h264.io.CAVLC;
 import org.jcodec.codecs.h264.io.model.MBType;
 import org.jcodec.codecs.h264.io.write.CAVLCWriter;
 import org.jcodec.common.io.BitWriter;
@@ -17,13 +18,14 @@ import org.jcodec.common.model.Picture;
 /**
  * One P macroblock: the motion-compensated prediction from the reference picture at a whole-pixel
  * motion vector, and the residual coded as P_L0_16x16 (H.264 7.3.5) with a coded block pattern, so
- * that 8x8 luma groups whose levels are all zero cost one bit of the pattern and nothing else. Luma
- * 4x4 blocks are transformed, quantised and written with JCodec's transform and CAVLC; chroma DC and AC
- * with JCodec's chroma residual writer. The reconstruction is what a decoder makes of the bits.
+ * that 8x8 luma groups whose levels are all zero cost one bit of the pattern and nothing else. Blocks
+ * are transformed and quantised with JCodec's transform and written by a {@link ResidualCoder}; chroma
+ * as JCodec's Intra 16x16 coder does it (DC and AC always coded). The reconstruction is what a decoder
+ * makes of the bits.
  */
 final class InterMacroblock {
     private final Picture reference;
-    private final CAVLC[] cavlc;
+    private final ResidualCoder residuals;
     /** The slice's first macroblock row: coefficient counts are kept by row within the slice. */
     private final int top;
     private final BlockInterpolator interpolator = new BlockInterpolator();
@@ -35,12 +37,14 @@ final class InterMacroblock {
     // the chroma residual's 4x4 blocks and the luma blocks' coefficient counts, rewritten every macroblock
     private final int[][] uBlocks = new int[4][16];
     private final int[][] vBlocks = new int[4][16];
+    private final int[] uDc = new int[4];
+    private final int[] vDc = new int[4];
     private final int[] counts = new int[16];
     private static final int[] NO_COEFFICIENTS = new int[16];
 
-    InterMacroblock(Picture reference, CAVLC[] cavlc, int top) {
+    InterMacroblock(Picture reference, ResidualCoder residuals, int top) {
         this.reference = reference;
-        this.cavlc = cavlc;
+        this.residuals = residuals;
         this.top = top;
     }
 
@@ -102,17 +106,15 @@ final class InterMacroblock {
                 int bx = (group & 1) * 2 + (sub & 1), by = (group >> 1) * 2 + (sub >> 1), b = by * 4 + bx;
                 int blkX = (mbX << 2) + bx, blkY = ((mbY - top) << 2) + by;
                 if ((pattern & 1 << group) != 0) {
-                    int token = cavlc[0].writeACBlock(w, blkX, blkY, MBType.P_16x16, MBType.P_16x16, levels[b],
-                            H264Const.totalZeros16, 0, 16, CoeffTransformer.zigzag4x4);
-                    nc[b] = CAVLC.totalCoeff(token);
+                    nc[b] = residuals.luma(w, blkX, blkY, levels[b]);
                 } else {
-                    cavlc[0].setZeroCoeff(blkX, blkY);
+                    residuals.noLumaCoefficients(blkX, blkY);
                     Arrays.fill(levels[b], 0);
                 }
             }
         }
         int[][] u = split(chromaU, uBlocks), v = split(chromaV, vBlocks);
-        MBEncoderI16x16.chromaResidual(pic, mbX, mbY - top, w, qp, u, v, cavlc[1], cavlc[2], MBType.P_16x16, MBType.P_16x16);
+        chromaResidual(w, mbX, mbY - top, qp, u, v);
         // reconstruction: prediction plus the residual the decoder gets back
         for (int b = 0; b < 16; b++) {
             CoeffTransformer.dequantizeAC(levels[b], qp, null);
@@ -125,6 +127,50 @@ final class InterMacroblock {
         MBEncoderHelper.putBlk(out.getPixels().getPlaneData(1), chromaU, prediction.getPlaneData(1), 3, 0, 0, 8, 8);
         MBEncoderHelper.putBlk(out.getPixels().getPlaneData(2), chromaV, prediction.getPlaneData(2), 3, 0, 0, 8, 8);
         finish(out, mvx, mvy, qp, nc);
+    }
+
+    /**
+     * Codes both chroma planes' 4x4 blocks as JCodec's Intra 16x16 coder does (its chromaResidual): each
+     * block transformed, the four DCs taken out, 2x2-transformed and quantised; written Cb DC, Cr DC,
+     * then Cb's AC blocks, then Cr's; the blocks left as the decoder reconstructs them.
+     */
+    private void chromaResidual(BitWriter w, int mbX, int mbY, int qp, int[][] u, int[][] v) {
+        takeDc(u, uDc);
+        takeDc(v, vDc);
+        for (int[] dc : new int[][] {uDc, vDc}) {
+            CoeffTransformer.quantizeDC2x2(dc, qp);
+            CoeffTransformer.fvdDC2x2(dc);
+            residuals.chromaDc(w, dc);
+        }
+        for (int plane = 1; plane < 3; plane++) {
+            int[][] blocks = plane == 1 ? u : v;
+            for (int b = 0; b < 4; b++) {
+                CoeffTransformer.quantizeAC(blocks[b], qp);
+                residuals.chromaAc(w, plane, (mbX << 1) + (b & 1), (mbY << 1) + (b >> 1), blocks[b]);
+            }
+        }
+        restoreChroma(u, uDc, qp);
+        restoreChroma(v, vDc, qp);
+    }
+
+    /** Transforms a plane's four blocks and moves their DC levels into {@code dc}. */
+    private static void takeDc(int[][] blocks, int[] dc) {
+        for (int b = 0; b < 4; b++) {
+            CoeffTransformer.fdct4x4(blocks[b]);
+            dc[b] = blocks[b][0];
+            blocks[b][0] = 0;
+        }
+    }
+
+    /** The decoder's side: DC and AC levels back to residual samples. */
+    private static void restoreChroma(int[][] blocks, int[] dc, int qp) {
+        CoeffTransformer.invDC2x2(dc);
+        CoeffTransformer.dequantizeDC2x2(dc, qp, null);
+        for (int b = 0; b < 4; b++) {
+            CoeffTransformer.dequantizeAC(blocks[b], qp, null);
+            blocks[b][0] = dc[b];
+            CoeffTransformer.idct4x4(blocks[b]);
+        }
     }
 
     private static void finish(EncodedMB out, int mvx, int mvy, int qp, int[] nc) {
@@ -180,20 +226,50 @@ final class InterMacroblock {
         return false;
     }
 
-    /** Sum of absolute differences between the input's luma and the reference's at a whole-pixel offset. */
+    /**
+     * Sum of absolute differences between the input's luma and the reference's at a whole-pixel offset,
+     * exact up to {@code limit} and at least {@code limit} beyond it (it stops at the end of a row once
+     * there). Eight pixels at a time: two longs a row, their bytes in 16-bit lanes ({@link #absoluteDifferences}).
+     */
     static int sad(Picture pic, Picture ref, int mbX, int mbY, int dx, int dy, int limit) {
         byte[] in = pic.getPlaneData(0), r = ref.getPlaneData(0);
         int stride = pic.getPlaneWidth(0), refStride = ref.getPlaneWidth(0);
-        int x0 = (mbX << 4) + dx, y0 = (mbY << 4) + dy, sum = 0;
-        for (int j = 0; j < 16; j++) {
-            int a = ((mbY << 4) + j) * stride + (mbX << 4), b = (y0 + j) * refStride + x0;
-            for (int i = 0; i < 16; i++) {
-                sum += Math.abs(in[a + i] - r[b + i]);
-            }
+        int a = (mbY << 4) * stride + (mbX << 4), b = ((mbY << 4) + dy) * refStride + (mbX << 4) + dx;
+        // 16-bit lanes: a row adds at most 4 × 255 to a lane, 16 rows 16 320, and the four lanes' sum stays below 2^16
+        long lanes = 0;
+        for (int j = 0; j < 16; j++, a += stride, b += refStride) {
+            lanes += absoluteDifferences((long) LONGS.get(in, a), (long) LONGS.get(r, b));
+            lanes += absoluteDifferences((long) LONGS.get(in, a + 8), (long) LONGS.get(r, b + 8));
+            int sum = (int) ((lanes * 0x0001_0001_0001_0001L) >>> 48);
             if (sum >= limit) {
                 return sum;
             }
         }
-        return sum;
+        return (int) ((lanes * 0x0001_0001_0001_0001L) >>> 48);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BYTES = 0x00FF_00FF_00FF_00FFL;
+    private static final long LANE_ONES = 0x0001_0001_0001_0001L;
+
+    /**
+     * |x − y| of the eight signed bytes of {@code x} and {@code y}, summed in pairs into four 16-bit lanes
+     * (bytes 2i and 2i + 1 into lane i), each at most 510.
+     */
+    static long absoluteDifferences(long x, long y) {
+        // as unsigned bytes, which differ from the signed ones by the same 128
+        x ^= 0x8080_8080_8080_8080L;
+        y ^= 0x8080_8080_8080_8080L;
+        return laneDifferences(x & LOW_BYTES, y & LOW_BYTES) + laneDifferences(x >>> 8 & LOW_BYTES, y >>> 8 & LOW_BYTES);
+    }
+
+    /** |x − y| lane by lane, for four 16-bit lanes holding 0 to 255. */
+    private static long laneDifferences(long x, long y) {
+        // 256 + x − y: 1 to 511 in every lane, so no lane borrows from the next
+        long u = (x | LANE_ONES << 8) - y;
+        long xAtLeastY = (u >>> 8 & LANE_ONES) * 0xFFFF;
+        long low = u & LOW_BYTES;
+        // where x ≥ y, u's low byte is x − y; elsewhere it is 256 − (y − x)
+        return low & xAtLeastY | (LANE_ONES << 8) - low & ~xAtLeastY;
     }
 }

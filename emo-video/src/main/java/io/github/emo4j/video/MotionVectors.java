@@ -63,7 +63,8 @@ final class MotionVectors {
     /**
      * The whole-pixel vector with the least SAD plus a cost for the vector difference's bits: the better
      * of zero and the prediction, then a small diamond descent from it (at most {@value #RANGE} steps),
-     * keeping the block inside the picture.
+     * keeping the block inside the picture; an offset is measured once, however often the descent comes
+     * back to it.
      */
     static int[] search(Picture pic, Picture ref, int mbX, int mbY, int[] predicted, int qp) {
         double lambda = Math.sqrt(0.85 * Math.pow(2, (qp - 12) / 3.0));
@@ -91,6 +92,9 @@ final class MotionVectors {
         private final int mbY;
         private final int[] predicted;
         private final double lambda;
+        /** Offsets already considered, as {@link #key}: one considered again cannot win (costs only fall, ties lose). */
+        private final int[] seen = new int[2 + 4 * RANGE];
+        private int seenCount;
         int x;
         int y;
         double cost = Double.MAX_VALUE;
@@ -105,6 +109,13 @@ final class MotionVectors {
         }
 
         void consider(int dx, int dy) {
+            int key = key(dx, dy);
+            for (int i = 0; i < seenCount; i++) {
+                if (seen[i] == key) {
+                    return;
+                }
+            }
+            seen[seenCount++] = key;
             int px = (mbX << 4) + dx, py = (mbY << 4) + dy;
             if (px < 0 || py < 0 || px + 16 > ref.getPlaneWidth(0) || py + 16 > ref.getPlaneHeight(0)
                     || Math.abs(dx) > 4 * RANGE || Math.abs(dy) > 4 * RANGE) {
@@ -121,6 +132,11 @@ final class MotionVectors {
                 y = dy;
             }
         }
+    }
+
+    /** An offset of at most 255 whole pixels each way, as one int. */
+    private static int key(int dx, int dy) {
+        return (dx + 256) << 10 | (dy + 256);
     }
 
     /** Bits of a signed Exp-Golomb code. */

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jcodec.codecs.h264.H264Utils;
 import org.jcodec.codecs.h264.encode.EncodedMB;
-import org.jcodec.codecs.h264.encode.MBEncoderHelper;
 import org.jcodec.codecs.h264.encode.MBEncoderI16x16;
 import org.jcodec.codecs.h264.io.CAVLC;
 import org.jcodec.codecs.h264.io.model.MBType;
@@ -296,6 +295,11 @@ final class SkippingH264Encoder {
         final int[] mvy;
         /** The macroblock being coded in a predicted picture, reused: nothing reads a neighbour's. */
         final EncodedMB predicted = new EncodedMB();
+        /**
+         * The residual writer of predicted pictures, reused: a block reads the counts to its left and above
+         * only within the slice, all written earlier in the same picture.
+         */
+        final ResidualCoder residuals;
         final ByteBuffer buffer;
         ByteBuffer data;
         /** A key frame's rows of this slice, copied, so that JCodec's intra coder sees them at the top of a picture. */
@@ -310,6 +314,7 @@ final class SkippingH264Encoder {
             this.bottom = bottom;
             this.mvx = new int[mbWidth * (bottom - top)];
             this.mvy = new int[mbWidth * (bottom - top)];
+            this.residuals = new ResidualCoder(mbWidth);
             int capacity = Math.max(1 << 16, (mbWidth * (bottom - top)) << 10);
             this.buffer = ByteBuffer.allocate(capacity);
         }
@@ -367,14 +372,14 @@ final class SkippingH264Encoder {
                     keepPredictors(mb.getPixels(), mbX, leftRow, topLine);
                     // the macroblock above is final now: coding this one filtered its bottom edge
                     if (y > 0) {
-                        MBEncoderHelper.putBlkPic(recon, above[mbX].getPixels(), mbX << 4, (top + y - 1) << 4);
+                        putMacroblock(recon, above[mbX].getPixels(), mbX, top + y - 1);
                     }
                     above[mbX] = mb;
                     left = mb;
                 }
             }
             for (int mbX = 0; mbX < mbWidth; mbX++) {
-                MBEncoderHelper.putBlkPic(recon, above[mbX].getPixels(), mbX << 4, (bottom - 1) << 4);
+                putMacroblock(recon, above[mbX].getPixels(), mbX, bottom - 1);
             }
             return w;
         }
@@ -395,7 +400,7 @@ final class SkippingH264Encoder {
 
         /** A predicted frame's macroblocks in raster order; neighbours are this slice's only. */
         private BitWriter predictedRows(Picture pic, Picture recon, BitWriter w, int qpBase) {
-            CAVLC[] cavlc = {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
+            ResidualCoder cavlc = residuals;
             InterMacroblock inter = new InterMacroblock(reference, cavlc, top);
             int prevQp = qpBase;
             int skipRun = 0;
@@ -416,9 +421,7 @@ final class SkippingH264Encoder {
                     if (!still) {
                         // code it, on trial: kept only when its distortion saved is worth its bits
                         mv = MotionVectors.search(pic, reference, mbX, mbY, pred, qp);
-                        for (CAVLC c : cavlc) {
-                            c.save();
-                        }
+                        cavlc.save();
                         trial = w.fork();
                         int start = trial.position();
                         CAVLCWriter.writeUE(trial, skipRun);
@@ -431,9 +434,7 @@ final class SkippingH264Encoder {
                         // more than a unit, the comparison below cannot come out otherwise
                         long room = (long) Math.floor(codedCost - lambda) + 1;
                         if (inter.predictionError(pic, mbX, mbY, room) + lambda <= codedCost) {
-                            for (CAVLC c : cavlc) {
-                                c.restore();
-                            }
+                            cavlc.restore();
                             trial = null;
                             mv = skipMv;
                         }
@@ -442,7 +443,7 @@ final class SkippingH264Encoder {
                     }
                     if (trial == null) {
                         inter.skipped(mb, skipMv[0], skipMv[1], prevQp);
-                        zeroCoefficients(mbX, y, cavlc);
+                        cavlc.noCoefficients(mbX, y);
                         skipRun++;
                         skipped++;
                     } else {
@@ -453,7 +454,7 @@ final class SkippingH264Encoder {
                     }
                     mvx[at] = mv[0];
                     mvy[at] = mv[1];
-                    MBEncoderHelper.putBlkPic(recon, mb.getPixels(), mbX << 4, mbY << 4);
+                    putMacroblock(recon, mb.getPixels(), mbX, mbY);
                 }
             }
             if (skipRun > 0) {
@@ -493,6 +494,18 @@ final class SkippingH264Encoder {
         return sum;
     }
 
+    /** Copies a macroblock's pixels (16x16 luma, 8x8 chroma) into {@code pic} at macroblock (mbX, mbY), a row at a time. */
+    static void putMacroblock(Picture pic, Picture mb, int mbX, int mbY) {
+        for (int p = 0; p < 3; p++) {
+            int shift = p == 0 ? 4 : 3, size = 1 << shift, stride = pic.getPlaneWidth(p);
+            byte[] dst = pic.getPlaneData(p), src = mb.getPlaneData(p);
+            int at = (mbY << shift) * stride + (mbX << shift);
+            for (int y = 0; y < size; y++, at += stride) {
+                System.arraycopy(src, y * size, dst, at, size);
+            }
+        }
+    }
+
     /** The bottom row and right column of a reconstructed macroblock: the next ones' intra predictors. */
     private static void keepPredictors(Picture mb, int mbX, byte[][] leftRow, byte[][] topLine) {
         for (int p = 0; p < 3; p++) {
@@ -517,22 +530,6 @@ final class SkippingH264Encoder {
             }
         }
         return true;
-    }
-
-    /** A skipped macroblock's blocks hold no coefficients, which the next blocks' CAVLC contexts count. */
-    private static void zeroCoefficients(int mbX, int mbY, CAVLC[] cavlc) {
-        for (int j = 0; j < 4; j++) {
-            for (int i = 0; i < 4; i++) {
-                cavlc[0].setZeroCoeff((mbX << 2) + i, (mbY << 2) + j);
-            }
-        }
-        for (int c = 1; c < 3; c++) {
-            for (int j = 0; j < 2; j++) {
-                for (int i = 0; i < 2; i++) {
-                    cavlc[c].setZeroCoeff((mbX << 1) + i, (mbY << 1) + j);
-                }
-            }
-        }
     }
 
     private void copyInput(Picture pic) {
