@@ -14,14 +14,17 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The CPU an MP4 file's video costs a frame: {@code Mp4Writer} on one encoding thread, fed rendered frames
- * (RGB to YUV, H.264, muxing; no voice), per frame, for one or more builds of {@code emo-video} in one JVM.
+ * (RGB to YUV, H.264, muxing; no voice), timed per frame, with the file's MD5, for one or more builds of
+ * {@code emo-video} in one JVM.
  * Each build is loaded by a class loader of its own, and the builds take turns pass by pass, so they are
  * compared on the same machine state, as a ratio: on a noisy machine, separate processes differ by more than
  * the change measured. Not JMH: one number a pass is what is compared.
@@ -56,6 +59,7 @@ public final class EncoderCost {
         Path dir = Files.createTempDirectory("emo-encoder-cost");
         double[][] took = new double[builds.size()][passes];
         long[] bytes = new long[builds.size()];
+        String[] digests = new String[builds.size()];
         for (int pass = 0; pass < passes; pass++) {
             for (int k = 0; k < builds.size(); k++) {
                 // the order alternates, so that neither build always runs after the other
@@ -65,6 +69,7 @@ public final class EncoderCost {
                 builds.get(b).encode(out, frames, w, h, fps);
                 took[b][pass] = (System.nanoTime() - t0) / 1e6 / n;
                 bytes[b] = Files.size(out);
+                digests[b] = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(out)));
                 Files.delete(out);
             }
         }
@@ -79,8 +84,8 @@ public final class EncoderCost {
             if (b == 0) {
                 first = median;
             }
-            System.out.printf(Locale.ROOT, "  %-50s %.3f ms (%.3f of the first), %d bytes%n", builds.get(b).name, median,
-                    median / first, bytes[b]);
+            System.out.printf(Locale.ROOT, "  %-50s %.3f ms (%.3f of the first), %d bytes, MD5 %s%n", builds.get(b).name,
+                    median, median / first, bytes[b], digests[b]);
         }
     }
 
