@@ -66,6 +66,8 @@ final class ClipSampler implements AutoCloseable {
     private volatile int steps;
     private long unetRuns;
     private long loopStart;
+    /** The last clip's trajectory, once it has ended: the next one takes over its arrays. */
+    private Sampler lastTrajectory;
 
     /**
      * A sampler for clips of {@code frames} frames laid out in latent space as {@code layout} says, from
@@ -125,6 +127,9 @@ final class ClipSampler implements AutoCloseable {
             noise = new NoisePrefetch(latents.shape(), ctx.spec.seed(), ctx.spec.initialNoise(), firstClip);
         }
         Sampler sampler = plan.scheduler().sampler(this.steps, ctx.spec.seed() * 31 + clip);
+        // the last clip's trajectory has ended: its history's arrays serve this one's
+        sampler.reuseBuffersOf(lastTrajectory);
+        lastTrajectory = null;
         double[] timesteps = sampler.timesteps();
         int steps = timesteps.length;
         double[] sigmas = sigma == null ? null : sampler.sigmas();
@@ -161,6 +166,7 @@ final class ClipSampler implements AutoCloseable {
                 ctx.progress(new Progress(Progress.Stage.DENOISE, clip, 0, i + 1, steps, 0, -1));
             }
         }
+        lastTrajectory = sampler;
         if (plan.overlap() > 0) {
             Latents.crossFade(latents, tail, clip > 0, channels, frames, plan.overlap(), plane);
         }

@@ -199,6 +199,10 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         return new UniPc(sig, ts);
     }
 
+    /** A trajectory's large arrays, handed from an ended trajectory to the next. */
+    private record Buffers(float[][] outputs, float[] last, float[] given, float[] output, float[] pending) {
+    }
+
     /** One trajectory: the model outputs (as x0) of the last steps, the last sample, the order reached. */
     private final class UniPc extends FlowSampler {
         /** outputs[order - 1] is the latest. */
@@ -230,6 +234,8 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         private float[] given;
         private float[] output;
         private float[] pending;
+        /** Arrays an ended trajectory gave up ({@link #reuseBuffersOf}), taken by the first step where they fit, or {@code null}. */
+        private Buffers spare;
         /** The current step's terms, set by {@link #stepTerms}: −h, φ1 and B(h). */
         private float hh;
         private float hPhi1;
@@ -269,8 +275,18 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         @Override
         public void beginStep(int i, int values) {
             if (outputs == null) {
-                outputs = new float[order][values];
-                last = new float[values];
+                // a spare's arrays are taken as they are: every value is written before it is read (the
+                // history up to the order reached, the last sample once there is one, the preparation's
+                // arrays from its first step on)
+                boolean fits = spare != null && spare.last().length == values && spare.outputs().length == order;
+                outputs = fits ? spare.outputs() : new float[order][values];
+                last = fits ? spare.last() : new float[values];
+                if (fits && spare.given() != null) {
+                    given = spare.given();
+                    output = spare.output();
+                    pending = spare.pending();
+                }
+                spare = null;
             } else if (last.length != values) {
                 throw new IllegalArgumentException(values + " values; this trajectory has " + last.length);
             }
@@ -323,7 +339,8 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         @Override
         public void stepRange(OutputChunks velocity, FloatBuffer sample, int from, int to) {
             Terms t = terms;
-            float[] xs = new float[Math.min(CHUNK, to - from)], vs = new float[xs.length];
+            float[][] scratch = SCRATCH.get();
+            float[] xs = scratch[0], vs = scratch[1];
             for (int at = from; at < to; at += CHUNK) {
                 int len = Math.min(CHUNK, to - at);
                 sample.get(at, xs, 0, len);
@@ -334,6 +351,23 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
                     t.anyOrder(at, len, xs, vs);
                 }
                 sample.put(at, xs, 0, len);
+            }
+        }
+
+        @Override
+        public void reuseBuffersOf(Sampler finished) {
+            if (outputs != null) {
+                throw new IllegalStateException("this trajectory has begun");
+            }
+            if (finished instanceof UniPc f && f != this && f.outputs != null) {
+                // the finished trajectory gives its arrays up: it must not be stepped again
+                spare = new Buffers(f.outputs, f.last, f.given, f.output, f.pending);
+                f.outputs = null;
+                f.last = null;
+                f.given = null;
+                f.output = null;
+                f.pending = null;
+                f.completing = null;
             }
         }
 
@@ -361,7 +395,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         @Override
         public void prepareRange(FloatBuffer sample, int from, int to) {
             Terms before = completing, t = terms;
-            float[] xs = new float[Math.min(CHUNK, to - from)];
+            float[] xs = SCRATCH.get()[0];
             for (int at = from; at < to; at += CHUNK) {
                 int len = Math.min(CHUNK, to - at);
                 if (before != null) {
@@ -381,7 +415,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
                 throw new IllegalArgumentException(sample.capacity() + " values are not whole copies of this trajectory's " + values);
             }
             float scale = terms.outputScale();
-            float[] vs = new float[Math.min(CHUNK, to - from)];
+            float[] vs = SCRATCH.get()[1];
             for (int at = from; at < to; at += CHUNK) {
                 int len = Math.min(CHUNK, to - at);
                 velocity.read(at, vs, len);
@@ -643,6 +677,11 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
     private static final float[] HALF = {0.5f};
     /** Values per chunk of a step's pass: two chunks stay in the first-level cache. */
     private static final int CHUNK = 2048;
+    /**
+     * Each thread's two chunks: a step's ranges run on the render's thread and its helper, hundreds of times
+     * a render, and arrays made per call were 130 MB of garbage a render at a video model's sizes.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
 
     /** log(α) − log(σ) in float32, as torch computes it on float32 tensors. */
     private static float lambda(float alpha, float sigma) {

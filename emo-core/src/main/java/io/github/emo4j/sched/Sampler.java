@@ -133,4 +133,16 @@ public interface Sampler {
     default void advanceRange(OutputChunks modelOutput, FloatBuffer sample, int from, int to) {
         throw new UnsupportedOperationException(getClass().getName() + " does not prepare its steps");
     }
+
+    /**
+     * Lets this trajectory, before its first step, take over the working arrays of {@code finished}, an
+     * ended trajectory of the same scheduler, where they fit, instead of allocating its own. A render makes
+     * one trajectory a clip; at a video model's sizes a trajectory's history is tens of megabytes, which
+     * the JVM allocates as humongous objects, and their allocation made the garbage collector pause
+     * between clips. {@code finished} must not be stepped again. By default nothing is taken.
+     *
+     * @param finished a trajectory whose last step has ended, or {@code null}
+     */
+    default void reuseBuffersOf(Sampler finished) {
+    }
 }

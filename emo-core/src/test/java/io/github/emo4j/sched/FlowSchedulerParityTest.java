@@ -126,7 +126,24 @@ class FlowSchedulerParityTest {
                 worst = Math.max(worst, Math.abs(expected[k] - x.get(k)));
                 assertEquals(expected[k], x.get(k), 2e-6f, name + ": final sample " + k);
             }
+            // a trajectory on an ended one's arrays, as a render's next clip takes them: bit for bit a fresh one's
+            Sampler reusing = make.apply(config).sampler(steps);
+            reusing.reuseBuffersOf(sampler);
+            FloatBuffer z = FloatBuffer.wrap(noise.clone());
+            for (int i = 0; i < steps; i++) {
+                float sigma = (float) reusing.sigmas()[i];
+                for (int k = 0; k < noise.length; k++) {
+                    float d = z.get(k) - x0[k];
+                    v.put(k, sigma > 0 ? d / sigma : d);
+                }
+                reusing.step(i, v, z);
+            }
+            for (int k = 0; k < noise.length; k++) {
+                assertEquals(x.get(k), z.get(k), 0f, name + ": final sample " + k + " on an ended trajectory's arrays");
+            }
             Sampler again = make.apply(config).sampler(steps);
+            // the stepped trajectory's arrays, now the reusing one's, serve the prepared one
+            again.reuseBuffersOf(reusing);
             if (again.prepares()) {
                 // prepared as a render prepares it (the history while the model runs, then the output's term):
                 // the terms are summed in another order, within the same 2e-6 (measured: 6e-8)
@@ -148,6 +165,24 @@ class FlowSchedulerParityTest {
                 for (int k = 0; k < expected.length; k++) {
                     worstPrepared = Math.max(worstPrepared, Math.abs(expected[k] - y.get(k)));
                     assertEquals(expected[k], y.get(k), 2e-6f, name + ": final sample " + k + ", prepared");
+                }
+                // prepared again on the prepared trajectory's arrays (its preparation's too): bit for bit the same
+                Sampler third = make.apply(config).sampler(steps);
+                third.reuseBuffersOf(again);
+                FloatBuffer u = FloatBuffer.wrap(noise.clone());
+                for (int i = 0; i < steps; i++) {
+                    float sigma = (float) third.sigmas()[i];
+                    for (int k = 0; k < noise.length; k++) {
+                        float d = u.get(k) - x0[k];
+                        v.put(k, sigma > 0 ? d / sigma : d);
+                    }
+                    third.beginPreparedStep(i, noise.length);
+                    third.prepareRange(u.asReadOnlyBuffer(), 0, noise.length);
+                    third.advanceRange((from, into, length) -> v.get(from, into, 0, length), u, 0, noise.length);
+                    third.endStep();
+                }
+                for (int k = 0; k < expected.length; k++) {
+                    assertEquals(y.get(k), u.get(k), 0f, name + ": final sample " + k + ", prepared on an ended trajectory's arrays");
                 }
                 prepared++;
             }
