@@ -91,25 +91,7 @@ public final class EncoderCost {
 
     /** Renders the frames the encoder is fed; {@code size} gets their width, height and frame rate. */
     private static void render(String content, List<int[]> frames, int[] size) throws IOException {
-        FrameSink.Factory keep = (w, h, fps) -> {
-            size[0] = w;
-            size[1] = h;
-            size[2] = fps;
-            return new FrameSink() {
-                @Override
-                public void accept(int[] rgb) {
-                    frames.add(rgb.clone());
-                }
-
-                @Override
-                public void finish() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        };
+        FrameSink.Factory keep = RenderedFrames.into(frames, size);
         if (content.equals("demo")) {
             BufferedImage portrait = EmoPipeline.readPortrait(Path.of("samples/portrait-astronaut.png"));
             AudioClip voice = EmoPipeline.readAudio(Path.of("samples/speech-sample.wav"));

@@ -4,7 +4,6 @@ import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
 import io.github.emo4j.video.FragmentedMp4Writer;
-import io.github.emo4j.video.FrameSink;
 import io.github.emo4j.video.Mp4Writer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -38,24 +37,8 @@ public final class LiveEncodeLatency {
         List<int[]> frames = new ArrayList<>();
         int[] size = new int[2];
         try (EmoPipeline p = EmoPipeline.builder().build()) {
-            p.render(RenderRequest.builder(portrait, new AudioClip(v, voice.sampleRate())).build(), (w, h, fps) -> {
-                size[0] = w;
-                size[1] = h;
-                return new FrameSink() {
-                    @Override
-                    public void accept(int[] rgb) {
-                        frames.add(rgb.clone());
-                    }
-
-                    @Override
-                    public void finish() {
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
-            });
+            p.render(RenderRequest.builder(portrait, new AudioClip(v, voice.sampleRate())).build(),
+                    RenderedFrames.into(frames, size));
         }
         int n = frames.size(), w = size[0], h = size[1];
         float[] voiceOfFrame = new float[640];

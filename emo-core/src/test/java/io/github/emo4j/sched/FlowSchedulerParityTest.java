@@ -110,17 +110,7 @@ class FlowSchedulerParityTest {
             for (int i = 0; i < sigmas.length; i++) {
                 assertEquals(sigmas[i], (float) sampler.sigmas()[i], 0f, name + ": sigma " + i);
             }
-            FloatBuffer x = FloatBuffer.wrap(noise.clone());
-            FloatBuffer v = FloatBuffer.allocate(noise.length);
-            for (int i = 0; i < steps; i++) {
-                float sigma = (float) sampler.sigmas()[i];
-                for (int k = 0; k < noise.length; k++) {
-                    float d = x.get(k) - x0[k];
-                    // as the scripts' model: the exact velocity, or the difference where sigma is 0 (inverted sigmas)
-                    v.put(k, sigma > 0 ? d / sigma : d);
-                }
-                sampler.step(i, v, x);
-            }
+            FloatBuffer x = stepped(sampler, steps, noise, x0);
             float[] expected = floats(fin);
             for (int k = 0; k < expected.length; k++) {
                 worst = Math.max(worst, Math.abs(expected[k] - x.get(k)));
@@ -129,15 +119,7 @@ class FlowSchedulerParityTest {
             // a trajectory on an ended one's arrays, as a render's next clip takes them: bit for bit a fresh one's
             Sampler reusing = make.apply(config).sampler(steps);
             reusing.reuseBuffersOf(sampler);
-            FloatBuffer z = FloatBuffer.wrap(noise.clone());
-            for (int i = 0; i < steps; i++) {
-                float sigma = (float) reusing.sigmas()[i];
-                for (int k = 0; k < noise.length; k++) {
-                    float d = z.get(k) - x0[k];
-                    v.put(k, sigma > 0 ? d / sigma : d);
-                }
-                reusing.step(i, v, z);
-            }
+            FloatBuffer z = stepped(reusing, steps, noise, x0);
             for (int k = 0; k < noise.length; k++) {
                 assertEquals(x.get(k), z.get(k), 0f, name + ": final sample " + k + " on an ended trajectory's arrays");
             }
@@ -147,21 +129,7 @@ class FlowSchedulerParityTest {
             if (again.prepares()) {
                 // prepared as a render prepares it (the history while the model runs, then the output's term):
                 // the terms are summed in another order, within the same 2e-6 (measured: 6e-8)
-                FloatBuffer y = FloatBuffer.wrap(noise.clone());
-                for (int i = 0; i < steps; i++) {
-                    float sigma = (float) again.sigmas()[i];
-                    for (int k = 0; k < noise.length; k++) {
-                        float d = y.get(k) - x0[k];
-                        v.put(k, sigma > 0 ? d / sigma : d);
-                    }
-                    again.beginPreparedStep(i, noise.length);
-                    // in two ranges, the second first, as two threads may take them
-                    again.prepareRange(y.asReadOnlyBuffer(), 5, noise.length);
-                    again.prepareRange(y.asReadOnlyBuffer(), 0, 5);
-                    again.advanceRange((from, into, length) -> v.get(from, into, 0, length), y, 3, noise.length);
-                    again.advanceRange((from, into, length) -> v.get(from, into, 0, length), y, 0, 3);
-                    again.endStep();
-                }
+                FloatBuffer y = prepared(again, steps, noise, x0, 5);
                 for (int k = 0; k < expected.length; k++) {
                     worstPrepared = Math.max(worstPrepared, Math.abs(expected[k] - y.get(k)));
                     assertEquals(expected[k], y.get(k), 2e-6f, name + ": final sample " + k + ", prepared");
@@ -169,18 +137,7 @@ class FlowSchedulerParityTest {
                 // prepared again on the prepared trajectory's arrays (its preparation's too): bit for bit the same
                 Sampler third = make.apply(config).sampler(steps);
                 third.reuseBuffersOf(again);
-                FloatBuffer u = FloatBuffer.wrap(noise.clone());
-                for (int i = 0; i < steps; i++) {
-                    float sigma = (float) third.sigmas()[i];
-                    for (int k = 0; k < noise.length; k++) {
-                        float d = u.get(k) - x0[k];
-                        v.put(k, sigma > 0 ? d / sigma : d);
-                    }
-                    third.beginPreparedStep(i, noise.length);
-                    third.prepareRange(u.asReadOnlyBuffer(), 0, noise.length);
-                    third.advanceRange((from, into, length) -> v.get(from, into, 0, length), u, 0, noise.length);
-                    third.endStep();
-                }
+                FloatBuffer u = prepared(third, steps, noise, x0, 0);
                 for (int k = 0; k < expected.length; k++) {
                     assertEquals(y.get(k), u.get(k), 0f, name + ": final sample " + k + ", prepared on an ended trajectory's arrays");
                 }
@@ -190,5 +147,50 @@ class FlowSchedulerParityTest {
         System.out.println(resource + ": largest difference from the original " + worst + "; prepared, over " + prepared
                 + " cases: " + worstPrepared);
         return refused;
+    }
+
+    /** The scripts' model: the exact velocity toward {@code x0}, or the difference where sigma is 0 (inverted sigmas). */
+    private static FloatBuffer velocity(Sampler sampler, int i, FloatBuffer x, float[] x0) {
+        float sigma = (float) sampler.sigmas()[i];
+        FloatBuffer v = FloatBuffer.allocate(x0.length);
+        for (int k = 0; k < x0.length; k++) {
+            float d = x.get(k) - x0[k];
+            v.put(k, sigma > 0 ? d / sigma : d);
+        }
+        return v;
+    }
+
+    /** A whole trajectory from {@code noise}, step by step. */
+    private static FloatBuffer stepped(Sampler sampler, int steps, float[] noise, float[] x0) {
+        FloatBuffer x = FloatBuffer.wrap(noise.clone());
+        for (int i = 0; i < steps; i++) {
+            sampler.step(i, velocity(sampler, i, x, x0), x);
+        }
+        return x;
+    }
+
+    /**
+     * A whole trajectory from {@code noise}, prepared as a render prepares it (the history while the model
+     * runs, then the output's term); with {@code split} above 0, in two ranges, the second first, as two
+     * threads may take them.
+     */
+    private static FloatBuffer prepared(Sampler sampler, int steps, float[] noise, float[] x0, int split) {
+        FloatBuffer y = FloatBuffer.wrap(noise.clone());
+        for (int i = 0; i < steps; i++) {
+            FloatBuffer v = velocity(sampler, i, y, x0);
+            OutputChunks out = (from, into, length) -> v.get(from, into, 0, length);
+            sampler.beginPreparedStep(i, noise.length);
+            sampler.prepareRange(y.asReadOnlyBuffer(), split, noise.length);
+            if (split > 0) {
+                sampler.prepareRange(y.asReadOnlyBuffer(), 0, split);
+            }
+            int advanceSplit = Math.min(split, 3);
+            sampler.advanceRange(out, y, advanceSplit, noise.length);
+            if (advanceSplit > 0) {
+                sampler.advanceRange(out, y, 0, advanceSplit);
+            }
+            sampler.endStep();
+        }
+        return y;
     }
 }

@@ -72,6 +72,8 @@ final class ResidualCoder {
     private static final Table[] RUN_BEFORE = new Table[7];
     /** Zig-zag order of a 4x4 block (8.5.6, frame macroblocks). */
     private static final int[] ZIGZAG = {0, 1, 4, 8, 5, 2, 3, 6, 9, 12, 13, 10, 7, 11, 14, 15};
+    /** The chroma DC block's order: raster. */
+    private static final int[] RASTER = {0, 1, 2, 3};
 
     static {
         for (int nc = 0; nc <= 8; nc++) {
@@ -149,18 +151,7 @@ final class ResidualCoder {
 
     /** Writes a chroma DC block: the 2x2 DC levels in raster order. */
     void chromaDc(BitWriter w, int[] dc) {
-        int count = 0, zeros = 0;
-        for (int i = 0; i < 4; i++) {
-            int c = dc[i];
-            if (c == 0) {
-                zeros++;
-            } else {
-                runs[count] = zeros;
-                levels[count++] = c;
-                zeros = 0;
-            }
-        }
-        write(w, CHROMA_DC_TOKEN, TOTAL_ZEROS_CHROMA_DC, count, 4);
+        write(w, CHROMA_DC_TOKEN, TOTAL_ZEROS_CHROMA_DC, scan(dc, RASTER, 0, 4), 4);
     }
 
     private int block(BitWriter w, int plane, int blkX, int blkY, int rowMask, int[] coeff, int first) {
@@ -168,9 +159,23 @@ final class ResidualCoder {
         boolean hasLeft = blkX != 0, hasTop = blkY != 0;
         int nA = left[plane][row], nB = top[plane][blkX];
         int nc = hasLeft && hasTop ? (nA + nB + 1) >> 1 : hasLeft ? nA : hasTop ? nB : 0;
+        int count = scan(coeff, ZIGZAG, first, 16);
+        write(w, COEFF_TOKEN[Math.min(nc, 8)], TOTAL_ZEROS, count, 16 - first);
+        left[plane][row] = count;
+        top[plane][blkX] = count;
+        return count;
+    }
+
+    /**
+     * Scans {@code coeff} in {@code order} from position {@code first} to {@code end − 1} into {@link #levels}
+     * (its non-zero levels) and {@link #runs} (the zeros before each).
+     *
+     * @return the number of non-zero levels
+     */
+    private int scan(int[] coeff, int[] order, int first, int end) {
         int count = 0, zeros = 0;
-        for (int i = first; i < 16; i++) {
-            int c = coeff[ZIGZAG[i]];
+        for (int i = first; i < end; i++) {
+            int c = coeff[order[i]];
             if (c == 0) {
                 zeros++;
             } else {
@@ -179,9 +184,6 @@ final class ResidualCoder {
                 zeros = 0;
             }
         }
-        write(w, COEFF_TOKEN[Math.min(nc, 8)], TOTAL_ZEROS, count, 16 - first);
-        left[plane][row] = count;
-        top[plane][blkX] = count;
         return count;
     }
 
