@@ -13,8 +13,8 @@ import org.jcodec.common.io.VLC;
  * blocks to the left and above that choose each block's coeff_token table. The bits are JCodec 0.2.5's
  * CAVLC writer's, from the same code tables, but a block is scanned once into reused arrays and its
  * codes are written a few at a time: JCodec's writer allocated two arrays a block, looked each run_before
- * code up through a hash map and wrote each level's prefix and suffix apart, and took a quarter of the
- * encoder's CPU on frames where every macroblock changes (async-profiler, docs/performance.md).
+ * code up through a hash map and wrote each level's prefix and suffix apart: a fifth of the CPU samples
+ * of a benchmark that renders frames whose every macroblock changes and encodes them (docs/performance.md).
  *
  * <p>Block coordinates are in 4x4 blocks (luma) or 4x4 chroma blocks, rows counted from the slice's
  * top: a block on the slice's top row or left column has no neighbour there. Not thread-safe: one
