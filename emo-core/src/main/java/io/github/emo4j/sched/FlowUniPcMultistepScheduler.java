@@ -679,7 +679,8 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
     private static final int CHUNK = 2048;
     /**
      * Each thread's two chunks: a step's ranges run on the render's thread and its helper, hundreds of times
-     * a render, and arrays made per call were 130 MB of garbage a render at a video model's sizes.
+     * a render, and arrays made per call were some 260 MB of garbage a render at a video model's sizes
+     * (async-profiler's allocation samples over the synthetic flow pack).
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
 
