@@ -1,8 +1,10 @@
 package io.github.emo4j.pipeline;
 
+import ai.onnxruntime.OrtException;
 import io.github.emo4j.PackException;
 import io.github.emo4j.Progress;
 import io.github.emo4j.onnx.FloatTensor;
+import io.github.emo4j.pack.Contract;
 import io.github.emo4j.pack.LatentLayout;
 import io.github.emo4j.sched.Sampler;
 import java.io.IOException;
@@ -45,6 +47,14 @@ final class ClipSampler implements AutoCloseable {
     private final FloatBuffer latentsOnHelper;
     /** The denoiser's whole input, every branch, as the helper writes it. */
     private final FloatBuffer sampleOnHelper;
+    /**
+     * A prepared step's two sides, which alternate: the denoiser's input and output of even steps (the
+     * sample and prediction above) and of odd steps (a second pair, made at the first prepared clip).
+     */
+    private final Side[] sides = new Side[2];
+    /** The denoiser's call over the odd steps' side, and the call it alternates with. */
+    private ComponentCall alternateUnet;
+    private ComponentCall alternateOf;
     /**
      * The sampling's helper thread: it prepares a step while the denoiser runs and takes its share of the
      * update after it, or takes its share of a step's blocks; made at the first such step.
@@ -95,6 +105,9 @@ final class ClipSampler implements AutoCloseable {
         guidedOnHelper = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
         latentsOnHelper = latents.buffer().duplicate();
         sampleOnHelper = sample.buffer().duplicate();
+        if (plan.guided()) {
+            sides[0] = new Side(sample, noisePred, guided, sampleOnHelper, guidedOnHelper);
+        }
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
@@ -147,6 +160,9 @@ final class ClipSampler implements AutoCloseable {
         }
         noiseTime.stop();
         boolean prepared = prepares(sampler, steps);
+        if (prepared) {
+            alternate(unet);
+        }
         for (int i = 0; i < steps; i++) {
             ctx.checkCancelled();
             if (sigmas != null) {
@@ -167,6 +183,10 @@ final class ClipSampler implements AutoCloseable {
             }
         }
         lastTrajectory = sampler;
+        if (prepared && steps % 2 == 1) {
+            // an odd step wrote the clip's last latents on the other side
+            latents.copyFrom(sides[1].sample().leading(1), 0);
+        }
         if (plan.overlap() > 0) {
             Latents.crossFade(latents, tail, clip > 0, channels, frames, plan.overlap(), plane);
         }
@@ -247,16 +267,50 @@ final class ClipSampler implements AutoCloseable {
         return plan.guided() && !plan.splitGuidance() && !(ctx.spec.guidanceRescale() > 0);
     }
 
+    /** One side of a prepared step: the denoiser's input and its guided output, as each thread reads them. */
+    private record Side(FloatTensor sample, FloatTensor output, Guidance.Combined guided, FloatBuffer sampleOnHelper,
+                        Guidance.Combined guidedOnHelper) {
+        FloatBuffer sample(boolean onHelper) {
+            return onHelper ? sampleOnHelper : sample.buffer();
+        }
+
+        Guidance.Combined guided(boolean onHelper) {
+            return onHelper ? guidedOnHelper : guided;
+        }
+    }
+
+    /** Makes the odd steps' side and {@code unet}'s call over it, once a render (and again for another call). */
+    private void alternate(ComponentCall unet) throws IOException {
+        if (sides[1] == null) {
+            FloatTensor input = ctx.tensors.zeros(sample.shape());
+            FloatTensor output = ctx.tensors.zeros(noisePred.shape());
+            float g = (float) plan.guidance();
+            sides[1] = new Side(input, output, new Guidance.Combined(output, eps.size(), g), input.buffer().duplicate(),
+                    new Guidance.Combined(output, eps.size(), g));
+        }
+        if (alternateOf != unet) {
+            try {
+                alternateUnet = unet.alternate(Contract.SAMPLE, sides[1].sample(), Contract.NOISE_PRED,
+                        sides[1].output());
+            } catch (OrtException e) {
+                throw new PackException(unet.name() + ": cannot bind a second sample: " + e.getMessage(), e);
+            }
+            alternateOf = unet;
+        }
+    }
+
     /**
-     * Step {@code i}, prepared: while the denoiser runs on one core, the helper thread sums on the other
-     * what the next latents owe to the history and the current ones; once the output is in, both threads
-     * add its term to the latents, a block at a time, writing them to every branch. What remains
-     * after the run reads the two branches' outputs and that sum, a third of what a whole step reads
-     * (docs/performance.md measures it).
+     * Step {@code i}, prepared: while the denoiser runs on one core, the helper thread completes the last
+     * step's history and sums on the other what the next latents owe to it and to the current ones; once
+     * the output is in, both threads add its term, a block at a time, writing the next latents to every
+     * branch. The two sides alternate: the next latents are summed where the last step's input was, so
+     * what waits on the run reads the two branches' outputs and that sum and writes the branches, with no
+     * other array (docs/performance.md measures it).
      */
     private void preparedStep(Sampler sampler, int clip, int i, double t, ComponentCall unet) throws IOException {
         samplingTime.start();
         int n = latents.size();
+        Side now = sides[i & 1], next = sides[(i + 1) & 1];
         if (i == 0) {
             // later steps write every branch as they advance
             for (int b = 1; b < plan.branches(); b++) {
@@ -271,24 +325,25 @@ final class ClipSampler implements AutoCloseable {
             helper = HelperTasks.singleThread("emo4j-sampling");
         }
         sampler.beginPreparedStep(i, n);
-        // the preparation only reads the latents, as the denoiser does; a failed run leaves it to close()
-        SharedRanges preparing = SharedRanges.start(helper, n,
-                (from, to, onHelper) -> sampler.prepareRange(onHelper ? latentsOnHelper : latents.buffer(), from, to));
+        // the preparation only reads the current side, as the denoiser does; a failed run leaves it to close().
+        // The other side holds the last step's input and output, and receives the next input.
+        SharedRanges preparing = SharedRanges.start(helper, n, (from, to, onHelper) -> sampler.prepareRange(
+                now.sample(onHelper), next.sample(onHelper), next.guided(onHelper), next.sample(onHelper), from, to));
         samplingTime.stop();
         denoiseTime.start();
         try {
-            unet.run();
+            ((i & 1) == 0 ? unet : alternateUnet).run();
         } finally {
             denoiseTime.stop();
         }
         unetRuns++;
         samplingTime.start();
         preparing.finish("preparing the sampling step");
-        SharedRanges.start(helper, n, (from, to, onHelper) -> sampler.advanceRange(onHelper ? guidedOnHelper : guided,
-                onHelper ? sampleOnHelper : sample.buffer(), from, to)).finish("the sampling step");
+        SharedRanges.start(helper, n, (from, to, onHelper) -> sampler.advanceRange(now.guided(onHelper),
+                next.sample(onHelper), from, to)).finish("the sampling step");
         sampler.endStep();
-        boolean first = guided.finite();
-        if (!(guidedOnHelper.finite() && first)) {
+        boolean first = now.guided().finite();
+        if (!(now.guidedOnHelper().finite() && first)) {
             throw nonFinite(unet, clip, i);
         }
         samplingTime.stop();

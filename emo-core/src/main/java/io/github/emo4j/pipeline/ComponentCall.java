@@ -7,7 +7,6 @@ import io.github.emo4j.onnx.FloatTensor;
 import io.github.emo4j.onnx.TensorView;
 import io.github.emo4j.pack.OnnxComponent;
 import io.github.emo4j.pack.TensorSpec;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,9 @@ final class ComponentCall {
     private final OrtClock clock;
     private final Map<String, OnnxTensor> in = new HashMap<>();
     private final Map<String, OnnxTensor> out = new HashMap<>();
-    private final List<TensorView> convertIn = new ArrayList<>();
-    private final List<TensorView> convertOut = new ArrayList<>();
+    /** Inputs and outputs converted at every run, by name. */
+    private final Map<String, TensorView> convertIn = new LinkedHashMap<>();
+    private final Map<String, TensorView> convertOut = new LinkedHashMap<>();
     private final Map<String, TensorView> refreshable = new HashMap<>();
     /** Outputs whose values are checked after every run; see {@link #checkedElsewhere}. */
     private final Map<String, FloatTensor> checked = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ final class ComponentCall {
         in.put(name, v.onnx());
         if (v.converts()) {
             if (changes) {
-                convertIn.add(v);
+                convertIn.put(name, v);
             } else {
                 refreshable.put(name, v);
             }
@@ -93,9 +93,36 @@ final class ComponentCall {
         out.put(name, v.onnx());
         checked.put(name, t);
         if (v.converts()) {
-            convertOut.add(v);
+            convertOut.put(name, v);
         }
         return this;
+    }
+
+    /**
+     * A call that shares every binding of this one but input {@code input} and output {@code output},
+     * bound to {@code in} and {@code out} instead: a loop that alternates two buffers for them runs the
+     * two calls in turn. Both must be bound here, as changing at every run.
+     */
+    ComponentCall alternate(String input, FloatTensor in, String output, FloatTensor out) throws OrtException {
+        if (!this.in.containsKey(input) || refreshable.containsKey(input) || !this.out.containsKey(output)) {
+            throw new IllegalStateException(component.name() + ": '" + input + "' or '" + output + "' is not bound for every run");
+        }
+        ComponentCall c = new ComponentCall(component, owned, clock);
+        c.in.putAll(this.in);
+        c.out.putAll(this.out);
+        c.convertIn.putAll(convertIn);
+        c.convertOut.putAll(convertOut);
+        c.refreshable.putAll(refreshable);
+        c.checked.putAll(checked);
+        c.convertIn.remove(input);
+        c.convertOut.remove(output);
+        boolean outputChecked = c.checked.remove(output) != null;
+        c.input(input, in, true);
+        c.output(output, out);
+        if (!outputChecked) {
+            c.checked.remove(output);
+        }
+        return c;
     }
 
     private TensorView view(TensorSpec spec, String name, FloatTensor t) throws OrtException {
@@ -120,7 +147,7 @@ final class ComponentCall {
      * @throws PackException when an output holds NaN or an infinity
      */
     long run(int clip) {
-        for (TensorView v : convertIn) {
+        for (TensorView v : convertIn.values()) {
             v.toModel();
         }
         clock.enter();
@@ -130,7 +157,7 @@ final class ComponentCall {
         } finally {
             clock.exit(ns);
         }
-        for (TensorView v : convertOut) {
+        for (TensorView v : convertOut.values()) {
             v.fromModel();
         }
         for (Map.Entry<String, FloatTensor> o : checked.entrySet()) {

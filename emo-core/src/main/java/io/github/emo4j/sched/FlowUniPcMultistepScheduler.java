@@ -200,7 +200,7 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
     }
 
     /** A trajectory's large arrays, handed from an ended trajectory to the next. */
-    private record Buffers(float[][] outputs, float[] last, float[] given, float[] output, float[] pending) {
+    private record Buffers(float[][] outputs, float[] last) {
     }
 
     /** One trajectory: the model outputs (as x0) of the last steps, the last sample, the order reached. */
@@ -225,15 +225,11 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         /** The step under way, from {@link #beginStep} to {@link #endStep}. */
         private Terms terms;
         /**
-         * A prepared trajectory's: the previous step's terms, whose history {@link #prepareRange} completes; the
-         * sample the model was given and the output it gave at that step; the next sample less its term in
-         * the output. Made at the first prepared step.
+         * Whether this trajectory is prepared, and the previous step's terms, whose history {@link #prepareRange}
+         * completes from the sample and output the caller kept.
          */
         private boolean preparing;
         private Terms completing;
-        private float[] given;
-        private float[] output;
-        private float[] pending;
         /** Arrays an ended trajectory gave up ({@link #reuseBuffersOf}), taken by the first step where they fit, or {@code null}. */
         private Buffers spare;
         /** The current step's terms, set by {@link #stepTerms}: −h, φ1 and B(h). */
@@ -276,24 +272,13 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
         public void beginStep(int i, int values) {
             if (outputs == null) {
                 // a spare's arrays are taken as they are: every value is written before it is read (the
-                // history up to the order reached, the last sample once there is one, the preparation's
-                // arrays from its first step on)
+                // history up to the order reached, the last sample once there is one)
                 boolean fits = spare != null && spare.last().length == values && spare.outputs().length == order;
                 outputs = fits ? spare.outputs() : new float[order][values];
                 last = fits ? spare.last() : new float[values];
-                if (fits && spare.given() != null) {
-                    given = spare.given();
-                    output = spare.output();
-                    pending = spare.pending();
-                }
                 spare = null;
             } else if (last.length != values) {
                 throw new IllegalArgumentException(values + " values; this trajectory has " + last.length);
-            }
-            if (preparing && given == null) {
-                given = new float[values];
-                output = new float[values];
-                pending = new float[values];
             }
             boolean correcting = i > 0 && !disableCorrector.contains(i - 1) && haveLast;
             int pc = thisOrder;
@@ -361,12 +346,9 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             }
             if (finished instanceof UniPc f && f != this && f.outputs != null) {
                 // the finished trajectory gives its arrays up: it must not be stepped again
-                spare = new Buffers(f.outputs, f.last, f.given, f.output, f.pending);
+                spare = new Buffers(f.outputs, f.last);
                 f.outputs = null;
                 f.last = null;
-                f.given = null;
-                f.output = null;
-                f.pending = null;
                 f.completing = null;
             }
         }
@@ -389,42 +371,48 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
 
         /**
          * Completes the previous step's history (its corrected sample and its output's x0, exactly as a
-         * stepped trajectory computes them, from the sample and output kept) and sums, for every value,
-         * what the next sample owes to the history and to {@code sample}: all but the output's term.
+         * stepped trajectory computes them, from the sample and output the caller kept) and sums, for every
+         * value, what the next sample owes to the history and to {@code sample}: all but the output's term.
          */
         @Override
-        public void prepareRange(FloatBuffer sample, int from, int to) {
+        public void prepareRange(FloatBuffer sample, FloatBuffer previousSample, OutputChunks previousOutput,
+                                 FloatBuffer next, int from, int to) {
             Terms before = completing, t = terms;
-            float[] xs = SCRATCH.get()[0];
+            float[][] scratch = SCRATCH.get();
+            float[] xs = scratch[0], vs = scratch[1], given = scratch[2];
             for (int at = from; at < to; at += CHUNK) {
                 int len = Math.min(CHUNK, to - at);
                 if (before != null) {
-                    before.complete(at, len, given, output);
+                    // read before next's values are written: next may be previousSample
+                    previousSample.get(at, given, 0, len);
+                    previousOutput.read(at, vs, len);
+                    before.complete(at, len, given, vs);
                 }
                 sample.get(at, xs, 0, len);
-                t.prepare(at, len, xs, pending);
-                System.arraycopy(xs, 0, given, at, len);
+                t.prepare(at, len, xs, vs);
+                next.put(at, vs, 0, len);
             }
         }
 
-        /** The next sample: the sum prepared plus the output's term; the output is kept for the history. */
+        /** The next sample: the sum prepared plus the output's term, in every copy. */
         @Override
-        public void advanceRange(OutputChunks velocity, FloatBuffer sample, int from, int to) {
-            int values = last.length, copies = sample.capacity() / values;
-            if (copies * values != sample.capacity()) {
-                throw new IllegalArgumentException(sample.capacity() + " values are not whole copies of this trajectory's " + values);
+        public void advanceRange(OutputChunks velocity, FloatBuffer next, int from, int to) {
+            int values = last.length, copies = next.capacity() / values;
+            if (copies * values != next.capacity()) {
+                throw new IllegalArgumentException(next.capacity() + " values are not whole copies of this trajectory's " + values);
             }
             float scale = terms.outputScale();
-            float[] vs = SCRATCH.get()[1];
+            float[][] scratch = SCRATCH.get();
+            float[] xs = scratch[0], vs = scratch[1];
             for (int at = from; at < to; at += CHUNK) {
                 int len = Math.min(CHUNK, to - at);
                 velocity.read(at, vs, len);
-                System.arraycopy(vs, 0, output, at, len);
+                next.get(at, xs, 0, len);
                 for (int k = 0; k < len; k++) {
-                    vs[k] = pending[at + k] + scale * vs[k];
+                    xs[k] = xs[k] + scale * vs[k];
                 }
                 for (int c = 0; c < copies; c++) {
-                    sample.put(c * values + at, vs, 0, len);
+                    next.put(c * values + at, xs, 0, len);
                 }
             }
         }
@@ -567,7 +555,8 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
 
         /**
          * A prepared step's history for one chunk, from the sample the model was given and the output it
-         * gave: the corrected sample and the output's x0, exactly as {@link #orderTwo} computes them.
+         * gave (the chunk's, from index 0): the corrected sample and the output's x0, exactly as
+         * {@link #orderTwo} computes them.
          */
         void complete(int from, int len, float[] given, float[] output) {
             int order = outputs.length;
@@ -575,25 +564,28 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
             float wC1 = pc > 1 ? rhoC[0] : 0f, rkC1 = pc > 1 ? rkC[0] : 1f, wC0 = correcting ? rhoC[pc - 1] : 0f;
             float sigma = this.sigma, ratioC = this.ratioC, aPhiC = this.aPhiC, aBC = this.aBC;
             if (correcting) {
-                for (int g = from; g < from + len; g++) {
-                    float converted = given[g] - sigma * output[g];
+                for (int k = 0; k < len; k++) {
+                    int g = from + k;
+                    float converted = given[k] - sigma * output[k];
                     float prior = m0[g];
                     float xt = ratioC * l[g] - aPhiC * prior;
                     l[g] = xt - aBC * (wC1 * ((previous[g] - prior) / rkC1) + wC0 * (converted - prior));
                     oldest[g] = converted;
                 }
             } else {
-                for (int g = from; g < from + len; g++) {
-                    float x = given[g];
+                for (int k = 0; k < len; k++) {
+                    int g = from + k;
+                    float x = given[k];
                     l[g] = x;
-                    oldest[g] = x - sigma * output[g];
+                    oldest[g] = x - sigma * output[k];
                 }
             }
         }
 
         /**
          * A prepared step for one chunk: the next sample is linear in the output's x0, x − σ·v, so all but
-         * the output's term, {@link #outputScale} · v, is summed here from the history and the sample x.
+         * the output's term, {@link #outputScale} · v, is summed here from the history and the chunk's sample
+         * x into the chunk's {@code pending} (both from index 0).
          */
         void prepare(int from, int len, float[] x, float[] pending) {
             int order = outputs.length;
@@ -607,12 +599,12 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
                     float prior = m0[g];
                     float xt = ratioC * l[g] - aPhiC * prior;
                     float corrected = xt - aBC * (wC1 * ((previous[g] - prior) / rkC1) - wC0 * prior);
-                    pending[g] = ratioP * corrected - beta * prior + gamma * x[k];
+                    pending[k] = ratioP * corrected - beta * prior + gamma * x[k];
                 }
             } else {
                 for (int k = 0; k < len; k++) {
                     int g = from + k;
-                    pending[g] = (ratioP + gamma) * x[k] - beta * m0[g];
+                    pending[k] = (ratioP + gamma) * x[k] - beta * m0[g];
                 }
             }
         }
@@ -675,14 +667,14 @@ public final class FlowUniPcMultistepScheduler implements Scheduler {
     }
 
     private static final float[] HALF = {0.5f};
-    /** Values per chunk of a step's pass: two chunks stay in the first-level cache. */
+    /** Values per chunk of a step's pass: a pass's chunks stay in the first-level cache. */
     private static final int CHUNK = 2048;
     /**
-     * Each thread's two chunks: a step's ranges run on the render's thread and its helper, hundreds of times
+     * Each thread's three chunks: a step's ranges run on the render's thread and its helper, hundreds of times
      * a render, and arrays made per call were some 260 MB of garbage a render at a video model's sizes
      * (async-profiler's allocation samples over the synthetic flow pack).
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
 
     /** log(α) − log(σ) in float32, as torch computes it on float32 tensors. */
     private static float lambda(float alpha, float sigma) {

@@ -94,7 +94,10 @@ public interface Sampler {
      * {@link #prepareRange} does what needs the sample as the model is given it but not the model's
      * output, so it may run while the model runs; then {@link #advanceRange} applies the output, and
      * {@link #endStep} ends the step. Both take ranges that cover the sample once; calls over ranges that
-     * do not overlap may run at once. A trajectory is taken this way or by {@code step} and
+     * do not overlap may run at once. A prepared trajectory keeps no sample or output of its own: the
+     * caller keeps two samples and two outputs and alternates them, the step's next sample being written
+     * where the one before the step's sample was, so each value is read once and written in place after
+     * the run (docs/performance.md measures it). A trajectory is taken this way or by {@code step} and
      * {@code stepRange} throughout, not both. The two agree to rounding, not bit for bit: a prepared step
      * folds its update into one multiply-add per value.
      */
@@ -113,24 +116,29 @@ public interface Sampler {
     }
 
     /**
-     * Prepares values {@code from .. to − 1} of the step begun from {@code sample}, the model's input at
-     * that step, which it only reads; it also completes their history from the step before, whose output
-     * {@link #advanceRange} kept.
+     * Prepares values {@code from .. to − 1} of the step begun, while the model runs on {@code sample}
+     * (which this only reads): completes their history from the step before, whose input was
+     * {@code previousSample} and whose output was {@code previousOutput} (both unread at a trajectory's
+     * first step, and may be {@code null} then), and writes what the next sample owes to everything but this
+     * step's output into the first values of {@code next}, which {@link #advanceRange} completes.
+     * {@code next} may be {@code previousSample}: each value is read before it is written.
      *
      * @throws UnsupportedOperationException if this sampler does not prepare its steps
      */
-    default void prepareRange(FloatBuffer sample, int from, int to) {
+    default void prepareRange(FloatBuffer sample, FloatBuffer previousSample, OutputChunks previousOutput,
+                              FloatBuffer next, int from, int to) {
         throw new UnsupportedOperationException(getClass().getName() + " does not prepare its steps");
     }
 
     /**
-     * Writes values {@code from .. to − 1} of the next sample for the step prepared into each copy of the
-     * sample that {@code sample} holds one after the other (a batched model input holds one a guidance
-     * branch), reading the model's output for them from {@code modelOutput}.
+     * Completes values {@code from .. to − 1} of the next sample, which {@link #prepareRange} began in
+     * {@code next}'s first values, with the model's output for them from {@code modelOutput}, and writes them
+     * into each copy of the sample that {@code next} holds one after the other (a batched model input holds
+     * one a guidance branch).
      *
      * @throws UnsupportedOperationException if this sampler does not prepare its steps
      */
-    default void advanceRange(OutputChunks modelOutput, FloatBuffer sample, int from, int to) {
+    default void advanceRange(OutputChunks modelOutput, FloatBuffer next, int from, int to) {
         throw new UnsupportedOperationException(getClass().getName() + " does not prepare its steps");
     }
 

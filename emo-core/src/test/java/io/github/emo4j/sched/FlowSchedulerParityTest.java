@@ -6,6 +6,7 @@ import io.github.emo4j.pack.Json;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,27 +171,47 @@ class FlowSchedulerParityTest {
     }
 
     /**
-     * A whole trajectory from {@code noise}, prepared as a render prepares it (the history while the model
-     * runs, then the output's term); with {@code split} above 0, in two ranges, the second first, as two
-     * threads may take them.
+     * A whole trajectory from {@code noise}, prepared as a render prepares it: the history while the model
+     * runs, then the output's term; two sides, each an input of two copies (two guidance branches) and an
+     * output, alternating step by step, the next input summed where the last step's input was. With
+     * {@code split} above 0, in two ranges, the second first, as two threads may take them. Returns the
+     * last input's first copy, after checking that its second copy is the same.
      */
     private static FloatBuffer prepared(Sampler sampler, int steps, float[] noise, float[] x0, int split) {
-        FloatBuffer y = FloatBuffer.wrap(noise.clone());
+        int n = noise.length;
+        FloatBuffer[] inputs = {FloatBuffer.allocate(2 * n), FloatBuffer.allocate(2 * n)};
+        inputs[0].put(0, noise).put(n, noise);
+        // what the other side's buffers held before: nothing a prepared step may read at its first step
+        Arrays.fill(inputs[1].array(), Float.NaN);
+        FloatBuffer[] outputs = {null, FloatBuffer.wrap(nans(n))};
         for (int i = 0; i < steps; i++) {
-            FloatBuffer v = velocity(sampler, i, y, x0);
+            FloatBuffer now = inputs[i & 1], next = inputs[(i + 1) & 1], before = outputs[(i + 1) & 1];
+            outputs[i & 1] = velocity(sampler, i, now, x0);
+            FloatBuffer v = outputs[i & 1];
             OutputChunks out = (from, into, length) -> v.get(from, into, 0, length);
-            sampler.beginPreparedStep(i, noise.length);
-            sampler.prepareRange(y.asReadOnlyBuffer(), split, noise.length);
+            OutputChunks previous = (from, into, length) -> before.get(from, into, 0, length);
+            sampler.beginPreparedStep(i, n);
+            sampler.prepareRange(now.asReadOnlyBuffer(), next, previous, next, split, n);
             if (split > 0) {
-                sampler.prepareRange(y.asReadOnlyBuffer(), 0, split);
+                sampler.prepareRange(now.asReadOnlyBuffer(), next, previous, next, 0, split);
             }
             int advanceSplit = Math.min(split, 3);
-            sampler.advanceRange(out, y, advanceSplit, noise.length);
+            sampler.advanceRange(out, next, advanceSplit, n);
             if (advanceSplit > 0) {
-                sampler.advanceRange(out, y, 0, advanceSplit);
+                sampler.advanceRange(out, next, 0, advanceSplit);
             }
             sampler.endStep();
         }
-        return y;
+        FloatBuffer last = inputs[steps & 1];
+        for (int k = 0; k < n; k++) {
+            assertEquals(last.get(k), last.get(n + k), 0f, "the second copy of value " + k);
+        }
+        return FloatBuffer.wrap(Arrays.copyOf(last.array(), n));
+    }
+
+    private static float[] nans(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, Float.NaN);
+        return a;
     }
 }

@@ -205,23 +205,33 @@ class SyntheticFlowPackTest {
     /**
      * Latents of 65,536 values and more are stepped prepared: Wan's UniPC sums the history's terms on a
      * helper thread while the denoiser runs, then both threads add the guided output's term, computed as
-     * it is read, to half the latents each. A traced render takes the stepped path (the guided prediction
-     * written whole, then the step in the original's order of operations on one thread). The two agree to
-     * rounding: measured 2.4e-7 over two clips; a prepared step that left 64 values unstepped is off by far more.
+     * it is read, to half the latents each; the denoiser's input and output alternate between two sides,
+     * so an odd count of steps ends on the second. A traced render takes the stepped path (the guided
+     * prediction written whole, then the step in the original's order of operations on one thread). The
+     * two agree to rounding: measured 2.4e-7 over two clips; a prepared step that left 64 values unstepped
+     * is off by far more. A second prepared render on the same renderer, on the first one's buffers, is the
+     * first one bit for bit.
      */
-    @Test
-    void preparedStepsAgreeWithSteppedOnesToRounding() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {3, 4})
+    void preparedStepsAgreeWithSteppedOnesToRounding(int steps) throws Exception {
         SyntheticFlowPack flow = new SyntheticFlowPack(256, 16, 9, 16, 8, 5);
         assertTrue(16 * 4 * 32 * 32 >= ClipSampler.MIN_SHARED, "latents large enough to be shared out");
         try (ModelPack pack = ModelPack.load(flow.source(), List.of(ExecutionProvider.CPU), 1)) {
             RenderRequest req = RenderRequest.builder(new BufferedImage(320, 320, BufferedImage.TYPE_INT_RGB), voice(1.5))
-                    .face(new io.github.emo4j.face.FaceBox(32, 32, 256, 256)).steps(4).seed(9).build();
-            List<float[]> plain = new ArrayList<>(), prepared = new ArrayList<>();
+                    .face(new io.github.emo4j.face.FaceBox(32, 32, 256, 256)).steps(steps).seed(9).build();
+            List<float[]> plain = new ArrayList<>(), prepared = new ArrayList<>(), again = new ArrayList<>();
             try (Renderer r = new Renderer(pack)) {
                 r.observe((clip, pixels, valid) -> plain.add(pixels));
                 r.render(RenderSpec.of(req.toBuilder().trace(t -> { }).build()), dir.resolve("plain.mp4"));
                 r.observe((clip, pixels, valid) -> prepared.add(pixels));
                 r.render(RenderSpec.of(req), dir.resolve("prepared.mp4"));
+                r.observe((clip, pixels, valid) -> again.add(pixels));
+                r.render(RenderSpec.of(req), dir.resolve("again.mp4"));
+            }
+            assertEquals(prepared.size(), again.size());
+            for (int c = 0; c < prepared.size(); c++) {
+                assertArrayEquals(prepared.get(c), again.get(c), "clip " + c + " of a second prepared render");
             }
             assertEquals(2, plain.size(), "1.5 s makes two clips of 16 frames, so the motion frames count");
             double worst = 0;
