@@ -30,6 +30,20 @@ public final class TensorPool {
 
         /** A zero-filled tensor of {@code shape}, from an idle buffer of its size when there is one. */
         public FloatTensor zeros(long... shape) {
+            return tensor(true, shape);
+        }
+
+        /**
+         * A tensor of {@code shape} whose values are left as they are: an idle buffer of its size holds what
+         * the last render wrote (a new one holds zeros). For buffers that are wholly written before anything
+         * reads them, such as a network's outputs: at a video model's sizes, zero-filling the buffers a
+         * render takes back is a pass over a gigabyte before its first step.
+         */
+        public FloatTensor unfilled(long... shape) {
+            return tensor(false, shape);
+        }
+
+        private FloatTensor tensor(boolean zeroed, long... shape) {
             int n = (int) FloatTensor.count(shape);
             FloatBuffer b = take(n);
             FloatTensor t;
@@ -37,7 +51,9 @@ public final class TensorPool {
                 t = FloatTensor.zeros(shape);
             } else {
                 t = FloatTensor.over(b, shape);
-                t.fill(0f);
+                if (zeroed) {
+                    t.fill(0f);
+                }
             }
             synchronized (this) {
                 if (closed) {

@@ -99,7 +99,8 @@ final class ClipSampler implements AutoCloseable {
         this.plane = h * w;
         sample = ctx.tensors.zeros(batch, channels, f, h, w);
         latents = sample.leading(1);
-        noisePred = ctx.tensors.zeros(batch, channels, f, h, w);
+        // the denoiser's output: every run writes it whole before it is read
+        noisePred = ctx.tensors.unfilled(batch, channels, f, h, w);
         eps = plan.guided() ? ctx.tensors.zeros(layout.clipShape(frames)) : noisePred;
         guided = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
         guidedOnHelper = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
@@ -282,8 +283,9 @@ final class ClipSampler implements AutoCloseable {
     /** Makes the odd steps' side and {@code unet}'s call over it, once a render (and again for another call). */
     private void alternate(ComponentCall unet) throws IOException {
         if (sides[1] == null) {
-            FloatTensor input = ctx.tensors.zeros(sample.shape());
-            FloatTensor output = ctx.tensors.zeros(noisePred.shape());
+            // written whole before they are read: the input by step 0's preparation and advance, the output by step 1's run
+            FloatTensor input = ctx.tensors.unfilled(sample.shape());
+            FloatTensor output = ctx.tensors.unfilled(noisePred.shape());
             float g = (float) plan.guidance();
             sides[1] = new Side(input, output, new Guidance.Combined(output, eps.size(), g), input.buffer().duplicate(),
                     new Guidance.Combined(output, eps.size(), g));

@@ -42,7 +42,8 @@ final class ContextDecoder {
         this.clipVideoFrames = layout.temporalCompression() * n;
         if (pack.has(Role.VAE_DECODER_FIRST)) {
             chunks = new VaeChunks(pack, Role.VAE_DECODER, ctx);
-            chunked = ctx.tensors.zeros(1, 3, (long) layout.temporalCompression() * n, r, r);
+            // each decode writes it whole
+            chunked = ctx.tensors.unfilled(1, 3, (long) layout.temporalCompression() * n, r, r);
             first = later = null;
             return;
         }
@@ -55,7 +56,8 @@ final class ContextDecoder {
     private static Call call(ModelPack pack, LatentLayout layout, int context, int n, int r, RenderContext ctx)
             throws OrtException {
         FloatTensor in = ctx.tensors.zeros(1, layout.channels(), context + n, layout.height(), layout.width());
-        FloatTensor out = ctx.tensors.zeros(1, 3, layout.videoFrames(context + n), r, r);
+        // the decoder's output, written whole by each run
+        FloatTensor out = ctx.tensors.unfilled(1, 3, layout.videoFrames(context + n), r, r);
         ComponentCall c = new ComponentCall(pack.component(Role.VAE_DECODER), ctx.views, ctx.clock)
                 .input(Contract.LATENTS, in).output(Contract.PIXELS, out).checkedElsewhere();
         return new Call(in, out, c, context);

@@ -34,8 +34,9 @@ final class MotionVideo {
         this.frames = s.motionFrames();
         int plane = r * r;
         this.latentScaling = (float) s.latentScaling();
-        pixels = ctx.tensors.zeros(1, 3, frames, r, r);
-        latents = ctx.tensors.zeros(1, layout.channels(), layout.latentFrames(frames), layout.height(), layout.width());
+        // the pixels are filled below, the latents by the encode at the end of this constructor
+        pixels = ctx.tensors.unfilled(1, 3, frames, r, r);
+        latents = ctx.tensors.unfilled(1, layout.channels(), layout.latentFrames(frames), layout.height(), layout.width());
         if (s.firstMotionIsReference()) {
             for (int ch = 0; ch < 3; ch++) {
                 for (int k = 0; k < frames; k++) {

@@ -34,6 +34,26 @@ class TensorPoolTest {
     }
 
     @Test
+    void anUnfilledTensorIsNewAndZeroOrTheLastRendersBufferAsItWasLeft() {
+        TensorPool pool = new TensorPool();
+        FloatTensor first;
+        try (TensorPool.Lease render = pool.lease()) {
+            first = render.unfilled(8);
+            for (int i = 0; i < 8; i++) {
+                assertEquals(0f, first.buffer().get(i), "a new buffer's element " + i);
+            }
+            first.fill(7f);
+        }
+        try (TensorPool.Lease render = pool.lease()) {
+            FloatTensor again = render.unfilled(2, 4);
+            assertSame(first.buffer(), again.buffer(), "the same size reuses the idle buffer");
+            for (int i = 0; i < 8; i++) {
+                assertEquals(7f, again.buffer().get(i), "element " + i + " is not written again");
+            }
+        }
+    }
+
+    @Test
     void idleBuffersNeverExceedTheLargestRender() {
         TensorPool pool = new TensorPool();
         try (TensorPool.Lease a = pool.lease()) {
