@@ -45,7 +45,7 @@ final class ClipSampler implements AutoCloseable {
     /** The same, read on {@link #helper}, and the latents as it reads and writes them. */
     private final Guidance.Combined guidedOnHelper;
     private final FloatBuffer latentsOnHelper;
-    /** The denoiser's whole input, every branch, as the helper writes it. */
+    /** The denoiser's whole input, every branch, as the helper reads and writes it. */
     private final FloatBuffer sampleOnHelper;
     /**
      * A prepared step's two sides, which alternate: the denoiser's input and output of even steps (the
@@ -56,8 +56,8 @@ final class ClipSampler implements AutoCloseable {
     private ComponentCall alternateUnet;
     private ComponentCall alternateOf;
     /**
-     * The sampling's helper thread: it prepares a step while the denoiser runs and takes its share of the
-     * update after it, or takes its share of a step's blocks; made at the first such step.
+     * The sampling's helper thread: it prepares a step while the denoiser runs, or takes its share of a
+     * step's blocks; made at the first such step.
      */
     private ExecutorService helper;
     /** The denoiser's timestep input, in the type its graph declares. */
@@ -304,10 +304,10 @@ final class ClipSampler implements AutoCloseable {
     /**
      * Step {@code i}, prepared: while the denoiser runs on one core, the helper thread completes the last
      * step's history and sums on the other what the next latents owe to it and to the current ones; once
-     * the output is in, both threads add its term, a block at a time, writing the next latents to every
-     * branch. The two sides alternate: the next latents are summed where the last step's input was, so
-     * what waits on the run reads the two branches' outputs and that sum and writes the branches, with no
-     * other array (docs/performance.md measures it).
+     * the output is in, this thread adds its term, writing the next latents to every branch. The two sides
+     * alternate: the next latents are summed where the last step's input was, so what waits on the run
+     * reads the two branches' outputs and that sum and writes the branches, with no other array
+     * (docs/performance.md measures it).
      */
     private void preparedStep(Sampler sampler, int clip, int i, double t, ComponentCall unet) throws IOException {
         samplingTime.start();
@@ -341,11 +341,11 @@ final class ClipSampler implements AutoCloseable {
         unetRuns++;
         samplingTime.start();
         preparing.finish("preparing the sampling step");
-        SharedRanges.start(helper, n, (from, to, onHelper) -> sampler.advanceRange(now.guided(onHelper),
-                next.sample(onHelper), from, to)).finish("the sampling step");
+        // this thread alone: a helper that shared these blocks held the render up whenever the scheduler took
+        // its core mid-block for another thread's time slice (13 ms, every tenth step with H.264 beside it)
+        sampler.advanceRange(now.guided(), next.sample().buffer(), 0, n);
         sampler.endStep();
-        boolean first = now.guided().finite();
-        if (!(now.guidedOnHelper().finite() && first)) {
+        if (!now.guided().finite()) {
             throw nonFinite(unet, clip, i);
         }
         samplingTime.stop();

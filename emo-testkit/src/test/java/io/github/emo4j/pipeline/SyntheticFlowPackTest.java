@@ -204,8 +204,8 @@ class SyntheticFlowPackTest {
 
     /**
      * Latents of 65,536 values and more are stepped prepared: Wan's UniPC sums the history's terms on a
-     * helper thread while the denoiser runs, then both threads add the guided output's term, computed as
-     * it is read, to half the latents each; the denoiser's input and output alternate between two sides,
+     * helper thread while the denoiser runs, then the render's thread adds the guided output's term,
+     * computed as it is read; the denoiser's input and output alternate between two sides,
      * so an odd count of steps ends on the second. A traced render takes the stepped path (the guided
      * prediction written whole, then the step in the original's order of operations on one thread). The
      * two agree to rounding: measured 2.4e-7 over two clips; a prepared step that left 64 values unstepped
