@@ -114,7 +114,7 @@ class LiveStreamBrowserTest {
             report = reports.poll(90, TimeUnit.SECONDS);
         } finally {
             if (p != null) {
-                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                BrowserPlaybackTest.stop(p);
             }
             server.stop(0);
         }

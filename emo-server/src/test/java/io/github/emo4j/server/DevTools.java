@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +70,7 @@ final class DevTools implements AutoCloseable {
             socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                     .buildAsync(URI.create(target), new Listener()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            browser.destroyForcibly();
+            stop();
             throw e;
         }
     }
@@ -187,10 +188,26 @@ final class DevTools implements AutoCloseable {
     @Override
     public void close() {
         socket.abort();
-        try {
-            browser.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        stop();
+    }
+
+    /**
+     * Kills the browser and every process it started, and waits for them: a child still running writes into
+     * the profile directory while the test's temporary directory is deleted.
+     */
+    private void stop() {
+        List<ProcessHandle> all = new ArrayList<>(browser.descendants().toList());
+        all.add(browser.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("chromium process " + h.pid() + " did not end", e);
+            }
         }
     }
 }
