@@ -7,14 +7,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.emo4j.EmoPipeline;
 import io.github.emo4j.RenderRequest;
 import io.github.emo4j.audio.AudioClip;
+import io.github.emo4j.testkit.ProcessTrees;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,23 +28,6 @@ class BrowserPlaybackTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    /**
-     * Kills a browser and every process it started, and waits for them: a child still running (the network
-     * service) writes into the profile directory while the test's temporary directory is deleted, which
-     * then fails the test after the browser's work has passed.
-     */
-    static void stop(Process browser) throws InterruptedException {
-        List<ProcessHandle> all = new ArrayList<>(browser.descendants().toList());
-        all.add(browser.toHandle());
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("chromium process " + h.pid() + " did not end", e);
-            }
-        }
-    }
 
     @TempDir
     Path dir;
@@ -91,7 +73,7 @@ class BrowserPlaybackTest {
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] out = p.getInputStream().readAllBytes();
             boolean finished = p.waitFor(90, TimeUnit.SECONDS);
-            stop(p);
+            ProcessTrees.kill(p);
             if (!finished) {
                 fail("chromium did not finish");
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.emo4j.testkit.ProcessTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -114,7 +115,7 @@ class LiveStreamBrowserTest {
             report = reports.poll(90, TimeUnit.SECONDS);
         } finally {
             if (p != null) {
-                BrowserPlaybackTest.stop(p);
+                ProcessTrees.kill(p);
             }
             server.stop(0);
         }

@@ -1,5 +1,6 @@
 package io.github.emo4j.server;
 
+import io.github.emo4j.testkit.ProcessTrees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +10,6 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -191,23 +191,12 @@ final class DevTools implements AutoCloseable {
         stop();
     }
 
-    /**
-     * Kills the browser and every process it started, and waits for them: a child still running writes into
-     * the profile directory while the test's temporary directory is deleted.
-     */
+    /** Kills the browser and every process it started, and waits for them ({@link ProcessTrees#kill}). */
     private void stop() {
-        List<ProcessHandle> all = new ArrayList<>(browser.descendants().toList());
-        all.add(browser.toHandle());
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("chromium process " + h.pid() + " did not end", e);
-            }
+        try {
+            ProcessTrees.kill(browser);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
