@@ -45,8 +45,6 @@ final class ClipSampler implements AutoCloseable {
     /** The same, read on {@link #helper}, and the latents as it reads and writes them. */
     private final Guidance.Combined guidedOnHelper;
     private final FloatBuffer latentsOnHelper;
-    /** The denoiser's whole input, every branch, as the helper reads and writes it. */
-    private final FloatBuffer sampleOnHelper;
     /**
      * A prepared step's two sides, which alternate: the denoiser's input and output of even steps (the
      * sample and prediction above) and of odd steps (a second pair, made at the first prepared clip).
@@ -102,13 +100,10 @@ final class ClipSampler implements AutoCloseable {
         // the denoiser's output: every run writes it whole before it is read
         noisePred = ctx.tensors.unfilled(batch, channels, f, h, w);
         eps = plan.guided() ? ctx.tensors.zeros(layout.clipShape(frames)) : noisePred;
-        guided = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
-        guidedOnHelper = plan.guided() ? new Guidance.Combined(noisePred, eps.size(), (float) plan.guidance()) : null;
+        sides[0] = plan.guided() ? side(sample, noisePred) : null;
+        guided = plan.guided() ? sides[0].guided() : null;
+        guidedOnHelper = plan.guided() ? sides[0].guidedOnHelper() : null;
         latentsOnHelper = latents.buffer().duplicate();
-        sampleOnHelper = sample.buffer().duplicate();
-        if (plan.guided()) {
-            sides[0] = new Side(sample, noisePred, guided, sampleOnHelper, guidedOnHelper);
-        }
         tail = plan.overlap() > 0 ? new float[channels * plan.overlap() * plane] : null;
         denoiseTime = ctx.times.stage("denoise");
         noiseTime = ctx.times.stage("noise");
@@ -280,15 +275,18 @@ final class ClipSampler implements AutoCloseable {
         }
     }
 
+    /** A side over the denoiser's {@code input} and {@code output}, with each thread's views of them. */
+    private Side side(FloatTensor input, FloatTensor output) {
+        float g = (float) plan.guidance();
+        return new Side(input, output, new Guidance.Combined(output, eps.size(), g), input.buffer().duplicate(),
+                new Guidance.Combined(output, eps.size(), g));
+    }
+
     /** Makes the odd steps' side and {@code unet}'s call over it, once a render (and again for another call). */
     private void alternate(ComponentCall unet) throws IOException {
         if (sides[1] == null) {
             // written whole before they are read: the input by step 0's preparation and advance, the output by step 1's run
-            FloatTensor input = ctx.tensors.unfilled(sample.shape());
-            FloatTensor output = ctx.tensors.unfilled(noisePred.shape());
-            float g = (float) plan.guidance();
-            sides[1] = new Side(input, output, new Guidance.Combined(output, eps.size(), g), input.buffer().duplicate(),
-                    new Guidance.Combined(output, eps.size(), g));
+            sides[1] = side(ctx.tensors.unfilled(sample.shape()), ctx.tensors.unfilled(noisePred.shape()));
         }
         if (alternateOf != unet) {
             try {

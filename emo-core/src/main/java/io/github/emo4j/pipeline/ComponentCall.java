@@ -114,12 +114,12 @@ final class ComponentCall {
         c.convertOut.putAll(convertOut);
         c.refreshable.putAll(refreshable);
         c.checked.putAll(checked);
+        // the two are bound again over the new buffers, as this call bound them
         c.convertIn.remove(input);
         c.convertOut.remove(output);
-        boolean outputChecked = c.checked.remove(output) != null;
         c.input(input, in, true);
         c.output(output, out);
-        if (!outputChecked) {
+        if (!checked.containsKey(output)) {
             c.checked.remove(output);
         }
         return c;
